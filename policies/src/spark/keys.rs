@@ -1,0 +1,472 @@
+//! Every Spark property the reference files name, with its type, its real
+//! default (Spark 3.x line) and whether the simulator models it.
+//!
+//! This table is the single place defaults live: the typed settings
+//! ([`super::settings`]) read through it, `sim validate` prints effective
+//! values from it, and unknown-key warnings suggest names from it.
+
+use crate::time::SimDuration;
+
+/// How a property's string is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyType {
+    /// `true`/`false`, case-insensitive, trimmed.
+    Bool,
+    /// A 32-bit integer (`toInt`).
+    Int,
+    /// A double (`toDouble`).
+    Double,
+    /// A size (`byteStringAs`); a bare number is in MiB.
+    SizeMib,
+    /// A duration (`timeStringAs`); a bare number is in this many µs.
+    Time { default_unit_us: u64 },
+    /// Free text.
+    Text,
+}
+
+pub const SECONDS: KeyType = KeyType::Time {
+    default_unit_us: 1_000_000,
+};
+pub const MILLIS: KeyType = KeyType::Time {
+    default_unit_us: 1_000,
+};
+
+/// Where a property's value comes from when the conf does not set it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultValue {
+    /// Spark's literal default.
+    Value(&'static str),
+    /// The value of another property (Spark's `fallbackConf`).
+    FallbackTo(&'static str),
+    /// No default: "unset" has its own meaning (unlimited, random, none).
+    Unset,
+}
+
+/// Whether the simulator takes the property into account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Support {
+    /// Modelled: changing it changes the simulation.
+    Modelled,
+    /// Read and validated, but its effect is not simulated (yet); setting it
+    /// earns one warning giving the reason.
+    NotModelled(&'static str),
+    /// It has no effect on scheduling in real Spark either (a label, a
+    /// port number), so no warning.
+    NoEffect,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct KeyDef {
+    pub name: &'static str,
+    pub ty: KeyType,
+    pub default: DefaultValue,
+    pub support: Support,
+    /// The reference section the default and meaning come from.
+    pub source: &'static str,
+}
+
+const fn key(
+    name: &'static str,
+    ty: KeyType,
+    default: DefaultValue,
+    support: Support,
+    source: &'static str,
+) -> KeyDef {
+    KeyDef {
+        name,
+        ty,
+        default,
+        support,
+        source,
+    }
+}
+
+use DefaultValue::{FallbackTo, Unset, Value};
+use KeyType::{Bool, Double, Int, SizeMib, Text};
+use Support::{Modelled, NoEffect, NotModelled};
+
+const FINE: Support = NotModelled("fine-grained mode is not simulated yet");
+const DYNAMIC: Support = NotModelled("dynamic allocation is not simulated yet");
+const STARTUP: Support =
+    NotModelled("executor fetch and container start-up costs are not simulated yet");
+const LOCALITY: Support = NotModelled("data locality is not simulated yet");
+const CLUSTER: Support = NotModelled("cluster deploy mode is not simulated yet");
+const AUTH: Support = NotModelled("framework authentication is not simulated yet");
+const FAULTS: Support = NotModelled("agent and driver failures are not simulated yet");
+
+pub const SPARK_MESOS: &str = "reference/spark-on-mesos.md";
+
+/// The known properties, sorted by name.
+pub static KEYS: &[KeyDef] = &[
+    key("spark.app.name", Text, Unset, NoEffect, "§1.3 task names"),
+    key("spark.blockManager.port", Int, Value("0"), Modelled, "§1.5"),
+    key("spark.cores.max", Int, Unset, Modelled, "§1.3"),
+    key("spark.default.parallelism", Int, Value("8"), FINE, "§2"),
+    key(
+        "spark.driver.cores",
+        Int,
+        Value("1"),
+        CLUSTER,
+        "seeds: cluster mode",
+    ),
+    key(
+        "spark.driver.memory",
+        SizeMib,
+        Value("1g"),
+        CLUSTER,
+        "seeds: cluster mode",
+    ),
+    key(
+        "spark.driver.supervise",
+        Bool,
+        Value("false"),
+        CLUSTER,
+        "seeds: cluster mode",
+    ),
+    key(
+        "spark.dynamicAllocation.cachedExecutorIdleTimeout",
+        SECONDS,
+        Unset,
+        DYNAMIC,
+        "§4.1",
+    ),
+    key(
+        "spark.dynamicAllocation.enabled",
+        Bool,
+        Value("false"),
+        DYNAMIC,
+        "§4.1",
+    ),
+    key(
+        "spark.dynamicAllocation.executorAllocationRatio",
+        Double,
+        Value("1.0"),
+        DYNAMIC,
+        "§4.1",
+    ),
+    key(
+        "spark.dynamicAllocation.executorIdleTimeout",
+        SECONDS,
+        Value("60s"),
+        DYNAMIC,
+        "§4.1",
+    ),
+    key(
+        "spark.dynamicAllocation.initialExecutors",
+        Int,
+        FallbackTo("spark.dynamicAllocation.minExecutors"),
+        DYNAMIC,
+        "§4.1",
+    ),
+    key(
+        "spark.dynamicAllocation.maxExecutors",
+        Int,
+        Value("2147483647"),
+        DYNAMIC,
+        "§4.1",
+    ),
+    key(
+        "spark.dynamicAllocation.minExecutors",
+        Int,
+        Value("0"),
+        DYNAMIC,
+        "§4.1",
+    ),
+    key(
+        "spark.dynamicAllocation.schedulerBacklogTimeout",
+        SECONDS,
+        Value("1s"),
+        DYNAMIC,
+        "§4.1",
+    ),
+    key(
+        "spark.dynamicAllocation.shuffleTracking.enabled",
+        Bool,
+        Value("false"),
+        DYNAMIC,
+        "§4.1",
+    ),
+    key(
+        "spark.dynamicAllocation.shuffleTracking.timeout",
+        MILLIS,
+        Unset,
+        DYNAMIC,
+        "§4.1",
+    ),
+    key(
+        "spark.dynamicAllocation.sustainedSchedulerBacklogTimeout",
+        SECONDS,
+        FallbackTo("spark.dynamicAllocation.schedulerBacklogTimeout"),
+        DYNAMIC,
+        "§4.1",
+    ),
+    key(
+        "spark.dynamicAllocation.testing",
+        Bool,
+        Value("false"),
+        DYNAMIC,
+        "§1.3, §4.7",
+    ),
+    key("spark.executor.cores", Int, Unset, Modelled, "§1.3"),
+    key("spark.executor.instances", Int, Unset, DYNAMIC, "§4.1"),
+    key(
+        "spark.executor.memory",
+        SizeMib,
+        Value("1g"),
+        Modelled,
+        "§3.5",
+    ),
+    key(
+        "spark.executor.memoryOverheadFactor",
+        Double,
+        Value("0.1"),
+        Modelled,
+        "§3.5",
+    ),
+    key(
+        "spark.executor.uri",
+        Text,
+        Unset,
+        STARTUP,
+        "seeds: uploading Spark",
+    ),
+    key("spark.locality.wait", MILLIS, Value("3s"), LOCALITY, "§1.6"),
+    key(
+        "spark.locality.wait.node",
+        MILLIS,
+        FallbackTo("spark.locality.wait"),
+        LOCALITY,
+        "§1.6",
+    ),
+    key(
+        "spark.locality.wait.process",
+        MILLIS,
+        FallbackTo("spark.locality.wait"),
+        LOCALITY,
+        "§1.6",
+    ),
+    key(
+        "spark.locality.wait.rack",
+        MILLIS,
+        FallbackTo("spark.locality.wait"),
+        LOCALITY,
+        "§1.6",
+    ),
+    key(
+        "spark.mesos.checkpoint",
+        Bool,
+        Value("false"),
+        FAULTS,
+        "mesos-master.md §5.10",
+    ),
+    key("spark.mesos.coarse", Bool, Value("true"), Modelled, "§1.1"),
+    key(
+        "spark.mesos.coarse.shutdownTimeout",
+        MILLIS,
+        Value("10s"),
+        NotModelled("driver shutdown is instantaneous here"),
+        "§1.3",
+    ),
+    key("spark.mesos.constraints", Text, Value(""), Modelled, "§3.2"),
+    key(
+        "spark.mesos.driver.failoverTimeout",
+        Double,
+        Value("0.0"),
+        FAULTS,
+        "mesos-master.md §5.11",
+    ),
+    key(
+        "spark.mesos.executor.docker.image",
+        Text,
+        Unset,
+        STARTUP,
+        "seeds: Docker",
+    ),
+    key(
+        "spark.mesos.executor.docker.portmaps",
+        Text,
+        Unset,
+        STARTUP,
+        "seeds: Docker",
+    ),
+    key(
+        "spark.mesos.executor.home",
+        Text,
+        Unset,
+        STARTUP,
+        "seeds: uploading Spark",
+    ),
+    key(
+        "spark.mesos.executor.memoryOverhead",
+        SizeMib,
+        Unset,
+        Modelled,
+        "§3.5",
+    ),
+    key("spark.mesos.extra.cores", Int, Value("0"), Modelled, "§1.3"),
+    key(
+        "spark.mesos.fetcherCache.enable",
+        Bool,
+        Value("false"),
+        STARTUP,
+        "§1.8 (2.1)",
+    ),
+    key(
+        "spark.mesos.gpus.max",
+        Int,
+        Value("0"),
+        NotModelled("GPUs are not simulated"),
+        "§1.3",
+    ),
+    key(
+        "spark.mesos.mesosExecutor.cores",
+        Double,
+        Value("1.0"),
+        FINE,
+        "§2",
+    ),
+    key(
+        "spark.mesos.principal",
+        Text,
+        Unset,
+        AUTH,
+        "seeds: authentication",
+    ),
+    key(
+        "spark.mesos.rejectOfferDuration",
+        SECONDS,
+        Value("120s"),
+        Modelled,
+        "§1.4",
+    ),
+    key(
+        "spark.mesos.rejectOfferDurationForReachedMaxCores",
+        SECONDS,
+        FallbackTo("spark.mesos.rejectOfferDuration"),
+        Modelled,
+        "§1.4",
+    ),
+    key(
+        "spark.mesos.rejectOfferDurationForUnmetConstraints",
+        SECONDS,
+        FallbackTo("spark.mesos.rejectOfferDuration"),
+        Modelled,
+        "§1.4",
+    ),
+    key("spark.mesos.role", Text, Unset, Modelled, "§3.4"),
+    key(
+        "spark.mesos.secret",
+        Text,
+        Unset,
+        AUTH,
+        "seeds: authentication",
+    ),
+    key("spark.mesos.task.labels", Text, Unset, NoEffect, "§1.3"),
+    key(
+        "spark.mesos.uris",
+        Text,
+        Unset,
+        STARTUP,
+        "seeds: configuration",
+    ),
+    key(
+        "spark.scheduler.maxRegisteredResourcesWaitingTime",
+        MILLIS,
+        Value("30s"),
+        Modelled,
+        "§1.7",
+    ),
+    key(
+        "spark.scheduler.minRegisteredResourcesRatio",
+        Double,
+        Value("0"),
+        Modelled,
+        "§1.7",
+    ),
+    key(
+        "spark.scheduler.mode",
+        Text,
+        Value("FIFO"),
+        Modelled,
+        "DESIGN: driver task scheduler",
+    ),
+    key(
+        "spark.shuffle.service.enabled",
+        Bool,
+        Value("false"),
+        DYNAMIC,
+        "§4.7",
+    ),
+    key(
+        "spark.shuffle.service.port",
+        Int,
+        Value("7337"),
+        NoEffect,
+        "§1.3",
+    ),
+    key(
+        "spark.speculation",
+        Bool,
+        Value("false"),
+        NotModelled("speculative tasks are not simulated"),
+        "§4.3",
+    ),
+    key("spark.task.cpus", Int, Value("1"), Modelled, "§2, §4.1"),
+];
+
+/// Looks a property up by its exact name.
+pub fn lookup(name: &str) -> Option<&'static KeyDef> {
+    KEYS.binary_search_by(|k| k.name.cmp(name))
+        .ok()
+        .map(|i| &KEYS[i])
+}
+
+/// `spark.dynamicAllocation.maxExecutors` and `spark.cores.max` unset both
+/// mean `Int.MaxValue`.
+pub const INT_MAX: i64 = i32::MAX as i64;
+
+/// `cachedExecutorIdleTimeout` defaults to `Integer.MAX_VALUE` seconds:
+/// effectively never.
+pub const NEVER: SimDuration = SimDuration::MAX;
+
+/// Keys Spark itself rejects or that the scenario sets elsewhere.
+pub fn reserved_key_advice(name: &str) -> Option<&'static str> {
+    match name {
+        "spark.master" => Some("set the master URL with the app's `master` key"),
+        "spark.submit.deployMode" => Some("set the deploy mode with the app's `deploy_mode` key"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_sorted_and_unique() {
+        for pair in KEYS.windows(2) {
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} !< {}",
+                pair[0].name,
+                pair[1].name
+            );
+        }
+    }
+
+    #[test]
+    fn fallbacks_point_at_known_keys_of_the_same_type() {
+        for k in KEYS {
+            if let DefaultValue::FallbackTo(other) = k.default {
+                let target = lookup(other).expect(other);
+                assert_eq!(target.ty, k.ty, "{}", k.name);
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_finds_exact_names() {
+        assert_eq!(lookup("spark.cores.max").unwrap().ty, Int);
+        assert!(lookup("spark.core.max").is_none());
+    }
+}

@@ -1,0 +1,12 @@
+//! Spark: `SparkConf` with Spark's value grammars and real defaults, the
+//! typed settings of one application, master URLs.
+
+pub mod conf;
+pub mod java;
+pub mod keys;
+pub mod master_url;
+pub mod settings;
+
+pub use conf::{ConfError, SparkConf};
+pub use master_url::{MasterUrl, MasterUrlError};
+pub use settings::{DynamicAllocation, LocalityWait, SparkSettings};
