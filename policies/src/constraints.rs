@@ -220,12 +220,9 @@ fn check_one(key: &str, required: &[String], offered: Option<&Value>) -> Option<
                 Some(format!("no required value lies inside ranges {ranges}"))
             }
         }
-        Value::Set(items) => match required.iter().find(|v| !items.contains(v)) {
-            None => None,
-            Some(missing) => Some(format!(
-                "set {offered} lacks '{missing}' (every required value must be in the set)"
-            )),
-        },
+        Value::Set(items) => required.iter().find(|v| !items.contains(v)).map(|missing| {
+            format!("set {offered} lacks '{missing}' (every required value must be in the set)")
+        }),
         Value::Text(t) => {
             if required.iter().any(|v| v == t) {
                 None
