@@ -176,7 +176,9 @@ fn near(value: &Attr) -> BoxedStrategy<String> {
 
 /// Attributes with constraints aimed at them, so that single constraints
 /// decide the verdict often and boundary cases are common.
-fn aimed_case() -> impl Strategy<Value = (Vec<(String, Vec<String>)>, Vec<(String, Attr)>)> {
+type Case = (Vec<(String, Vec<String>)>, Vec<(String, Attr)>);
+
+fn aimed_case() -> impl Strategy<Value = Case> {
     prop::collection::vec(
         (
             prop::sample::select(NAMES.to_vec()).prop_map(str::to_string),
