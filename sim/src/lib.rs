@@ -1,1 +1,4 @@
-pub fn x() {}
+//! placeholder
+pub mod queue;
+pub mod rng;
+pub mod time;
