@@ -1,1 +1,19 @@
-fn main() {}
+//! `sim`: see `sim --help` and SPEC §2.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match sim::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap exits 2 for usage errors and 0 for --help/--version.
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+    sim::cli::main_with(cli, &mut out, &mut err)
+}

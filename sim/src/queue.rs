@@ -108,12 +108,17 @@ impl<E> EventQueue<E> {
 
     /// The next event by `(time, class, seq)`.
     pub fn pop(&mut self) -> Option<Scheduled<E>> {
-        self.heap.pop().map(|Entry { key: (time, class, seq), event }| Scheduled {
-            time,
-            class,
-            seq,
-            event,
-        })
+        self.heap.pop().map(
+            |Entry {
+                 key: (time, class, seq),
+                 event,
+             }| Scheduled {
+                time,
+                class,
+                seq,
+                event,
+            },
+        )
     }
 
     pub fn peek_time(&self) -> Option<SimTime> {

@@ -79,7 +79,11 @@ mod tests {
         assert_eq!(got, SNAPSHOT);
     }
 
-    const SNAPSHOT: [u64; 3] = [874599940628570069, 16901181821238873409, 7640915912190660973];
+    const SNAPSHOT: [u64; 3] = [
+        874599940628570069,
+        16901181821238873409,
+        7640915912190660973,
+    ];
 
     #[test]
     fn streams_are_reproducible_and_independent() {
@@ -87,14 +91,26 @@ mod tests {
         let draw = |mut r: ChaCha8Rng| (0..4).map(|_| r.next_u64()).collect::<Vec<_>>();
         assert_eq!(draw(s.stream("arrivals", 1)), draw(s.stream("arrivals", 1)));
         assert_ne!(draw(s.stream("arrivals", 1)), draw(s.stream("arrivals", 2)));
-        assert_ne!(draw(s.stream("arrivals", 1)), draw(s.stream("durations", 1)));
-        assert_ne!(draw(s.stream("arrivals", 1)), draw(RngStreams::new(8).stream("arrivals", 1)));
+        assert_ne!(
+            draw(s.stream("arrivals", 1)),
+            draw(s.stream("durations", 1))
+        );
+        assert_ne!(
+            draw(s.stream("arrivals", 1)),
+            draw(RngStreams::new(8).stream("arrivals", 1))
+        );
     }
 
     #[test]
     fn replication_seeds() {
         assert_eq!(RngStreams::replication_seed(42, 0), 42);
-        assert_ne!(RngStreams::replication_seed(42, 1), RngStreams::replication_seed(42, 2));
-        assert_eq!(RngStreams::replication_seed(42, 3), RngStreams::replication_seed(42, 3));
+        assert_ne!(
+            RngStreams::replication_seed(42, 1),
+            RngStreams::replication_seed(42, 2)
+        );
+        assert_eq!(
+            RngStreams::replication_seed(42, 3),
+            RngStreams::replication_seed(42, 3)
+        );
     }
 }

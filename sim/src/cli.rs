@@ -1,0 +1,215 @@
+//! The command line (SPEC §2). Exit codes: 0 success, 1 the run failed or a
+//! constraint did not match, 2 bad input. Errors go to stderr, results to
+//! stdout; nothing panics on bad input.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use policies::constraints::Constraints;
+use policies::model::Attributes;
+
+use crate::scenario::{self, Assignment, LoadError, Loaded};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sim",
+    version,
+    about = "Deterministic discrete-event simulator of Apache Spark on Apache Mesos",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario to run.
+    #[arg(value_name = "SCENARIO.toml", required = true)]
+    pub scenario: Option<PathBuf>,
+    /// Master seed (overrides run.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Replications per sweep point (overrides run.replications).
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Set a parameter: PATH=VALUE, e.g. apps.dashboards.conf.spark.cores.max=32.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
+    pub set: Vec<Assignment>,
+    /// Where to write the reports (default reports/<scenario stem>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads for points × replications (default: all cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a scenario and print it resolved (every default filled in).
+    Validate {
+        #[arg(value_name = "SCENARIO.toml")]
+        scenario: PathBuf,
+        /// Set a parameter before validating: PATH=VALUE.
+        #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
+        set: Vec<Assignment>,
+        /// Master seed (overrides run.seed).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Match spark.mesos.constraints against Mesos agent attributes.
+    Match {
+        /// e.g. 'os:centos7;zone:us-east-1a,us-east-1b'
+        constraints: String,
+        /// e.g. 'os:centos7;zone:us-east-1a;level:10'
+        attributes: String,
+    },
+}
+
+fn parse_set(s: &str) -> Result<Assignment, String> {
+    scenario::parse_assignment(s)
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    match cli.command {
+        Some(Command::Match {
+            constraints,
+            attributes,
+        }) => run_match(&constraints, &attributes, out, err),
+        Some(Command::Validate {
+            scenario,
+            mut set,
+            seed,
+        }) => {
+            if let Some(seed) = seed {
+                set.push(seed_assignment(seed));
+            }
+            match load(&scenario, &set, err) {
+                Some(loaded) => {
+                    let _ = write!(
+                        out,
+                        "{}",
+                        scenario::render_resolved(&loaded.base, &loaded.sweep)
+                    );
+                    if !loaded.sweep.is_empty() {
+                        let _ = writeln!(
+                            out,
+                            "# {} sweep point(s), each validated.",
+                            loaded.points.len()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                None => ExitCode::from(2),
+            }
+        }
+        None => {
+            let args = cli.run;
+            let Some(path) = args.scenario else {
+                let _ = writeln!(err, "error: a scenario file is required (see sim --help)");
+                return ExitCode::from(2);
+            };
+            let mut set = args.set;
+            if let Some(seed) = args.seed {
+                set.push(seed_assignment(seed));
+            }
+            if let Some(r) = args.replications {
+                set.push(Assignment {
+                    path: "run.replications".into(),
+                    value: toml::Value::Integer(i64::from(r)),
+                });
+            }
+            let Some(_loaded) = load(&path, &set, err) else {
+                return ExitCode::from(2);
+            };
+            let _ = writeln!(
+                err,
+                "error: {} is valid, but running scenarios is not implemented yet; \
+                 `sim validate` checks a scenario meanwhile",
+                path.display()
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn seed_assignment(seed: u64) -> Assignment {
+    Assignment {
+        path: "run.seed".into(),
+        value: toml::Value::Integer(seed.min(i64::MAX as u64) as i64),
+    }
+}
+
+/// Loads and validates; prints warnings and errors to `err`.
+fn load(path: &std::path::Path, set: &[Assignment], err: &mut dyn Write) -> Option<Loaded> {
+    let file = path.display();
+    match scenario::load_file(path, set) {
+        Ok(loaded) => {
+            for w in &loaded.warnings {
+                let _ = writeln!(err, "warning: {file}:{w}");
+            }
+            Some(loaded)
+        }
+        Err(LoadError::Io { .. }) => {
+            let _ = writeln!(
+                err,
+                "error: cannot read scenario {file}: no such file or not readable"
+            );
+            None
+        }
+        Err(LoadError::Invalid(diags)) => {
+            for w in &diags.warnings {
+                let _ = writeln!(err, "warning: {file}:{w}");
+            }
+            for e in &diags.errors {
+                let _ = writeln!(err, "error: {file}:{e}");
+            }
+            let _ = writeln!(err, "{} error(s) in {file}", diags.errors.len());
+            None
+        }
+    }
+}
+
+fn run_match(
+    constraints: &str,
+    attributes: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let c = match Constraints::parse(constraints) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "error: constraints: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let parsed = match Attributes::parse(attributes) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(err, "error: attributes: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for w in &parsed.warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    match c.first_failure(&parsed.attributes) {
+        None => {
+            let _ = writeln!(out, "match");
+            ExitCode::SUCCESS
+        }
+        Some(m) => {
+            let _ = writeln!(out, "no match: {m}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! Scenario files (SPEC §1): TOML → validated [`Scenario`] in two layers —
+//! a serde mirror with `deny_unknown_fields` ([`raw`]), then `validate`,
+//! which collects *every* problem with its TOML path and line. Defaults are
+//! applied in one visible place ([`model::defaults`]). `--set` and `[sweep]`
+//! address values with parameter paths ([`paths`]).
+//!
+//! Structural problems (TOML syntax, unknown keys, a table where a value
+//! belongs) come from the serde layer, which stops at the first; every
+//! problem with a value is collected.
+
+mod model;
+pub mod paths;
+mod raw;
+mod render;
+mod validate;
+
+use std::fmt;
+use std::path::Path;
+
+pub use model::*;
+pub use paths::{Assignment, parse_assignment};
+pub use render::render_resolved;
+
+use policies::suggest::closest;
+use raw::RawScenario;
+use validate::{Ctx, line_col};
+
+/// One problem (or warning), located by TOML path and, when known, line and
+/// column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: String,
+    pub line: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn new(path: &str, line: Option<(usize, usize)>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            path: path.to_string(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some((line, col)) = self.line {
+            write!(f, "{line}:{col}: ")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A `[sweep]` or repeated-`--set` parameter and its values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepParam {
+    pub path: String,
+    pub values: Vec<toml::Value>,
+}
+
+/// One point of the cartesian product, with its validated scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    pub index: usize,
+    pub assignments: Vec<(String, toml::Value)>,
+    pub scenario: Scenario,
+}
+
+/// A loaded scenario: the base (no sweep applied) and every sweep point (a
+/// single point equal to the base without a sweep).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    pub base: Scenario,
+    pub sweep: Vec<SweepParam>,
+    pub points: Vec<Point>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a scenario file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} error(s)", .0.errors.len())]
+    Invalid(Diagnostics),
+}
+
+/// Sweep points above this are refused: a typo in a sweep should not fill
+/// the disk.
+pub const MAX_POINTS: usize = 100_000;
+
+pub fn load_file(path: &Path, overrides: &[Assignment]) -> Result<Loaded, LoadError> {
+    let src = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    load_str(&src, overrides).map_err(LoadError::Invalid)
+}
+
+/// Loads a scenario from TOML text, applying `overrides` (`--set`) first.
+pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnostics> {
+    let mut raw: RawScenario = toml::from_str(src).map_err(|e| {
+        let line = e.span().map(|s| line_col(src, s.start));
+        Diagnostics {
+            errors: vec![Diagnostic::new("", line, explain_serde_error(e.message()))],
+            warnings: Vec::new(),
+        }
+    })?;
+    let mut ctx = Ctx::new(src);
+    for a in overrides {
+        if let Err(e) = paths::apply(&mut raw, &a.path, a.value.clone()) {
+            ctx.error(&format!("--set {}", a.path), None, e);
+        }
+    }
+    let sweep = read_sweep(&raw, &mut ctx);
+    if !ctx.diags.errors.is_empty() {
+        return Err(ctx.diags);
+    }
+    let base = validate::validate(&raw, &mut ctx);
+    let mut diags = ctx.diags;
+    let Some(base) = base else {
+        return Err(diags);
+    };
+    let mut points = Vec::new();
+    for (index, assignments) in cartesian(&sweep).into_iter().enumerate() {
+        let mut point_raw = raw.clone();
+        for (path, value) in &assignments {
+            // Paths were checked in read_sweep.
+            let _ = paths::apply(&mut point_raw, path, value.clone());
+        }
+        let mut pctx = Ctx::new(src);
+        match validate::validate(&point_raw, &mut pctx) {
+            Some(scenario) if pctx.diags.errors.is_empty() => points.push(Point {
+                index,
+                assignments,
+                scenario,
+            }),
+            _ => {
+                let label = describe_point(index, &assignments);
+                for e in pctx.diags.errors {
+                    let d = Diagnostic::new(&e.path, e.line, format!("{} (in {label})", e.message));
+                    if !diags.errors.contains(&d) {
+                        diags.errors.push(d);
+                    }
+                }
+            }
+        }
+    }
+    if !diags.errors.is_empty() {
+        return Err(diags);
+    }
+    Ok(Loaded {
+        base,
+        sweep,
+        points,
+        warnings: diags.warnings,
+    })
+}
+
+fn describe_point(index: usize, assignments: &[(String, toml::Value)]) -> String {
+    let parts: Vec<String> = assignments
+        .iter()
+        .map(|(p, v)| format!("{p}={}", render::value_text(v)))
+        .collect();
+    format!("sweep point {index}: {}", parts.join(", "))
+}
+
+fn read_sweep(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Vec<SweepParam> {
+    let Some(table) = &raw.sweep else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut total: usize = 1;
+    for (path, value) in table {
+        let label = format!("sweep.\"{path}\"");
+        let Some(values) = value.as_array().filter(|a| !a.is_empty()) else {
+            ctx.error(
+                &label,
+                None,
+                "expected a non-empty array of values, like [\"16\", \"32\"]",
+            );
+            continue;
+        };
+        let mut probe = raw.clone();
+        if let Err(e) = paths::apply(&mut probe, path, values[0].clone()) {
+            ctx.error(&label, None, e);
+            continue;
+        }
+        total = total.saturating_mul(values.len());
+        out.push(SweepParam {
+            path: path.clone(),
+            values: values.clone(),
+        });
+    }
+    if total > MAX_POINTS {
+        ctx.error(
+            "sweep",
+            None,
+            format!("the sweep has {total} points, more than the limit of {MAX_POINTS}"),
+        );
+    }
+    out
+}
+
+/// Every combination of sweep values; the last parameter varies fastest.
+/// No sweep gives one empty point.
+pub fn cartesian(sweep: &[SweepParam]) -> Vec<Vec<(String, toml::Value)>> {
+    let mut points: Vec<Vec<(String, toml::Value)>> = vec![Vec::new()];
+    for param in sweep {
+        let mut next = Vec::with_capacity(points.len() * param.values.len());
+        for p in &points {
+            for v in &param.values {
+                let mut q = p.clone();
+                q.push((param.path.clone(), v.clone()));
+                next.push(q);
+            }
+        }
+        points = next;
+    }
+    points
+}
+
+/// Adds a "did you mean" to serde's unknown-field message.
+fn explain_serde_error(message: &str) -> String {
+    let message = message.trim();
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((field, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match closest(field, candidates.iter().copied()) {
+        Some(c) => format!("{message} (did you mean `{c}`?)"),
+        None => message.to_string(),
+    }
+}

@@ -1,0 +1,239 @@
+//! The validated scenario: every default applied, every string parsed.
+//! Defaults live in [`defaults`] — the one visible place.
+
+use policies::model::{Attributes, Resources};
+use policies::spark::{MasterUrl, SparkConf, SparkSettings};
+
+use crate::time::SimDuration;
+
+/// The defaults of SPEC §1, and the simulator's own assumptions.
+pub mod defaults {
+    use crate::time::SimDuration;
+
+    pub const SEED: u64 = 1;
+    pub const HORIZON: SimDuration = SimDuration::from_secs(3600);
+    pub const DRAIN: SimDuration = SimDuration::from_secs(3600);
+    pub const REPLICATIONS: u32 = 1;
+    pub const SAMPLE_INTERVAL: SimDuration = SimDuration::from_secs(10);
+    /// `--allocation_interval` (reference/mesos-master.md §0).
+    pub const ALLOCATION_INTERVAL: SimDuration = SimDuration::from_secs(1);
+    /// `Filters.refuse_seconds` (reference/mesos-master.md §0).
+    pub const DEFAULT_REFUSE: SimDuration = SimDuration::from_secs(5);
+    /// Master → agent launch of one Mesos task: a simulator assumption (a
+    /// message hop plus the agent's bookkeeping), not a Mesos constant.
+    pub const TASK_LAUNCH_LATENCY: SimDuration = SimDuration::from_millis(20);
+    pub const AGENT_NAME: &str = "agent";
+    pub const ROLE_WEIGHT: f64 = 1.0;
+    pub const STAGES: u32 = 1;
+    pub const CPU_FRACTION: f64 = 1.0;
+    /// The refuse filter a non-Spark framework declines with.
+    pub const FRAMEWORK_REFUSE: SimDuration = SimDuration::from_secs(5);
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub run: RunConfig,
+    pub mesos: MesosConfig,
+    pub agents: Vec<AgentGroup>,
+    pub apps: Vec<App>,
+    pub frameworks: Vec<Framework>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunConfig {
+    pub seed: u64,
+    /// No job is submitted after this time.
+    pub horizon: SimDuration,
+    /// How long after the horizon in-flight jobs may still finish.
+    pub drain: SimDuration,
+    pub replications: u32,
+    pub sample_interval: SimDuration,
+}
+
+/// The sorter used by the Mesos allocator (`--role_sorter`,
+/// `--framework_sorter`; reference/mesos-master.md §1.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AllocatorKind {
+    Drf,
+    Random,
+}
+
+impl AllocatorKind {
+    pub const NAMES: [&'static str; 2] = ["drf", "random"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AllocatorKind::Drf => "drf",
+            AllocatorKind::Random => "random",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MesosConfig {
+    pub allocation_interval: SimDuration,
+    /// `None`: offers never time out (the Mesos default).
+    pub offer_timeout: Option<SimDuration>,
+    pub default_refuse: SimDuration,
+    pub allocator: AllocatorKind,
+    pub task_launch_latency: SimDuration,
+    /// Roles declared in `[mesos.roles]`, by name.
+    pub roles: Vec<RoleConfig>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoleConfig {
+    pub name: String,
+    pub weight: f64,
+    /// A quota limit on unreserved scalars (reference/mesos-master.md §1.5).
+    pub quota: Option<Resources>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgentGroup {
+    pub count: u32,
+    /// Hostnames are `NAME-0` … `NAME-(count-1)`.
+    pub name: String,
+    pub resources: Resources,
+    /// As written; the rack attribute is added per agent when `racks` is set.
+    pub attributes: Attributes,
+    pub racks: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeployMode {
+    Client,
+    Cluster,
+}
+
+/// When an application ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopAt {
+    /// When its job stream is done and its last job has finished.
+    JobsDone,
+    Horizon,
+    At(SimDuration),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct App {
+    pub name: String,
+    pub master: MasterUrl,
+    pub deploy_mode: DeployMode,
+    pub start: SimDuration,
+    pub stop: StopAt,
+    /// The properties as written.
+    pub conf: SparkConf,
+    /// The same, typed and validated, with Spark's defaults.
+    pub settings: SparkSettings,
+    pub jobs: JobSpec,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameworkKind {
+    /// One task per free slot, as its backlog needs (Hadoop-like).
+    Elastic,
+    /// A job starts only with all its tasks placed at once (MPI-like).
+    Rigid,
+    /// Long-running tasks that hold resources until the framework stops.
+    Service,
+}
+
+impl FrameworkKind {
+    pub const NAMES: [&'static str; 3] = ["elastic", "rigid", "service"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FrameworkKind::Elastic => "elastic",
+            FrameworkKind::Rigid => "rigid",
+            FrameworkKind::Service => "service",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Framework {
+    pub name: String,
+    pub role: String,
+    pub kind: FrameworkKind,
+    pub task: Resources,
+    pub refuse: SimDuration,
+    pub jobs: JobSpec,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobSpec {
+    pub arrival: Arrival,
+    pub stages: u32,
+    /// Tasks per stage.
+    pub tasks: Distribution,
+    pub task_duration: Distribution,
+    /// Share of a task's run time that needs a CPU; below 1 it waits on I/O.
+    pub cpu_fraction: f64,
+}
+
+/// How jobs arrive.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arrival {
+    /// Exponential inter-arrival times with this mean.
+    Poisson {
+        mean: SimDuration,
+    },
+    Every {
+        interval: SimDuration,
+    },
+    At {
+        times: Vec<SimDuration>,
+    },
+}
+
+/// What a distribution's values measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Durations, parameters in µs.
+    Duration,
+    /// Counts (tasks per stage), parameters as plain numbers.
+    Count,
+}
+
+/// A distribution of durations or counts (SPEC §1). Location parameters are
+/// in the unit's base (µs for durations); `sigma` and `shape` are plain.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dist {
+    Constant { value: f64 },
+    Uniform { min: f64, max: f64 },
+    Exponential { mean: f64 },
+    Lognormal { median: f64, sigma: f64 },
+    Pareto { scale: f64, shape: f64 },
+    Empirical { values: Vec<f64> },
+}
+
+impl Dist {
+    pub const KINDS: [&'static str; 6] = [
+        "constant",
+        "uniform",
+        "exponential",
+        "lognormal",
+        "pareto",
+        "empirical",
+    ];
+
+    /// The parameters each kind takes, in order.
+    pub fn params_of(kind: &str) -> &'static [&'static str] {
+        match kind {
+            "constant" => &["value"],
+            "uniform" => &["min", "max"],
+            "exponential" => &["mean"],
+            "lognormal" => &["median", "sigma"],
+            "pareto" => &["scale", "shape"],
+            "empirical" => &["values"],
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Distribution {
+    pub unit: Unit,
+    pub dist: Dist,
+}

@@ -1,0 +1,265 @@
+//! Parameter paths (SPEC §1): the dotted TOML path of a value, with names
+//! standing for array items, used by `[sweep]` and `--set`.
+//!
+//! ```text
+//! path := "run." KEY | "mesos." KEY | "mesos.roles." ROLE "." KEY
+//!       | "agents." INDEX "." KEY
+//!       | "apps." NAME "." KEY | "apps." NAME ".conf." SPARK_KEY
+//!       | ("apps." NAME | "frameworks." NAME) ".jobs." KEY
+//!       | ("apps." NAME | "frameworks." NAME) ".jobs." DIST "." PARAM
+//!       | "frameworks." NAME "." KEY
+//! ```
+//!
+//! Everything after `.conf.` is one Spark key (`apps.a.conf.spark.cores.max`);
+//! it may also be quoted (`apps.a.conf."spark.cores.max"`).
+
+use toml::Spanned;
+
+use super::raw::{
+    Leaf, RawApp, RawDist, RawFramework, RawJobs, RawMesos, RawRole, RawRun, RawScenario,
+};
+
+/// A parsed `--set PATH=VALUE`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assignment {
+    pub path: String,
+    pub value: toml::Value,
+}
+
+/// Parses `PATH=VALUE`. The value is read as a TOML value when it is one
+/// (`40`, `2.5`, `true`, `"x"`), else taken as a string (`2s`,
+/// `cpus:2;mem:4096`); values of Spark keys are always strings.
+pub fn parse_assignment(text: &str) -> Result<Assignment, String> {
+    let Some((path, value)) = text.split_once('=') else {
+        return Err(format!("expected PATH=VALUE, got \"{text}\""));
+    };
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(format!("expected PATH=VALUE, got \"{text}\""));
+    }
+    Ok(Assignment {
+        path: path.to_string(),
+        value: value_from_text(path, value),
+    })
+}
+
+fn value_from_text(path: &str, value: &str) -> toml::Value {
+    if is_conf_path(path) {
+        return toml::Value::String(value.to_string());
+    }
+    match value.trim().parse::<toml::Value>() {
+        Ok(
+            v @ (toml::Value::Integer(_)
+            | toml::Value::Float(_)
+            | toml::Value::Boolean(_)
+            | toml::Value::String(_)),
+        ) => v,
+        _ => toml::Value::String(value.to_string()),
+    }
+}
+
+fn is_conf_path(path: &str) -> bool {
+    let parts: Vec<&str> = path.splitn(4, '.').collect();
+    parts.len() == 4 && parts[0] == "apps" && parts[2] == "conf"
+}
+
+/// Applies `value` at `path` in the raw scenario. Missing intermediate tables
+/// (a role, an app's `[jobs]`) are created; missing array items are not.
+pub fn apply(raw: &mut RawScenario, path: &str, value: toml::Value) -> Result<(), String> {
+    let slot = leaf_slot(raw, path)?;
+    *slot = Some(Spanned::new(0..0, value));
+    Ok(())
+}
+
+fn leaf_slot<'a>(raw: &'a mut RawScenario, path: &str) -> Result<&'a mut Option<Leaf>, String> {
+    let segs: Vec<&str> = path.split('.').collect();
+    let unknown = |what: &str| format!("unknown parameter path \"{path}\": {what}");
+    match segs.as_slice() {
+        ["run", key] => {
+            run_slot(raw.run.get_or_insert_with(RawRun::default), key).ok_or_else(|| {
+                unknown(&format!(
+                    "run has no key \"{key}\" (seed, horizon, drain, replications, sample_interval)"
+                ))
+            })
+        }
+        ["mesos", "roles", role, key] => {
+            let mesos = raw.mesos.get_or_insert_with(RawMesos::default);
+            let entry = mesos
+                .roles
+                .entry(role.to_string())
+                .or_insert_with(|| Spanned::new(0..0, RawRole::default()));
+            match *key {
+                "weight" => Ok(&mut entry.get_mut().weight),
+                "quota" => Ok(&mut entry.get_mut().quota),
+                _ => Err(unknown(&format!(
+                    "a role has no key \"{key}\" (weight, quota)"
+                ))),
+            }
+        }
+        ["mesos", key] => mesos_slot(raw.mesos.get_or_insert_with(RawMesos::default), key)
+            .ok_or_else(|| unknown(&format!("mesos has no key \"{key}\""))),
+        ["agents", index, key] => {
+            let n = raw.agents.len();
+            let i: usize = index.parse().map_err(|_| {
+                unknown(&format!(
+                    "agent groups are named by index (0..{n}), got \"{index}\""
+                ))
+            })?;
+            let group = raw
+                .agents
+                .get_mut(i)
+                .ok_or_else(|| unknown(&format!("there are {n} agent groups, no index {i}")))?
+                .get_mut();
+            match *key {
+                "count" => Ok(&mut group.count),
+                "name" => Ok(&mut group.name),
+                "resources" => Ok(&mut group.resources),
+                "attributes" => Ok(&mut group.attributes),
+                "racks" => Ok(&mut group.racks),
+                _ => Err(unknown(&format!("an agent group has no key \"{key}\""))),
+            }
+        }
+        ["apps", name, rest @ ..] if !rest.is_empty() => {
+            let names: Vec<String> = raw
+                .apps
+                .iter()
+                .filter_map(|a| leaf_str(&a.get_ref().name))
+                .collect();
+            let app = raw
+                .apps
+                .iter_mut()
+                .find(|a| leaf_str(&a.get_ref().name).as_deref() == Some(*name))
+                .ok_or_else(|| {
+                    unknown(&format!(
+                        "no app named \"{name}\" (apps: {})",
+                        names.join(", ")
+                    ))
+                })?
+                .get_mut();
+            app_slot(app, rest).map_err(|e| unknown(&e))
+        }
+        ["frameworks", name, rest @ ..] if !rest.is_empty() => {
+            let names: Vec<String> = raw
+                .frameworks
+                .iter()
+                .filter_map(|f| leaf_str(&f.get_ref().name))
+                .collect();
+            let fw = raw
+                .frameworks
+                .iter_mut()
+                .find(|f| leaf_str(&f.get_ref().name).as_deref() == Some(*name))
+                .ok_or_else(|| {
+                    unknown(&format!(
+                        "no framework named \"{name}\" (frameworks: {})",
+                        names.join(", ")
+                    ))
+                })?
+                .get_mut();
+            framework_slot(fw, rest).map_err(|e| unknown(&e))
+        }
+        _ => Err(unknown(
+            "it must start with run., mesos., agents.N., apps.NAME. or frameworks.NAME.",
+        )),
+    }
+}
+
+fn leaf_str(leaf: &Option<Leaf>) -> Option<String> {
+    leaf.as_ref()
+        .and_then(|l| l.get_ref().as_str())
+        .map(str::to_string)
+}
+
+fn run_slot<'a>(run: &'a mut RawRun, key: &str) -> Option<&'a mut Option<Leaf>> {
+    Some(match key {
+        "seed" => &mut run.seed,
+        "horizon" => &mut run.horizon,
+        "drain" => &mut run.drain,
+        "replications" => &mut run.replications,
+        "sample_interval" => &mut run.sample_interval,
+        _ => return None,
+    })
+}
+
+fn mesos_slot<'a>(m: &'a mut RawMesos, key: &str) -> Option<&'a mut Option<Leaf>> {
+    Some(match key {
+        "allocation_interval" => &mut m.allocation_interval,
+        "offer_timeout" => &mut m.offer_timeout,
+        "default_refuse" => &mut m.default_refuse,
+        "allocator" => &mut m.allocator,
+        "task_launch_latency" => &mut m.task_launch_latency,
+        _ => return None,
+    })
+}
+
+fn app_slot<'a>(app: &'a mut RawApp, rest: &[&str]) -> Result<&'a mut Option<Leaf>, String> {
+    match rest {
+        ["conf", key @ ..] if !key.is_empty() => {
+            let key = key.join(".").trim_matches('"').to_string();
+            Ok(app.conf.entry(key).or_insert(None))
+        }
+        ["jobs", jobs_rest @ ..] => jobs_slot(
+            app.jobs
+                .get_or_insert_with(|| Spanned::new(0..0, RawJobs::default()))
+                .get_mut(),
+            jobs_rest,
+        ),
+        [key] => Ok(match *key {
+            "master" => &mut app.master,
+            "deploy_mode" => &mut app.deploy_mode,
+            "start" => &mut app.start,
+            "stop" => &mut app.stop,
+            "name" => return Err("an app's name cannot be swept or set".to_string()),
+            _ => return Err(format!("an app has no key \"{key}\"")),
+        }),
+        _ => Err(
+            "expected apps.NAME.KEY, apps.NAME.conf.SPARK_KEY or apps.NAME.jobs....".to_string(),
+        ),
+    }
+}
+
+fn framework_slot<'a>(
+    fw: &'a mut RawFramework,
+    rest: &[&str],
+) -> Result<&'a mut Option<Leaf>, String> {
+    match rest {
+        ["jobs", jobs_rest @ ..] => jobs_slot(
+            fw.jobs
+                .get_or_insert_with(|| Spanned::new(0..0, RawJobs::default()))
+                .get_mut(),
+            jobs_rest,
+        ),
+        [key] => Ok(match *key {
+            "role" => &mut fw.role,
+            "kind" => &mut fw.kind,
+            "task" => &mut fw.task,
+            "refuse" => &mut fw.refuse,
+            "name" => return Err("a framework's name cannot be swept or set".to_string()),
+            _ => return Err(format!("a framework has no key \"{key}\"")),
+        }),
+        _ => Err("expected frameworks.NAME.KEY or frameworks.NAME.jobs....".to_string()),
+    }
+}
+
+fn jobs_slot<'a>(jobs: &'a mut RawJobs, rest: &[&str]) -> Result<&'a mut Option<Leaf>, String> {
+    match rest {
+        ["stages"] => Ok(&mut jobs.stages),
+        ["cpu_fraction"] => Ok(&mut jobs.cpu_fraction),
+        [dist, param] => {
+            let d: &mut Option<Spanned<RawDist>> = match *dist {
+                "arrival" => &mut jobs.arrival,
+                "tasks" => &mut jobs.tasks,
+                "task_duration" => &mut jobs.task_duration,
+                _ => {
+                    return Err(format!(
+                        "jobs has no distribution \"{dist}\" (arrival, tasks, task_duration)"
+                    ));
+                }
+            };
+            d.get_or_insert_with(|| Spanned::new(0..0, RawDist::default()))
+                .get_mut()
+                .param_mut(param)
+                .ok_or_else(|| format!("a distribution has no parameter \"{param}\""))
+        }
+        _ => Err("expected jobs.stages, jobs.cpu_fraction or jobs.DIST.PARAM".to_string()),
+    }
+}

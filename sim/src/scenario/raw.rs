@@ -1,0 +1,159 @@
+//! The serde mirror of the scenario file (SPEC §1): the structure with
+//! `deny_unknown_fields`, every leaf kept as a spanned TOML value so that
+//! `validate` can check types and meanings itself, collect every problem, and
+//! name the line of each.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A leaf value with its byte span in the file (an empty span for values
+/// set from the command line).
+pub type Leaf = Spanned<toml::Value>;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub run: Option<RawRun>,
+    pub mesos: Option<RawMesos>,
+    #[serde(default)]
+    pub agents: Vec<Spanned<RawAgentGroup>>,
+    #[serde(default)]
+    pub apps: Vec<Spanned<RawApp>>,
+    #[serde(default)]
+    pub frameworks: Vec<Spanned<RawFramework>>,
+    pub sweep: Option<toml::Table>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRun {
+    pub seed: Option<Leaf>,
+    pub horizon: Option<Leaf>,
+    pub drain: Option<Leaf>,
+    pub replications: Option<Leaf>,
+    pub sample_interval: Option<Leaf>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMesos {
+    pub allocation_interval: Option<Leaf>,
+    pub offer_timeout: Option<Leaf>,
+    pub default_refuse: Option<Leaf>,
+    pub allocator: Option<Leaf>,
+    pub task_launch_latency: Option<Leaf>,
+    #[serde(default)]
+    pub roles: BTreeMap<String, Spanned<RawRole>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRole {
+    pub weight: Option<Leaf>,
+    pub quota: Option<Leaf>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgentGroup {
+    pub count: Option<Leaf>,
+    pub name: Option<Leaf>,
+    pub resources: Option<Leaf>,
+    pub attributes: Option<Leaf>,
+    pub racks: Option<Leaf>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawApp {
+    pub name: Option<Leaf>,
+    pub master: Option<Leaf>,
+    pub deploy_mode: Option<Leaf>,
+    pub start: Option<Leaf>,
+    pub stop: Option<Leaf>,
+    #[serde(default)]
+    pub conf: BTreeMap<String, Option<Leaf>>,
+    pub jobs: Option<Spanned<RawJobs>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFramework {
+    pub name: Option<Leaf>,
+    pub role: Option<Leaf>,
+    pub kind: Option<Leaf>,
+    pub task: Option<Leaf>,
+    pub refuse: Option<Leaf>,
+    pub jobs: Option<Spanned<RawJobs>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawJobs {
+    pub arrival: Option<Spanned<RawDist>>,
+    pub stages: Option<Leaf>,
+    pub tasks: Option<Spanned<RawDist>>,
+    pub task_duration: Option<Spanned<RawDist>>,
+    pub cpu_fraction: Option<Leaf>,
+}
+
+/// Any distribution or arrival process: `kind` plus the parameters of every
+/// kind; `validate` checks that the ones present belong to the kind.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDist {
+    pub kind: Option<Leaf>,
+    pub value: Option<Leaf>,
+    pub min: Option<Leaf>,
+    pub max: Option<Leaf>,
+    pub mean: Option<Leaf>,
+    pub median: Option<Leaf>,
+    pub sigma: Option<Leaf>,
+    pub scale: Option<Leaf>,
+    pub shape: Option<Leaf>,
+    pub values: Option<Leaf>,
+    pub interval: Option<Leaf>,
+    pub times: Option<Leaf>,
+}
+
+impl RawDist {
+    /// The parameters present, by name, in declaration order.
+    pub fn params(&self) -> Vec<(&'static str, &Leaf)> {
+        let all: [(&'static str, &Option<Leaf>); 11] = [
+            ("value", &self.value),
+            ("min", &self.min),
+            ("max", &self.max),
+            ("mean", &self.mean),
+            ("median", &self.median),
+            ("sigma", &self.sigma),
+            ("scale", &self.scale),
+            ("shape", &self.shape),
+            ("values", &self.values),
+            ("interval", &self.interval),
+            ("times", &self.times),
+        ];
+        all.into_iter()
+            .filter_map(|(n, v)| v.as_ref().map(|v| (n, v)))
+            .collect()
+    }
+
+    pub fn param_mut(&mut self, name: &str) -> Option<&mut Option<Leaf>> {
+        Some(match name {
+            "kind" => &mut self.kind,
+            "value" => &mut self.value,
+            "min" => &mut self.min,
+            "max" => &mut self.max,
+            "mean" => &mut self.mean,
+            "median" => &mut self.median,
+            "sigma" => &mut self.sigma,
+            "scale" => &mut self.scale,
+            "shape" => &mut self.shape,
+            "values" => &mut self.values,
+            "interval" => &mut self.interval,
+            "times" => &mut self.times,
+            _ => return None,
+        })
+    }
+}

@@ -1,0 +1,229 @@
+//! The resolved scenario as TOML: every default filled in, every string in
+//! canonical form. Loading it again gives the same scenario.
+
+use policies::spark::keys::{self, Support};
+use toml::{Table, Value};
+
+use super::model::*;
+use crate::time::SimDuration;
+
+fn s(text: impl Into<String>) -> Value {
+    Value::String(text.into())
+}
+
+fn d(duration: SimDuration) -> Value {
+    s(duration.to_string())
+}
+
+/// A TOML value as written in a message (`16`, `"2s"`).
+pub(crate) fn value_text(v: &Value) -> String {
+    v.to_string()
+}
+
+fn dist_value(unit: Unit, x: f64) -> Value {
+    match unit {
+        Unit::Duration => d(SimDuration(x.round() as u64)),
+        Unit::Count if x.fract() == 0.0 && x.abs() < 9.0e15 => Value::Integer(x as i64),
+        Unit::Count => Value::Float(x),
+    }
+}
+
+fn dist_table(dist: &Distribution) -> Table {
+    let mut t = Table::new();
+    let u = dist.unit;
+    match &dist.dist {
+        Dist::Constant { value } => {
+            t.insert("kind".into(), s("constant"));
+            t.insert("value".into(), dist_value(u, *value));
+        }
+        Dist::Uniform { min, max } => {
+            t.insert("kind".into(), s("uniform"));
+            t.insert("min".into(), dist_value(u, *min));
+            t.insert("max".into(), dist_value(u, *max));
+        }
+        Dist::Exponential { mean } => {
+            t.insert("kind".into(), s("exponential"));
+            t.insert("mean".into(), dist_value(u, *mean));
+        }
+        Dist::Lognormal { median, sigma } => {
+            t.insert("kind".into(), s("lognormal"));
+            t.insert("median".into(), dist_value(u, *median));
+            t.insert("sigma".into(), Value::Float(*sigma));
+        }
+        Dist::Pareto { scale, shape } => {
+            t.insert("kind".into(), s("pareto"));
+            t.insert("scale".into(), dist_value(u, *scale));
+            t.insert("shape".into(), Value::Float(*shape));
+        }
+        Dist::Empirical { values } => {
+            t.insert("kind".into(), s("empirical"));
+            t.insert(
+                "values".into(),
+                Value::Array(values.iter().map(|v| dist_value(u, *v)).collect()),
+            );
+        }
+    }
+    t
+}
+
+fn jobs_table(j: &JobSpec) -> Table {
+    let mut t = Table::new();
+    let mut a = Table::new();
+    match &j.arrival {
+        Arrival::Poisson { mean } => {
+            a.insert("kind".into(), s("poisson"));
+            a.insert("mean".into(), d(*mean));
+        }
+        Arrival::Every { interval } => {
+            a.insert("kind".into(), s("every"));
+            a.insert("interval".into(), d(*interval));
+        }
+        Arrival::At { times } => {
+            a.insert("kind".into(), s("at"));
+            a.insert(
+                "times".into(),
+                Value::Array(times.iter().map(|x| d(*x)).collect()),
+            );
+        }
+    }
+    t.insert("arrival".into(), Value::Table(a));
+    t.insert("stages".into(), Value::Integer(i64::from(j.stages)));
+    t.insert("tasks".into(), Value::Table(dist_table(&j.tasks)));
+    t.insert(
+        "task_duration".into(),
+        Value::Table(dist_table(&j.task_duration)),
+    );
+    t.insert("cpu_fraction".into(), Value::Float(j.cpu_fraction));
+    t
+}
+
+/// The scenario as a TOML document, with a header naming the program.
+pub fn render_resolved(sc: &Scenario, sweep: &[super::SweepParam]) -> String {
+    let mut doc = Table::new();
+
+    let mut run = Table::new();
+    run.insert("seed".into(), Value::Integer(sc.run.seed as i64));
+    run.insert("horizon".into(), d(sc.run.horizon));
+    run.insert("drain".into(), d(sc.run.drain));
+    run.insert(
+        "replications".into(),
+        Value::Integer(i64::from(sc.run.replications)),
+    );
+    run.insert("sample_interval".into(), d(sc.run.sample_interval));
+    doc.insert("run".into(), Value::Table(run));
+
+    let m = &sc.mesos;
+    let mut mesos = Table::new();
+    mesos.insert("allocation_interval".into(), d(m.allocation_interval));
+    mesos.insert(
+        "offer_timeout".into(),
+        m.offer_timeout.map_or_else(|| s("none"), d),
+    );
+    mesos.insert("default_refuse".into(), d(m.default_refuse));
+    mesos.insert("allocator".into(), s(m.allocator.name()));
+    mesos.insert("task_launch_latency".into(), d(m.task_launch_latency));
+    if !m.roles.is_empty() {
+        let mut roles = Table::new();
+        for r in &m.roles {
+            let mut t = Table::new();
+            t.insert("weight".into(), Value::Float(r.weight));
+            if let Some(q) = &r.quota {
+                t.insert("quota".into(), s(q.to_string()));
+            }
+            roles.insert(r.name.clone(), Value::Table(t));
+        }
+        mesos.insert("roles".into(), Value::Table(roles));
+    }
+    doc.insert("mesos".into(), Value::Table(mesos));
+
+    let agents: Vec<Value> = sc
+        .agents
+        .iter()
+        .map(|g| {
+            let mut t = Table::new();
+            t.insert("count".into(), Value::Integer(i64::from(g.count)));
+            t.insert("name".into(), s(&g.name));
+            t.insert("resources".into(), s(g.resources.to_string()));
+            t.insert("attributes".into(), s(g.attributes.to_string()));
+            if let Some(r) = g.racks {
+                t.insert("racks".into(), Value::Integer(i64::from(r)));
+            }
+            Value::Table(t)
+        })
+        .collect();
+    doc.insert("agents".into(), Value::Array(agents));
+
+    if !sc.apps.is_empty() {
+        let apps: Vec<Value> = sc
+            .apps
+            .iter()
+            .map(|a| {
+                let mut t = Table::new();
+                t.insert("name".into(), s(&a.name));
+                t.insert("master".into(), s(a.master.to_string()));
+                t.insert(
+                    "deploy_mode".into(),
+                    s(match a.deploy_mode {
+                        DeployMode::Client => "client",
+                        DeployMode::Cluster => "cluster",
+                    }),
+                );
+                t.insert("start".into(), d(a.start));
+                match a.stop {
+                    StopAt::JobsDone => {}
+                    StopAt::Horizon => {
+                        t.insert("stop".into(), s("horizon"));
+                    }
+                    StopAt::At(at) => {
+                        t.insert("stop".into(), d(at));
+                    }
+                }
+                let mut conf = Table::new();
+                for (k, v) in a.conf.resolved() {
+                    // Keys the user set, and modelled keys with their defaults.
+                    let modelled =
+                        keys::lookup(&k).is_some_and(|def| def.support == Support::Modelled);
+                    if a.conf.contains(&k) || modelled {
+                        conf.insert(k, s(v));
+                    }
+                }
+                t.insert("conf".into(), Value::Table(conf));
+                t.insert("jobs".into(), Value::Table(jobs_table(&a.jobs)));
+                Value::Table(t)
+            })
+            .collect();
+        doc.insert("apps".into(), Value::Array(apps));
+    }
+
+    if !sc.frameworks.is_empty() {
+        let fws: Vec<Value> = sc
+            .frameworks
+            .iter()
+            .map(|f| {
+                let mut t = Table::new();
+                t.insert("name".into(), s(&f.name));
+                t.insert("role".into(), s(&f.role));
+                t.insert("kind".into(), s(f.kind.name()));
+                t.insert("task".into(), s(f.task.to_string()));
+                t.insert("refuse".into(), d(f.refuse));
+                t.insert("jobs".into(), Value::Table(jobs_table(&f.jobs)));
+                Value::Table(t)
+            })
+            .collect();
+        doc.insert("frameworks".into(), Value::Array(fws));
+    }
+
+    if !sweep.is_empty() {
+        let mut t = Table::new();
+        for p in sweep {
+            t.insert(p.path.clone(), Value::Array(p.values.clone()));
+        }
+        doc.insert("sweep".into(), Value::Table(t));
+    }
+
+    let body = toml::to_string(&doc).unwrap_or_else(|e| format!("# could not render: {e}\n"));
+    format!(
+        "# Resolved by sim {}: every default filled in.\n\n{body}",
+        env!("CARGO_PKG_VERSION")
+    )
+}

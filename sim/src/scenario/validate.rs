@@ -1,0 +1,1181 @@
+//! Raw scenario → [`Scenario`], collecting every problem with its path and
+//! line (SPEC §1 "Validation collects every problem").
+
+use std::ops::Range;
+
+use policies::model::{Attributes, Quantity, Resources, top_level, validate_role};
+use policies::spark::keys::reserved_key_advice;
+use policies::spark::{MasterUrl, SparkConf, SparkSettings};
+use policies::suggest::closest;
+
+use super::model::*;
+use super::raw::{Leaf, RawDist, RawJobs, RawScenario};
+use super::{Diagnostic, Diagnostics};
+use crate::time::{SimDuration, parse_scenario_duration};
+use toml::Spanned;
+
+/// Collects diagnostics while reading leaves.
+pub(crate) struct Ctx<'s> {
+    src: &'s str,
+    pub diags: Diagnostics,
+}
+
+impl<'s> Ctx<'s> {
+    pub(crate) fn new(src: &'s str) -> Ctx<'s> {
+        Ctx {
+            src,
+            diags: Diagnostics::default(),
+        }
+    }
+
+    fn at(&self, span: &Range<usize>) -> Option<(usize, usize)> {
+        (span.end > span.start).then(|| line_col(self.src, span.start))
+    }
+
+    pub(crate) fn error(
+        &mut self,
+        path: &str,
+        span: Option<&Range<usize>>,
+        message: impl Into<String>,
+    ) {
+        let line = span.and_then(|s| self.at(s));
+        self.diags.errors.push(Diagnostic::new(path, line, message));
+    }
+
+    pub(crate) fn warn(
+        &mut self,
+        path: &str,
+        span: Option<&Range<usize>>,
+        message: impl Into<String>,
+    ) {
+        let line = span.and_then(|s| self.at(s));
+        self.diags
+            .warnings
+            .push(Diagnostic::new(path, line, message));
+    }
+
+    fn leaf_err(&mut self, path: &str, leaf: &Leaf, message: impl Into<String>) {
+        let span = leaf.span();
+        self.error(path, Some(&span), message);
+    }
+
+    fn string(&mut self, path: &str, leaf: &Leaf) -> Option<String> {
+        match leaf.get_ref() {
+            toml::Value::String(s) => Some(s.clone()),
+            other => {
+                self.leaf_err(
+                    path,
+                    leaf,
+                    format!("expected a string, got {}", describe(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn duration(&mut self, path: &str, leaf: &Leaf) -> Option<SimDuration> {
+        match leaf.get_ref() {
+            toml::Value::String(s) => match parse_scenario_duration(s) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    self.leaf_err(path, leaf, e);
+                    None
+                }
+            },
+            toml::Value::Integer(n) => {
+                self.leaf_err(
+                    path,
+                    leaf,
+                    format!("expected a duration string, got the bare number {n}: write \"{n}s\" or \"{n}ms\""),
+                );
+                None
+            }
+            toml::Value::Float(x) => {
+                self.leaf_err(
+                    path,
+                    leaf,
+                    format!("expected a duration string, got the bare number {x}: write \"{x}s\""),
+                );
+                None
+            }
+            other => {
+                self.leaf_err(
+                    path,
+                    leaf,
+                    format!(
+                        "expected a duration string like \"30s\", got {}",
+                        describe(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn positive_duration(&mut self, path: &str, leaf: &Leaf) -> Option<SimDuration> {
+        let d = self.duration(path, leaf)?;
+        if d.is_zero() {
+            self.leaf_err(path, leaf, "expected a duration above zero");
+            return None;
+        }
+        Some(d)
+    }
+
+    fn integer(&mut self, path: &str, leaf: &Leaf, min: i64, what: &str) -> Option<i64> {
+        match leaf.get_ref() {
+            toml::Value::Integer(n) if *n >= min => Some(*n),
+            toml::Value::Integer(n) => {
+                self.leaf_err(path, leaf, format!("expected {what}, got {n}"));
+                None
+            }
+            other => {
+                self.leaf_err(
+                    path,
+                    leaf,
+                    format!("expected {what}, got {}", describe(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, path: &str, leaf: &Leaf) -> Option<f64> {
+        match leaf.get_ref() {
+            toml::Value::Integer(n) => Some(*n as f64),
+            toml::Value::Float(x) if x.is_finite() => Some(*x),
+            other => {
+                self.leaf_err(
+                    path,
+                    leaf,
+                    format!("expected a number, got {}", describe(other)),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// A TOML value named for an error message.
+pub(crate) fn describe(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => format!("the string \"{s}\""),
+        toml::Value::Integer(n) => format!("the integer {n}"),
+        toml::Value::Float(x) => format!("the number {x}"),
+        toml::Value::Boolean(b) => format!("the boolean {b}"),
+        toml::Value::Datetime(d) => format!("the date {d}"),
+        toml::Value::Array(_) => "an array".to_string(),
+        toml::Value::Table(_) => "a table".to_string(),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, col)
+}
+
+fn quote_key(key: &str) -> String {
+    if key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        key.to_string()
+    } else {
+        format!("\"{key}\"")
+    }
+}
+
+/// Names of apps, frameworks and agent groups: used in paths and CSVs.
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Validates a raw scenario. Returns the scenario only when there is no
+/// error; warnings come back either way.
+pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario> {
+    let run = validate_run(raw, ctx);
+    let mesos = validate_mesos(raw, ctx);
+    let agents = validate_agents(raw, ctx);
+    let mut names: Vec<(String, String)> = Vec::new();
+    let apps: Vec<Option<App>> = raw
+        .apps
+        .iter()
+        .enumerate()
+        .map(|(i, a)| validate_app(i, a, &mut names, ctx))
+        .collect();
+    let frameworks: Vec<Option<Framework>> = raw
+        .frameworks
+        .iter()
+        .enumerate()
+        .map(|(i, f)| validate_framework(i, f, &mut names, ctx))
+        .collect();
+    if raw.apps.is_empty() && raw.frameworks.is_empty() {
+        ctx.error(
+            "apps",
+            None,
+            "the scenario has no [[apps]] and no [[frameworks]]: nothing would run",
+        );
+    }
+    if !ctx.diags.errors.is_empty() {
+        return None;
+    }
+    Some(Scenario {
+        run: run?,
+        mesos: mesos?,
+        agents,
+        apps: apps.into_iter().collect::<Option<Vec<_>>>()?,
+        frameworks: frameworks.into_iter().collect::<Option<Vec<_>>>()?,
+    })
+}
+
+fn validate_run(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<RunConfig> {
+    let r = raw.run.clone().unwrap_or_default();
+    let mut run = RunConfig {
+        seed: defaults::SEED,
+        horizon: defaults::HORIZON,
+        drain: defaults::DRAIN,
+        replications: defaults::REPLICATIONS,
+        sample_interval: defaults::SAMPLE_INTERVAL,
+    };
+    let mut ok = true;
+    if let Some(l) = &r.seed {
+        match ctx.integer("run.seed", l, 0, "a non-negative integer seed") {
+            Some(v) => run.seed = v as u64,
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &r.horizon {
+        match ctx.positive_duration("run.horizon", l) {
+            Some(v) => run.horizon = v,
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &r.drain {
+        match ctx.duration("run.drain", l) {
+            Some(v) => run.drain = v,
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &r.replications {
+        match ctx.integer("run.replications", l, 1, "a positive integer") {
+            Some(v) => run.replications = v.min(i64::from(u32::MAX)) as u32,
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &r.sample_interval {
+        match ctx.positive_duration("run.sample_interval", l) {
+            Some(v) => run.sample_interval = v,
+            None => ok = false,
+        }
+    }
+    ok.then_some(run)
+}
+
+fn validate_mesos(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<MesosConfig> {
+    let m = raw.mesos.clone().unwrap_or_default();
+    let mut out = MesosConfig {
+        allocation_interval: defaults::ALLOCATION_INTERVAL,
+        offer_timeout: None,
+        default_refuse: defaults::DEFAULT_REFUSE,
+        allocator: AllocatorKind::Drf,
+        task_launch_latency: defaults::TASK_LAUNCH_LATENCY,
+        roles: Vec::new(),
+    };
+    let mut ok = true;
+    if let Some(l) = &m.allocation_interval {
+        match ctx.positive_duration("mesos.allocation_interval", l) {
+            Some(v) => out.allocation_interval = v,
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &m.offer_timeout {
+        if l.get_ref().as_str() == Some("none") {
+            out.offer_timeout = None;
+        } else {
+            match ctx.positive_duration("mesos.offer_timeout", l) {
+                Some(v) => out.offer_timeout = Some(v),
+                None => ok = false,
+            }
+        }
+    }
+    if let Some(l) = &m.default_refuse {
+        match ctx.duration("mesos.default_refuse", l) {
+            Some(v) => out.default_refuse = v,
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &m.task_launch_latency {
+        match ctx.duration("mesos.task_launch_latency", l) {
+            Some(v) => out.task_launch_latency = v,
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &m.allocator {
+        match ctx.string("mesos.allocator", l).as_deref() {
+            Some("drf") => out.allocator = AllocatorKind::Drf,
+            Some("random") => out.allocator = AllocatorKind::Random,
+            Some(other) => {
+                let hint = closest(other, AllocatorKind::NAMES)
+                    .map(|c| format!(" (did you mean \"{c}\"?)"))
+                    .unwrap_or_default();
+                ctx.leaf_err(
+                    "mesos.allocator",
+                    l,
+                    format!("unknown allocator \"{other}\"; expected one of: drf, random{hint}"),
+                );
+                ok = false;
+            }
+            None => ok = false,
+        }
+    }
+    for (name, role) in &m.roles {
+        let path = format!("mesos.roles.{}", quote_key(name));
+        let span = role.span();
+        if name == "*" {
+            ctx.error(
+                &path,
+                Some(&span),
+                "the default role \"*\" cannot have a weight or quota here",
+            );
+            ok = false;
+            continue;
+        }
+        if let Err(why) = validate_role(name) {
+            ctx.error(&path, Some(&span), format!("invalid Mesos role: {why}"));
+            ok = false;
+            continue;
+        }
+        let r = role.get_ref();
+        let mut weight = defaults::ROLE_WEIGHT;
+        if let Some(l) = &r.weight {
+            match ctx.number(&format!("{path}.weight"), l) {
+                Some(w) if w > 0.0 => weight = w,
+                Some(w) => {
+                    ctx.leaf_err(
+                        &format!("{path}.weight"),
+                        l,
+                        format!(
+                            "expected a positive weight, got {w} (Mesos weights must be positive)"
+                        ),
+                    );
+                    ok = false;
+                }
+                None => ok = false,
+            }
+        }
+        let mut quota = None;
+        if let Some(l) = &r.quota {
+            let qpath = format!("{path}.quota");
+            if let Some(s) = ctx.string(&qpath, l) {
+                match Resources::parse(&s) {
+                    Ok(q) => {
+                        if q.iter()
+                            .any(|e| e.is_reserved() || !matches!(e.quantity, Quantity::Scalar(_)))
+                        {
+                            ctx.leaf_err(&qpath, l, "a quota limit lists unreserved scalars only, like \"cpus:64;mem:262144\"");
+                            ok = false;
+                        } else if top_level(name) != name {
+                            ctx.leaf_err(&qpath, l, "quota can be set only on top-level roles (reference/mesos-master.md §1.5)");
+                            ok = false;
+                        } else {
+                            quota = Some(q);
+                        }
+                    }
+                    Err(e) => {
+                        ctx.leaf_err(&qpath, l, format!("invalid resources \"{s}\": {e}"));
+                        ok = false;
+                    }
+                }
+            } else {
+                ok = false;
+            }
+        }
+        out.roles.push(RoleConfig {
+            name: name.clone(),
+            weight,
+            quota,
+        });
+    }
+    ok.then_some(out)
+}
+
+fn validate_agents(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Vec<AgentGroup> {
+    let mut groups = Vec::new();
+    let mut names: Vec<(String, usize)> = Vec::new();
+    let mut total: u64 = 0;
+    if raw.agents.is_empty() {
+        ctx.error(
+            "agents",
+            None,
+            "the scenario has no [[agents]]: add at least one group with count and resources",
+        );
+    }
+    for (i, g) in raw.agents.iter().enumerate() {
+        let path = format!("agents.{i}");
+        let span = g.span();
+        let a = g.get_ref();
+        let mut ok = true;
+        let count = match &a.count {
+            Some(l) => ctx.integer(&format!("{path}.count"), l, 0, "a non-negative integer"),
+            None => {
+                ctx.error(
+                    &format!("{path}.count"),
+                    Some(&span),
+                    "missing: how many agents this group has",
+                );
+                None
+            }
+        };
+        let count = count.map(|c| c.min(i64::from(u32::MAX)) as u32);
+        ok &= count.is_some();
+        total += u64::from(count.unwrap_or(0));
+        let name = match &a.name {
+            Some(l) => ctx.string(&format!("{path}.name"), l),
+            None => Some(defaults::AGENT_NAME.to_string()),
+        };
+        if let Some(n) = &name {
+            let bad = n.is_empty()
+                || !n
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+            if bad {
+                ctx.error(
+                    &format!("{path}.name"),
+                    Some(&span),
+                    format!("\"{n}\" is not a hostname prefix (letters, digits, '-', '.')"),
+                );
+                ok = false;
+            } else if let Some((_, j)) = names.iter().find(|(m, _)| m == n) {
+                ctx.error(
+                    &format!("{path}.name"),
+                    Some(&span),
+                    format!("\"{n}\" is already the name of agents.{j}; hostnames would repeat"),
+                );
+                ok = false;
+            } else {
+                names.push((n.clone(), i));
+            }
+        } else {
+            ok = false;
+        }
+        let resources = match &a.resources {
+            Some(l) => ctx.string(&format!("{path}.resources"), l).and_then(|s| match Resources::parse(&s) {
+                Ok(r) => {
+                    if r.cpus().is_zero() && r.mem_mb().is_zero() {
+                        ctx.leaf_err(
+                            &format!("{path}.resources"),
+                            l,
+                            "an agent without cpus and mem is never offered (reference/mesos-master.md §2.3)",
+                        );
+                        None
+                    } else {
+                        Some(r)
+                    }
+                }
+                Err(e) => {
+                    ctx.leaf_err(&format!("{path}.resources"), l, format!("invalid Mesos resources \"{s}\": {e}"));
+                    None
+                }
+            }),
+            None => {
+                ctx.error(&format!("{path}.resources"), Some(&span), "missing: the agent's --resources, like \"cpus:16;mem:65536\"");
+                None
+            }
+        };
+        ok &= resources.is_some();
+        let attributes = match &a.attributes {
+            Some(l) => ctx.string(&format!("{path}.attributes"), l).and_then(|s| {
+                match Attributes::parse(&s) {
+                    Ok(parsed) => {
+                        for w in parsed.warnings {
+                            ctx.warn(&format!("{path}.attributes"), Some(&l.span()), w);
+                        }
+                        Some(parsed.attributes)
+                    }
+                    Err(e) => {
+                        ctx.leaf_err(
+                            &format!("{path}.attributes"),
+                            l,
+                            format!("invalid Mesos attributes \"{s}\": {e}"),
+                        );
+                        None
+                    }
+                }
+            }),
+            None => Some(Attributes::default()),
+        };
+        ok &= attributes.is_some();
+        let racks = match &a.racks {
+            Some(l) => {
+                let r = ctx.integer(&format!("{path}.racks"), l, 1, "a positive integer");
+                if r.is_some()
+                    && attributes
+                        .as_ref()
+                        .is_some_and(|at| at.get("rack").is_some())
+                {
+                    ctx.leaf_err(
+                        &format!("{path}.racks"),
+                        l,
+                        "the attributes already name a rack; drop one of the two",
+                    );
+                    ok = false;
+                }
+                ok &= r.is_some();
+                r.map(|r| r.min(i64::from(u32::MAX)) as u32)
+            }
+            None => None,
+        };
+        if ok {
+            groups.push(AgentGroup {
+                count: count.unwrap_or(0),
+                name: name.unwrap_or_default(),
+                resources: resources.unwrap_or_default(),
+                attributes: attributes.unwrap_or_default(),
+                racks,
+            });
+        }
+    }
+    if !raw.agents.is_empty() && total == 0 && ctx.diags.errors.is_empty() {
+        ctx.error(
+            "agents",
+            None,
+            "every agent group has count = 0: the cluster has no agents",
+        );
+    }
+    groups
+}
+
+fn check_name(
+    kind: &str,
+    path: &str,
+    leaf: Option<&Leaf>,
+    span: &Range<usize>,
+    names: &mut Vec<(String, String)>,
+    ctx: &mut Ctx<'_>,
+) -> Option<String> {
+    let Some(l) = leaf else {
+        ctx.error(
+            &format!("{path}.name"),
+            Some(span),
+            format!("missing: every {kind} needs a name"),
+        );
+        return None;
+    };
+    let name = ctx.string(&format!("{path}.name"), l)?;
+    if !valid_name(&name) {
+        ctx.leaf_err(
+            &format!("{path}.name"),
+            l,
+            format!("\"{name}\" is not a valid name (letters, digits, '_' and '-')"),
+        );
+        return None;
+    }
+    if let Some((_, other)) = names.iter().find(|(n, _)| *n == name) {
+        ctx.leaf_err(
+            &format!("{path}.name"),
+            l,
+            format!("duplicate name \"{name}\": {other} already uses it (apps and frameworks share one namespace)"),
+        );
+        return None;
+    }
+    names.push((name.clone(), path.to_string()));
+    Some(name)
+}
+
+fn validate_app(
+    i: usize,
+    app: &Spanned<RawApp>,
+    names: &mut Vec<(String, String)>,
+    ctx: &mut Ctx<'_>,
+) -> Option<App> {
+    let span = app.span();
+    let a = app.get_ref();
+    let name = check_name(
+        "app",
+        &format!("apps.{i}"),
+        a.name.as_ref(),
+        &span,
+        names,
+        ctx,
+    );
+    let path = format!("apps.{}", name.clone().unwrap_or_else(|| i.to_string()));
+    let master = match &a.master {
+        Some(l) => ctx.string(&format!("{path}.master"), l).and_then(|s| match MasterUrl::parse(&s) {
+            Ok(m) if m.is_mesos() => Some(m),
+            Ok(m) => {
+                ctx.leaf_err(
+                    &format!("{path}.master"),
+                    l,
+                    format!(
+                        "\"{s}\" is a {} master; only Mesos masters (mesos://…) are simulated so far",
+                        m.manager()
+                    ),
+                );
+                None
+            }
+            Err(e) => {
+                ctx.leaf_err(&format!("{path}.master"), l, e.to_string());
+                None
+            }
+        }),
+        None => {
+            ctx.error(&format!("{path}.master"), Some(&span), "missing: the Spark master URL, like \"mesos://zk://zk1:2181/mesos\"");
+            None
+        }
+    };
+    let deploy_mode = match &a.deploy_mode {
+        None => Some(DeployMode::Client),
+        Some(l) => match ctx.string(&format!("{path}.deploy_mode"), l).as_deref() {
+            Some("client") => Some(DeployMode::Client),
+            Some("cluster") => {
+                ctx.warn(
+                    &format!("{path}.deploy_mode"),
+                    Some(&l.span()),
+                    "cluster deploy mode (the MesosClusterDispatcher) is not modelled yet: the driver runs as in client mode",
+                );
+                Some(DeployMode::Cluster)
+            }
+            Some(other) => {
+                ctx.leaf_err(
+                    &format!("{path}.deploy_mode"),
+                    l,
+                    format!("expected \"client\" or \"cluster\", got \"{other}\""),
+                );
+                None
+            }
+            None => None,
+        },
+    };
+    let start = match &a.start {
+        None => Some(SimDuration::ZERO),
+        Some(l) => ctx.duration(&format!("{path}.start"), l),
+    };
+    let stop = match &a.stop {
+        None => Some(StopAt::JobsDone),
+        Some(l) if l.get_ref().as_str() == Some("horizon") => Some(StopAt::Horizon),
+        Some(l) => ctx.duration(&format!("{path}.stop"), l).map(StopAt::At),
+    };
+    if let (Some(s), Some(StopAt::At(e))) = (start, stop) {
+        if e <= s {
+            ctx.error(
+                &format!("{path}.stop"),
+                Some(&span),
+                format!("the app stops at {e}, not after it starts at {s}"),
+            );
+        }
+    }
+    let mut conf = SparkConf::new();
+    let mut conf_spans: Vec<(String, Range<usize>)> = Vec::new();
+    let mut conf_ok = true;
+    for (key, leaf) in &a.conf {
+        let Some(leaf) = leaf else { continue };
+        let kpath = format!("{path}.conf.\"{key}\"");
+        if let Some(advice) = reserved_key_advice(key) {
+            ctx.leaf_err(&kpath, leaf, format!("not allowed in conf: {advice}"));
+            conf_ok = false;
+            continue;
+        }
+        let value = match leaf.get_ref() {
+            toml::Value::String(s) => s.clone(),
+            // Lenient: numbers and booleans mean their text, as in spark-defaults.conf.
+            toml::Value::Integer(n) => n.to_string(),
+            toml::Value::Float(x) => x.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            other => {
+                ctx.leaf_err(
+                    &kpath,
+                    leaf,
+                    format!("expected a string value, got {}", describe(other)),
+                );
+                conf_ok = false;
+                continue;
+            }
+        };
+        conf.set(key.clone(), value);
+        conf_spans.push((key.clone(), leaf.span()));
+    }
+    let span_of = |key: &str| {
+        conf_spans
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, s)| s.clone())
+    };
+    for w in conf.warnings() {
+        let s = span_of(&w.key);
+        ctx.warn(&format!("{path}.conf.\"{}\"", w.key), s.as_ref(), w.message);
+    }
+    let settings = match SparkSettings::from_conf(&conf) {
+        Ok(s) => Some(s),
+        Err(errors) => {
+            for e in errors {
+                let s = span_of(&e.key);
+                ctx.error(
+                    &format!("{path}.conf.\"{}\"", e.key),
+                    s.as_ref().or(Some(&span)),
+                    e.message,
+                );
+            }
+            None
+        }
+    };
+    let jobs = match &a.jobs {
+        Some(j) => validate_jobs(&format!("{path}.jobs"), j, ctx),
+        None => {
+            ctx.error(
+                &format!("{path}.jobs"),
+                Some(&span),
+                "missing: [apps.jobs] with arrival, tasks and task_duration",
+            );
+            None
+        }
+    };
+    Some(App {
+        name: name?,
+        master: master?,
+        deploy_mode: deploy_mode?,
+        start: start?,
+        stop: stop?,
+        conf: if conf_ok { conf } else { return None },
+        settings: settings?,
+        jobs: jobs?,
+    })
+}
+
+fn validate_framework(
+    i: usize,
+    fw: &Spanned<super::raw::RawFramework>,
+    names: &mut Vec<(String, String)>,
+    ctx: &mut Ctx<'_>,
+) -> Option<Framework> {
+    let span = fw.span();
+    let f = fw.get_ref();
+    let name = check_name(
+        "framework",
+        &format!("frameworks.{i}"),
+        f.name.as_ref(),
+        &span,
+        names,
+        ctx,
+    );
+    let path = format!(
+        "frameworks.{}",
+        name.clone().unwrap_or_else(|| i.to_string())
+    );
+    let role = match &f.role {
+        None => Some("*".to_string()),
+        Some(l) => ctx
+            .string(&format!("{path}.role"), l)
+            .and_then(|r| match validate_role(&r) {
+                Ok(()) => Some(r),
+                Err(why) => {
+                    ctx.leaf_err(
+                        &format!("{path}.role"),
+                        l,
+                        format!("invalid Mesos role: {why}"),
+                    );
+                    None
+                }
+            }),
+    };
+    let kind = match &f.kind {
+        None => {
+            ctx.error(
+                &format!("{path}.kind"),
+                Some(&span),
+                "missing: one of elastic, rigid, service",
+            );
+            None
+        }
+        Some(l) => match ctx.string(&format!("{path}.kind"), l).as_deref() {
+            Some("elastic") => Some(FrameworkKind::Elastic),
+            Some("rigid") => Some(FrameworkKind::Rigid),
+            Some("service") => Some(FrameworkKind::Service),
+            Some(other) => {
+                let hint = closest(other, FrameworkKind::NAMES)
+                    .map(|c| format!(" (did you mean \"{c}\"?)"))
+                    .unwrap_or_default();
+                ctx.leaf_err(&format!("{path}.kind"), l, format!("unknown framework kind \"{other}\"; expected elastic, rigid or service{hint}"));
+                None
+            }
+            None => None,
+        },
+    };
+    let task = match &f.task {
+        None => {
+            ctx.error(
+                &format!("{path}.task"),
+                Some(&span),
+                "missing: the resources of one task, like \"cpus:2;mem:4096\"",
+            );
+            None
+        }
+        Some(l) => {
+            ctx.string(&format!("{path}.task"), l)
+                .and_then(|s| match Resources::parse(&s) {
+                    Ok(r) if r.cpus().is_zero() && r.mem_mb().is_zero() => {
+                        ctx.leaf_err(&format!("{path}.task"), l, "a task needs some cpus or mem");
+                        None
+                    }
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        ctx.leaf_err(
+                            &format!("{path}.task"),
+                            l,
+                            format!("invalid Mesos resources \"{s}\": {e}"),
+                        );
+                        None
+                    }
+                })
+        }
+    };
+    let refuse = match &f.refuse {
+        None => Some(defaults::FRAMEWORK_REFUSE),
+        Some(l) => ctx.duration(&format!("{path}.refuse"), l),
+    };
+    let jobs = match &f.jobs {
+        Some(j) => validate_jobs(&format!("{path}.jobs"), j, ctx),
+        None => {
+            ctx.error(
+                &format!("{path}.jobs"),
+                Some(&span),
+                "missing: [frameworks.jobs] with arrival, tasks and task_duration",
+            );
+            None
+        }
+    };
+    Some(Framework {
+        name: name?,
+        role: role?,
+        kind: kind?,
+        task: task?,
+        refuse: refuse?,
+        jobs: jobs?,
+    })
+}
+
+fn validate_jobs(path: &str, jobs: &Spanned<RawJobs>, ctx: &mut Ctx<'_>) -> Option<JobSpec> {
+    let span = jobs.span();
+    let j = jobs.get_ref();
+    let arrival = match &j.arrival {
+        Some(d) => validate_arrival(&format!("{path}.arrival"), d, ctx),
+        None => {
+            ctx.error(
+                &format!("{path}.arrival"),
+                Some(&span),
+                "missing: e.g. { kind = \"poisson\", mean = \"20s\" }",
+            );
+            None
+        }
+    };
+    let stages = match &j.stages {
+        None => Some(defaults::STAGES),
+        Some(l) => ctx
+            .integer(&format!("{path}.stages"), l, 1, "a positive integer")
+            .map(|v| v.min(10_000) as u32),
+    };
+    let tasks = match &j.tasks {
+        Some(d) => validate_dist(&format!("{path}.tasks"), d, Unit::Count, ctx),
+        None => {
+            ctx.error(
+                &format!("{path}.tasks"),
+                Some(&span),
+                "missing: tasks per stage, e.g. { kind = \"constant\", value = 16 }",
+            );
+            None
+        }
+    };
+    let task_duration = match &j.task_duration {
+        Some(d) => validate_dist(&format!("{path}.task_duration"), d, Unit::Duration, ctx),
+        None => {
+            ctx.error(
+                &format!("{path}.task_duration"),
+                Some(&span),
+                "missing: e.g. { kind = \"lognormal\", median = \"800ms\", sigma = 0.6 }",
+            );
+            None
+        }
+    };
+    let cpu_fraction = match &j.cpu_fraction {
+        None => Some(defaults::CPU_FRACTION),
+        Some(l) => match ctx.number(&format!("{path}.cpu_fraction"), l) {
+            Some(x) if x > 0.0 && x <= 1.0 => Some(x),
+            Some(x) => {
+                ctx.leaf_err(
+                    &format!("{path}.cpu_fraction"),
+                    l,
+                    format!("expected a fraction in (0, 1], got {x}"),
+                );
+                None
+            }
+            None => None,
+        },
+    };
+    Some(JobSpec {
+        arrival: arrival?,
+        stages: stages?,
+        tasks: tasks?,
+        task_duration: task_duration?,
+        cpu_fraction: cpu_fraction?,
+    })
+}
+
+/// The kind of a distribution table, with a "did you mean".
+fn dist_kind(
+    path: &str,
+    d: &Spanned<RawDist>,
+    kinds: &[&str],
+    ctx: &mut Ctx<'_>,
+) -> Option<String> {
+    let Some(l) = &d.get_ref().kind else {
+        ctx.error(
+            &format!("{path}.kind"),
+            Some(&d.span()),
+            format!("missing: one of {}", kinds.join(", ")),
+        );
+        return None;
+    };
+    let kind = ctx.string(&format!("{path}.kind"), l)?;
+    if !kinds.contains(&kind.as_str()) {
+        let hint = closest(&kind, kinds.iter().copied())
+            .map(|c| format!(" (did you mean \"{c}\"?)"))
+            .unwrap_or_default();
+        ctx.leaf_err(
+            &format!("{path}.kind"),
+            l,
+            format!(
+                "unknown kind \"{kind}\"; expected one of {}{hint}",
+                kinds.join(", ")
+            ),
+        );
+        return None;
+    }
+    Some(kind)
+}
+
+/// Reports parameters that do not belong to `kind` and missing ones; returns
+/// false when anything is wrong.
+fn check_params(
+    path: &str,
+    d: &Spanned<RawDist>,
+    kind: &str,
+    wanted: &[&str],
+    ctx: &mut Ctx<'_>,
+) -> bool {
+    let mut ok = true;
+    for (name, leaf) in d.get_ref().params() {
+        if !wanted.contains(&name) {
+            ctx.leaf_err(
+                &format!("{path}.{name}"),
+                leaf,
+                format!("\"{kind}\" takes {}, not {name}", wanted.join(" and ")),
+            );
+            ok = false;
+        }
+    }
+    let present: Vec<&str> = d.get_ref().params().into_iter().map(|(n, _)| n).collect();
+    for w in wanted {
+        if !present.contains(w) {
+            ctx.error(
+                &format!("{path}.{w}"),
+                Some(&d.span()),
+                format!("missing: \"{kind}\" needs {}", wanted.join(" and ")),
+            );
+            ok = false;
+        }
+    }
+    ok
+}
+
+fn param<'a>(d: &'a RawDist, name: &str) -> &'a Leaf {
+    d.params()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, l)| l)
+        .expect("check_params ensured presence")
+}
+
+fn validate_arrival(path: &str, d: &Spanned<RawDist>, ctx: &mut Ctx<'_>) -> Option<Arrival> {
+    const KINDS: [&str; 3] = ["poisson", "every", "at"];
+    let kind = dist_kind(path, d, &KINDS, ctx)?;
+    let wanted: &[&str] = match kind.as_str() {
+        "poisson" => &["mean"],
+        "every" => &["interval"],
+        _ => &["times"],
+    };
+    if !check_params(path, d, &kind, wanted, ctx) {
+        return None;
+    }
+    let raw = d.get_ref();
+    match kind.as_str() {
+        "poisson" => ctx
+            .positive_duration(&format!("{path}.mean"), param(raw, "mean"))
+            .map(|mean| Arrival::Poisson { mean }),
+        "every" => ctx
+            .positive_duration(&format!("{path}.interval"), param(raw, "interval"))
+            .map(|interval| Arrival::Every { interval }),
+        _ => {
+            let leaf = param(raw, "times");
+            let Some(items) = leaf.get_ref().as_array() else {
+                ctx.leaf_err(
+                    &format!("{path}.times"),
+                    leaf,
+                    "expected an array of durations, like [\"0s\", \"5s\"]",
+                );
+                return None;
+            };
+            let mut times = Vec::with_capacity(items.len());
+            for (k, item) in items.iter().enumerate() {
+                let l = Spanned::new(leaf.span(), item.clone());
+                times.push(ctx.duration(&format!("{path}.times.{k}"), &l)?);
+            }
+            if times.windows(2).any(|w| w[1] < w[0]) {
+                ctx.leaf_err(
+                    &format!("{path}.times"),
+                    leaf,
+                    "times must be in non-decreasing order",
+                );
+                return None;
+            }
+            Some(Arrival::At { times })
+        }
+    }
+}
+
+fn validate_dist(
+    path: &str,
+    d: &Spanned<RawDist>,
+    unit: Unit,
+    ctx: &mut Ctx<'_>,
+) -> Option<Distribution> {
+    let kind = dist_kind(path, d, &Dist::KINDS, ctx)?;
+    if !check_params(path, d, &kind, Dist::params_of(&kind), ctx) {
+        return None;
+    }
+    let raw = d.get_ref();
+    // A location parameter: a duration string or a count.
+    let loc = |name: &str, ctx: &mut Ctx<'_>| -> Option<f64> {
+        let leaf = param(raw, name);
+        let p = format!("{path}.{name}");
+        match unit {
+            Unit::Duration => ctx.duration(&p, leaf).map(|d| d.as_micros() as f64),
+            Unit::Count => {
+                let v = ctx.number(&p, leaf)?;
+                if v < 0.0 {
+                    ctx.leaf_err(&p, leaf, format!("expected a non-negative count, got {v}"));
+                    return None;
+                }
+                Some(v)
+            }
+        }
+    };
+    let positive = |name: &str, ctx: &mut Ctx<'_>| -> Option<f64> {
+        let leaf = param(raw, name);
+        let p = format!("{path}.{name}");
+        let v = ctx.number(&p, leaf)?;
+        if v <= 0.0 {
+            ctx.leaf_err(&p, leaf, format!("expected a positive number, got {v}"));
+            return None;
+        }
+        Some(v)
+    };
+    let dist = match kind.as_str() {
+        "constant" => Dist::Constant {
+            value: loc("value", ctx)?,
+        },
+        "uniform" => {
+            let (min, max) = (loc("min", ctx), loc("max", ctx));
+            let (min, max) = (min?, max?);
+            if min > max {
+                ctx.leaf_err(
+                    &format!("{path}.max"),
+                    param(raw, "max"),
+                    "max must not be below min",
+                );
+                return None;
+            }
+            Dist::Uniform { min, max }
+        }
+        "exponential" => Dist::Exponential {
+            mean: nonzero(loc("mean", ctx)?, path, "mean", raw, ctx)?,
+        },
+        "lognormal" => {
+            let median = loc("median", ctx).and_then(|m| nonzero(m, path, "median", raw, ctx));
+            let sigma = positive("sigma", ctx);
+            Dist::Lognormal {
+                median: median?,
+                sigma: sigma?,
+            }
+        }
+        "pareto" => {
+            let scale = loc("scale", ctx).and_then(|m| nonzero(m, path, "scale", raw, ctx));
+            let shape = positive("shape", ctx);
+            Dist::Pareto {
+                scale: scale?,
+                shape: shape?,
+            }
+        }
+        _ => {
+            let leaf = param(raw, "values");
+            let Some(items) = leaf.get_ref().as_array().filter(|a| !a.is_empty()) else {
+                ctx.leaf_err(
+                    &format!("{path}.values"),
+                    leaf,
+                    "expected a non-empty array",
+                );
+                return None;
+            };
+            let mut values = Vec::with_capacity(items.len());
+            let mut ok = true;
+            for (k, item) in items.iter().enumerate() {
+                let l = Spanned::new(leaf.span(), item.clone());
+                let p = format!("{path}.values.{k}");
+                let v = match unit {
+                    Unit::Duration => ctx.duration(&p, &l).map(|d| d.as_micros() as f64),
+                    Unit::Count => ctx.number(&p, &l).filter(|v| *v >= 0.0),
+                };
+                match v {
+                    Some(v) => values.push(v),
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                return None;
+            }
+            Dist::Empirical { values }
+        }
+    };
+    if unit == Unit::Count {
+        if let Dist::Constant { value } = dist {
+            if value < 1.0 || value.fract() != 0.0 {
+                ctx.leaf_err(
+                    &format!("{path}.value"),
+                    param(raw, "value"),
+                    format!("expected a whole number of tasks, at least 1, got {value}"),
+                );
+                return None;
+            }
+        }
+    }
+    Some(Distribution { unit, dist })
+}
+
+fn nonzero(v: f64, path: &str, name: &str, raw: &RawDist, ctx: &mut Ctx<'_>) -> Option<f64> {
+    if v > 0.0 {
+        Some(v)
+    } else {
+        ctx.leaf_err(
+            &format!("{path}.{name}"),
+            param(raw, name),
+            format!("{name} must be above zero"),
+        );
+        None
+    }
+}
+
+use super::raw::RawApp;
