@@ -151,11 +151,12 @@ fn seed_assignment(seed: u64) -> Assignment {
 
 /// Loads and validates; prints warnings and errors to `err`.
 fn load(path: &std::path::Path, set: &[Assignment], err: &mut dyn Write) -> Option<Loaded> {
-    let file = path.display();
+    let file = path.display().to_string();
     match scenario::load_file(path, set) {
-        Ok(loaded) => {
+        Ok(mut loaded) => {
+            loaded.warnings.sort_by_key(|d| d.line);
             for w in &loaded.warnings {
-                let _ = writeln!(err, "warning: {file}:{w}");
+                let _ = writeln!(err, "warning: {}", located(&file, w));
             }
             Some(loaded)
         }
@@ -166,16 +167,28 @@ fn load(path: &std::path::Path, set: &[Assignment], err: &mut dyn Write) -> Opti
             );
             None
         }
-        Err(LoadError::Invalid(diags)) => {
+        Err(LoadError::Invalid(mut diags)) => {
+            // File order: command-line problems (no line) first, then by line.
+            diags.errors.sort_by_key(|d| d.line);
+            diags.warnings.sort_by_key(|d| d.line);
             for w in &diags.warnings {
-                let _ = writeln!(err, "warning: {file}:{w}");
+                let _ = writeln!(err, "warning: {}", located(&file, w));
             }
             for e in &diags.errors {
-                let _ = writeln!(err, "error: {file}:{e}");
+                let _ = writeln!(err, "error: {}", located(&file, e));
             }
             let _ = writeln!(err, "{} error(s) in {file}", diags.errors.len());
             None
         }
+    }
+}
+
+/// `FILE:LINE:COL: path: message`, or `FILE: path: message` without a line.
+fn located(file: &str, d: &scenario::Diagnostic) -> String {
+    if d.line.is_some() {
+        format!("{file}:{d}")
+    } else {
+        format!("{file}: {d}")
     }
 }
 

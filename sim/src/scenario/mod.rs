@@ -128,12 +128,9 @@ pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnosti
         }
     }
     let sweep = read_sweep(&raw, &mut ctx);
-    if !ctx.diags.errors.is_empty() {
-        return Err(ctx.diags);
-    }
     let base = validate::validate(&raw, &mut ctx);
     let mut diags = ctx.diags;
-    let Some(base) = base else {
+    let Some(base) = base.filter(|_| diags.errors.is_empty()) else {
         return Err(diags);
     };
     let mut points = Vec::new();

@@ -1,0 +1,276 @@
+//! The command line contract (SPEC §2): outputs and exit codes.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn sim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run sim")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A scenario file in a fresh temporary directory.
+fn scenario_file(text: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "sim-cli-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("scenario.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const SHIPPED: &str = "../scenarios/interactive.toml";
+
+#[test]
+fn match_prints_match_and_exits_0() {
+    let o = sim(&[
+        "match",
+        "os:centos7;zone:us-east-1a,us-east-1b",
+        "os:centos7;zone:us-east-1a",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "match\n");
+}
+
+#[test]
+fn match_explains_the_first_failure_and_exits_1() {
+    let o = sim(&["match", "os:centos7;level:20;zone:x", "os:centos7;level:10"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "no match: level:20: scalar 10 is below every required value (needs some value <= offered)\n"
+    );
+}
+
+#[test]
+fn match_exits_2_on_unparsable_input() {
+    let o = sim(&["match", "os:a:b", "os:a"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: constraints: Bad constraint string: os:a:b (entry 'os:a:b' has more than one ':', at character 1)\n"
+    );
+    let o = sim(&["match", "os:a", "os:a;ports:[1-2]]"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: attributes: mismatched brackets: ']' without an opening '[' (at character 17)\n"
+    );
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn match_warns_about_set_attributes() {
+    let o = sim(&["match", "disks:ssd", "disks:{ssd,hdd}"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).starts_with("warning: attribute 'disks' is a set"));
+}
+
+#[test]
+fn validate_prints_the_resolved_scenario_which_validates_to_itself() {
+    let o = sim(&["validate", SHIPPED]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let first = stdout(&o);
+    assert!(first.starts_with("# Resolved by sim "));
+    for expected in [
+        "allocation_interval = \"1s\"",
+        "offer_timeout = \"none\"",
+        "task_launch_latency = \"20ms\"",
+        "\"spark.mesos.rejectOfferDurationForReachedMaxCores\" = \"120s\"",
+        "\"spark.mesos.extra.cores\" = \"0\"",
+        "\"spark.task.cpus\" = \"1\"",
+        "replications = 1",
+    ] {
+        assert!(first.contains(expected), "missing {expected}");
+    }
+    let again = sim(&["validate", scenario_file(&first).to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(stdout(&again), first, "resolving is idempotent");
+}
+
+#[test]
+fn validate_applies_set_and_seed() {
+    let o = sim(&[
+        "validate",
+        SHIPPED,
+        "--set",
+        "apps.dashboards.conf.spark.cores.max=16",
+        "--set",
+        "agents.1.count=2",
+        "--seed",
+        "99",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("seed = 99"));
+    assert!(out.contains("\"spark.cores.max\" = \"16\""));
+    assert!(out.contains("count = 2\nname = \"bigmem\""));
+}
+
+#[test]
+fn validate_reports_every_error_with_path_and_line() {
+    let path = scenario_file(
+        r#"[run]
+horizon = 30
+seed = -1
+
+[[agents]]
+count = 2
+resources = "cpus:4;os:centos"
+
+[[apps]]
+name = "a"
+master = "mesos://m:5050"
+[apps.conf]
+"spark.cores.max" = "lots"
+"spark.mesos.constraints" = "os;zone:a"
+"spark.dynamicAllocation.enabled" = "true"
+"spark.shuffle.service.enabled" = "true"
+"spark.dynamicAllocation.minExecutors" = "5"
+"spark.dynamicAllocation.maxExecutors" = "2"
+[apps.jobs]
+arrival = { kind = "poison", mean = "2s" }
+tasks = { kind = "constant", value = 4 }
+task_duration = { kind = "constant", value = 5 }
+"#,
+    );
+    let file = path.to_str().unwrap();
+    let o = sim(&["validate", file]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty(), "no partial output");
+    let expected = [
+        format!(
+            "error: {file}:2:11: run.horizon: expected a duration string, got the bare number 30: write \"30s\" or \"30ms\""
+        ),
+        format!("error: {file}:3:8: run.seed: expected a non-negative integer seed, got -1"),
+        format!(
+            "error: {file}:7:13: agents.0.resources: invalid Mesos resources \"cpus:4;os:centos\": expected a number, ranges like [31000-32000] or a set like {{a,b}} for resource 'os', got text 'centos' (at character 11)"
+        ),
+        format!(
+            "error: {file}:13:21: apps.a.conf.\"spark.cores.max\": expected a positive integer, got \"lots\""
+        ),
+        format!(
+            "error: {file}:14:29: apps.a.conf.\"spark.mesos.constraints\": Bad constraint string: os;zone:a (entry 'os' has no ':'; write attribute:value, at character 1)"
+        ),
+        format!(
+            "error: {file}:17:42: apps.a.conf.\"spark.dynamicAllocation.minExecutors\": spark.dynamicAllocation.minExecutors (5) must be less than or equal to spark.dynamicAllocation.maxExecutors (2)"
+        ),
+        format!(
+            "error: {file}:20:20: apps.a.jobs.arrival.kind: unknown kind \"poison\"; expected one of poisson, every, at (did you mean \"poisson\"?)"
+        ),
+        format!(
+            "error: {file}:22:46: apps.a.jobs.task_duration.value: expected a duration string, got the bare number 5: write \"5s\" or \"5ms\""
+        ),
+        format!("8 error(s) in {file}"),
+    ];
+    let err = stderr(&o);
+    let errors: Vec<&str> = err.lines().filter(|l| !l.starts_with("warning:")).collect();
+    assert_eq!(errors, expected);
+}
+
+#[test]
+fn validate_explains_toml_syntax_errors_with_line_and_column() {
+    let path = scenario_file("[run]\nseed = 1\nhorizon = \"1h\n");
+    let file = path.to_str().unwrap();
+    let o = sim(&["validate", file]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(
+        err,
+        format!("error: {file}:3:14: invalid basic string, expected `\"`\n1 error(s) in {file}\n")
+    );
+}
+
+#[test]
+fn validate_suggests_near_miss_keys() {
+    let path = scenario_file("[mesos]\nalocation_interval = \"1s\"\n");
+    let file = path.to_str().unwrap();
+    let o = sim(&["validate", file]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {file}:2:1: unknown field `alocation_interval`, expected one of `allocation_interval`, \
+             `offer_timeout`, `default_refuse`, `allocator`, `task_launch_latency`, `roles` \
+             (did you mean `allocation_interval`?)\n1 error(s) in {file}\n"
+        )
+    );
+}
+
+#[test]
+fn wrong_types_and_negative_counts_are_errors() {
+    let path = scenario_file(
+        "[[agents]]\ncount = \"forty\"\nresources = \"cpus:1\"\n[[agents]]\nname = \"b\"\ncount = -2\nresources = \"cpus:1\"\n",
+    );
+    let file = path.to_str().unwrap();
+    let o = sim(&["validate", file]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains(&format!(
+        "error: {file}:2:9: agents.0.count: expected a non-negative integer, got the string \"forty\"\n"
+    )));
+    assert!(err.contains(&format!(
+        "error: {file}:6:9: agents.1.count: expected a non-negative integer, got -2\n"
+    )));
+    assert!(
+        err.contains("apps: the scenario has no [[apps]] and no [[frameworks]]: nothing would run")
+    );
+}
+
+#[test]
+fn missing_files_and_bad_arguments_exit_2() {
+    let o = sim(&["validate", "no/such/file.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: cannot read scenario no/such/file.toml: no such file or not readable\n"
+    );
+    assert_eq!(sim(&["--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(sim(&[]).status.code(), Some(2));
+    let o = sim(&["validate", SHIPPED, "--set", "no-equals-sign"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("expected PATH=VALUE, got \"no-equals-sign\""));
+}
+
+#[test]
+fn unknown_parameter_paths_are_reported_with_the_valid_names() {
+    let o = sim(&[
+        "validate",
+        SHIPPED,
+        "--set",
+        "apps.nope.start=1s",
+        "--set",
+        "agents.9.count=1",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains(
+        "--set apps.nope.start: unknown parameter path \"apps.nope.start\": no app named \"nope\" (apps: dashboards, notebook)"
+    ));
+    assert!(err.contains(
+        "--set agents.9.count: unknown parameter path \"agents.9.count\": there are 2 agent groups, no index 9"
+    ));
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let o = sim(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("validate"));
+    assert_eq!(sim(&["--version"]).status.code(), Some(0));
+}

@@ -1,0 +1,386 @@
+//! Scenario loading (SPEC §1): defaults, parameter paths, sweeps.
+
+use policies::model::Milli;
+use sim::scenario::{
+    AllocatorKind, Arrival, Dist, StopAt, Unit, cartesian, load_str, parse_assignment,
+};
+use sim::time::SimDuration;
+
+const MINIMAL: &str = r#"
+[[agents]]
+count = 3
+resources = "cpus:8;mem:16384"
+
+[[apps]]
+name = "a"
+master = "mesos://m:5050"
+[apps.jobs]
+arrival = { kind = "every", interval = "10s" }
+tasks = { kind = "constant", value = 4 }
+task_duration = { kind = "lognormal", median = "800ms", sigma = 0.6 }
+"#;
+
+#[test]
+fn defaults_are_applied() {
+    let loaded = load_str(MINIMAL, &[]).unwrap();
+    let sc = &loaded.base;
+    assert_eq!(sc.run.seed, 1);
+    assert_eq!(sc.run.horizon, SimDuration::from_secs(3600));
+    assert_eq!(sc.run.drain, SimDuration::from_secs(3600));
+    assert_eq!(sc.run.replications, 1);
+    assert_eq!(sc.run.sample_interval, SimDuration::from_secs(10));
+    assert_eq!(sc.mesos.allocation_interval, SimDuration::from_secs(1));
+    assert_eq!(sc.mesos.offer_timeout, None);
+    assert_eq!(sc.mesos.default_refuse, SimDuration::from_secs(5));
+    assert_eq!(sc.mesos.allocator, AllocatorKind::Drf);
+    assert_eq!(sc.agents[0].name, "agent");
+    assert_eq!(sc.agents[0].resources.cpus(), Milli::from_units(8));
+    let app = &sc.apps[0];
+    assert_eq!(app.start, SimDuration::ZERO);
+    assert_eq!(app.stop, StopAt::JobsDone);
+    assert!(app.settings.coarse);
+    assert_eq!(app.settings.executor_memory_total_mib(), 1408);
+    assert_eq!(app.jobs.stages, 1);
+    assert_eq!(app.jobs.cpu_fraction, 1.0);
+    assert_eq!(
+        app.jobs.arrival,
+        Arrival::Every {
+            interval: SimDuration::from_secs(10)
+        }
+    );
+    assert_eq!(app.jobs.task_duration.unit, Unit::Duration);
+    assert_eq!(
+        app.jobs.task_duration.dist,
+        Dist::Lognormal {
+            median: 800_000.0,
+            sigma: 0.6
+        }
+    );
+    assert_eq!(loaded.points.len(), 1);
+    assert_eq!(loaded.points[0].scenario, loaded.base);
+}
+
+#[test]
+fn sweeps_expand_to_the_cartesian_product_last_parameter_fastest() {
+    let src = format!(
+        "{MINIMAL}\n[sweep]\n\"apps.a.conf.spark.cores.max\" = [\"8\", \"16\"]\n\"agents.0.count\" = [1, 2, 3]\n"
+    );
+    let loaded = load_str(&src, &[]).unwrap();
+    assert_eq!(loaded.points.len(), 6);
+    let seen: Vec<(Option<u32>, u32)> = loaded
+        .points
+        .iter()
+        .map(|p| {
+            (
+                p.scenario.apps[0].settings.cores_max,
+                p.scenario.agents[0].count,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Some(8), 1),
+            (Some(8), 2),
+            (Some(8), 3),
+            (Some(16), 1),
+            (Some(16), 2),
+            (Some(16), 3)
+        ]
+    );
+    assert_eq!(loaded.points[4].index, 4);
+    assert_eq!(
+        loaded.points[4].assignments[0].0,
+        "apps.a.conf.spark.cores.max"
+    );
+    // The base keeps the file's own values.
+    assert_eq!(loaded.base.agents[0].count, 3);
+    assert!(cartesian(&[]).len() == 1 && cartesian(&[])[0].is_empty());
+}
+
+#[test]
+fn every_sweep_point_is_validated() {
+    let src = format!("{MINIMAL}\n[sweep]\n\"apps.a.conf.spark.cores.max\" = [\"8\", \"zero\"]\n");
+    let errors = load_str(&src, &[]).unwrap_err().errors;
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        errors[0].to_string(),
+        "apps.a.conf.\"spark.cores.max\": expected a positive integer, got \"zero\" \
+         (in sweep point 1: apps.a.conf.spark.cores.max=\"zero\")"
+    );
+}
+
+#[test]
+fn sweep_paths_and_values_are_checked() {
+    let src = format!("{MINIMAL}\n[sweep]\n\"apps.b.start\" = [\"1s\"]\n\"run.seed\" = []\n");
+    let errors: Vec<String> = load_str(&src, &[])
+        .unwrap_err()
+        .errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "sweep.\"apps.b.start\": unknown parameter path \"apps.b.start\": no app named \"b\" (apps: a)",
+            "sweep.\"run.seed\": expected a non-empty array of values, like [\"16\", \"32\"]",
+        ]
+    );
+}
+
+#[test]
+fn set_reaches_every_kind_of_path() {
+    let sets: Vec<_> = [
+        "run.seed=9",
+        "run.horizon=10m",
+        "mesos.allocation_interval=250ms",
+        "mesos.roles.batch.weight=3",
+        "mesos.roles.batch.quota=cpus:4",
+        "agents.0.count=5",
+        "agents.0.attributes=rack:r1;os:x",
+        "apps.a.conf.\"spark.executor.memory\"=4g",
+        "apps.a.conf.spark.mesos.constraints=os:x,y",
+        "apps.a.jobs.arrival.interval=20s",
+        "apps.a.jobs.task_duration.median=1.5s",
+        "apps.a.stop=horizon",
+    ]
+    .iter()
+    .map(|s| parse_assignment(s).unwrap())
+    .collect();
+    let sc = load_str(MINIMAL, &sets).unwrap().base;
+    assert_eq!(sc.run.seed, 9);
+    assert_eq!(sc.run.horizon, SimDuration::from_secs(600));
+    assert_eq!(sc.mesos.allocation_interval, SimDuration::from_millis(250));
+    assert_eq!(sc.mesos.roles[0].name, "batch");
+    assert_eq!(sc.mesos.roles[0].weight, 3.0);
+    assert_eq!(
+        sc.mesos.roles[0].quota.as_ref().unwrap().to_string(),
+        "cpus:4"
+    );
+    assert_eq!(sc.agents[0].count, 5);
+    assert_eq!(sc.agents[0].attributes.to_string(), "rack:r1;os:x");
+    assert_eq!(sc.apps[0].settings.executor_memory_mib, 4096);
+    assert_eq!(sc.apps[0].settings.constraints.to_string(), "os:x,y");
+    assert_eq!(
+        sc.apps[0].jobs.arrival,
+        Arrival::Every {
+            interval: SimDuration::from_secs(20)
+        }
+    );
+    assert_eq!(
+        sc.apps[0].jobs.task_duration.dist,
+        Dist::Lognormal {
+            median: 1_500_000.0,
+            sigma: 0.6
+        }
+    );
+    assert_eq!(sc.apps[0].stop, StopAt::Horizon);
+}
+
+#[test]
+fn assignment_values_are_typed_except_spark_keys() {
+    let a = parse_assignment("agents.0.count=40").unwrap();
+    assert_eq!(a.value, toml::Value::Integer(40));
+    let a = parse_assignment("apps.x.conf.spark.cores.max=40").unwrap();
+    assert_eq!(a.value, toml::Value::String("40".into()));
+    let a = parse_assignment("frameworks.etl.task=cpus:2;mem:4096").unwrap();
+    assert_eq!(a.value, toml::Value::String("cpus:2;mem:4096".into()));
+    let a = parse_assignment("mesos.roles.r.weight=2.5").unwrap();
+    assert_eq!(a.value, toml::Value::Float(2.5));
+    assert!(parse_assignment("=3").is_err());
+}
+
+#[test]
+fn rack_attributes_conflict_and_racks_must_be_positive() {
+    let src = MINIMAL.replace(
+        "resources = \"cpus:8;mem:16384\"",
+        "resources = \"cpus:8;mem:16384\"\nattributes = \"rack:a\"\nracks = 2",
+    );
+    let errors = load_str(&src, &[]).unwrap_err().errors;
+    assert_eq!(errors[0].path, "agents.0.racks");
+    assert_eq!(
+        errors[0].message,
+        "the attributes already name a rack; drop one of the two"
+    );
+    let src = MINIMAL.replace("count = 3", "count = 3\nracks = 0");
+    let errors = load_str(&src, &[]).unwrap_err().errors;
+    assert_eq!(errors[0].message, "expected a positive integer, got 0");
+}
+
+#[test]
+fn quota_only_on_top_level_roles_with_unreserved_scalars() {
+    let with = |role: &str, quota: &str| {
+        let src = format!("[mesos.roles.\"{role}\"]\nquota = \"{quota}\"\n{MINIMAL}");
+        load_str(&src, &[])
+            .map(|_| ())
+            .map_err(|d| d.errors[0].message.clone())
+    };
+    assert_eq!(with("batch", "cpus:64;mem:1024"), Ok(()));
+    assert_eq!(
+        with("batch/etl", "cpus:64"),
+        Err("quota can be set only on top-level roles (reference/mesos-master.md §1.5)".into())
+    );
+    assert_eq!(
+        with("batch", "ports:[1-2]"),
+        Err("a quota limit lists unreserved scalars only, like \"cpus:64;mem:262144\"".into())
+    );
+    assert_eq!(
+        with("-bad", "cpus:1"),
+        Err("invalid Mesos role: role '-bad': the component '-bad' must not start with '-'".into())
+    );
+}
+
+#[test]
+fn unmodelled_spark_keys_and_set_attributes_warn_once_each() {
+    let src = MINIMAL
+        .replace("count = 3", "count = 3\nattributes = \"disks:{ssd,hdd}\"")
+        .replace(
+            "[apps.jobs]",
+            "[apps.conf]\n\"spark.mesos.gpus.max\" = \"1\"\n\"spark.sql.shuffle.partitions\" = \"8\"\n\"spark.cores.max\" = \"8\"\n[apps.jobs]",
+        );
+    let loaded = load_str(&src, &[]).unwrap();
+    let w: Vec<String> = loaded.warnings.iter().map(|d| d.to_string()).collect();
+    assert_eq!(w.len(), 3, "{w:#?}");
+    assert!(w[0].contains("agents.0.attributes: attribute 'disks' is a set"));
+    assert!(
+        w[1].contains("apps.a.conf.\"spark.mesos.gpus.max\": not modelled: GPUs are not simulated")
+    );
+    assert!(w[2].contains("apps.a.conf.\"spark.sql.shuffle.partitions\": unknown Spark property"));
+}
+
+#[test]
+fn names_are_unique_across_apps_and_frameworks() {
+    let src = format!(
+        "{MINIMAL}\n[[frameworks]]\nname = \"a\"\nkind = \"elastic\"\ntask = \"cpus:1\"\n[frameworks.jobs]\narrival = {{ kind = \"at\", times = [\"0s\"] }}\ntasks = {{ kind = \"constant\", value = 1 }}\ntask_duration = {{ kind = \"constant\", value = \"1s\" }}\n"
+    );
+    let errors = load_str(&src, &[]).unwrap_err().errors;
+    assert_eq!(errors[0].path, "frameworks.0.name");
+    assert_eq!(
+        errors[0].message,
+        "duplicate name \"a\": apps.0 already uses it (apps and frameworks share one namespace)"
+    );
+}
+
+#[test]
+fn distribution_parameters_must_fit_their_kind() {
+    let with = |tasks: &str| {
+        let src = MINIMAL.replace(
+            "tasks = { kind = \"constant\", value = 4 }",
+            &format!("tasks = {tasks}"),
+        );
+        load_str(&src, &[])
+            .map(|l| l.base.apps[0].jobs.tasks.dist.clone())
+            .map_err(|d| d.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>())
+    };
+    assert_eq!(
+        with("{ kind = \"uniform\", min = 2, max = 8 }"),
+        Ok(Dist::Uniform { min: 2.0, max: 8.0 })
+    );
+    assert_eq!(
+        with("{ kind = \"empirical\", values = [1, 2, 8] }"),
+        Ok(Dist::Empirical {
+            values: vec![1.0, 2.0, 8.0]
+        })
+    );
+    assert_eq!(
+        with("{ kind = \"pareto\", scale = 2, shape = 1.5 }"),
+        Ok(Dist::Pareto {
+            scale: 2.0,
+            shape: 1.5
+        })
+    );
+    let err = with("{ kind = \"exponential\", median = 3 }").unwrap_err();
+    assert!(
+        err[0].ends_with("apps.a.jobs.tasks.median: \"exponential\" takes mean, not median"),
+        "{err:?}"
+    );
+    assert!(
+        err[1].ends_with("apps.a.jobs.tasks.mean: missing: \"exponential\" needs mean"),
+        "{err:?}"
+    );
+    let err = with("{ kind = \"constant\", value = 2.5 }").unwrap_err();
+    assert!(err[0].ends_with("expected a whole number of tasks, at least 1, got 2.5"));
+    let err = with("{ kind = \"normal\", mean = 3 }").unwrap_err();
+    assert!(err[0].contains("unknown kind \"normal\"; expected one of constant, uniform, exponential, lognormal, pareto, empirical"));
+    let err = with("{ kind = \"pareto\", scale = 2, shape = 0 }").unwrap_err();
+    assert!(err[0].ends_with("apps.a.jobs.tasks.shape: expected a positive number, got 0"));
+}
+
+#[test]
+fn arrivals_and_stops() {
+    let src = MINIMAL
+        .replace(
+            "arrival = { kind = \"every\", interval = \"10s\" }",
+            "arrival = { kind = \"at\", times = [\"0s\", \"1.5s\", \"1m\"] }",
+        )
+        .replace(
+            "master = \"mesos://m:5050\"",
+            "master = \"mesos://m:5050\"\nstart = \"5s\"\nstop = \"2m\"",
+        );
+    let app = &load_str(&src, &[]).unwrap().base.apps[0];
+    assert_eq!(
+        app.jobs.arrival,
+        Arrival::At {
+            times: vec![
+                SimDuration::ZERO,
+                SimDuration::from_millis(1500),
+                SimDuration::from_secs(60)
+            ]
+        }
+    );
+    assert_eq!(app.stop, StopAt::At(SimDuration::from_secs(120)));
+    let bad = src.replace("stop = \"2m\"", "stop = \"1s\"");
+    let errors = load_str(&bad, &[]).unwrap_err().errors;
+    assert_eq!(
+        errors[0].message,
+        "the app stops at 1s, not after it starts at 5s"
+    );
+    let bad = src.replace("[\"0s\", \"1.5s\", \"1m\"]", "[\"1m\", \"0s\"]");
+    let errors = load_str(&bad, &[]).unwrap_err().errors;
+    assert_eq!(errors[0].message, "times must be in non-decreasing order");
+}
+
+#[test]
+fn non_mesos_masters_and_cluster_mode() {
+    let with = |master: &str| {
+        load_str(&MINIMAL.replace("mesos://m:5050", master), &[])
+            .map(|l| l.warnings.len())
+            .map_err(|d| d.errors[0].message.clone())
+    };
+    assert_eq!(with("mesos://zk://z1:2181,z2:2181/mesos"), Ok(0));
+    assert_eq!(
+        with("spark://h:7077"),
+        Err("\"spark://h:7077\" is a standalone master; only Mesos masters (mesos://…) are simulated so far".into())
+    );
+    assert!(with("local[*]").unwrap_err().contains("is a local master"));
+    assert!(
+        with("mesos:/x")
+            .unwrap_err()
+            .starts_with("Could not parse Master URL: 'mesos:/x'")
+    );
+    let src = MINIMAL.replace(
+        "master = \"mesos://m:5050\"",
+        "master = \"mesos://m:5050\"\ndeploy_mode = \"cluster\"",
+    );
+    let loaded = load_str(&src, &[]).unwrap();
+    assert!(
+        loaded.warnings[0]
+            .message
+            .starts_with("cluster deploy mode (the MesosClusterDispatcher) is not modelled yet")
+    );
+}
+
+#[test]
+fn every_shipped_scenario_validates() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let mut files = vec![root.join("interactive.toml")];
+    for e in std::fs::read_dir(root.join("tests")).unwrap() {
+        files.push(e.unwrap().path());
+    }
+    files.sort();
+    for f in files {
+        let loaded = sim::scenario::load_file(&f, &[]);
+        assert!(loaded.is_ok(), "{}: {:?}", f.display(), loaded.err());
+        assert!(loaded.unwrap().warnings.is_empty(), "{} warns", f.display());
+    }
+}
