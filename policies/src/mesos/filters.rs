@@ -1,0 +1,252 @@
+//! Offer filters: what a decline with `refuse_seconds` installs
+//! (reference/mesos-master.md §1.7).
+//!
+//! - A filter is keyed by (framework, role, agent) and holds the refused
+//!   resources. Frameworks here have one role, so the key is (framework,
+//!   agent).
+//! - Lifetime: `max(allocation_interval, refuse)`, with `refuse` clamped:
+//!   negative means the protobuf default of 5 s, more than 365 days means
+//!   365 days, and exactly 0 installs no filter at all.
+//! - It hides the agent from the framework only while the candidate offer is
+//!   a subset of what was refused: once more is free there, the framework
+//!   may be offered the agent again before the filter runs out.
+//! - Expiry triggers no allocation run; a filter expiring at `t` no longer
+//!   applies to a run at `t` (timers come before the run at one instant).
+//! - REVIVE and framework deactivation drop the framework's filters; agent
+//!   removal drops the agent's.
+
+use std::collections::BTreeMap;
+
+use crate::model::{AgentId, FrameworkId, Resources};
+use crate::time::{SimDuration, SimTime};
+
+/// The `refuse_seconds` a decline or an accept's leftovers carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refuse {
+    /// No `Filters` in the call: the master's default (`Filters.refuse_seconds`
+    /// default 5 s, reference/mesos-master.md §0).
+    Default,
+    /// An explicit value in µs; may be zero (no filter) or negative (5 s).
+    Micros(i64),
+}
+
+impl Refuse {
+    pub fn secs(s: i64) -> Refuse {
+        Refuse::Micros(s.saturating_mul(1_000_000))
+    }
+}
+
+/// The protobuf default `refuse_seconds`.
+pub const PROTOBUF_DEFAULT_REFUSE: SimDuration = SimDuration::from_secs(5);
+/// `refuse_seconds` above this is capped.
+pub const MAX_REFUSE: SimDuration = SimDuration::from_secs(365 * 24 * 3600);
+
+/// How long a filter with this refuse value lives, or `None` for no filter.
+pub fn filter_lifetime(
+    refuse: Refuse,
+    default_refuse: SimDuration,
+    allocation_interval: SimDuration,
+) -> Option<SimDuration> {
+    let refuse = match refuse {
+        Refuse::Default => default_refuse,
+        Refuse::Micros(us) if us < 0 => PROTOBUF_DEFAULT_REFUSE,
+        Refuse::Micros(us) => SimDuration(us as u64).min(MAX_REFUSE),
+    };
+    if refuse.is_zero() {
+        return None;
+    }
+    Some(refuse.max(allocation_interval))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Filter {
+    refused: Resources,
+    expires: SimTime,
+}
+
+/// Every installed offer filter.
+#[derive(Clone, Debug, Default)]
+pub struct OfferFilters {
+    by_key: BTreeMap<(FrameworkId, AgentId), Vec<Filter>>,
+}
+
+impl OfferFilters {
+    pub fn new() -> OfferFilters {
+        OfferFilters::default()
+    }
+
+    /// Installs a filter for `refused` resources of `agent`, living
+    /// `lifetime` from `now`.
+    pub fn install(
+        &mut self,
+        framework: FrameworkId,
+        agent: AgentId,
+        refused: Resources,
+        now: SimTime,
+        lifetime: SimDuration,
+    ) {
+        let list = self.by_key.entry((framework, agent)).or_default();
+        list.retain(|f| f.expires > now);
+        list.push(Filter {
+            refused,
+            expires: now + lifetime,
+        });
+    }
+
+    /// Whether `candidate` from `agent` is hidden from `framework` at `now`.
+    pub fn is_filtered(
+        &self,
+        framework: FrameworkId,
+        agent: AgentId,
+        candidate: &Resources,
+        now: SimTime,
+    ) -> bool {
+        self.by_key.get(&(framework, agent)).is_some_and(|list| {
+            list.iter()
+                .any(|f| now < f.expires && f.refused.contains(candidate))
+        })
+    }
+
+    /// Whether any live filter exists for this pair (a cheap pre-check).
+    pub fn has_any(&self, framework: FrameworkId, agent: AgentId, now: SimTime) -> bool {
+        self.by_key
+            .get(&(framework, agent))
+            .is_some_and(|list| list.iter().any(|f| now < f.expires))
+    }
+
+    /// REVIVE or deactivation: drop every filter of `framework`.
+    pub fn clear_framework(&mut self, framework: FrameworkId) {
+        self.by_key.retain(|(fw, _), _| *fw != framework);
+    }
+
+    /// Agent removal: drop every filter on `agent`.
+    pub fn clear_agent(&mut self, agent: AgentId) {
+        self.by_key.retain(|(_, a), _| *a != agent);
+    }
+
+    /// Drops expired filters (bookkeeping only; expired ones never match).
+    pub fn prune(&mut self, now: SimTime) {
+        self.by_key.retain(|_, list| {
+            list.retain(|f| f.expires > now);
+            !list.is_empty()
+        });
+    }
+
+    /// Live filters (for invariants and tests).
+    pub fn live(&self, now: SimTime) -> usize {
+        self.by_key
+            .values()
+            .map(|l| l.iter().filter(|f| now < f.expires).count())
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: u64 = 1_000_000;
+
+    fn r(s: &str) -> Resources {
+        Resources::parse(s).unwrap()
+    }
+
+    #[test]
+    fn lifetime_clamps_and_respects_the_interval() {
+        let (def, iv) = (SimDuration::from_secs(5), SimDuration::from_secs(1));
+        let life = |refuse| filter_lifetime(refuse, def, iv);
+        assert_eq!(life(Refuse::Default), Some(SimDuration::from_secs(5)));
+        assert_eq!(life(Refuse::secs(120)), Some(SimDuration::from_secs(120)));
+        assert_eq!(
+            life(Refuse::secs(0)),
+            None,
+            "refuse_seconds = 0 installs no filter"
+        );
+        assert_eq!(
+            life(Refuse::secs(-3)),
+            Some(SimDuration::from_secs(5)),
+            "negative → 5 s"
+        );
+        assert_eq!(
+            life(Refuse::Micros(200_000)),
+            Some(SimDuration::from_secs(1)),
+            "at least one allocation interval (MESOS-4302)"
+        );
+        assert_eq!(life(Refuse::secs(1 << 40)), Some(MAX_REFUSE));
+        assert_eq!(
+            filter_lifetime(
+                Refuse::Default,
+                SimDuration::from_secs(2),
+                SimDuration::from_secs(3)
+            ),
+            Some(SimDuration::from_secs(3))
+        );
+    }
+
+    #[test]
+    fn a_filter_hides_only_subsets_of_what_was_refused() {
+        let (fw, agent) = (FrameworkId(0), AgentId(7));
+        let mut f = OfferFilters::new();
+        f.install(
+            fw,
+            agent,
+            r("cpus:4;mem:1024"),
+            SimTime(0),
+            SimDuration::from_secs(5),
+        );
+        let now = SimTime(2 * S);
+        assert!(f.is_filtered(fw, agent, &r("cpus:4;mem:1024"), now));
+        assert!(f.is_filtered(fw, agent, &r("cpus:2;mem:512"), now));
+        assert!(
+            !f.is_filtered(fw, agent, &r("cpus:6;mem:1024"), now),
+            "more became free"
+        );
+        assert!(
+            !f.is_filtered(FrameworkId(1), agent, &r("cpus:1"), now),
+            "other framework"
+        );
+        assert!(
+            !f.is_filtered(fw, AgentId(8), &r("cpus:1"), now),
+            "other agent"
+        );
+    }
+
+    #[test]
+    fn filters_expire_exactly_at_their_end() {
+        let (fw, agent) = (FrameworkId(0), AgentId(0));
+        let mut f = OfferFilters::new();
+        f.install(
+            fw,
+            agent,
+            r("cpus:4"),
+            SimTime(S),
+            SimDuration::from_secs(5),
+        );
+        assert!(f.is_filtered(fw, agent, &r("cpus:4"), SimTime(6 * S - 1)));
+        assert!(!f.is_filtered(fw, agent, &r("cpus:4"), SimTime(6 * S)));
+        assert_eq!(f.live(SimTime(6 * S - 1)), 1);
+        f.prune(SimTime(6 * S));
+        assert_eq!(f.live(SimTime(0)), 0);
+    }
+
+    #[test]
+    fn revive_and_agent_removal_clear() {
+        let mut f = OfferFilters::new();
+        for fw in 0..2 {
+            for a in 0..2 {
+                f.install(
+                    FrameworkId(fw),
+                    AgentId(a),
+                    r("cpus:1"),
+                    SimTime(0),
+                    SimDuration::from_secs(5),
+                );
+            }
+        }
+        f.clear_framework(FrameworkId(0));
+        assert_eq!(f.live(SimTime(0)), 2);
+        f.clear_agent(AgentId(1));
+        assert_eq!(f.live(SimTime(0)), 1);
+        assert!(f.has_any(FrameworkId(1), AgentId(0), SimTime(0)));
+    }
+}

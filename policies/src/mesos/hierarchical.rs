@@ -1,0 +1,303 @@
+//! The Mesos hierarchical allocator, stage 2 of `__generateOffers`
+//! (reference/mesos-master.md §1.2), with the DRF or the random sorter.
+//!
+//! One run:
+//! 1. the candidate agents that are active, in a seeded random order
+//!    (`std::random_shuffle`, §1.2 point 3);
+//! 2. for each agent, roles in sorter order, then the role's frameworks in
+//!    sorter order; only active, unsuppressed frameworks take part (§1.3);
+//! 3. the first framework that is not filtered for that agent gets
+//!    *everything left on the agent its role may use*: unreserved resources
+//!    plus the role's reservations (§1.2 point 1, §1.4), except that a quota
+//!    limit chops the unreserved scalar part to `limit − consumed` (§1.5);
+//! 4. offers smaller than `min_allocatable` are not made (§0, §5.9);
+//! 5. shares change at once: the next agent goes to whoever is poorest
+//!    after this one was handed out (progressive filling, §1.2 point 2).
+//!
+//! DRF order (§1.3): lower dominant share ÷ weight first (offered resources
+//! count), then fewer past allocations, then the role name or framework id.
+//! Weights apply to roles only. The random sorter (§1.3, last bullet)
+//! orders roles by a weighted shuffle (keys `u^(1/w)`) and frameworks by a
+//! uniform shuffle, drawn anew for every agent.
+//!
+//! Not modelled: quota guarantees and headroom (stage 1; deprecated since
+//! 1.9), hierarchical role trees in the sorter (roles are sorted flat),
+//! shared and revocable resources, offer constraints. One shuffle per run
+//! instead of two (the second one only spreads stage 1's picks).
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use rand_core::Rng;
+
+use super::view::{Allocator, ClusterView, Grant, Scalars, shuffle, unit};
+use crate::model::{AgentId, FrameworkId, Milli, Quantity, Resources};
+
+/// Which sorter orders roles and frameworks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sorter {
+    Drf,
+    Random,
+}
+
+/// `--role_sorter`/`--framework_sorter` = `drf` (the default) or `random`.
+#[derive(Clone, Debug)]
+pub struct HierarchicalAllocator {
+    sorter: Sorter,
+}
+
+impl HierarchicalAllocator {
+    pub fn new(sorter: Sorter) -> HierarchicalAllocator {
+        HierarchicalAllocator { sorter }
+    }
+}
+
+/// A share with a total order (`f64::total_cmp`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Share(f64);
+
+impl Eq for Share {}
+impl PartialOrd for Share {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Share {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// Sort key of a role: share, count, the rank of its name among the roles
+/// (names compare lexicographically), and its index.
+type RoleKey = (Share, u64, usize, usize);
+/// Sort key of a framework: share, count, id.
+type FwKey = (Share, u64, FrameworkId);
+
+/// Mutable copies of the shares, for one run.
+struct RunState<'v> {
+    view: &'v ClusterView<'v>,
+    role_alloc: Vec<Scalars>,
+    role_count: Vec<u64>,
+    role_consumed: Vec<Scalars>,
+    fw_alloc: Vec<Scalars>,
+    fw_count: Vec<u64>,
+    /// Frameworks that take part, per role, by id.
+    members: Vec<Vec<FrameworkId>>,
+    /// Rank of each role's name in lexicographic order.
+    name_rank: Vec<usize>,
+    role_set: BTreeSet<RoleKey>,
+    fw_sets: Vec<BTreeSet<FwKey>>,
+}
+
+impl<'v> RunState<'v> {
+    fn new(view: &'v ClusterView<'v>) -> RunState<'v> {
+        let nroles = view.roles.len();
+        let mut members = vec![Vec::new(); nroles];
+        for (i, f) in view.frameworks.iter().enumerate() {
+            if f.active && !f.suppressed {
+                members[f.role].push(FrameworkId(i as u32));
+            }
+        }
+        let mut by_name: Vec<usize> = (0..nroles).collect();
+        by_name.sort_by(|a, b| view.roles[*a].name.cmp(&view.roles[*b].name));
+        let mut name_rank = vec![0; nroles];
+        for (rank, r) in by_name.into_iter().enumerate() {
+            name_rank[r] = rank;
+        }
+        let mut s = RunState {
+            view,
+            role_alloc: view.roles.iter().map(|r| r.allocated.clone()).collect(),
+            role_count: view.roles.iter().map(|r| r.count).collect(),
+            role_consumed: view
+                .roles
+                .iter()
+                .map(|r| r.quota_consumed.clone())
+                .collect(),
+            fw_alloc: view
+                .frameworks
+                .iter()
+                .map(|f| f.allocated.clone())
+                .collect(),
+            fw_count: view.frameworks.iter().map(|f| f.count).collect(),
+            members,
+            name_rank,
+            role_set: BTreeSet::new(),
+            fw_sets: vec![BTreeSet::new(); nroles],
+        };
+        for r in 0..nroles {
+            if !s.members[r].is_empty() {
+                s.role_set.insert(s.role_key(r));
+                for &f in &s.members[r] {
+                    let key = s.fw_key(f);
+                    s.fw_sets[r].insert(key);
+                }
+            }
+        }
+        s
+    }
+
+    fn role_key(&self, r: usize) -> RoleKey {
+        let share = self.role_alloc[r].dominant_share(self.view.totals) / self.view.roles[r].weight;
+        (Share(share), self.role_count[r], self.name_rank[r], r)
+    }
+
+    fn fw_key(&self, f: FrameworkId) -> FwKey {
+        let share = self.fw_alloc[f.index()].dominant_share(self.view.totals);
+        (Share(share), self.fw_count[f.index()], f)
+    }
+
+    /// Roles in sorter order for one agent.
+    fn role_order(&self, sorter: Sorter, rng: &mut dyn Rng) -> Vec<usize> {
+        match sorter {
+            Sorter::Drf => self.role_set.iter().map(|k| k.3).collect(),
+            Sorter::Random => {
+                // Efraimidis–Spirakis: key u^(1/w), largest first.
+                let mut keyed: Vec<(Share, usize)> = self
+                    .role_set
+                    .iter()
+                    .map(|k| {
+                        let w = self.view.roles[k.3].weight;
+                        (Share(unit(rng).powf(1.0 / w)), k.3)
+                    })
+                    .collect();
+                keyed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                keyed.into_iter().map(|(_, r)| r).collect()
+            }
+        }
+    }
+
+    /// Frameworks of role `r` in sorter order.
+    fn fw_order(&self, r: usize, sorter: Sorter, rng: &mut dyn Rng) -> Vec<FrameworkId> {
+        match sorter {
+            Sorter::Drf => self.fw_sets[r].iter().map(|k| k.2).collect(),
+            Sorter::Random => {
+                let mut v: Vec<FrameworkId> = self.fw_sets[r].iter().map(|k| k.2).collect();
+                v.sort();
+                shuffle(&mut v, rng);
+                v
+            }
+        }
+    }
+
+    /// Records an offer of `offered` (of which `unreserved` counts toward
+    /// quota) to framework `f` of role `r`.
+    fn allocated(&mut self, r: usize, f: FrameworkId, offered: &Scalars, unreserved: &Scalars) {
+        let old_role = self.role_key(r);
+        let old_fw = self.fw_key(f);
+        self.role_alloc[r].add(offered);
+        self.role_count[r] += 1;
+        self.role_consumed[r].add(unreserved);
+        self.fw_alloc[f.index()].add(offered);
+        self.fw_count[f.index()] += 1;
+        self.role_set.remove(&old_role);
+        self.role_set.insert(self.role_key(r));
+        self.fw_sets[r].remove(&old_fw);
+        let key = self.fw_key(f);
+        self.fw_sets[r].insert(key);
+    }
+
+    /// The unreserved scalars of `avail`, chopped to the role's quota
+    /// headroom (`limit − consumed`, per limited resource).
+    fn chop(&self, r: usize, extra: Resources) -> Resources {
+        let Some(limit) = &self.view.roles[r].quota_limit else {
+            return extra;
+        };
+        let scalars = self.view.scalars;
+        let consumed = &self.role_consumed[r];
+        Resources::from_entries(extra.iter().cloned().map(|mut e| {
+            if let (Quantity::Scalar(m), Some(i)) = (&mut e.quantity, scalars.index(&e.name)) {
+                if limit.0[i] < i64::MAX {
+                    let headroom = (limit.0[i] - consumed.0[i]).max(0);
+                    *m = Milli(m.0.min(headroom));
+                }
+            }
+            e
+        }))
+    }
+}
+
+impl Allocator for HierarchicalAllocator {
+    fn name(&self) -> &'static str {
+        match self.sorter {
+            Sorter::Drf => "drf",
+            Sorter::Random => "random",
+        }
+    }
+
+    fn allocate(
+        &mut self,
+        view: &ClusterView<'_>,
+        candidates: &[AgentId],
+        rng: &mut dyn Rng,
+    ) -> Vec<Grant> {
+        let mut agents: Vec<AgentId> = candidates
+            .iter()
+            .copied()
+            .filter(|a| view.agents[a.index()].active)
+            .collect();
+        shuffle(&mut agents, rng);
+        let mut state = RunState::new(view);
+        let mut grants = Vec::new();
+        for agent in agents {
+            let mut available = view.agents[agent.index()].available.clone();
+            if available.is_empty() || state.role_set.is_empty() {
+                continue;
+            }
+            // Updates to the order apply from the next agent on, as
+            // Mesos's sort() is called once per agent (§1.2).
+            let roles = state.role_order(self.sorter, rng);
+            let mut pending: Vec<(usize, FrameworkId, Scalars, Scalars)> = Vec::new();
+            'roles: for r in roles {
+                if available.is_empty() {
+                    break;
+                }
+                let role_name = &view.roles[r].name;
+                for f in state.fw_order(r, self.sorter, rng) {
+                    let avail = available.allocatable_to(role_name);
+                    if avail.is_empty() {
+                        continue 'roles;
+                    }
+                    if !view.min_allocatable.allows(&avail) {
+                        continue;
+                    }
+                    let unreserved = avail.unreserved();
+                    let extra = state.chop(r, unreserved.scalar_part());
+                    let mut offer = avail.reserved();
+                    offer.add(&unreserved.filtered(|e| !matches!(e.quantity, Quantity::Scalar(_))));
+                    offer.add(&extra);
+                    if !view.min_allocatable.allows(&offer)
+                        || view.filters.is_filtered(f, agent, &offer, view.now)
+                    {
+                        continue;
+                    }
+                    available.subtract(&offer);
+                    let offered = view.scalars.vector(&offer);
+                    let unreserved_part = view.scalars.vector(&extra);
+                    // Quota headroom must see this offer within the agent.
+                    state.role_consumed[r].add(&unreserved_part);
+                    pending.push((r, f, offered, unreserved_part));
+                    grants.push(Grant {
+                        framework: f,
+                        agent,
+                        resources: offer,
+                    });
+                }
+            }
+            for (r, f, offered, unreserved) in pending {
+                state.role_consumed[r].sub(&unreserved);
+                state.allocated(r, f, &offered, &unreserved);
+            }
+        }
+        grants
+    }
+}
+
+/// Builds the allocator a scenario names (`mesos.allocator`).
+pub fn allocator_named(name: &str) -> Option<Box<dyn Allocator>> {
+    match name {
+        "drf" => Some(Box::new(HierarchicalAllocator::new(Sorter::Drf))),
+        "random" => Some(Box::new(HierarchicalAllocator::new(Sorter::Random))),
+        _ => None,
+    }
+}
