@@ -1,6 +1,7 @@
 //! Spark: `SparkConf` with Spark's value grammars and real defaults, the
 //! typed settings of one application, master URLs.
 
+pub mod coarse;
 pub mod conf;
 pub mod java;
 pub mod keys;
@@ -10,3 +11,6 @@ pub mod settings;
 pub use conf::{ConfError, SparkConf};
 pub use master_url::{MasterUrl, MasterUrlError};
 pub use settings::{DynamicAllocation, LocalityWait, SparkSettings};
+
+#[cfg(test)]
+mod coarse_tests;

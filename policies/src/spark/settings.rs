@@ -61,6 +61,8 @@ pub struct SparkSettings {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LocalityWait {
+    /// `spark.locality.wait` itself (the coarse backend's launch wait, §1.6).
+    pub base: SimDuration,
     pub process: SimDuration,
     pub node: SimDuration,
     pub rack: SimDuration,
@@ -176,6 +178,7 @@ impl SparkSettings {
         let max_registered_waiting =
             non_negative(&mut r, "spark.scheduler.maxRegisteredResourcesWaitingTime");
         let locality_wait = LocalityWait {
+            base: non_negative(&mut r, "spark.locality.wait"),
             process: non_negative(&mut r, "spark.locality.wait.process"),
             node: non_negative(&mut r, "spark.locality.wait.node"),
             rack: non_negative(&mut r, "spark.locality.wait.rack"),

@@ -1,0 +1,493 @@
+//! Spark's coarse-grained Mesos backend, `MesosCoarseGrainedSchedulerBackend`
+//! of the 3.x line (reference/spark-on-mesos.md §1.3–1.7), as a pure state
+//! machine: offers in, launches and declines with their filters out.
+//!
+//! `resource_offers` follows Spark's order exactly:
+//! 1. stopped → decline every offer, no filter;
+//! 2. executor limit already reached → decline every offer, no filter, even
+//!    those failing the constraints (2.3+); otherwise (re)start launching and
+//!    the locality clock;
+//! 3. offers failing `spark.mesos.constraints` → decline with
+//!    `rejectOfferDurationForUnmetConstraints`;
+//! 4. round-robin over the remaining offers in the order given, at most one
+//!    executor per offer per pass, until a pass launches nothing; each
+//!    launch updates the counters at once;
+//! 5. an offer that got executors is accepted (no explicit filter, so its
+//!    leftovers get the Mesos default); otherwise, if `spark.cores.max` is
+//!    reached after the whole build step, declined with
+//!    `rejectOfferDurationForReachedMaxCores`; else declined plainly.
+//!
+//! `canLaunchTask` (§1.3 step 4) checks, in order: cpus > 0; cpus ≤ the
+//! offer's whole CPUs; acquired + cpus ≤ maxCores; executor memory ≤ the
+//! offer's memory; executors < limit; fewer than 2 failures on the agent;
+//! the fixed ports fit (§1.5); the locality wait (§1.6).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::settings::SparkSettings;
+use crate::constraints::Constraints;
+use crate::mesos::Refuse;
+use crate::model::{AgentId, Attributes, Milli, Quantity, Ranges, Resource, Resources};
+use crate::time::{SimDuration, SimTime};
+
+/// After this many FAILED or LOST executors an agent is never used again by
+/// the app (`MAX_AGENT_FAILURES`, §1.3).
+pub const MAX_AGENT_FAILURES: u32 = 2;
+
+/// An offer as the backend sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offer {
+    pub id: u64,
+    pub agent: AgentId,
+    pub hostname: String,
+    pub resources: Resources,
+    pub attributes: Attributes,
+}
+
+/// One executor to launch as a Mesos task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutorLaunch {
+    /// The Mesos task id, which is also the Spark executor id ("0", "1", …).
+    pub task_id: u64,
+    pub agent: AgentId,
+    /// Whole CPUs Mesos accounts to the executor.
+    pub cpus: u32,
+    /// Cores the executor advertises to the driver: cpus + extra cores.
+    pub advertised_cores: u32,
+    pub mem_mb: u64,
+    /// The resources taken from the offer (cpus, mem, fixed ports).
+    pub resources: Resources,
+}
+
+/// The backend's answer to one offer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// `launchTasks([offer], executors)` with no explicit filter.
+    Launch {
+        offer: u64,
+        executors: Vec<ExecutorLaunch>,
+    },
+    /// `declineOffer(offer, filter)`.
+    Decline { offer: u64, refuse: Refuse },
+}
+
+/// Mesos task states as they reach the scheduler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MesosTaskState {
+    Staging,
+    Starting,
+    Running,
+    Killing,
+    Finished,
+    Failed,
+    Killed,
+    Lost,
+    Error,
+    Dropped,
+    Unreachable,
+    Gone,
+    GoneByOperator,
+    Unknown,
+}
+
+/// Spark's view of a task state (`mesosToTaskState`, 2.3+ mapping).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SparkTaskState {
+    Launching,
+    Running,
+    Finished,
+    Failed,
+    Killed,
+    Lost,
+}
+
+impl MesosTaskState {
+    pub fn to_spark(self) -> SparkTaskState {
+        use MesosTaskState::*;
+        match self {
+            Staging | Starting => SparkTaskState::Launching,
+            Running | Killing => SparkTaskState::Running,
+            Finished => SparkTaskState::Finished,
+            Failed | Gone | GoneByOperator => SparkTaskState::Failed,
+            Killed => SparkTaskState::Killed,
+            Lost | Error | Dropped | Unknown | Unreachable => SparkTaskState::Lost,
+        }
+    }
+}
+
+impl SparkTaskState {
+    pub fn is_finished(self) -> bool {
+        matches!(
+            self,
+            SparkTaskState::Finished
+                | SparkTaskState::Failed
+                | SparkTaskState::Killed
+                | SparkTaskState::Lost
+        )
+    }
+
+    /// FAILED and LOST count against the agent; KILLED and FINISHED do not.
+    pub fn is_failure(self) -> bool {
+        matches!(self, SparkTaskState::Failed | SparkTaskState::Lost)
+    }
+}
+
+/// What a status update did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatusEffect {
+    /// The executor ended and its cores were released.
+    pub executor_removed: bool,
+    /// The backend called `reviveOffers()` (on every terminal update).
+    pub revive: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+struct AgentRecord {
+    hostname: String,
+    live_tasks: BTreeSet<u64>,
+    task_failures: u32,
+}
+
+/// The backend of one application.
+#[derive(Clone, Debug)]
+pub struct CoarseBackend {
+    max_cores: u64,
+    executor_cores: Option<u32>,
+    extra_cores: u32,
+    executor_memory_mib: u64,
+    constraints: Constraints,
+    refuse_unmet_constraints: Refuse,
+    refuse_reached_max_cores: Refuse,
+    fixed_ports: Vec<u64>,
+    dynamic_allocation: bool,
+    min_registered_ratio: f64,
+    cores_max_setting: u64,
+    locality_wait: SimDuration,
+    created: SimTime,
+    max_registered_waiting: SimDuration,
+
+    total_cores_acquired: u64,
+    cores_by_task: BTreeMap<u64, u32>,
+    agents: BTreeMap<AgentId, AgentRecord>,
+    task_agent: BTreeMap<u64, AgentId>,
+    executor_limit: Option<u32>,
+    next_task_id: u64,
+    launching_executors: bool,
+    locality_wait_start: SimTime,
+    host_to_local_task_count: BTreeMap<String, u32>,
+    stopped: bool,
+}
+
+impl CoarseBackend {
+    /// A backend created at `now` (the registration clock starts then).
+    pub fn new(s: &SparkSettings, now: SimTime) -> CoarseBackend {
+        let mut fixed_ports = Vec::new();
+        if s.block_manager_port != 0 {
+            fixed_ports.push(u64::from(s.block_manager_port));
+        }
+        CoarseBackend {
+            max_cores: s.max_cores(),
+            executor_cores: s.executor_cores,
+            extra_cores: s.extra_cores,
+            executor_memory_mib: s.executor_memory_total_mib(),
+            constraints: s.constraints.clone(),
+            refuse_unmet_constraints: Refuse::secs(s.refuse_unmet_constraints_s),
+            refuse_reached_max_cores: Refuse::secs(s.refuse_reached_max_cores_s),
+            fixed_ports,
+            dynamic_allocation: s.dynamic.enabled,
+            min_registered_ratio: s.min_registered_ratio,
+            cores_max_setting: s.cores_max.map_or(0, u64::from),
+            locality_wait: s.locality_wait.base,
+            created: now,
+            max_registered_waiting: s.max_registered_waiting,
+            total_cores_acquired: 0,
+            cores_by_task: BTreeMap::new(),
+            agents: BTreeMap::new(),
+            task_agent: BTreeMap::new(),
+            // §1.3: Some(0) with dynamic allocation, unlimited otherwise.
+            executor_limit: s.dynamic.enabled.then_some(0),
+            next_task_id: 0,
+            launching_executors: false,
+            locality_wait_start: now,
+            host_to_local_task_count: BTreeMap::new(),
+            stopped: false,
+        }
+    }
+
+    /// Live Mesos tasks: launched and not yet terminal, registered or not,
+    /// including those asked to die (§1.3 `numExecutors`).
+    pub fn num_executors(&self) -> usize {
+        self.agents.values().map(|a| a.live_tasks.len()).sum()
+    }
+
+    pub fn total_cores_acquired(&self) -> u64 {
+        self.total_cores_acquired
+    }
+
+    pub fn executor_limit(&self) -> Option<u32> {
+        self.executor_limit
+    }
+
+    pub fn max_cores(&self) -> u64 {
+        self.max_cores
+    }
+
+    pub fn agent_failures(&self, agent: AgentId) -> u32 {
+        self.agents.get(&agent).map_or(0, |a| a.task_failures)
+    }
+
+    fn limit(&self) -> usize {
+        self.executor_limit.map_or(usize::MAX, |n| n as usize)
+    }
+
+    /// `resourceOffers`: one reply per offer, in the order given.
+    pub fn resource_offers(&mut self, offers: &[Offer], now: SimTime) -> Vec<Reply> {
+        let decline_all = |offers: &[Offer]| {
+            offers
+                .iter()
+                .map(|o| Reply::Decline {
+                    offer: o.id,
+                    refuse: Refuse::Default,
+                })
+                .collect()
+        };
+        if self.stopped {
+            return decline_all(offers);
+        }
+        if self.num_executors() >= self.limit() {
+            self.launching_executors = false;
+            return decline_all(offers);
+        }
+        if !self.launching_executors {
+            self.launching_executors = true;
+            self.locality_wait_start = now;
+        }
+        let mut replies: Vec<Option<Reply>> = vec![None; offers.len()];
+        let mut matched: Vec<usize> = Vec::with_capacity(offers.len());
+        for (i, o) in offers.iter().enumerate() {
+            if self.constraints.matches(&o.attributes) {
+                matched.push(i);
+            } else {
+                replies[i] = Some(Reply::Decline {
+                    offer: o.id,
+                    refuse: self.refuse_unmet_constraints,
+                });
+            }
+        }
+        // buildMesosTasks: round-robin, at most one executor per offer per pass.
+        let mut remaining: Vec<Resources> = matched
+            .iter()
+            .map(|&i| offers[i].resources.clone())
+            .collect();
+        let mut launched: Vec<Vec<ExecutorLaunch>> = vec![Vec::new(); matched.len()];
+        loop {
+            let mut any = false;
+            for (k, &i) in matched.iter().enumerate() {
+                let o = &offers[i];
+                if let Some(cpus) = self.can_launch(o.agent, &o.hostname, &remaining[k], now) {
+                    let launch = self.launch(o, cpus, &mut remaining[k]);
+                    launched[k].push(launch);
+                    any = true;
+                }
+            }
+            if !any {
+                break;
+            }
+        }
+        for (k, &i) in matched.iter().enumerate() {
+            let id = offers[i].id;
+            replies[i] = Some(if !launched[k].is_empty() {
+                Reply::Launch {
+                    offer: id,
+                    executors: std::mem::take(&mut launched[k]),
+                }
+            } else if self.total_cores_acquired >= self.max_cores {
+                Reply::Decline {
+                    offer: id,
+                    refuse: self.refuse_reached_max_cores,
+                }
+            } else {
+                Reply::Decline {
+                    offer: id,
+                    refuse: Refuse::Default,
+                }
+            });
+        }
+        replies.into_iter().flatten().collect()
+    }
+
+    /// `canLaunchTask`: the executor's cores when every check passes.
+    fn can_launch(
+        &self,
+        agent: AgentId,
+        hostname: &str,
+        remaining: &Resources,
+        now: SimTime,
+    ) -> Option<u32> {
+        let offer_cpus = remaining.cpus().whole_units().max(0) as u64;
+        let offer_mem = remaining.mem_mb();
+        let cpus: u64 = match self.executor_cores {
+            Some(c) => u64::from(c),
+            None => offer_cpus.min(self.max_cores.saturating_sub(self.total_cores_acquired)),
+        };
+        let ok = cpus > 0
+            && cpus <= offer_cpus
+            && cpus + self.total_cores_acquired <= self.max_cores
+            && Milli::from_units(self.executor_memory_mib as i64) <= offer_mem
+            && self.num_executors() < self.limit()
+            && self.agent_failures(agent) < MAX_AGENT_FAILURES
+            && self.check_ports(remaining)
+            && self.satisfies_locality(hostname, now);
+        ok.then_some(cpus as u32)
+    }
+
+    /// §1.5: every fixed port inside some offered range, and enough ports.
+    fn check_ports(&self, remaining: &Resources) -> bool {
+        if self.fixed_ports.is_empty() {
+            return true;
+        }
+        let offered = remaining.ranges("ports");
+        self.fixed_ports.iter().all(|&p| offered.contains_value(p))
+            && offered.count() >= self.fixed_ports.len() as u64
+    }
+
+    /// §1.6 (2.3+): with dynamic allocation and locality hints, prefer the
+    /// hinted hosts that have no executor yet until the wait runs out.
+    fn satisfies_locality(&self, hostname: &str, now: SimTime) -> bool {
+        if !self.dynamic_allocation || self.host_to_local_task_count.is_empty() {
+            return true;
+        }
+        let current: BTreeSet<&str> = self
+            .agents
+            .values()
+            .filter(|a| !a.live_tasks.is_empty())
+            .map(|a| a.hostname.as_str())
+            .collect();
+        let wanted =
+            self.host_to_local_task_count.contains_key(hostname) && !current.contains(hostname);
+        wanted || now.since(self.locality_wait_start) > self.locality_wait
+    }
+
+    /// Takes cpus, then mem, then the fixed ports from `remaining` (§3.4,
+    /// §1.5) and records the executor at once.
+    fn launch(&mut self, o: &Offer, cpus: u32, remaining: &mut Resources) -> ExecutorLaunch {
+        let task_id = self.next_task_id;
+        self.next_task_id += 1;
+        let mut taken = take_scalar(remaining, "cpus", Milli::from_units(i64::from(cpus)));
+        taken.add(&take_scalar(
+            remaining,
+            "mem",
+            Milli::from_units(self.executor_memory_mib as i64),
+        ));
+        if !self.fixed_ports.is_empty() {
+            for &p in &self.fixed_ports {
+                if let Some(e) = remaining.iter().find(|e| {
+                    e.name == "ports"
+                        && matches!(&e.quantity, Quantity::Ranges(r) if r.contains_value(p))
+                }) {
+                    taken.add(&Resources::from_entries([Resource {
+                        name: "ports".into(),
+                        role: e.role.clone(),
+                        quantity: Quantity::Ranges(Ranges::single(p, p)),
+                    }]));
+                }
+            }
+            *remaining = remaining.filtered(|e| e.name != "ports");
+        }
+        self.total_cores_acquired += u64::from(cpus);
+        self.cores_by_task.insert(task_id, cpus);
+        let rec = self.agents.entry(o.agent).or_default();
+        rec.hostname.clone_from(&o.hostname);
+        rec.live_tasks.insert(task_id);
+        self.task_agent.insert(task_id, o.agent);
+        ExecutorLaunch {
+            task_id,
+            agent: o.agent,
+            cpus,
+            advertised_cores: cpus + self.extra_cores,
+            mem_mb: self.executor_memory_mib,
+            resources: taken,
+        }
+    }
+
+    /// `statusUpdate` for an executor's Mesos task.
+    pub fn status_update(&mut self, task_id: u64, state: MesosTaskState) -> StatusEffect {
+        let state = state.to_spark();
+        if !state.is_finished() {
+            return StatusEffect::default();
+        }
+        let Some(agent) = self.task_agent.remove(&task_id) else {
+            return StatusEffect::default();
+        };
+        if let Some(cores) = self.cores_by_task.remove(&task_id) {
+            self.total_cores_acquired -= u64::from(cores);
+        }
+        if let Some(rec) = self.agents.get_mut(&agent) {
+            if state.is_failure() {
+                rec.task_failures += 1;
+            }
+            rec.live_tasks.remove(&task_id);
+        }
+        StatusEffect {
+            executor_removed: true,
+            revive: true,
+        }
+    }
+
+    /// `doRequestTotalExecutors(n)`: sets the limit and restarts the
+    /// locality clock; `hints` are the hosts with pending local tasks.
+    pub fn request_total_executors(&mut self, n: u32, hints: BTreeMap<String, u32>, now: SimTime) {
+        self.executor_limit = Some(n);
+        self.host_to_local_task_count = hints;
+        self.locality_wait_start = now;
+    }
+
+    /// `doKillExecutors(ids)`: the live tasks to kill. The limit is not
+    /// touched and nothing is released until their KILLED updates arrive.
+    pub fn kill_executors(&self, ids: &[u64]) -> Vec<u64> {
+        ids.iter()
+            .copied()
+            .filter(|id| self.task_agent.contains_key(id))
+            .collect()
+    }
+
+    /// `sufficientResourcesRegistered` (2.2+): registered executors'
+    /// advertised cores ≥ (`spark.cores.max`, or 0 if unset) × ratio.
+    pub fn sufficient_resources_registered(&self, registered_cores: u64) -> bool {
+        registered_cores as f64 >= self.cores_max_setting as f64 * self.min_registered_ratio
+    }
+
+    /// `isReady`: enough registered, or the waiting time has passed.
+    pub fn is_ready(&self, registered_cores: u64, now: SimTime) -> bool {
+        self.sufficient_resources_registered(registered_cores)
+            || now.since(self.created) >= self.max_registered_waiting
+    }
+
+    pub fn stop(&mut self) {
+        self.stopped = true;
+    }
+}
+
+/// `partitionResources`: takes `amount` of scalar `name` from `remaining`
+/// walking its entries in order, keeping each entry's role (§3.4).
+fn take_scalar(remaining: &mut Resources, name: &str, amount: Milli) -> Resources {
+    let mut need = amount;
+    let mut taken = Vec::new();
+    for e in remaining.iter() {
+        if need.0 <= 0 {
+            break;
+        }
+        if let (true, Quantity::Scalar(m)) = (e.name == name, &e.quantity) {
+            let t = Milli(m.0.min(need.0));
+            need -= t;
+            taken.push(Resource {
+                name: e.name.clone(),
+                role: e.role.clone(),
+                quantity: Quantity::Scalar(t),
+            });
+        }
+    }
+    let taken = Resources::from_entries(taken);
+    remaining.subtract(&taken);
+    taken
+}
