@@ -41,3 +41,4 @@ pub mod queue;
 pub mod rng;
 pub mod scenario;
 pub mod time;
+pub mod workload;

@@ -26,6 +26,16 @@ pub mod defaults {
     pub const ROLE_WEIGHT: f64 = 1.0;
     pub const STAGES: u32 = 1;
     pub const CPU_FRACTION: f64 = 1.0;
+    /// Executor start-up: JVM start and registration, a few seconds.
+    pub fn executor_startup() -> super::Distribution {
+        super::Distribution {
+            unit: super::Unit::Duration,
+            dist: super::Dist::Lognormal {
+                median: 3_000_000.0,
+                sigma: 0.25,
+            },
+        }
+    }
     /// The refuse filter a non-Spark framework declines with.
     pub const FRAMEWORK_REFUSE: SimDuration = SimDuration::from_secs(5);
 }
@@ -127,6 +137,9 @@ pub struct App {
     /// The same, typed and validated, with Spark's defaults.
     pub settings: SparkSettings,
     pub jobs: JobSpec,
+    /// From the Mesos task launch to the executor registering with the
+    /// driver (JVM start, fetches): a simulator parameter.
+    pub executor_startup: Distribution,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -203,6 +203,12 @@ fn app_slot<'a>(app: &'a mut RawApp, rest: &[&str]) -> Result<&'a mut Option<Lea
                 .get_mut(),
             jobs_rest,
         ),
+        ["executor_startup", param] => app
+            .executor_startup
+            .get_or_insert_with(|| Spanned::new(0..0, RawDist::default()))
+            .get_mut()
+            .param_mut(param)
+            .ok_or_else(|| format!("a distribution has no parameter \"{param}\"")),
         [key] => Ok(match *key {
             "master" => &mut app.master,
             "deploy_mode" => &mut app.deploy_mode,

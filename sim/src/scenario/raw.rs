@@ -76,6 +76,7 @@ pub struct RawApp {
     #[serde(default)]
     pub conf: BTreeMap<String, Option<Leaf>>,
     pub jobs: Option<Spanned<RawJobs>>,
+    pub executor_startup: Option<Spanned<RawDist>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -189,6 +189,10 @@ pub fn render_resolved(sc: &Scenario, sweep: &[super::SweepParam]) -> String {
                 }
                 t.insert("conf".into(), Value::Table(conf));
                 t.insert("jobs".into(), Value::Table(jobs_table(&a.jobs)));
+                t.insert(
+                    "executor_startup".into(),
+                    Value::Table(dist_table(&a.executor_startup)),
+                );
                 Value::Table(t)
             })
             .collect();

@@ -735,6 +735,10 @@ fn validate_app(
             None
         }
     };
+    let executor_startup = match &a.executor_startup {
+        None => Some(defaults::executor_startup()),
+        Some(d) => validate_dist(&format!("{path}.executor_startup"), d, Unit::Duration, ctx),
+    };
     Some(App {
         name: name?,
         master: master?,
@@ -744,6 +748,7 @@ fn validate_app(
         conf: if conf_ok { conf } else { return None },
         settings: settings?,
         jobs: jobs?,
+        executor_startup: executor_startup?,
     })
 }
 
