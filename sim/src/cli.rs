@@ -11,6 +11,8 @@ use policies::constraints::Constraints;
 use policies::model::Attributes;
 
 use crate::scenario::{self, Assignment, LoadError, Loaded};
+use crate::world::RunOptions;
+use crate::{report, run};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,6 +52,12 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
+    /// Also write offers.csv (one row per offer).
+    #[arg(long)]
+    pub offers: bool,
+    /// Check the simulator's invariants after every event (slower).
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -128,16 +136,43 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
                     value: toml::Value::Integer(i64::from(r)),
                 });
             }
-            let Some(_loaded) = load(&path, &set, err) else {
+            let Some(loaded) = load(&path, &set, err) else {
                 return ExitCode::from(2);
             };
-            let _ = writeln!(
-                err,
-                "error: {} is valid, but running scenarios is not implemented yet; \
-                 `sim validate` checks a scenario meanwhile",
-                path.display()
+            let opts = RunOptions {
+                record_offers: args.offers,
+                check_invariants: args.check || cfg!(debug_assertions),
+            };
+            #[allow(clippy::disallowed_methods)] // wall time of the run, reported only
+            let started = std::time::Instant::now();
+            let results = match run::run_all(&loaded, opts) {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = writeln!(err, "error: the run failed: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            let wall_s = started.elapsed().as_secs_f64();
+            let dir = args.out.unwrap_or_else(|| {
+                let stem = path
+                    .file_stem()
+                    .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+                PathBuf::from("reports").join(stem)
+            });
+            let files = report::render(&results, &loaded.sweep, args.offers);
+            let resolved = report::resolved_with_runs(
+                &scenario::render_resolved(&loaded.base, &loaded.sweep),
+                &results,
             );
-            ExitCode::from(1)
+            if let Err(e) = report::write(&dir, &files, &resolved) {
+                let _ = writeln!(err, "error: cannot write reports to {}: {e}", dir.display());
+                return ExitCode::from(1);
+            }
+            if !args.quiet {
+                let _ = write!(out, "{}", run::summary_table(&results, wall_s));
+                let _ = writeln!(out, "reports: {}", dir.display());
+            }
+            ExitCode::SUCCESS
         }
     }
 }

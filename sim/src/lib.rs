@@ -36,9 +36,14 @@
 //! [`scenario`] reads the TOML scenario file of SPEC §1 into a validated
 //! [`scenario::Scenario`], collecting every problem with its path and line.
 
+pub mod check;
 pub mod cli;
+pub mod metrics;
 pub mod queue;
+pub mod report;
 pub mod rng;
+pub mod run;
 pub mod scenario;
 pub mod time;
 pub mod workload;
+pub mod world;

@@ -1,0 +1,197 @@
+//! What a run records: job, executor and offer rows, periodic samples, and
+//! time integrals of offered, allocated and busy CPUs for the summary.
+//!
+//! Amounts are kept in thousandths (`Milli`) and integrals in thousandth·µs,
+//! so every number in the reports comes from integers.
+
+use policies::model::{AgentId, FrameworkId, Milli};
+
+use crate::scenario::Scenario;
+use crate::time::{SimDuration, SimTime};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobRow {
+    pub app: String,
+    pub job: u64,
+    pub submit: SimTime,
+    pub start: Option<SimTime>,
+    pub end: Option<SimTime>,
+    pub stages: u32,
+    pub tasks: u32,
+    pub local_tasks: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutorRow {
+    pub app: String,
+    pub executor: u64,
+    pub agent: AgentId,
+    pub host: String,
+    pub cpus: u32,
+    pub advertised_cores: Option<u32>,
+    pub mem_mb: u64,
+    pub launch: SimTime,
+    pub ready: Option<SimTime>,
+    pub end: Option<SimTime>,
+    pub end_reason: Option<&'static str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OfferRow {
+    pub offer_s: SimTime,
+    pub framework: FrameworkId,
+    pub agent: AgentId,
+    pub cpus: Milli,
+    pub mem_mb: Milli,
+    pub outcome: &'static str,
+    pub refuse_s: Option<SimDuration>,
+    pub resolved_s: SimTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UtilizationRow {
+    pub time: SimTime,
+    pub cpus_offered: i64,
+    pub cpus_allocated: i64,
+    pub cpus_busy: i64,
+    pub mem_offered: i64,
+    pub mem_allocated: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShareRow {
+    pub time: SimTime,
+    pub framework: FrameworkId,
+    pub cpus: i64,
+    pub mem: i64,
+    pub dominant_share: f64,
+}
+
+/// Everything one run records.
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    pub sample_interval: SimDuration,
+    pub cpus_total: i64,
+    pub mem_total: i64,
+    /// Framework names and roles, by id.
+    pub frameworks: Vec<(String, String)>,
+    // Current totals (thousandths).
+    pub cpus_offered: i64,
+    pub cpus_allocated: i64,
+    pub cpus_busy: i64,
+    pub mem_offered: i64,
+    pub mem_allocated: i64,
+    // Integrals over time (thousandths × µs).
+    pub offered_integral: i128,
+    pub allocated_integral: i128,
+    pub busy_integral: i128,
+    pub end: SimTime,
+    // Counters.
+    pub offers_made: u64,
+    pub offers_declined: u64,
+    pub executors_launched: u64,
+    pub allocation_runs: u64,
+    // Rows.
+    pub jobs: Vec<JobRow>,
+    pub executors: Vec<ExecutorRow>,
+    pub offers: Vec<OfferRow>,
+    pub utilization: Vec<UtilizationRow>,
+    pub shares: Vec<ShareRow>,
+}
+
+impl Metrics {
+    pub fn new(sc: &Scenario) -> Metrics {
+        let mut cpus_total = 0;
+        let mut mem_total = 0;
+        for g in &sc.agents {
+            cpus_total += g.resources.cpus().0 * i64::from(g.count);
+            mem_total += g.resources.mem_mb().0 * i64::from(g.count);
+        }
+        let mut frameworks: Vec<(String, String)> = sc
+            .apps
+            .iter()
+            .map(|a| (a.name.clone(), a.settings.role.clone()))
+            .collect();
+        frameworks.extend(
+            sc.frameworks
+                .iter()
+                .map(|f| (f.name.clone(), f.role.clone())),
+        );
+        Metrics {
+            sample_interval: sc.run.sample_interval,
+            cpus_total,
+            mem_total,
+            frameworks,
+            cpus_offered: 0,
+            cpus_allocated: 0,
+            cpus_busy: 0,
+            mem_offered: 0,
+            mem_allocated: 0,
+            offered_integral: 0,
+            allocated_integral: 0,
+            busy_integral: 0,
+            end: SimTime::ZERO,
+            offers_made: 0,
+            offers_declined: 0,
+            executors_launched: 0,
+            allocation_runs: 0,
+            jobs: Vec::new(),
+            executors: Vec::new(),
+            offers: Vec::new(),
+            utilization: Vec::new(),
+            shares: Vec::new(),
+        }
+    }
+
+    /// Accumulates the current totals over `[from, to)`.
+    pub fn integrate(&mut self, from: SimTime, to: SimTime) {
+        let dt = i128::from(to.since(from).as_micros());
+        if dt > 0 {
+            self.offered_integral += i128::from(self.cpus_offered) * dt;
+            self.allocated_integral += i128::from(self.cpus_allocated) * dt;
+            self.busy_integral += i128::from(self.cpus_busy) * dt;
+        }
+    }
+
+    /// One utilization row and one share row per framework, as of now.
+    pub(crate) fn sample_of(w: &crate::world::World) -> (UtilizationRow, Vec<ShareRow>) {
+        let m = &w.metrics;
+        let row = UtilizationRow {
+            time: w.now,
+            cpus_offered: m.cpus_offered,
+            cpus_allocated: m.cpus_allocated,
+            cpus_busy: m.cpus_busy,
+            mem_offered: m.mem_offered,
+            mem_allocated: m.mem_allocated,
+        };
+        let cpus = w.scalars.index("cpus");
+        let mem = w.scalars.index("mem");
+        let shares = w
+            .fw_views
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ShareRow {
+                time: w.now,
+                framework: FrameworkId(i as u32),
+                cpus: cpus.map_or(0, |c| v.allocated.0[c]),
+                mem: mem.map_or(0, |m| v.allocated.0[m]),
+                dominant_share: v.allocated.dominant_share(&w.totals),
+            })
+            .collect();
+        (row, shares)
+    }
+
+    pub fn finish(&mut self, end: SimTime) {
+        self.end = end;
+    }
+
+    /// Time-weighted mean of an integral as a fraction of the cluster's CPUs.
+    pub fn mean_fraction(&self, integral: i128) -> f64 {
+        let denom = i128::from(self.cpus_total) * i128::from(self.end.as_micros());
+        if denom == 0 {
+            0.0
+        } else {
+            integral as f64 / denom as f64
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Writing reports (SPEC §3): each file's columns are declared once here,
+//! rows are sorted by their leading columns, times are seconds with six
+//! decimals from integer µs, and an empty field means "did not happen".
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use policies::model::Milli;
+
+use crate::metrics::Metrics;
+use crate::scenario::SweepParam;
+use crate::time::{SimTime, format_secs};
+use crate::world::RunOutput;
+
+pub const JOBS: [&str; 12] = [
+    "point",
+    "replication",
+    "app",
+    "job",
+    "submit_s",
+    "start_s",
+    "end_s",
+    "latency_s",
+    "wait_s",
+    "stages",
+    "tasks",
+    "local_tasks",
+];
+pub const EXECUTORS: [&str; 13] = [
+    "point",
+    "replication",
+    "app",
+    "executor",
+    "agent",
+    "host",
+    "cpus",
+    "advertised_cores",
+    "mem_mb",
+    "launch_s",
+    "ready_s",
+    "end_s",
+    "end_reason",
+];
+pub const UTILIZATION: [&str; 10] = [
+    "point",
+    "replication",
+    "time_s",
+    "cpus_total",
+    "cpus_offered",
+    "cpus_allocated",
+    "cpus_busy",
+    "mem_total_mb",
+    "mem_offered_mb",
+    "mem_allocated_mb",
+];
+pub const SHARES: [&str; 8] = [
+    "point",
+    "replication",
+    "time_s",
+    "role",
+    "framework",
+    "cpus_allocated",
+    "mem_allocated_mb",
+    "dominant_share",
+];
+pub const ALLOCATION: [&str; 6] = [
+    "point",
+    "replication",
+    "time_s",
+    "app",
+    "target_executors",
+    "executors",
+];
+pub const OFFERS: [&str; 10] = [
+    "point",
+    "replication",
+    "offer_s",
+    "framework",
+    "agent",
+    "cpus",
+    "mem_mb",
+    "outcome",
+    "refuse_s",
+    "resolved_s",
+];
+pub const SUMMARY_METRICS: [&str; 16] = [
+    "jobs_submitted",
+    "jobs_completed",
+    "latency_mean_s",
+    "latency_p50_s",
+    "latency_p95_s",
+    "latency_p99_s",
+    "wait_p50_s",
+    "wait_p95_s",
+    "cpu_offered_mean",
+    "cpu_allocated_mean",
+    "cpu_busy_mean",
+    "offers_made",
+    "offers_declined",
+    "executors_launched",
+    "events",
+    "fingerprint",
+];
+
+/// One finished run.
+#[derive(Debug)]
+pub struct RunResult {
+    pub point: usize,
+    pub replication: u32,
+    pub seed: u64,
+    pub assignments: Vec<(String, toml::Value)>,
+    pub output: RunOutput,
+}
+
+fn t(time: SimTime) -> String {
+    format_secs(time.as_micros())
+}
+
+fn opt(time: Option<SimTime>) -> String {
+    time.map(t).unwrap_or_default()
+}
+
+fn m(x: i64) -> String {
+    Milli(x).to_string()
+}
+
+/// The nearest-rank percentile of sorted values (`p` in 0..=100).
+pub fn percentile(sorted: &[u64], p: u32) -> Option<u64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (u64::from(p) * sorted.len() as u64).div_ceil(100).max(1);
+    Some(sorted[(rank as usize - 1).min(sorted.len() - 1)])
+}
+
+/// Summary statistics of one run, in SUMMARY_METRICS order.
+pub fn summary_values(out: &RunOutput) -> Vec<String> {
+    let mx = &out.metrics;
+    let mut latency: Vec<u64> = mx
+        .jobs
+        .iter()
+        .filter_map(|j| j.end.map(|e| e.since(j.submit).as_micros()))
+        .collect();
+    latency.sort_unstable();
+    let mut wait: Vec<u64> = mx
+        .jobs
+        .iter()
+        .filter_map(|j| j.start.map(|s| s.since(j.submit).as_micros()))
+        .collect();
+    wait.sort_unstable();
+    let secs = |v: Option<u64>| v.map(format_secs).unwrap_or_default();
+    let mean = (!latency.is_empty()).then(|| {
+        let sum: u128 = latency.iter().map(|&x| u128::from(x)).sum();
+        ((sum + latency.len() as u128 / 2) / latency.len() as u128) as u64
+    });
+    vec![
+        mx.jobs.len().to_string(),
+        latency.len().to_string(),
+        secs(mean),
+        secs(percentile(&latency, 50)),
+        secs(percentile(&latency, 95)),
+        secs(percentile(&latency, 99)),
+        secs(percentile(&wait, 50)),
+        secs(percentile(&wait, 95)),
+        format!("{:.6}", mx.mean_fraction(mx.offered_integral)),
+        format!("{:.6}", mx.mean_fraction(mx.allocated_integral)),
+        format!("{:.6}", mx.mean_fraction(mx.busy_integral)),
+        mx.offers_made.to_string(),
+        mx.offers_declined.to_string(),
+        mx.executors_launched.to_string(),
+        out.events.to_string(),
+        format!("{:016x}", out.fingerprint),
+    ]
+}
+
+fn csv(header: &[&str], mut rows: Vec<Vec<String>>, sort_cols: usize, numeric: &[usize]) -> String {
+    rows.sort_by(|a, b| {
+        for c in 0..sort_cols {
+            let ord = if numeric.contains(&c) {
+                let pa: f64 = a[c].parse().unwrap_or(f64::MAX);
+                let pb: f64 = b[c].parse().unwrap_or(f64::MAX);
+                pa.total_cmp(&pb)
+            } else {
+                a[c].cmp(&b[c])
+            };
+            if ord != std::cmp::Ordering::Equal {
+                return ord;
+            }
+        }
+        std::cmp::Ordering::Equal
+    });
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let _ = w.write_record(header);
+    for r in rows {
+        let _ = w.write_record(&r);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Every report file's name and contents.
+pub fn render(
+    results: &[RunResult],
+    sweep: &[SweepParam],
+    offers: bool,
+) -> Vec<(&'static str, String)> {
+    let mut jobs = Vec::new();
+    let mut executors = Vec::new();
+    let mut utilization = Vec::new();
+    let mut shares = Vec::new();
+    let mut offer_rows = Vec::new();
+    let mut summary = Vec::new();
+    for r in results {
+        let (p, rep) = (r.point.to_string(), r.replication.to_string());
+        let mx: &Metrics = &r.output.metrics;
+        for j in &mx.jobs {
+            jobs.push(vec![
+                p.clone(),
+                rep.clone(),
+                j.app.clone(),
+                j.job.to_string(),
+                t(j.submit),
+                opt(j.start),
+                opt(j.end),
+                j.end
+                    .map(|e| format_secs(e.since(j.submit).as_micros()))
+                    .unwrap_or_default(),
+                j.start
+                    .map(|s| format_secs(s.since(j.submit).as_micros()))
+                    .unwrap_or_default(),
+                j.stages.to_string(),
+                j.tasks.to_string(),
+                j.local_tasks.to_string(),
+            ]);
+        }
+        for e in &mx.executors {
+            executors.push(vec![
+                p.clone(),
+                rep.clone(),
+                e.app.clone(),
+                e.executor.to_string(),
+                e.agent.to_string(),
+                e.host.clone(),
+                e.cpus.to_string(),
+                e.advertised_cores
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
+                e.mem_mb.to_string(),
+                t(e.launch),
+                opt(e.ready),
+                opt(e.end),
+                e.end_reason.unwrap_or("").to_string(),
+            ]);
+        }
+        for u in &mx.utilization {
+            utilization.push(vec![
+                p.clone(),
+                rep.clone(),
+                t(u.time),
+                m(mx.cpus_total),
+                m(u.cpus_offered),
+                m(u.cpus_allocated),
+                m(u.cpus_busy),
+                m(mx.mem_total),
+                m(u.mem_offered),
+                m(u.mem_allocated),
+            ]);
+        }
+        for s in &mx.shares {
+            let (name, role) = &mx.frameworks[s.framework.index()];
+            shares.push(vec![
+                p.clone(),
+                rep.clone(),
+                t(s.time),
+                role.clone(),
+                name.clone(),
+                m(s.cpus),
+                m(s.mem),
+                format!("{:.6}", s.dominant_share),
+            ]);
+        }
+        for o in &mx.offers {
+            offer_rows.push(vec![
+                p.clone(),
+                rep.clone(),
+                t(o.offer_s),
+                mx.frameworks[o.framework.index()].0.clone(),
+                o.agent.to_string(),
+                o.cpus.to_string(),
+                o.mem_mb.to_string(),
+                o.outcome.to_string(),
+                o.refuse_s
+                    .map(|d| format_secs(d.as_micros()))
+                    .unwrap_or_default(),
+                t(o.resolved_s),
+            ]);
+        }
+        let mut row = vec![p.clone(), rep.clone(), r.seed.to_string()];
+        for param in sweep {
+            let v = r
+                .assignments
+                .iter()
+                .find(|(path, _)| *path == param.path)
+                .map(|(_, v)| match v {
+                    toml::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .unwrap_or_default();
+            row.push(v);
+        }
+        row.extend(summary_values(&r.output));
+        summary.push(row);
+    }
+    let mut summary_header: Vec<&str> = vec!["point", "replication", "seed"];
+    summary_header.extend(sweep.iter().map(|s| s.path.as_str()));
+    summary_header.extend(SUMMARY_METRICS);
+    let mut files = vec![
+        ("jobs.csv", csv(&JOBS, jobs, 4, &[0, 1, 3])),
+        ("executors.csv", csv(&EXECUTORS, executors, 4, &[0, 1, 3])),
+        (
+            "utilization.csv",
+            csv(&UTILIZATION, utilization, 3, &[0, 1, 2]),
+        ),
+        ("shares.csv", csv(&SHARES, shares, 5, &[0, 1, 2])),
+        ("allocation.csv", csv(&ALLOCATION, Vec::new(), 0, &[])),
+        ("summary.csv", csv(&summary_header, summary, 2, &[0, 1])),
+    ];
+    if offers {
+        files.push(("offers.csv", csv(&OFFERS, offer_rows, 3, &[0, 1, 2])));
+    }
+    files
+}
+
+/// Writes the files into `dir` (created if needed). Everything is rendered
+/// before the first byte is written, so a failure leaves no partial set of
+/// new reports behind except what the file system itself failed on.
+pub fn write(dir: &Path, files: &[(&str, String)], resolved: &str) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (name, body) in files {
+        std::fs::write(dir.join(name), body)?;
+    }
+    std::fs::write(dir.join("scenario.resolved.toml"), resolved)?;
+    Ok(())
+}
+
+/// The resolved scenario with the seed, version and fingerprints appended
+/// as comments (the file still loads as a scenario).
+pub fn resolved_with_runs(resolved: &str, results: &[RunResult]) -> String {
+    let mut s = resolved.to_string();
+    let _ = writeln!(s, "\n# sim {} — runs:", env!("CARGO_PKG_VERSION"));
+    for r in results {
+        let _ = writeln!(
+            s,
+            "# point {} replication {}: seed {}, fingerprint {:016x}, {} events",
+            r.point, r.replication, r.seed, r.output.fingerprint, r.output.events
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let v: Vec<u64> = (1..=10).collect();
+        assert_eq!(percentile(&v, 50), Some(5));
+        assert_eq!(percentile(&v, 95), Some(10));
+        assert_eq!(percentile(&v, 10), Some(1));
+        assert_eq!(percentile(&[7], 99), Some(7));
+        assert_eq!(percentile(&[], 50), None);
+    }
+}

@@ -1,0 +1,100 @@
+//! Running a loaded scenario: every sweep point × replication, each with
+//! its own seed derived from the master seed (replication 0 keeps it), run
+//! one after another. The results are in point, replication order.
+
+use std::fmt::Write as _;
+
+use crate::report::{RunResult, percentile};
+use crate::rng::RngStreams;
+use crate::scenario::Loaded;
+use crate::time::format_secs;
+use crate::world::{RunOptions, World};
+
+/// Runs everything; the first failing run stops the whole.
+pub fn run_all(loaded: &Loaded, opts: RunOptions) -> Result<Vec<RunResult>, String> {
+    let mut results = Vec::new();
+    for point in &loaded.points {
+        let sc = &point.scenario;
+        for r in 0..sc.run.replications {
+            let seed = RngStreams::replication_seed(sc.run.seed, r);
+            let output = World::new(sc, seed, opts)
+                .run()
+                .map_err(|e| format!("point {} replication {r}: {e}", point.index))?;
+            results.push(RunResult {
+                point: point.index,
+                replication: r,
+                seed,
+                assignments: point.assignments.clone(),
+                output,
+            });
+        }
+    }
+    Ok(results)
+}
+
+/// The table printed after a run: per app, then the cluster.
+pub fn summary_table(results: &[RunResult], wall_s: f64) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<6} {:<4} {:<16} {:>6} {:>6} {:>11} {:>11} {:>11} {:>11}",
+        "point", "rep", "app", "jobs", "done", "p50_s", "p95_s", "p99_s", "wait_p50_s"
+    );
+    let mut events = 0u64;
+    for r in results {
+        let mx = &r.output.metrics;
+        events += r.output.events;
+        let mut names: Vec<&str> = mx.jobs.iter().map(|j| j.app.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            let jobs: Vec<_> = mx.jobs.iter().filter(|j| j.app == name).collect();
+            let mut lat: Vec<u64> = jobs
+                .iter()
+                .filter_map(|j| j.end.map(|e| e.since(j.submit).as_micros()))
+                .collect();
+            lat.sort_unstable();
+            let mut wait: Vec<u64> = jobs
+                .iter()
+                .filter_map(|j| j.start.map(|st| st.since(j.submit).as_micros()))
+                .collect();
+            wait.sort_unstable();
+            let f = |v: Option<u64>| v.map(format_secs).unwrap_or_else(|| "-".into());
+            let _ = writeln!(
+                s,
+                "{:<6} {:<4} {:<16} {:>6} {:>6} {:>11} {:>11} {:>11} {:>11}",
+                r.point,
+                r.replication,
+                name,
+                jobs.len(),
+                lat.len(),
+                f(percentile(&lat, 50)),
+                f(percentile(&lat, 95)),
+                f(percentile(&lat, 99)),
+                f(percentile(&wait, 50)),
+            );
+        }
+        let _ = writeln!(
+            s,
+            "{:<6} {:<4} cluster: cpu offered {:.1}%, allocated {:.1}%, busy {:.1}%; offers made {}, declined {}; executors {}",
+            r.point,
+            r.replication,
+            100.0 * mx.mean_fraction(mx.offered_integral),
+            100.0 * mx.mean_fraction(mx.allocated_integral),
+            100.0 * mx.mean_fraction(mx.busy_integral),
+            mx.offers_made,
+            mx.offers_declined,
+            mx.executors_launched,
+        );
+    }
+    let rate = if wall_s > 0.0 {
+        events as f64 / wall_s
+    } else {
+        0.0
+    };
+    let _ = writeln!(
+        s,
+        "events {events}, wall time {wall_s:.3} s, {rate:.0} events/s"
+    );
+    s
+}

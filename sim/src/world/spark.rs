@@ -1,0 +1,553 @@
+//! A Spark application on Mesos in coarse-grained mode: its driver (the
+//! coarse backend from `policies`, the task scheduler), executors and tasks.
+//!
+//! - Executors register with the driver after the Mesos launch latency plus
+//!   the app's `executor_startup` (JVM start); only registered executors run
+//!   tasks.
+//! - The task scheduler is FIFO across jobs; a job is a chain of stages with
+//!   a barrier between them; an executor runs at most
+//!   `advertised cores ÷ spark.task.cpus` tasks (its slots).
+//! - CPU sharing (fluid processor sharing): `n` tasks on an executor with `k`
+//!   Mesos cores, each needing `c = cpu_fraction × spark.task.cpus` CPUs,
+//!   progress at rate `min(1, k / (n·c))`. With `spark.mesos.extra.cores`
+//!   the slots exceed `k`: I/O-bound tasks (small `c`) gain, CPU-bound ones
+//!   just share.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use policies::model::{AgentId, FrameworkId};
+use policies::spark::SparkSettings;
+use policies::spark::coarse::{CoarseBackend, MesosTaskState, Offer, Reply};
+use rand_chacha::ChaCha8Rng;
+
+use super::{Event, Framework, TaskOwner, World};
+use crate::metrics::{ExecutorRow, JobRow};
+use crate::rng::{RngStreams, fnv1a64};
+use crate::scenario::{App, StopAt};
+use crate::time::{SimDuration, SimTime};
+use crate::workload::{Arrivals, Sampler};
+
+/// Work below this (in µs at full speed) counts as done: guards against
+/// float dust when a completion is computed by division.
+const DONE_EPSILON: f64 = 0.5;
+
+#[derive(Debug)]
+pub(crate) struct RunningTask {
+    job: usize,
+    /// µs of work left at full speed, as of the executor's `last` update.
+    remaining: f64,
+}
+
+#[derive(Debug)]
+pub(crate) struct Executor {
+    pub uid: u64,
+    pub agent: AgentId,
+    pub cpus: u32,
+    pub advertised: u32,
+    pub mem_mb: u64,
+    slots: u32,
+    pub registered: bool,
+    running: Vec<RunningTask>,
+    version: u64,
+    rate: f64,
+    last: SimTime,
+    busy_milli: i64,
+    pub launch: SimTime,
+    pub ready: Option<SimTime>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Job {
+    submit: SimTime,
+    start: Option<SimTime>,
+    /// Task durations (µs) of every stage, drawn at submission.
+    stages: Vec<Vec<u64>>,
+    stage: usize,
+    /// Tasks of the current stage not yet started, as indices.
+    next_task: usize,
+    running: u32,
+    tasks_total: u32,
+}
+
+pub(crate) struct SparkApp {
+    pub id: FrameworkId,
+    pub name: String,
+    pub start: SimTime,
+    stop_at: StopAt,
+    settings: SparkSettings,
+    backend: Option<CoarseBackend>,
+    cpu_fraction: f64,
+    stages: u32,
+    arrivals: Arrivals,
+    arrival_rng: ChaCha8Rng,
+    tasks_rng: ChaCha8Rng,
+    durations_rng: ChaCha8Rng,
+    startup_rng: ChaCha8Rng,
+    tasks: Sampler,
+    durations: Sampler,
+    startup: Sampler,
+    pub executors: BTreeMap<u64, Executor>,
+    by_uid: BTreeMap<u64, u64>,
+    jobs: Vec<Job>,
+    active: VecDeque<usize>,
+    stream_done: bool,
+    pub stopped: bool,
+}
+
+impl SparkApp {
+    pub fn new(id: FrameworkId, app: &App, streams: &RngStreams) -> SparkApp {
+        // Streams are keyed by the app's name, so adding or reordering apps
+        // changes no other app's workload.
+        let key = fnv1a64(app.name.as_bytes());
+        let start = SimTime::ZERO + app.start;
+        SparkApp {
+            id,
+            name: app.name.clone(),
+            start,
+            stop_at: app.stop,
+            settings: app.settings.clone(),
+            backend: None,
+            cpu_fraction: app.jobs.cpu_fraction,
+            stages: app.jobs.stages,
+            arrivals: Arrivals::new(&app.jobs.arrival, start),
+            arrival_rng: streams.stream("app-arrivals", key),
+            tasks_rng: streams.stream("app-tasks", key),
+            durations_rng: streams.stream("app-durations", key),
+            startup_rng: streams.stream("app-executor-startup", key),
+            tasks: Sampler::new(&app.jobs.tasks),
+            durations: Sampler::new(&app.jobs.task_duration),
+            startup: Sampler::new(&app.executor_startup),
+            executors: BTreeMap::new(),
+            by_uid: BTreeMap::new(),
+            jobs: Vec::new(),
+            active: VecDeque::new(),
+            stream_done: false,
+            stopped: false,
+        }
+    }
+
+    fn task_cpus(&self) -> u32 {
+        self.settings.task_cpus
+    }
+}
+
+fn app(w: &mut World, fw: FrameworkId) -> &mut SparkApp {
+    match &mut w.frameworks[fw.index()] {
+        Framework::Spark(a) => a,
+        Framework::Other(_) => unreachable!("framework {fw} is not a Spark app"),
+    }
+}
+
+pub(super) fn start(w: &mut World, fw: FrameworkId) {
+    let now = w.now;
+    let horizon = w.horizon;
+    let a = app(w, fw);
+    a.backend = Some(CoarseBackend::new(&a.settings, now));
+    let first = a.arrivals.next(&mut a.arrival_rng);
+    let stop_at = a.stop_at;
+    match first {
+        Some(t) if t < horizon && before_stop(stop_at, t) => w.push(t, Event::JobArrival(fw)),
+        _ => a.stream_done = true,
+    }
+    match stop_at {
+        StopAt::Horizon => w.push(horizon, Event::FrameworkStop(fw)),
+        StopAt::At(d) => w.push(SimTime::ZERO + d, Event::FrameworkStop(fw)),
+        StopAt::JobsDone => maybe_finish(w, fw),
+    }
+}
+
+fn before_stop(stop: StopAt, t: SimTime) -> bool {
+    match stop {
+        StopAt::At(d) => t < SimTime::ZERO + d,
+        _ => true,
+    }
+}
+
+pub(super) fn job_arrival(w: &mut World, fw: FrameworkId) {
+    let now = w.now;
+    let horizon = w.horizon;
+    let a = app(w, fw);
+    if a.stopped {
+        return;
+    }
+    let stages: Vec<Vec<u64>> = (0..a.stages)
+        .map(|_| {
+            let n = a.tasks.count(&mut a.tasks_rng);
+            (0..n)
+                .map(|_| a.durations.duration(&mut a.durations_rng).as_micros())
+                .collect()
+        })
+        .collect();
+    let tasks_total = stages.iter().map(|s| s.len() as u32).sum();
+    a.jobs.push(Job {
+        submit: now,
+        start: None,
+        stages,
+        stage: 0,
+        next_task: 0,
+        running: 0,
+        tasks_total,
+    });
+    a.active.push_back(a.jobs.len() - 1);
+    let stop_at = a.stop_at;
+    match a.arrivals.next(&mut a.arrival_rng) {
+        Some(t) if t < horizon && before_stop(stop_at, t) => w.push(t, Event::JobArrival(fw)),
+        _ => app(w, fw).stream_done = true,
+    }
+    schedule_tasks(w, fw);
+}
+
+/// Offers from one allocation run, handed to the backend in one call.
+pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
+    let offers: Vec<Offer> = ids
+        .iter()
+        .map(|id| {
+            let o = &w.offers[id];
+            Offer {
+                id: *id,
+                agent: o.agent,
+                hostname: w.agents[o.agent.index()].hostname.clone(),
+                resources: o.resources.clone(),
+                attributes: w.agents[o.agent.index()].attributes.clone(),
+            }
+        })
+        .collect();
+    let now = w.now;
+    let Some(backend) = app(w, fw).backend.as_mut() else {
+        for id in ids {
+            w.decline(*id, policies::mesos::Refuse::Default);
+        }
+        return;
+    };
+    let replies = backend.resource_offers(&offers, now);
+    for reply in replies {
+        match reply {
+            Reply::Decline { offer, refuse } => w.decline(offer, refuse),
+            Reply::Launch { offer, executors } => {
+                let tasks = executors
+                    .iter()
+                    .map(|e| (e.resources.clone(), TaskOwner::SparkExecutor(fw, e.task_id)))
+                    .collect();
+                let uids = w.accept(offer, tasks, policies::mesos::Refuse::Default);
+                let latency = w.task_launch_latency;
+                for (e, uid) in executors.into_iter().zip(uids) {
+                    let a = app(w, fw);
+                    let startup = a.startup.duration(&mut a.startup_rng);
+                    let slots = e.advertised_cores / a.task_cpus().max(1);
+                    a.by_uid.insert(uid, e.task_id);
+                    a.executors.insert(
+                        e.task_id,
+                        Executor {
+                            uid,
+                            agent: e.agent,
+                            cpus: e.cpus,
+                            advertised: e.advertised_cores,
+                            mem_mb: e.mem_mb,
+                            slots,
+                            registered: false,
+                            running: Vec::new(),
+                            version: 0,
+                            rate: 1.0,
+                            last: now,
+                            busy_milli: 0,
+                            launch: now,
+                            ready: None,
+                        },
+                    );
+                    w.metrics.executors_launched += 1;
+                    w.push(now + latency + startup, Event::ExecutorRegistered(uid));
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn executor_registered(w: &mut World, uid: u64) {
+    let Some(super::TaskOwner::SparkExecutor(fw, task_id)) = w.tasks.get(&uid).map(|t| t.owner)
+    else {
+        return;
+    };
+    let now = w.now;
+    let a = app(w, fw);
+    if a.stopped {
+        return;
+    }
+    if let Some(e) = a.executors.get_mut(&task_id) {
+        e.registered = true;
+        e.ready = Some(now);
+    }
+    schedule_tasks(w, fw);
+}
+
+/// Hands pending tasks (FIFO across jobs) to free slots, one per registered
+/// executor per pass, executors in id order.
+fn schedule_tasks(w: &mut World, fw: FrameworkId) {
+    let now = w.now;
+    let mut changed: Vec<u64> = Vec::new();
+    {
+        let a = app(w, fw);
+        let ids: Vec<u64> = a
+            .executors
+            .iter()
+            .filter(|(_, e)| e.registered)
+            .map(|(id, _)| *id)
+            .collect();
+        loop {
+            let mut any = false;
+            for id in &ids {
+                let free = {
+                    let e = &a.executors[id];
+                    (e.running.len() as u32) < e.slots
+                };
+                if !free {
+                    continue;
+                }
+                let Some((job, duration)) = next_pending(a) else {
+                    break;
+                };
+                let e = a.executors.get_mut(id).expect("executor");
+                advance(e, now);
+                e.running.push(RunningTask {
+                    job,
+                    remaining: duration as f64,
+                });
+                let j = &mut a.jobs[job];
+                j.running += 1;
+                j.start.get_or_insert(now);
+                if !changed.contains(id) {
+                    changed.push(*id);
+                }
+                any = true;
+            }
+            if !any {
+                break;
+            }
+        }
+    }
+    for id in changed {
+        replan(w, fw, id);
+    }
+}
+
+/// The next task to start: the first job in submission order with a task
+/// of its current stage not yet started.
+fn next_pending(a: &mut SparkApp) -> Option<(usize, u64)> {
+    for &j in &a.active {
+        let job = &mut a.jobs[j];
+        if let Some(&d) = job.stages[job.stage].get(job.next_task) {
+            job.next_task += 1;
+            return Some((j, d));
+        }
+    }
+    None
+}
+
+/// Brings every running task's remaining work up to `now`.
+fn advance(e: &mut Executor, now: SimTime) {
+    let elapsed = now.since(e.last).as_micros() as f64;
+    if elapsed > 0.0 {
+        for t in &mut e.running {
+            t.remaining -= elapsed * e.rate;
+        }
+    }
+    e.last = now;
+}
+
+/// Recomputes the executor's rate and busy CPUs and schedules its next
+/// completion (one pending event per executor; a new version makes older
+/// ones stale).
+fn replan(w: &mut World, fw: FrameworkId, id: u64) {
+    let now = w.now;
+    let a = app(w, fw);
+    let c = a.cpu_fraction * f64::from(a.task_cpus());
+    let Some(e) = a.executors.get_mut(&id) else {
+        return;
+    };
+    advance(e, now);
+    let n = e.running.len() as f64;
+    let k = f64::from(e.cpus);
+    e.rate = if n * c <= k { 1.0 } else { k / (n * c) };
+    let busy = ((n * c).min(k) * 1000.0).round() as i64;
+    let delta = busy - e.busy_milli;
+    e.busy_milli = busy;
+    e.version += 1;
+    let next = e
+        .running
+        .iter()
+        .map(|t| t.remaining)
+        .fold(f64::INFINITY, f64::min);
+    let event = next.is_finite().then(|| {
+        let wait = (next.max(0.0) / e.rate).ceil() as u64;
+        (
+            now + SimDuration(wait),
+            Event::SparkTaskDone {
+                executor_uid: e.uid,
+                version: e.version,
+            },
+        )
+    });
+    w.metrics.cpus_busy += delta;
+    if let Some((at, ev)) = event {
+        w.push(at, ev);
+    }
+}
+
+pub(super) fn task_done(w: &mut World, executor_uid: u64, version: u64) {
+    let now = w.now;
+    let Some(TaskOwner::SparkExecutor(fw, id)) = w.tasks.get(&executor_uid).map(|t| t.owner) else {
+        return;
+    };
+    let a = app(w, fw);
+    let Some(e) = a.executors.get_mut(&id) else {
+        return;
+    };
+    if e.version != version {
+        return; // superseded by a later plan
+    }
+    advance(e, now);
+    let mut finished: Vec<usize> = Vec::new();
+    e.running.retain(|t| {
+        if t.remaining <= DONE_EPSILON {
+            finished.push(t.job);
+            false
+        } else {
+            true
+        }
+    });
+    let mut ended: Vec<JobRow> = Vec::new();
+    for j in finished {
+        let job = &mut a.jobs[j];
+        job.running -= 1;
+        let stage_len = job.stages[job.stage].len();
+        if job.running == 0 && job.next_task >= stage_len {
+            if job.stage + 1 < job.stages.len() {
+                // The barrier: the next stage starts when this one is complete.
+                job.stage += 1;
+                job.next_task = 0;
+            } else {
+                let mut row = job_row(&a.name, job, j);
+                row.end = Some(now);
+                ended.push(row);
+                a.active.retain(|&x| x != j);
+            }
+        }
+    }
+    w.metrics.jobs.extend(ended);
+    replan(w, fw, id);
+    schedule_tasks(w, fw);
+    maybe_finish(w, fw);
+}
+
+fn job_row(app: &str, job: &Job, index: usize) -> JobRow {
+    JobRow {
+        app: app.to_string(),
+        job: index as u64,
+        submit: job.submit,
+        start: job.start,
+        end: None,
+        stages: job.stages.len() as u32,
+        tasks: job.tasks_total,
+        local_tasks: 0,
+    }
+}
+
+/// With `stop` unset, the app ends once its stream is done and its last
+/// job has finished.
+fn maybe_finish(w: &mut World, fw: FrameworkId) {
+    let a = app(w, fw);
+    if !a.stopped && a.stop_at == StopAt::JobsDone && a.stream_done && a.active.is_empty() {
+        stop(w, fw);
+    }
+}
+
+/// The app ends: the backend stops, every executor is killed (its Mesos
+/// task ends KILLED), unfinished jobs stay unfinished.
+pub(super) fn stop(w: &mut World, fw: FrameworkId) {
+    let now = w.now;
+    let a = app(w, fw);
+    if a.stopped {
+        return;
+    }
+    a.stopped = true;
+    if let Some(b) = a.backend.as_mut() {
+        b.stop();
+    }
+    let execs: Vec<(u64, u64)> = a.executors.iter().map(|(id, e)| (*id, e.uid)).collect();
+    for (id, uid) in execs {
+        end_executor(w, fw, id, uid, "app_end", MesosTaskState::Killed, now);
+    }
+    w.deactivate(fw);
+}
+
+fn end_executor(
+    w: &mut World,
+    fw: FrameworkId,
+    id: u64,
+    uid: u64,
+    reason: &'static str,
+    state: MesosTaskState,
+    now: SimTime,
+) {
+    let a = app(w, fw);
+    let Some(mut e) = a.executors.remove(&id) else {
+        return;
+    };
+    advance(&mut e, now);
+    a.by_uid.remove(&uid);
+    let effect = a.backend.as_mut().map(|b| b.status_update(id, state));
+    // Spark calls reviveOffers() on every terminal update (§1.3), which
+    // clears its filters; a stopped driver no longer does.
+    let revive = effect.is_some_and(|e| e.revive) && !a.stopped;
+    let name = a.name.clone();
+    w.metrics.cpus_busy -= e.busy_milli;
+    w.end_task(uid);
+    if revive {
+        w.revive(fw);
+    }
+    let host = w.hostname(e.agent).to_string();
+    w.executor_row(ExecutorRow {
+        app: name,
+        executor: id,
+        agent: e.agent,
+        host,
+        cpus: e.cpus,
+        advertised_cores: Some(e.advertised),
+        mem_mb: e.mem_mb,
+        launch: e.launch,
+        ready: e.ready,
+        end: Some(now),
+        end_reason: Some(reason),
+    });
+}
+
+/// At the end of a run: rows for live executors and unfinished jobs.
+pub(super) fn flush(w: &mut World, fw: FrameworkId) {
+    let a = app(w, fw);
+    let name = a.name.clone();
+    let mut rows = Vec::new();
+    for (id, e) in &a.executors {
+        rows.push(ExecutorRow {
+            app: name.clone(),
+            executor: *id,
+            agent: e.agent,
+            host: String::new(),
+            cpus: e.cpus,
+            advertised_cores: Some(e.advertised),
+            mem_mb: e.mem_mb,
+            launch: e.launch,
+            ready: e.ready,
+            end: None,
+            end_reason: None,
+        });
+    }
+    let unfinished: Vec<JobRow> = a
+        .active
+        .iter()
+        .map(|&j| job_row(&name, &a.jobs[j], j))
+        .collect();
+    for mut r in rows {
+        r.host = w.hostname(r.agent).to_string();
+        w.executor_row(r);
+    }
+    w.metrics.jobs.extend(unfinished);
+}
