@@ -92,3 +92,108 @@ pub fn check_counters(w: &World) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load_str;
+    use crate::time::SimTime;
+    use crate::world::{RunOptions, World};
+    use policies::model::Resources;
+
+    const SCENARIO: &str = include_str!("../../scenarios/tests/two-agents.toml");
+
+    /// A world stepped until it has an executor running and an offer
+    /// declined, with every check passing on the way.
+    fn world() -> World {
+        let sc = load_str(SCENARIO, &[]).unwrap().base;
+        let mut w = World::new(
+            &sc,
+            7,
+            RunOptions {
+                record_offers: false,
+                check_invariants: true,
+            },
+        );
+        while w.now() < SimTime(2_000_000) {
+            w.step().unwrap().unwrap();
+        }
+        assert!(!w.tasks.is_empty());
+        for i in 0..w.agents.len() {
+            check_agent(&w, i).unwrap();
+        }
+        check_counters(&w).unwrap();
+        w
+    }
+
+    #[test]
+    fn available_offered_allocated_must_add_up_to_the_total() {
+        let mut w = world();
+        w.agent_views[0]
+            .available
+            .add(&Resources::parse("cpus:1").unwrap());
+        let e = check_agent(&w, 0).unwrap_err();
+        assert!(e.contains("available + offered + allocated"), "{e}");
+    }
+
+    #[test]
+    fn offered_resources_must_belong_to_outstanding_offers() {
+        let mut w = world();
+        w.agents[1].offer_ids.insert(999);
+        let e = check_agent(&w, 1).unwrap_err();
+        assert!(e.contains("offer 999 is not outstanding here"), "{e}");
+        // An offer counted twice: the counter no longer matches.
+        let mut w = world();
+        w.metrics.cpus_offered += 1000;
+        assert!(
+            check_counters(&w)
+                .unwrap_err()
+                .contains("outstanding offers hold")
+        );
+    }
+
+    #[test]
+    fn allocated_resources_must_belong_to_live_tasks() {
+        let mut w = world();
+        let agent = w.tasks.values().next().unwrap().agent.index();
+        // Moving resources from available to allocated keeps the sum right,
+        // so only the task check can catch it.
+        let r = Resources::parse("mem:1").unwrap();
+        w.agent_views[agent].available.subtract(&r);
+        w.agents[agent].allocated.add(&r);
+        let e = check_agent(&w, agent).unwrap_err();
+        assert!(e.contains("but its live tasks hold"), "{e}");
+    }
+
+    #[test]
+    fn a_task_cannot_end_twice() {
+        let mut w = world();
+        let uid = *w.tasks.keys().next().unwrap();
+        let t = w.tasks[&uid].clone();
+        w.end_task(uid);
+        assert!(w.violation.is_none());
+        w.tasks.insert(uid, t);
+        w.end_task(uid);
+        assert_eq!(
+            w.violation.as_deref(),
+            Some(format!("task {uid} ended twice").as_str())
+        );
+    }
+
+    #[test]
+    fn time_cannot_go_back() {
+        let mut w = world();
+        w.push_sample_at(SimTime(1_000_000));
+        let mut err = None;
+        while let Some(r) = w.step() {
+            if let Err(e) = r {
+                err = Some(e);
+                break;
+            }
+        }
+        assert_eq!(
+            err.as_deref(),
+            Some("time went back from 2.000000 to 1.000000")
+        );
+    }
+}

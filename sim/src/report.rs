@@ -325,7 +325,7 @@ pub fn render(
         ("summary.csv", csv(&summary_header, summary, 2, &[0, 1])),
     ];
     if offers {
-        files.push(("offers.csv", csv(&OFFERS, offer_rows, 3, &[0, 1, 2])));
+        files.push(("offers.csv", csv(&OFFERS, offer_rows, 5, &[0, 1, 2])));
     }
     files
 }
