@@ -113,9 +113,13 @@ fn reference(view: &ClusterView<'_>, seed: u64) -> Vec<(u32, u32, Resources)> {
                 }
                 let ok_size = offer.cpus() >= Milli(10) || offer.mem_mb() >= Milli(32000);
                 if !ok_size
-                    || view
-                        .filters
-                        .is_filtered(FrameworkId(f as u32), agent, &offer, view.now)
+                    || view.filters.is_filtered(
+                        FrameworkId(f as u32),
+                        agent,
+                        &offer,
+                        view.now,
+                        view.agents[agent.index()].grown,
+                    )
                 {
                     continue;
                 }
@@ -250,6 +254,7 @@ fn build(
         .enumerate()
         .map(|(i, available)| AgentView {
             available,
+            grown: 0,
             active: c.inactive_agent != Some(i),
         })
         .collect();

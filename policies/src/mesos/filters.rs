@@ -15,8 +15,6 @@
 //! - REVIVE and framework deactivation drop the framework's filters; agent
 //!   removal drops the agent's.
 
-use std::collections::BTreeMap;
-
 use crate::model::{AgentId, FrameworkId, Resources};
 use crate::time::{SimDuration, SimTime};
 
@@ -60,19 +58,30 @@ pub fn filter_lifetime(
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Filter {
+    framework: FrameworkId,
     refused: Resources,
     expires: SimTime,
+    /// The refused resources were everything the agent had available once
+    /// they came back, as of growth sequence `seq` (see [`OfferFilters::is_filtered`]).
+    whole: Option<u64>,
 }
 
-/// Every installed offer filter.
+/// Every installed offer filter, kept per agent (a short list each).
 #[derive(Clone, Debug, Default)]
 pub struct OfferFilters {
-    by_key: BTreeMap<(FrameworkId, AgentId), Vec<Filter>>,
+    by_agent: Vec<Vec<Filter>>,
 }
 
 impl OfferFilters {
     pub fn new() -> OfferFilters {
         OfferFilters::default()
+    }
+
+    fn list_mut(&mut self, agent: AgentId) -> &mut Vec<Filter> {
+        if self.by_agent.len() <= agent.index() {
+            self.by_agent.resize_with(agent.index() + 1, Vec::new);
+        }
+        &mut self.by_agent[agent.index()]
     }
 
     /// Installs a filter for `refused` resources of `agent`, living
@@ -85,57 +94,95 @@ impl OfferFilters {
         now: SimTime,
         lifetime: SimDuration,
     ) {
-        let list = self.by_key.entry((framework, agent)).or_default();
+        self.install_tracked(framework, agent, refused, now, lifetime, None);
+    }
+
+    /// As [`OfferFilters::install`]; `whole = Some(seq)` says the refused
+    /// resources were all the agent had available at growth sequence `seq`.
+    pub fn install_tracked(
+        &mut self,
+        framework: FrameworkId,
+        agent: AgentId,
+        refused: Resources,
+        now: SimTime,
+        lifetime: SimDuration,
+        whole: Option<u64>,
+    ) {
+        let list = self.list_mut(agent);
         list.retain(|f| f.expires > now);
         list.push(Filter {
+            framework,
             refused,
             expires: now + lifetime,
+            whole,
         });
     }
 
-    /// Whether `candidate` from `agent` is hidden from `framework` at `now`.
+    /// Whether `candidate` from `agent` is hidden from `framework` at `now`:
+    /// some live filter's refused resources contain it. `grown` is the
+    /// agent's growth sequence: when a filter refused the agent's whole
+    /// available pool and the pool has not grown since, every candidate
+    /// from the agent is a subset of it, and the comparison is skipped.
     pub fn is_filtered(
         &self,
         framework: FrameworkId,
         agent: AgentId,
         candidate: &Resources,
         now: SimTime,
+        grown: u64,
     ) -> bool {
-        self.by_key.get(&(framework, agent)).is_some_and(|list| {
-            list.iter()
-                .any(|f| now < f.expires && f.refused.contains(candidate))
+        self.by_agent.get(agent.index()).is_some_and(|list| {
+            list.iter().any(|f| {
+                if f.framework != framework || now >= f.expires {
+                    return false;
+                }
+                if f.whole.is_some_and(|seq| seq >= grown) {
+                    // The caller keeps the pool within what was refused;
+                    // debug builds (and every test) verify it.
+                    debug_assert!(
+                        f.refused.contains(candidate),
+                        "whole-pool shortcut is wrong"
+                    );
+                    return true;
+                }
+                f.refused.contains(candidate)
+            })
         })
     }
 
     /// Whether any live filter exists for this pair (a cheap pre-check).
     pub fn has_any(&self, framework: FrameworkId, agent: AgentId, now: SimTime) -> bool {
-        self.by_key
-            .get(&(framework, agent))
-            .is_some_and(|list| list.iter().any(|f| now < f.expires))
+        self.by_agent.get(agent.index()).is_some_and(|list| {
+            list.iter()
+                .any(|f| f.framework == framework && now < f.expires)
+        })
     }
 
     /// REVIVE or deactivation: drop every filter of `framework`.
     pub fn clear_framework(&mut self, framework: FrameworkId) {
-        self.by_key.retain(|(fw, _), _| *fw != framework);
+        for list in &mut self.by_agent {
+            list.retain(|f| f.framework != framework);
+        }
     }
 
     /// Agent removal: drop every filter on `agent`.
     pub fn clear_agent(&mut self, agent: AgentId) {
-        self.by_key.retain(|(_, a), _| *a != agent);
+        if let Some(list) = self.by_agent.get_mut(agent.index()) {
+            list.clear();
+        }
     }
 
     /// Drops expired filters (bookkeeping only; expired ones never match).
     pub fn prune(&mut self, now: SimTime) {
-        self.by_key.retain(|_, list| {
+        for list in &mut self.by_agent {
             list.retain(|f| f.expires > now);
-            !list.is_empty()
-        });
+        }
     }
 
     /// Live filters (for invariants and tests).
     pub fn live(&self, now: SimTime) -> usize {
-        self.by_key
-            .values()
+        self.by_agent
+            .iter()
             .map(|l| l.iter().filter(|f| now < f.expires).count())
             .sum()
     }
@@ -195,18 +242,18 @@ mod tests {
             SimDuration::from_secs(5),
         );
         let now = SimTime(2 * S);
-        assert!(f.is_filtered(fw, agent, &r("cpus:4;mem:1024"), now));
-        assert!(f.is_filtered(fw, agent, &r("cpus:2;mem:512"), now));
+        assert!(f.is_filtered(fw, agent, &r("cpus:4;mem:1024"), now, 0));
+        assert!(f.is_filtered(fw, agent, &r("cpus:2;mem:512"), now, 0));
         assert!(
-            !f.is_filtered(fw, agent, &r("cpus:6;mem:1024"), now),
+            !f.is_filtered(fw, agent, &r("cpus:6;mem:1024"), now, 0),
             "more became free"
         );
         assert!(
-            !f.is_filtered(FrameworkId(1), agent, &r("cpus:1"), now),
+            !f.is_filtered(FrameworkId(1), agent, &r("cpus:1"), now, 0),
             "other framework"
         );
         assert!(
-            !f.is_filtered(fw, AgentId(8), &r("cpus:1"), now),
+            !f.is_filtered(fw, AgentId(8), &r("cpus:1"), now, 0),
             "other agent"
         );
     }
@@ -222,11 +269,31 @@ mod tests {
             SimTime(S),
             SimDuration::from_secs(5),
         );
-        assert!(f.is_filtered(fw, agent, &r("cpus:4"), SimTime(6 * S - 1)));
-        assert!(!f.is_filtered(fw, agent, &r("cpus:4"), SimTime(6 * S)));
+        assert!(f.is_filtered(fw, agent, &r("cpus:4"), SimTime(6 * S - 1), 0));
+        assert!(!f.is_filtered(fw, agent, &r("cpus:4"), SimTime(6 * S), 0));
         assert_eq!(f.live(SimTime(6 * S - 1)), 1);
         f.prune(SimTime(6 * S));
         assert_eq!(f.live(SimTime(0)), 0);
+    }
+
+    #[test]
+    fn a_whole_pool_filter_matches_until_the_agent_grows() {
+        let (fw, agent) = (FrameworkId(0), AgentId(0));
+        let mut f = OfferFilters::new();
+        // Refused cpus:4 when that was the whole pool, at growth sequence 10.
+        f.install_tracked(
+            fw,
+            agent,
+            r("cpus:4"),
+            SimTime(0),
+            SimDuration::from_secs(5),
+            Some(10),
+        );
+        // No growth since (sequence 10): filtered without comparing.
+        assert!(f.is_filtered(fw, agent, &r("cpus:4"), SimTime(1), 10));
+        // Grown since (sequence 11): the exact comparison decides.
+        assert!(f.is_filtered(fw, agent, &r("cpus:3"), SimTime(1), 11));
+        assert!(!f.is_filtered(fw, agent, &r("cpus:5"), SimTime(1), 11));
     }
 
     #[test]

@@ -239,41 +239,69 @@ impl Allocator for HierarchicalAllocator {
         shuffle(&mut agents, rng);
         let mut state = RunState::new(view);
         let mut grants = Vec::new();
+        let quota_anywhere = view.roles.iter().any(|r| r.quota_limit.is_some());
         for agent in agents {
-            let mut available = view.agents[agent.index()].available.clone();
-            if available.is_empty() || state.role_set.is_empty() {
+            let av = &view.agents[agent.index()];
+            // Nothing of this agent can be offered if all of it is below
+            // min_allocatable (every offer is a part of it).
+            if av.available.is_empty()
+                || state.role_set.is_empty()
+                || !view.min_allocatable.allows(&av.available)
+            {
                 continue;
             }
-            // Updates to the order apply from the next agent on, as
-            // Mesos's sort() is called once per agent (§1.2).
+            let has_reserved = av.available.iter().any(|e| e.is_reserved());
+            // Copied only once something is offered from this agent.
+            let mut available: Option<Resources> = None;
             let roles = state.role_order(self.sorter, rng);
             let mut pending: Vec<(usize, FrameworkId, Scalars, Scalars)> = Vec::new();
             'roles: for r in roles {
-                if available.is_empty() {
+                let pool = available.as_ref().unwrap_or(&av.available);
+                if pool.is_empty() {
                     break;
                 }
                 let role_name = &view.roles[r].name;
                 for f in state.fw_order(r, self.sorter, rng) {
-                    let avail = available.allocatable_to(role_name);
-                    if avail.is_empty() {
+                    let pool = available.as_ref().unwrap_or(&av.available);
+                    // Unreserved + this role's reservations (§1.4); without
+                    // reservations or quota, the offer is the whole pool.
+                    let simple =
+                        !has_reserved && !(quota_anywhere && view.roles[r].quota_limit.is_some());
+                    let built: Resources;
+                    let offer: &Resources = if simple {
+                        pool
+                    } else {
+                        let avail = pool.allocatable_to(role_name);
+                        let unreserved = avail.unreserved();
+                        let extra = state.chop(r, unreserved.scalar_part());
+                        let mut o = avail.reserved();
+                        o.add(&unreserved.filtered(|e| !matches!(e.quantity, Quantity::Scalar(_))));
+                        o.add(&extra);
+                        if avail.is_empty() {
+                            continue 'roles;
+                        }
+                        if !view.min_allocatable.allows(&avail) {
+                            continue;
+                        }
+                        built = o;
+                        &built
+                    };
+                    if offer.is_empty() {
                         continue 'roles;
                     }
-                    if !view.min_allocatable.allows(&avail) {
-                        continue;
-                    }
-                    let unreserved = avail.unreserved();
-                    let extra = state.chop(r, unreserved.scalar_part());
-                    let mut offer = avail.reserved();
-                    offer.add(&unreserved.filtered(|e| !matches!(e.quantity, Quantity::Scalar(_))));
-                    offer.add(&extra);
-                    if !view.min_allocatable.allows(&offer)
-                        || view.filters.is_filtered(f, agent, &offer, view.now)
+                    if !view.min_allocatable.allows(offer)
+                        || view
+                            .filters
+                            .is_filtered(f, agent, offer, view.now, av.grown)
                     {
                         continue;
                     }
-                    available.subtract(&offer);
+                    let offer = offer.clone();
+                    let unreserved_part = view.scalars.vector(&offer.unreserved().scalar_part());
+                    available
+                        .get_or_insert_with(|| av.available.clone())
+                        .subtract(&offer);
                     let offered = view.scalars.vector(&offer);
-                    let unreserved_part = view.scalars.vector(&extra);
                     // Quota headroom must see this offer within the agent.
                     state.role_consumed[r].add(&unreserved_part);
                     pending.push((r, f, offered, unreserved_part));
@@ -282,6 +310,10 @@ impl Allocator for HierarchicalAllocator {
                         agent,
                         resources: offer,
                     });
+                    if simple {
+                        // The whole pool went to this framework.
+                        continue 'roles;
+                    }
                 }
             }
             for (r, f, offered, unreserved) in pending {

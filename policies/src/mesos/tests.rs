@@ -38,6 +38,7 @@ impl World {
                 .into_iter()
                 .map(|available| AgentView {
                     available,
+                    grown: 0,
                     active: true,
                 })
                 .collect(),
@@ -127,6 +128,7 @@ impl World {
         self.totals.add(&self.scalars.vector(&bag));
         self.agents.push(AgentView {
             available: bag,
+            grown: 0,
             active: true,
         });
         self.agents.len() as u32 - 1

@@ -119,6 +119,9 @@ impl MinAllocatable {
 pub struct AgentView {
     /// Total − offered − allocated.
     pub available: Resources,
+    /// Growth sequence: raised whenever `available` grows (see
+    /// [`super::OfferFilters::is_filtered`]).
+    pub grown: u64,
     /// Deactivated agents stay in the totals but are never offered.
     pub active: bool,
 }

@@ -119,6 +119,11 @@ pub(crate) struct Agent {
     /// Outstanding offers and live Mesos tasks on this agent.
     pub offer_ids: BTreeSet<u64>,
     pub task_ids: BTreeSet<u64>,
+    /// A high-water mark of the available pool: `available ⊆ pool_mark`
+    /// always, and `pool_mark ⊆ refused` for every whole-pool filter still
+    /// valid (sequence ≥ `grown`). The pool has only *grown* when it
+    /// exceeds the mark.
+    pub pool_mark: Resources,
 }
 
 /// An outstanding offer.
@@ -190,6 +195,8 @@ pub struct World {
     pub(crate) violation: Option<String>,
     /// Agents whose books changed since the last invariant check.
     pub(crate) touched: Vec<AgentId>,
+    /// Raised whenever some agent's available pool grows.
+    grow_seq: u64,
 }
 
 impl std::fmt::Debug for World {
@@ -232,6 +239,7 @@ impl World {
                     attributes,
                     offer_ids: BTreeSet::new(),
                     task_ids: BTreeSet::new(),
+                    pool_mark: g.resources.clone(),
                 });
             }
         }
@@ -244,6 +252,7 @@ impl World {
             .iter()
             .map(|a| AgentView {
                 available: a.total.clone(),
+                grown: 0,
                 active: true,
             })
             .collect();
@@ -357,6 +366,7 @@ impl World {
             events: 0,
             violation: None,
             touched: Vec::new(),
+            grow_seq: 0,
         };
         // Agents register at time 0: one run over them (coalesced).
         world.request_run();
@@ -611,8 +621,35 @@ impl World {
     /// Resources go back to the agent's available pool and out of the
     /// framework's share (`recoverResources`).
     fn recover(&mut self, fw: FrameworkId, agent: AgentId, r: &Resources) {
-        self.agent_views[agent.index()].available.add(r);
+        let view = &mut self.agent_views[agent.index()];
+        view.available.add(r);
+        let mark = &mut self.agents[agent.index()].pool_mark;
+        if !mark.contains(&view.available) {
+            // Real growth: whole-pool filters installed before no longer
+            // cover the pool.
+            self.grow_seq += 1;
+            view.grown = self.grow_seq;
+            *mark = view.available.clone();
+        }
         self.charge(fw, r, -1);
+    }
+
+    /// Installs a decline filter; marks it as covering the agent's whole
+    /// pool when the refused resources are all the agent has available.
+    fn install_filter(
+        &mut self,
+        fw: FrameworkId,
+        agent: AgentId,
+        refused: Resources,
+        life: SimDuration,
+    ) {
+        let view = &self.agent_views[agent.index()];
+        let whole = (view.available == refused).then_some(view.grown);
+        if whole.is_some() {
+            self.agents[agent.index()].pool_mark = refused.clone();
+        }
+        self.filters
+            .install_tracked(fw, agent, refused, self.now, life, whole);
     }
 
     /// DECLINE (or an accept's leftovers) with a filter (§1.7).
@@ -621,8 +658,7 @@ impl World {
         self.recover(o.framework, o.agent, &o.resources);
         let lifetime = filter_lifetime(refuse, self.default_refuse, self.allocation_interval);
         if let Some(life) = lifetime {
-            self.filters
-                .install(o.framework, o.agent, o.resources.clone(), self.now, life);
+            self.install_filter(o.framework, o.agent, o.resources.clone(), life);
         }
         self.metrics.offers_declined += 1;
         self.record_offer(&o, "declined", lifetime);
@@ -677,8 +713,7 @@ impl World {
                 self.allocation_interval,
             );
             if let Some(life) = lifetime {
-                self.filters
-                    .install(o.framework, o.agent, left, self.now, life);
+                self.install_filter(o.framework, o.agent, left, life);
             }
         }
         self.record_offer(&o, "accepted", lifetime);
