@@ -66,7 +66,8 @@ struct Filter {
     whole: Option<u64>,
 }
 
-/// Every installed offer filter, kept per agent (a short list each).
+/// Every installed offer filter, kept per agent and sorted by framework, so
+/// one framework's filters on an agent are found by binary search.
 #[derive(Clone, Debug, Default)]
 pub struct OfferFilters {
     by_agent: Vec<Vec<Filter>>,
@@ -110,12 +111,16 @@ impl OfferFilters {
     ) {
         let list = self.list_mut(agent);
         list.retain(|f| f.expires > now);
-        list.push(Filter {
-            framework,
-            refused,
-            expires: now + lifetime,
-            whole,
-        });
+        let at = list.partition_point(|f| f.framework <= framework);
+        list.insert(
+            at,
+            Filter {
+                framework,
+                refused,
+                expires: now + lifetime,
+                whole,
+            },
+        );
     }
 
     /// Whether `candidate` from `agent` is hidden from `framework` at `now`:
@@ -132,21 +137,25 @@ impl OfferFilters {
         grown: u64,
     ) -> bool {
         self.by_agent.get(agent.index()).is_some_and(|list| {
-            list.iter().any(|f| {
-                if f.framework != framework || now >= f.expires {
-                    return false;
-                }
-                if f.whole.is_some_and(|seq| seq >= grown) {
-                    // The caller keeps the pool within what was refused;
-                    // debug builds (and every test) verify it.
-                    debug_assert!(
-                        f.refused.contains(candidate),
-                        "whole-pool shortcut is wrong"
-                    );
-                    return true;
-                }
-                f.refused.contains(candidate)
-            })
+            let from = list.partition_point(|f| f.framework < framework);
+            list[from..]
+                .iter()
+                .take_while(|f| f.framework == framework)
+                .any(|f| {
+                    if now >= f.expires {
+                        return false;
+                    }
+                    if f.whole.is_some_and(|seq| seq >= grown) {
+                        // The caller keeps the pool within what was refused;
+                        // debug builds (and every test) verify it.
+                        debug_assert!(
+                            f.refused.contains(candidate),
+                            "whole-pool shortcut is wrong"
+                        );
+                        return true;
+                    }
+                    f.refused.contains(candidate)
+                })
         })
     }
 

@@ -266,7 +266,7 @@ impl Allocator for HierarchicalAllocator {
                     // Unreserved + this role's reservations (§1.4); without
                     // reservations or quota, the offer is the whole pool.
                     let simple =
-                        !has_reserved && !(quota_anywhere && view.roles[r].quota_limit.is_some());
+                        !(has_reserved || quota_anywhere && view.roles[r].quota_limit.is_some());
                     let built: Resources;
                     let offer: &Resources = if simple {
                         pool

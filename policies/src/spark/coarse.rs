@@ -34,14 +34,14 @@ use crate::time::{SimDuration, SimTime};
 /// the app (`MAX_AGENT_FAILURES`, §1.3).
 pub const MAX_AGENT_FAILURES: u32 = 2;
 
-/// An offer as the backend sees it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Offer {
+/// An offer as the backend sees it (borrowed from the master's books).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Offer<'a> {
     pub id: u64,
     pub agent: AgentId,
-    pub hostname: String,
-    pub resources: Resources,
-    pub attributes: Attributes,
+    pub hostname: &'a str,
+    pub resources: &'a Resources,
+    pub attributes: &'a Attributes,
 }
 
 /// One executor to launch as a Mesos task.
@@ -241,8 +241,8 @@ impl CoarseBackend {
     }
 
     /// `resourceOffers`: one reply per offer, in the order given.
-    pub fn resource_offers(&mut self, offers: &[Offer], now: SimTime) -> Vec<Reply> {
-        let decline_all = |offers: &[Offer]| {
+    pub fn resource_offers(&mut self, offers: &[Offer<'_>], now: SimTime) -> Vec<Reply> {
+        let decline_all = |offers: &[Offer<'_>]| {
             offers
                 .iter()
                 .map(|o| Reply::Decline {
@@ -265,7 +265,7 @@ impl CoarseBackend {
         let mut replies: Vec<Option<Reply>> = vec![None; offers.len()];
         let mut matched: Vec<usize> = Vec::with_capacity(offers.len());
         for (i, o) in offers.iter().enumerate() {
-            if self.constraints.matches(&o.attributes) {
+            if self.constraints.matches(o.attributes) {
                 matched.push(i);
             } else {
                 replies[i] = Some(Reply::Decline {
@@ -284,7 +284,7 @@ impl CoarseBackend {
             let mut any = false;
             for (k, &i) in matched.iter().enumerate() {
                 let o = &offers[i];
-                if let Some(cpus) = self.can_launch(o.agent, &o.hostname, &remaining[k], now) {
+                if let Some(cpus) = self.can_launch(o.agent, o.hostname, &remaining[k], now) {
                     let launch = self.launch(o, cpus, &mut remaining[k]);
                     launched[k].push(launch);
                     any = true;
@@ -370,7 +370,7 @@ impl CoarseBackend {
 
     /// Takes cpus, then mem, then the fixed ports from `remaining` (§3.4,
     /// §1.5) and records the executor at once.
-    fn launch(&mut self, o: &Offer, cpus: u32, remaining: &mut Resources) -> ExecutorLaunch {
+    fn launch(&mut self, o: &Offer<'_>, cpus: u32, remaining: &mut Resources) -> ExecutorLaunch {
         let task_id = self.next_task_id;
         self.next_task_id += 1;
         let mut taken = take_scalar(remaining, "cpus", Milli::from_units(i64::from(cpus)));
@@ -397,7 +397,9 @@ impl CoarseBackend {
         self.total_cores_acquired += u64::from(cpus);
         self.cores_by_task.insert(task_id, cpus);
         let rec = self.agents.entry(o.agent).or_default();
-        rec.hostname.clone_from(&o.hostname);
+        if rec.hostname != o.hostname {
+            rec.hostname = o.hostname.to_string();
+        }
         rec.live_tasks.insert(task_id);
         self.task_agent.insert(task_id, o.agent);
         ExecutorLaunch {

@@ -16,17 +16,18 @@ fn backend(pairs: &[(&str, &str)]) -> CoarseBackend {
     CoarseBackend::new(&SparkSettings::from_conf(&conf).unwrap(), SimTime(0))
 }
 
-fn offer(id: u64, agent: u32, resources: &str) -> Offer {
+/// Offers are borrowed by the backend; tests leak small owned copies.
+fn offer(id: u64, agent: u32, resources: &str) -> Offer<'static> {
     offer_with(id, agent, resources, "")
 }
 
-fn offer_with(id: u64, agent: u32, resources: &str, attributes: &str) -> Offer {
+fn offer_with(id: u64, agent: u32, resources: &str, attributes: &str) -> Offer<'static> {
     Offer {
         id,
         agent: AgentId(agent),
-        hostname: format!("host{agent}"),
-        resources: Resources::parse(resources).unwrap(),
-        attributes: Attributes::parse(attributes).unwrap().attributes,
+        hostname: Box::leak(format!("host{agent}").into_boxed_str()),
+        resources: Box::leak(Box::new(Resources::parse(resources).unwrap())),
+        attributes: Box::leak(Box::new(Attributes::parse(attributes).unwrap().attributes)),
     }
 }
 

@@ -199,27 +199,39 @@ pub(super) fn job_arrival(w: &mut World, fw: FrameworkId) {
 
 /// Offers from one allocation run, handed to the backend in one call.
 pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
-    let offers: Vec<Offer> = ids
-        .iter()
-        .map(|id| {
-            let o = &w.offers[id];
-            Offer {
-                id: *id,
-                agent: o.agent,
-                hostname: w.agents[o.agent.index()].hostname.clone(),
-                resources: o.resources.clone(),
-                attributes: w.agents[o.agent.index()].attributes.clone(),
-            }
-        })
-        .collect();
     let now = w.now;
-    let Some(backend) = app(w, fw).backend.as_mut() else {
-        for id in ids {
-            w.decline(*id, policies::mesos::Refuse::Default);
+    let replies = {
+        let (frameworks, offers, agents) = (&mut w.frameworks, &w.offers, &w.agents);
+        let Framework::Spark(a) = &mut frameworks[fw.index()] else {
+            unreachable!("framework {fw} is not a Spark app")
+        };
+        match a.backend.as_mut() {
+            Some(backend) => {
+                let batch: Vec<Offer<'_>> = ids
+                    .iter()
+                    .map(|id| {
+                        let o = &offers[id];
+                        let agent = &agents[o.agent.index()];
+                        Offer {
+                            id: *id,
+                            agent: o.agent,
+                            hostname: &agent.hostname,
+                            resources: &o.resources,
+                            attributes: &agent.attributes,
+                        }
+                    })
+                    .collect();
+                backend.resource_offers(&batch, now)
+            }
+            None => ids
+                .iter()
+                .map(|id| Reply::Decline {
+                    offer: *id,
+                    refuse: policies::mesos::Refuse::Default,
+                })
+                .collect(),
         }
-        return;
     };
-    let replies = backend.resource_offers(&offers, now);
     for reply in replies {
         match reply {
             Reply::Decline { offer, refuse } => w.decline(offer, refuse),
