@@ -384,3 +384,21 @@ fn every_shipped_scenario_validates() {
         assert!(loaded.unwrap().warnings.is_empty(), "{} warns", f.display());
     }
 }
+
+#[test]
+fn fine_grained_mode_warns_that_it_runs_coarse() {
+    let src = MINIMAL.replace(
+        "[apps.jobs]",
+        "[apps.conf]\n\"spark.mesos.coarse\" = \"false\"\n[apps.jobs]",
+    );
+    let loaded = load_str(&src, &[]).unwrap();
+    assert_eq!(loaded.warnings.len(), 1);
+    assert_eq!(
+        loaded.warnings[0].path,
+        "apps.a.conf.\"spark.mesos.coarse\""
+    );
+    assert_eq!(
+        loaded.warnings[0].message,
+        "fine-grained mode is not simulated yet: this app runs in coarse-grained mode"
+    );
+}
