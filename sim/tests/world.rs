@@ -300,3 +300,28 @@ task_duration = { kind = "constant", value = "2s" }
     assert!(alone.len() > 20);
     assert_eq!(alone, shared);
 }
+
+#[test]
+fn jobs_wait_for_the_registered_resources_ratio() {
+    // cores.max 8 with ratio 1: the driver waits until 8 cores have
+    // registered. Two 4-core executors on two agents register at 1.020 s
+    // (constant start-up), so the job submitted at 0 starts then.
+    let two_agents = |conf: &str| {
+        run(&one_app(
+            "cpus:4;mem:8192",
+            conf,
+            "arrival = { kind = \"at\", times = [\"0s\"] }\ntasks = { kind = \"constant\", value = 1 }\ntask_duration = { kind = \"constant\", value = \"1s\" }",
+        )
+        .replace("count = 1", "count = 2"))
+    };
+    let m = two_agents(
+        "\"spark.cores.max\" = \"8\"\n\"spark.scheduler.minRegisteredResourcesRatio\" = \"1\"",
+    );
+    assert_eq!(m.jobs[0].start.unwrap().0, 1_020_000);
+    // cores.max 12 can never be met on 8 CPUs: the driver starts anyway
+    // after maxRegisteredResourcesWaitingTime (here 5 s).
+    let m = two_agents(
+        "\"spark.cores.max\" = \"12\"\n\"spark.scheduler.minRegisteredResourcesRatio\" = \"1\"\n\"spark.scheduler.maxRegisteredResourcesWaitingTime\" = \"5s\"",
+    );
+    assert_eq!(m.jobs[0].start.unwrap().0, 5_000_000);
+}

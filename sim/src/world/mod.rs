@@ -69,6 +69,9 @@ pub(crate) enum Event {
     },
     /// A non-Spark framework's task ends.
     OtherTaskDone(u64),
+    /// `spark.scheduler.maxRegisteredResourcesWaitingTime` ran out for a
+    /// driver: it is ready whatever has registered.
+    DriverReadyTimeout(FrameworkId),
     OfferTimeout(u64),
     Sample,
 }
@@ -81,7 +84,7 @@ impl Event {
             Event::FrameworkStart(_) | Event::FrameworkStop(_) | Event::JobArrival(_) => {
                 EventClass::Arrival
             }
-            Event::OfferTimeout(_) => EventClass::Timer,
+            Event::OfferTimeout(_) | Event::DriverReadyTimeout(_) => EventClass::Timer,
             Event::AllocationTick | Event::AllocationRun => EventClass::Allocation,
             Event::Sample => EventClass::Sample,
         }
@@ -104,6 +107,7 @@ impl Event {
             Event::OtherTaskDone(t) => (9, t),
             Event::OfferTimeout(o) => (10, o),
             Event::Sample => (11, 0),
+            Event::DriverReadyTimeout(f) => (12, u64::from(f.0)),
         }
     }
 }
@@ -492,6 +496,7 @@ impl World {
                 version,
             } => spark::task_done(self, executor_uid, version),
             Event::OtherTaskDone(uid) => other::task_done(self, uid),
+            Event::DriverReadyTimeout(fw) => spark::ready_timeout(self, fw),
             Event::OfferTimeout(id) => {
                 if self.offers.contains_key(&id) {
                     self.rescind(id);

@@ -92,6 +92,10 @@ pub(crate) struct SparkApp {
     active: VecDeque<usize>,
     stream_done: bool,
     pub stopped: bool,
+    /// Cores advertised by registered executors (`totalCoreCount`).
+    registered_cores: u64,
+    /// The backend reported ready (§1.7); jobs run only then.
+    ready: bool,
 }
 
 impl SparkApp {
@@ -123,6 +127,8 @@ impl SparkApp {
             active: VecDeque::new(),
             stream_done: false,
             stopped: false,
+            registered_cores: 0,
+            ready: false,
         }
     }
 
@@ -142,7 +148,17 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
     let now = w.now;
     let horizon = w.horizon;
     let a = app(w, fw);
-    a.backend = Some(CoarseBackend::new(&a.settings, now));
+    let backend = CoarseBackend::new(&a.settings, now);
+    // The driver waits for the backend to be ready before running jobs
+    // (`waitBackendReady`, spark-on-mesos §1.7); the wait ends by itself
+    // after maxRegisteredResourcesWaitingTime.
+    a.ready = backend.is_ready(0, now);
+    a.backend = Some(backend);
+    let ready_at = now + a.settings.max_registered_waiting;
+    if !a.ready {
+        w.push(ready_at, Event::DriverReadyTimeout(fw));
+    }
+    let a = app(w, fw);
     let first = a.arrivals.next(&mut a.arrival_rng);
     let stop_at = a.stop_at;
     match first {
@@ -287,14 +303,33 @@ pub(super) fn executor_registered(w: &mut World, uid: u64) {
     if let Some(e) = a.executors.get_mut(&task_id) {
         e.registered = true;
         e.ready = Some(now);
+        a.registered_cores += u64::from(e.advertised);
+    }
+    if !a.ready {
+        a.ready = a
+            .backend
+            .as_ref()
+            .is_some_and(|b| b.is_ready(a.registered_cores, now));
     }
     schedule_tasks(w, fw);
 }
 
+pub(super) fn ready_timeout(w: &mut World, fw: FrameworkId) {
+    let a = app(w, fw);
+    if !a.ready && !a.stopped {
+        a.ready = true;
+        schedule_tasks(w, fw);
+    }
+}
+
 /// Hands pending tasks (FIFO across jobs) to free slots, one per registered
-/// executor per pass, executors in id order.
+/// executor per pass, executors in id order; nothing runs before the
+/// backend is ready.
 fn schedule_tasks(w: &mut World, fw: FrameworkId) {
     let now = w.now;
+    if !app(w, fw).ready {
+        return;
+    }
     let mut changed: Vec<u64> = Vec::new();
     {
         let a = app(w, fw);
