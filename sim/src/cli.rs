@@ -46,7 +46,8 @@ pub struct RunArgs {
     /// Where to write the reports (default reports/<scenario stem>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads for points × replications (default: all cores).
+    /// Worker threads for points × replications. Accepted for forward
+    /// compatibility: runs are sequential in this version.
     #[arg(long)]
     pub jobs: Option<usize>,
     /// Print nothing but errors.

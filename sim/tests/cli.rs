@@ -274,3 +274,94 @@ fn help_and_version_exit_0() {
     assert!(stdout(&o).contains("validate"));
     assert_eq!(sim(&["--version"]).status.code(), Some(0));
 }
+
+fn read_dir_sorted(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn running_a_scenario_writes_every_report_and_the_same_bytes_twice() {
+    let out1 = scenario_file("").parent().unwrap().join("reports");
+    let out2 = scenario_file("").parent().unwrap().join("reports");
+    let scenario = "../scenarios/tests/two-agents.toml";
+    let o = sim(&[scenario, "--out", out1.to_str().unwrap(), "--offers"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(table.starts_with("point  rep  app"), "{table}");
+    assert!(table.contains("events 22, wall time"));
+    let names: Vec<String> = read_dir_sorted(&out1).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "allocation.csv",
+            "executors.csv",
+            "jobs.csv",
+            "offers.csv",
+            "scenario.resolved.toml",
+            "shares.csv",
+            "summary.csv",
+            "utilization.csv"
+        ]
+    );
+    let o = sim(&[
+        scenario,
+        "--out",
+        out2.to_str().unwrap(),
+        "--offers",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).is_empty(), "--quiet prints nothing");
+    assert_eq!(read_dir_sorted(&out1), read_dir_sorted(&out2));
+    // The resolved scenario written next to the reports loads again.
+    let resolved = out1.join("scenario.resolved.toml");
+    assert_eq!(
+        sim(&["validate", resolved.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn seed_and_replications_change_the_runs() {
+    let dir = scenario_file("").parent().unwrap().join("r");
+    let scenario = "../scenarios/tests/two-agents.toml";
+    let o = sim(&[
+        scenario,
+        "--out",
+        dir.to_str().unwrap(),
+        "--replications",
+        "3",
+        "--seed",
+        "11",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    let rows: Vec<&str> = summary.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows[0].starts_with("0,0,11,"),
+        "replication 0 keeps the seed"
+    );
+    assert!(rows[1].starts_with("0,1,") && !rows[1].starts_with("0,1,11,"));
+}
+
+#[test]
+fn an_invalid_scenario_writes_no_report() {
+    let bad = scenario_file("[run]\nhorizon = 30\n");
+    let out = bad.parent().unwrap().join("out");
+    let o = sim(&[bad.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!out.exists());
+}
