@@ -4,14 +4,14 @@
 use rand_core::Rng;
 
 use super::filters::OfferFilters;
-use crate::model::{AgentId, FrameworkId, Milli, Quantity, Resources};
+use crate::model::{AgentId, FrameworkId, Milli, Name, Quantity, Resources};
 use crate::time::SimTime;
 
 /// The names of the scalar resources in the cluster (`cpus`, `mem`, `disk`,
 /// …), giving each an index so that allocations are small vectors.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ScalarIndex {
-    names: Vec<String>,
+    names: Vec<Name>,
 }
 
 /// Scalar amounts in thousandths, indexed by [`ScalarIndex`].
@@ -21,7 +21,7 @@ pub struct Scalars(pub Vec<i64>);
 impl ScalarIndex {
     /// The scalar names of every given bag, sorted.
     pub fn of<'a>(bags: impl IntoIterator<Item = &'a Resources>) -> ScalarIndex {
-        let mut names: Vec<String> = Vec::new();
+        let mut names: Vec<Name> = Vec::new();
         for bag in bags {
             for e in bag.iter() {
                 if matches!(e.quantity, Quantity::Scalar(_)) && !names.contains(&e.name) {
@@ -41,11 +41,15 @@ impl ScalarIndex {
         self.names.is_empty()
     }
 
-    pub fn names(&self) -> &[String] {
+    pub fn names(&self) -> &[Name] {
         &self.names
     }
 
     pub fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    fn index_of(&self, name: &Name) -> Option<usize> {
         self.names.iter().position(|n| n == name)
     }
 
@@ -58,7 +62,7 @@ impl ScalarIndex {
         let mut v = self.zero();
         for e in r.iter() {
             if let Quantity::Scalar(m) = e.quantity {
-                if let Some(i) = self.index(&e.name) {
+                if let Some(i) = self.index_of(&e.name) {
                     v.0[i] += m.0;
                 }
             }

@@ -3,6 +3,7 @@
 
 mod attributes;
 mod ids;
+mod name;
 mod resources;
 mod role;
 mod scalar;
@@ -10,6 +11,7 @@ mod value;
 
 pub use attributes::{Attribute, Attributes, ParsedAttributes};
 pub use ids::{AgentId, AppId, FrameworkId};
+pub use name::Name;
 pub use resources::{Quantity, Resource, Resources};
 pub use role::{UNRESERVED, is_allocatable_to, top_level, validate_role};
 pub use scalar::Milli;

@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
+use super::name::Name;
 use super::role::{UNRESERVED, is_allocatable_to, validate_role};
 use super::scalar::Milli;
 use super::value::{GrammarError, Ranges, Value, ValueKind, parse_value, tokenize};
@@ -92,8 +93,8 @@ impl fmt::Display for Quantity {
 /// unreserved) and its quantity.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Resource {
-    pub name: String,
-    pub role: String,
+    pub name: Name,
+    pub role: Name,
     pub quantity: Quantity,
 }
 
@@ -102,7 +103,7 @@ impl Resource {
         self.role != UNRESERVED
     }
 
-    fn key(&self) -> (&str, &str, ValueKind) {
+    fn key(&self) -> (&Name, &Name, ValueKind) {
         (&self.name, &self.role, self.quantity.kind())
     }
 }
@@ -129,9 +130,10 @@ impl Resources {
 
     /// Unreserved scalars, a shorthand for tests and built-in shapes.
     pub fn scalars(pairs: &[(&str, Milli)]) -> Resources {
+        let unreserved = Name::new(UNRESERVED);
         Resources::from_entries(pairs.iter().map(|(n, m)| Resource {
-            name: n.to_string(),
-            role: UNRESERVED.to_string(),
+            name: Name::new(n),
+            role: unreserved.clone(),
             quantity: Quantity::Scalar(*m),
         }))
     }
@@ -144,7 +146,7 @@ impl Resources {
         self.0.is_empty()
     }
 
-    fn find(&self, key: (&str, &str, ValueKind)) -> Result<usize, usize> {
+    fn find(&self, key: (&Name, &Name, ValueKind)) -> Result<usize, usize> {
         self.0.binary_search_by(|e| e.key().cmp(&key))
     }
 
@@ -257,7 +259,7 @@ impl Resources {
     /// Parses a Mesos `--resources` string.
     pub fn parse(input: &str) -> Result<Resources, GrammarError> {
         let mut out = Resources::new();
-        let mut kinds: Vec<(String, ValueKind, usize)> = Vec::new();
+        let mut kinds: Vec<(Name, ValueKind, usize)> = Vec::new();
         for (offset, item) in tokenize(input, &[';']) {
             let parts = tokenize(item, &[':']);
             if parts.len() != 2 {
@@ -339,7 +341,7 @@ impl Resources {
 }
 
 /// `name` or `name(role)`, both trimmed; positions relative to `key`.
-fn parse_key(key: &str) -> Result<(String, String), GrammarError> {
+fn parse_key(key: &str) -> Result<(Name, Name), GrammarError> {
     let open = key.find('(');
     let close = key.find(')');
     let (name, role) = match (open, close) {
@@ -366,7 +368,7 @@ fn parse_key(key: &str) -> Result<(String, String), GrammarError> {
     validate_role(role).map_err(|why| {
         GrammarError::new(open.map_or(0, |o| o + 1), format!("invalid role: {why}"))
     })?;
-    Ok((name.to_string(), role.to_string()))
+    Ok((Name::new(name), Name::new(role)))
 }
 
 /// `name(role):value;...` in canonical order, parseable again.
