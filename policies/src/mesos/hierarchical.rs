@@ -88,6 +88,10 @@ struct RunState<'v> {
     name_rank: Vec<usize>,
     role_set: BTreeSet<RoleKey>,
     fw_sets: Vec<BTreeSet<FwKey>>,
+    /// DRF orders as lists, rebuilt only after shares changed.
+    role_list: Vec<usize>,
+    fw_lists: Vec<Vec<FrameworkId>>,
+    lists_stale: bool,
 }
 
 impl<'v> RunState<'v> {
@@ -124,6 +128,9 @@ impl<'v> RunState<'v> {
             name_rank,
             role_set: BTreeSet::new(),
             fw_sets: vec![BTreeSet::new(); nroles],
+            role_list: Vec::new(),
+            fw_lists: vec![Vec::new(); nroles],
+            lists_stale: true,
         };
         for r in 0..nroles {
             if !s.members[r].is_empty() {
@@ -147,7 +154,22 @@ impl<'v> RunState<'v> {
         (Share(share), self.fw_count[f.index()], f)
     }
 
-    /// Roles in sorter order for one agent.
+    /// Refreshes the cached DRF lists after shares changed.
+    fn refresh_lists(&mut self) {
+        if !self.lists_stale {
+            return;
+        }
+        self.role_list.clear();
+        self.role_list.extend(self.role_set.iter().map(|k| k.3));
+        for (r, set) in self.fw_sets.iter().enumerate() {
+            let list = &mut self.fw_lists[r];
+            list.clear();
+            list.extend(set.iter().map(|k| k.2));
+        }
+        self.lists_stale = false;
+    }
+
+    /// Roles in sorter order for one agent (random sorter).
     fn role_order(&self, sorter: Sorter, rng: &mut dyn Rng) -> Vec<usize> {
         match sorter {
             Sorter::Drf => self.role_set.iter().map(|k| k.3).collect(),
@@ -195,6 +217,7 @@ impl<'v> RunState<'v> {
         self.fw_sets[r].remove(&old_fw);
         let key = self.fw_key(f);
         self.fw_sets[r].insert(key);
+        self.lists_stale = true;
     }
 
     /// The unreserved scalars of `avail`, chopped to the role's quota
@@ -253,15 +276,35 @@ impl Allocator for HierarchicalAllocator {
             let has_reserved = av.available.iter().any(|e| e.is_reserved());
             // Copied only once something is offered from this agent.
             let mut available: Option<Resources> = None;
-            let roles = state.role_order(self.sorter, rng);
+            // DRF: the cached order, the same for every agent until shares
+            // change; random: drawn anew for every agent.
+            let drawn: Vec<usize> = match self.sorter {
+                Sorter::Drf => {
+                    state.refresh_lists();
+                    Vec::new()
+                }
+                Sorter::Random => state.role_order(self.sorter, rng),
+            };
+            let nroles = match self.sorter {
+                Sorter::Drf => state.role_list.len(),
+                Sorter::Random => drawn.len(),
+            };
             let mut pending: Vec<(usize, FrameworkId, Scalars, Scalars)> = Vec::new();
-            'roles: for r in roles {
+            for i in 0..nroles {
+                let r = match self.sorter {
+                    Sorter::Drf => state.role_list[i],
+                    Sorter::Random => drawn[i],
+                };
                 let pool = available.as_ref().unwrap_or(&av.available);
                 if pool.is_empty() {
                     break;
                 }
                 let role_name = &view.roles[r].name;
-                for f in state.fw_order(r, self.sorter, rng) {
+                let fws: Vec<FrameworkId> = match self.sorter {
+                    Sorter::Drf => std::mem::take(&mut state.fw_lists[r]),
+                    Sorter::Random => state.fw_order(r, self.sorter, rng),
+                };
+                for &f in &fws {
                     let pool = available.as_ref().unwrap_or(&av.available);
                     // Unreserved + this role's reservations (§1.4); without
                     // reservations or quota, the offer is the whole pool.
@@ -278,7 +321,7 @@ impl Allocator for HierarchicalAllocator {
                         o.add(&unreserved.filtered(|e| !matches!(e.quantity, Quantity::Scalar(_))));
                         o.add(&extra);
                         if avail.is_empty() {
-                            continue 'roles;
+                            break;
                         }
                         if !view.min_allocatable.allows(&avail) {
                             continue;
@@ -287,7 +330,7 @@ impl Allocator for HierarchicalAllocator {
                         &built
                     };
                     if offer.is_empty() {
-                        continue 'roles;
+                        break;
                     }
                     if !view.min_allocatable.allows(offer)
                         || view
@@ -312,8 +355,11 @@ impl Allocator for HierarchicalAllocator {
                     });
                     if simple {
                         // The whole pool went to this framework.
-                        continue 'roles;
+                        break;
                     }
+                }
+                if self.sorter == Sorter::Drf {
+                    state.fw_lists[r] = fws;
                 }
             }
             for (r, f, offered, unreserved) in pending {
