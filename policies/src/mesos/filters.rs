@@ -159,6 +159,37 @@ impl OfferFilters {
         })
     }
 
+    /// How many of the frameworks marked in `eligible` hold a live
+    /// whole-pool filter on `agent` that still covers its pool (growth
+    /// sequence `grown`). When that is all of them, nothing can be offered
+    /// from the agent.
+    pub fn whole_filtered_count(
+        &self,
+        agent: AgentId,
+        now: SimTime,
+        grown: u64,
+        eligible: &[bool],
+    ) -> usize {
+        let Some(list) = self.by_agent.get(agent.index()) else {
+            return 0;
+        };
+        let mut count = 0;
+        let mut last: Option<FrameworkId> = None;
+        for f in list {
+            if last == Some(f.framework) {
+                continue;
+            }
+            if now < f.expires
+                && f.whole.is_some_and(|seq| seq >= grown)
+                && eligible.get(f.framework.index()).copied().unwrap_or(false)
+            {
+                count += 1;
+                last = Some(f.framework);
+            }
+        }
+        count
+    }
+
     /// Whether any live filter exists for this pair (a cheap pre-check).
     pub fn has_any(&self, framework: FrameworkId, agent: AgentId, now: SimTime) -> bool {
         self.by_agent.get(agent.index()).is_some_and(|list| {

@@ -263,6 +263,12 @@ impl Allocator for HierarchicalAllocator {
         let mut state = RunState::new(view);
         let mut grants = Vec::new();
         let quota_anywhere = view.roles.iter().any(|r| r.quota_limit.is_some());
+        let eligible: Vec<bool> = view
+            .frameworks
+            .iter()
+            .map(|f| f.active && !f.suppressed)
+            .collect();
+        let eligible_count = eligible.iter().filter(|e| **e).count();
         for agent in agents {
             let av = &view.agents[agent.index()];
             // Nothing of this agent can be offered if all of it is below
@@ -274,6 +280,30 @@ impl Allocator for HierarchicalAllocator {
                 continue;
             }
             let has_reserved = av.available.iter().any(|e| e.is_reserved());
+            // Every candidate would be the whole pool, and every framework
+            // has refused the whole pool since it last grew: skip the agent
+            // (the same outcome as checking each framework's filter).
+            if !has_reserved
+                && !quota_anywhere
+                && view
+                    .filters
+                    .whole_filtered_count(agent, view.now, av.grown, &eligible)
+                    == eligible_count
+            {
+                debug_assert!(
+                    (0..view.frameworks.len())
+                        .filter(|&f| eligible[f])
+                        .all(|f| view.filters.is_filtered(
+                            FrameworkId(f as u32),
+                            agent,
+                            &av.available,
+                            view.now,
+                            av.grown
+                        )),
+                    "agent skip disagrees with the filters"
+                );
+                continue;
+            }
             // Copied only once something is offered from this agent.
             let mut available: Option<Resources> = None;
             // DRF: the cached order, the same for every agent until shares
@@ -290,6 +320,8 @@ impl Allocator for HierarchicalAllocator {
                 Sorter::Random => drawn.len(),
             };
             let mut pending: Vec<(usize, FrameworkId, Scalars, Scalars)> = Vec::new();
+            // Indexing (not iterating) keeps `state` free for the updates below.
+            #[allow(clippy::needless_range_loop)]
             for i in 0..nroles {
                 let r = match self.sorter {
                     Sorter::Drf => state.role_list[i],
