@@ -325,3 +325,77 @@ fn jobs_wait_for_the_registered_resources_ratio() {
     );
     assert_eq!(m.jobs[0].start.unwrap().0, 5_000_000);
 }
+
+fn one_framework(agents: u32, kind: &str, task: &str, jobs: &str) -> String {
+    format!(
+        r#"
+[run]
+horizon = "5m"
+drain = "5m"
+
+[[agents]]
+count = {agents}
+resources = "cpus:4;mem:16384"
+
+[[frameworks]]
+name = "fw"
+kind = "{kind}"
+task = "{task}"
+refuse = "5s"
+[frameworks.jobs]
+{jobs}
+"#
+    )
+}
+
+#[test]
+fn elastic_frameworks_fill_free_slots_and_wait_for_the_next_run() {
+    // 10 tasks of 1 s, 1 cpu each, one 4-cpu agent. Run at 0: 4 tasks,
+    // RUNNING at 0.020, done at 1.020. Freed resources wait for the next
+    // periodic run (2 s, §1.10): 4 tasks → 3.020; then at 4 s: 2 tasks → 5.020.
+    let m = run(&one_framework(
+        1,
+        "elastic",
+        "cpus:1;mem:1024",
+        "arrival = { kind = \"at\", times = [\"0s\"] }\ntasks = { kind = \"constant\", value = 10 }\ntask_duration = { kind = \"constant\", value = \"1s\" }",
+    ));
+    let j = &m.jobs[0];
+    assert_eq!((j.start.unwrap().0, j.end.unwrap().0), (20_000, 5_020_000));
+}
+
+#[test]
+fn rigid_frameworks_start_a_stage_only_when_all_its_tasks_fit() {
+    let jobs = "arrival = { kind = \"at\", times = [\"0s\"] }\ntasks = { kind = \"constant\", value = 5 }\ntask_duration = { kind = \"constant\", value = \"10s\" }";
+    // 5 tasks × 2 cpus need 10 cpus: one 4-cpu agent never suffices.
+    let m = run(&one_framework(1, "rigid", "cpus:2;mem:1024", jobs));
+    assert_eq!(m.jobs[0].start, None);
+    assert!(m.offers.iter().all(|o| o.outcome == "declined"));
+    // Three agents (12 cpus) offered in one run: all 5 start together at
+    // 0.020 and end at 10.020.
+    let m = run(&one_framework(3, "rigid", "cpus:2;mem:1024", jobs));
+    let j = &m.jobs[0];
+    assert_eq!((j.start.unwrap().0, j.end.unwrap().0), (20_000, 10_020_000));
+}
+
+#[test]
+fn service_tasks_hold_their_resources_for_their_duration() {
+    // Two 1-cpu tasks of 1 h from time 0: allocated 2 cpus at every sample.
+    let m = run(&one_framework(
+        1,
+        "service",
+        "cpus:1;mem:2048",
+        "arrival = { kind = \"at\", times = [\"0s\"] }\ntasks = { kind = \"constant\", value = 2 }\ntask_duration = { kind = \"constant\", value = \"1h\" }",
+    ));
+    let allocated: Vec<i64> = m
+        .utilization
+        .iter()
+        .skip(1)
+        .take(5)
+        .map(|u| u.cpus_allocated)
+        .collect();
+    assert_eq!(allocated, [2000; 5]);
+    assert_eq!(
+        m.jobs[0].end, None,
+        "still running at horizon + drain (10 min)"
+    );
+}
