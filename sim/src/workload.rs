@@ -10,7 +10,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::Rng;
 use statrs::distribution::{ContinuousCDF, Exp, LogNormal, Pareto};
 
-use crate::scenario::{Arrival, Dist, Distribution, Unit};
+use crate::metrics::JobRow;
+use crate::rng::{RngStreams, fnv1a64};
+use crate::scenario::{Arrival, Dist, Distribution, JobSpec, Unit};
 use crate::time::{SimDuration, SimTime};
 
 /// A uniform in the open interval (0, 1), from the top 53 bits.
@@ -255,5 +257,173 @@ mod tests {
         }
         let mean_gap = last.0 as f64 / 5000.0;
         assert!((mean_gap - 4e6).abs() < 0.1e6, "{mean_gap}");
+    }
+}
+
+/// One job in a stream: its stages' task durations (µs), drawn at
+/// submission, and its progress.
+#[derive(Debug)]
+struct Job {
+    submit: SimTime,
+    start: Option<SimTime>,
+    stages: Vec<Vec<u64>>,
+    stage: usize,
+    /// Tasks of the current stage handed out so far.
+    next_task: usize,
+    running: u32,
+    tasks_total: u32,
+}
+
+/// The job stream of an app or framework: arrivals, per-job task counts and
+/// durations from its own named streams (keyed by its name, so no other
+/// consumer shifts them), FIFO hand-out of tasks, and the stage barrier.
+#[derive(Debug)]
+pub struct JobStream {
+    name: String,
+    stages: u32,
+    arrivals: Arrivals,
+    arrival_rng: ChaCha8Rng,
+    tasks_rng: ChaCha8Rng,
+    durations_rng: ChaCha8Rng,
+    tasks: Sampler,
+    durations: Sampler,
+    jobs: Vec<Job>,
+    /// Unfinished jobs in submission order.
+    active: std::collections::VecDeque<usize>,
+    /// No job will arrive any more.
+    pub done: bool,
+}
+
+impl JobStream {
+    /// `kind` names the stream family (`"app"`, `"framework"`).
+    pub fn new(
+        name: &str,
+        kind: &str,
+        spec: &JobSpec,
+        start: SimTime,
+        streams: &RngStreams,
+    ) -> JobStream {
+        let key = fnv1a64(name.as_bytes());
+        JobStream {
+            name: name.to_string(),
+            stages: spec.stages,
+            arrivals: Arrivals::new(&spec.arrival, start),
+            arrival_rng: streams.stream(&format!("{kind}-arrivals"), key),
+            tasks_rng: streams.stream(&format!("{kind}-tasks"), key),
+            durations_rng: streams.stream(&format!("{kind}-durations"), key),
+            tasks: Sampler::new(&spec.tasks),
+            durations: Sampler::new(&spec.task_duration),
+            jobs: Vec::new(),
+            active: std::collections::VecDeque::new(),
+            done: false,
+        }
+    }
+
+    pub fn next_arrival(&mut self) -> Option<SimTime> {
+        self.arrivals.next(&mut self.arrival_rng)
+    }
+
+    /// A job arrives now: every stage's tasks are drawn at once.
+    pub fn submit(&mut self, now: SimTime) {
+        let stages: Vec<Vec<u64>> = (0..self.stages)
+            .map(|_| {
+                let n = self.tasks.count(&mut self.tasks_rng);
+                (0..n)
+                    .map(|_| self.durations.duration(&mut self.durations_rng).as_micros())
+                    .collect()
+            })
+            .collect();
+        let tasks_total = stages.iter().map(|s| s.len() as u32).sum();
+        self.jobs.push(Job {
+            submit: now,
+            start: None,
+            stages,
+            stage: 0,
+            next_task: 0,
+            running: 0,
+            tasks_total,
+        });
+        self.active.push_back(self.jobs.len() - 1);
+    }
+
+    /// The next task, FIFO across jobs: (job, duration µs). It counts as
+    /// running from now on.
+    pub fn take_task(&mut self) -> Option<(usize, u64)> {
+        for &j in &self.active {
+            let job = &mut self.jobs[j];
+            if let Some(&d) = job.stages[job.stage].get(job.next_task) {
+                job.next_task += 1;
+                job.running += 1;
+                return Some((j, d));
+            }
+        }
+        None
+    }
+
+    /// Tasks of the current stages not yet handed out.
+    pub fn backlog(&self) -> usize {
+        self.active
+            .iter()
+            .map(|&j| {
+                let job = &self.jobs[j];
+                job.stages[job.stage].len() - job.next_task
+            })
+            .sum()
+    }
+
+    /// Tasks of the head job's current stage not yet handed out.
+    pub fn head_remaining(&self) -> usize {
+        self.active.front().map_or(0, |&j| {
+            let job = &self.jobs[j];
+            job.stages[job.stage].len() - job.next_task
+        })
+    }
+
+    /// A task of `job` started executing.
+    pub fn started(&mut self, job: usize, now: SimTime) {
+        self.jobs[job].start.get_or_insert(now);
+    }
+
+    /// A task of `job` finished: the next stage opens when this one is
+    /// complete (the barrier); the job's row when it is the last.
+    pub fn finished(&mut self, j: usize, now: SimTime) -> Option<JobRow> {
+        let job = &mut self.jobs[j];
+        job.running -= 1;
+        if job.running > 0 || job.next_task < job.stages[job.stage].len() {
+            return None;
+        }
+        if job.stage + 1 < job.stages.len() {
+            job.stage += 1;
+            job.next_task = 0;
+            return None;
+        }
+        self.active.retain(|&x| x != j);
+        let mut row = self.row(j);
+        row.end = Some(now);
+        Some(row)
+    }
+
+    /// No more arrivals and nothing unfinished.
+    pub fn is_idle(&self) -> bool {
+        self.done && self.active.is_empty()
+    }
+
+    /// Rows for the jobs still unfinished.
+    pub fn unfinished_rows(&self) -> Vec<JobRow> {
+        self.active.iter().map(|&j| self.row(j)).collect()
+    }
+
+    fn row(&self, j: usize) -> JobRow {
+        let job = &self.jobs[j];
+        JobRow {
+            app: self.name.clone(),
+            job: j as u64,
+            submit: job.submit,
+            start: job.start,
+            end: None,
+            stages: job.stages.len() as u32,
+            tasks: job.tasks_total,
+            local_tasks: 0,
+        }
     }
 }

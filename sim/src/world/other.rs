@@ -12,97 +12,41 @@
 //! `cpus_busy` counts `cpus × cpu_fraction` of each running task. Offered
 //! reserved resources are not used (tasks ask for unreserved resources).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use policies::mesos::Refuse;
 use policies::model::{FrameworkId, Resources};
-use rand_chacha::ChaCha8Rng;
 
 use super::{Event, Framework, TaskOwner, World};
-use crate::metrics::JobRow;
-use crate::rng::{RngStreams, fnv1a64};
+use crate::rng::RngStreams;
 use crate::scenario::{Framework as FrameworkSpec, FrameworkKind};
 use crate::time::{SimDuration, SimTime};
-use crate::workload::{Arrivals, Sampler};
-
-#[derive(Debug)]
-struct Job {
-    submit: SimTime,
-    start: Option<SimTime>,
-    stages: Vec<Vec<u64>>,
-    stage: usize,
-    next_task: usize,
-    running: u32,
-    tasks_total: u32,
-}
+use crate::workload::JobStream;
 
 pub(crate) struct OtherFramework {
     pub id: FrameworkId,
-    name: String,
     kind: FrameworkKind,
     task: Resources,
     refuse: Refuse,
-    stages: u32,
-    arrivals: Arrivals,
-    arrival_rng: ChaCha8Rng,
-    tasks_rng: ChaCha8Rng,
-    durations_rng: ChaCha8Rng,
-    tasks: Sampler,
-    durations: Sampler,
-    jobs: Vec<Job>,
-    active: VecDeque<usize>,
+    jobs: JobStream,
     /// Duration of each launched task, by Mesos task uid, until it runs.
     launched: BTreeMap<u64, (usize, u64)>,
     busy_milli_per_task: i64,
-    stream_done: bool,
     pub stopped: bool,
 }
 
 impl OtherFramework {
     pub fn new(id: FrameworkId, f: &FrameworkSpec, streams: &RngStreams) -> OtherFramework {
-        let key = fnv1a64(f.name.as_bytes());
         OtherFramework {
             id,
-            name: f.name.clone(),
             kind: f.kind,
             task: f.task.clone(),
             refuse: Refuse::Micros(f.refuse.as_micros() as i64),
-            stages: f.jobs.stages,
-            arrivals: Arrivals::new(&f.jobs.arrival, SimTime::ZERO),
-            arrival_rng: streams.stream("framework-arrivals", key),
-            tasks_rng: streams.stream("framework-tasks", key),
-            durations_rng: streams.stream("framework-durations", key),
-            tasks: Sampler::new(&f.jobs.tasks),
-            durations: Sampler::new(&f.jobs.task_duration),
-            jobs: Vec::new(),
-            active: VecDeque::new(),
+            jobs: JobStream::new(&f.name, "framework", &f.jobs, SimTime::ZERO, streams),
             launched: BTreeMap::new(),
             busy_milli_per_task: (f.task.cpus().0 as f64 * f.jobs.cpu_fraction).round() as i64,
-            stream_done: false,
             stopped: false,
         }
-    }
-
-    /// Tasks of the current stages not yet launched, FIFO.
-    fn backlog(&self) -> usize {
-        self.active
-            .iter()
-            .map(|&j| {
-                let job = &self.jobs[j];
-                job.stages[job.stage].len() - job.next_task
-            })
-            .sum()
-    }
-
-    fn take_task(&mut self) -> Option<(usize, u64)> {
-        for &j in &self.active {
-            let job = &mut self.jobs[j];
-            if let Some(&d) = job.stages[job.stage].get(job.next_task) {
-                job.next_task += 1;
-                return Some((j, d));
-            }
-        }
-        None
     }
 }
 
@@ -116,10 +60,10 @@ fn fw_mut(w: &mut World, fw: FrameworkId) -> &mut OtherFramework {
 pub(super) fn start(w: &mut World, fw: FrameworkId) {
     let horizon = w.horizon;
     let f = fw_mut(w, fw);
-    match f.arrivals.next(&mut f.arrival_rng) {
+    match f.jobs.next_arrival() {
         Some(t) if t < horizon => w.push(t, Event::JobArrival(fw)),
         _ => {
-            f.stream_done = true;
+            f.jobs.done = true;
             maybe_finish(w, fw);
         }
     }
@@ -132,28 +76,10 @@ pub(super) fn job_arrival(w: &mut World, fw: FrameworkId) {
     if f.stopped {
         return;
     }
-    let stages: Vec<Vec<u64>> = (0..f.stages)
-        .map(|_| {
-            let n = f.tasks.count(&mut f.tasks_rng);
-            (0..n)
-                .map(|_| f.durations.duration(&mut f.durations_rng).as_micros())
-                .collect()
-        })
-        .collect();
-    let tasks_total = stages.iter().map(|s| s.len() as u32).sum();
-    f.jobs.push(Job {
-        submit: now,
-        start: None,
-        stages,
-        stage: 0,
-        next_task: 0,
-        running: 0,
-        tasks_total,
-    });
-    f.active.push_back(f.jobs.len() - 1);
-    match f.arrivals.next(&mut f.arrival_rng) {
+    f.jobs.submit(now);
+    match f.jobs.next_arrival() {
         Some(t) if t < horizon => w.push(t, Event::JobArrival(fw)),
-        _ => f.stream_done = true,
+        _ => f.jobs.done = true,
     }
 }
 
@@ -163,16 +89,10 @@ pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
         (f.kind, f.task.clone(), f.refuse)
     };
     let mut plan: Vec<(u64, usize)> = Vec::new(); // (offer, tasks)
-    let mut backlog = fw_mut(w, fw).backlog();
+    let mut backlog = fw_mut(w, fw).jobs.backlog();
     if kind == FrameworkKind::Rigid {
         // All of the head job's current stage at once, or nothing.
-        let need = {
-            let f = fw_mut(w, fw);
-            f.active.front().map_or(0, |&j| {
-                let job = &f.jobs[j];
-                job.stages[job.stage].len() - job.next_task
-            })
-        };
+        let need = fw_mut(w, fw).jobs.head_remaining();
         let mut placed = 0;
         for id in ids {
             let fit = fits(&w.offers[id].resources, &shape, need - placed);
@@ -196,7 +116,7 @@ pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
         }
         let mut chosen = Vec::with_capacity(n);
         for _ in 0..n {
-            if let Some(t) = fw_mut(w, fw).take_task() {
+            if let Some(t) = fw_mut(w, fw).jobs.take_task() {
                 chosen.push(t);
             }
         }
@@ -208,7 +128,6 @@ pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
         let f = fw_mut(w, fw);
         for (uid, (job, duration)) in uids.into_iter().zip(chosen) {
             f.launched.insert(uid, (job, duration));
-            f.jobs[job].running += 1;
         }
     }
 }
@@ -230,7 +149,7 @@ pub(super) fn task_started(w: &mut World, fw: FrameworkId, uid: u64) {
     let Some(&(job, duration)) = f.launched.get(&uid) else {
         return;
     };
-    f.jobs[job].start.get_or_insert(now);
+    f.jobs.started(job, now);
     let busy = f.busy_milli_per_task;
     w.metrics.cpus_busy += busy;
     w.push(now + SimDuration(duration), Event::OtherTaskDone(uid));
@@ -247,27 +166,7 @@ pub(super) fn task_done(w: &mut World, uid: u64) {
         return;
     };
     let busy = f.busy_milli_per_task;
-    let job = &mut f.jobs[j];
-    job.running -= 1;
-    let mut row = None;
-    if job.running == 0 && job.next_task >= job.stages[job.stage].len() {
-        if job.stage + 1 < job.stages.len() {
-            job.stage += 1;
-            job.next_task = 0;
-        } else {
-            row = Some(JobRow {
-                app: f.name.clone(),
-                job: j as u64,
-                submit: job.submit,
-                start: job.start,
-                end: Some(now),
-                stages: job.stages.len() as u32,
-                tasks: job.tasks_total,
-                local_tasks: 0,
-            });
-            f.active.retain(|&x| x != j);
-        }
-    }
+    let row = f.jobs.finished(j, now);
     w.metrics.cpus_busy -= busy;
     if let Some(r) = row {
         w.metrics.jobs.push(r);
@@ -277,7 +176,7 @@ pub(super) fn task_done(w: &mut World, uid: u64) {
 
 fn maybe_finish(w: &mut World, fw: FrameworkId) {
     let f = fw_mut(w, fw);
-    if !f.stopped && f.stream_done && f.active.is_empty() {
+    if !f.stopped && f.jobs.is_idle() {
         stop(w, fw);
     }
 }
@@ -293,23 +192,6 @@ pub(super) fn stop(w: &mut World, fw: FrameworkId) {
 
 /// At the end of a run: rows for unfinished jobs.
 pub(super) fn flush(w: &mut World, fw: FrameworkId) {
-    let f = fw_mut(w, fw);
-    let rows: Vec<JobRow> = f
-        .active
-        .iter()
-        .map(|&j| {
-            let job = &f.jobs[j];
-            JobRow {
-                app: f.name.clone(),
-                job: j as u64,
-                submit: job.submit,
-                start: job.start,
-                end: None,
-                stages: job.stages.len() as u32,
-                tasks: job.tasks_total,
-                local_tasks: 0,
-            }
-        })
-        .collect();
+    let rows = fw_mut(w, fw).jobs.unfinished_rows();
     w.metrics.jobs.extend(rows);
 }

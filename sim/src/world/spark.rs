@@ -13,7 +13,7 @@
 //!   the slots exceed `k`: I/O-bound tasks (small `c`) gain, CPU-bound ones
 //!   just share.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use policies::model::{AgentId, FrameworkId};
 use policies::spark::SparkSettings;
@@ -25,7 +25,7 @@ use crate::metrics::{ExecutorRow, JobRow};
 use crate::rng::{RngStreams, fnv1a64};
 use crate::scenario::{App, StopAt};
 use crate::time::{SimDuration, SimTime};
-use crate::workload::{Arrivals, Sampler};
+use crate::workload::{JobStream, Sampler};
 
 /// Work below this (in µs at full speed) counts as done: guards against
 /// float dust when a completion is computed by division.
@@ -56,19 +56,6 @@ pub(crate) struct Executor {
     pub ready: Option<SimTime>,
 }
 
-#[derive(Debug)]
-pub(crate) struct Job {
-    submit: SimTime,
-    start: Option<SimTime>,
-    /// Task durations (µs) of every stage, drawn at submission.
-    stages: Vec<Vec<u64>>,
-    stage: usize,
-    /// Tasks of the current stage not yet started, as indices.
-    next_task: usize,
-    running: u32,
-    tasks_total: u32,
-}
-
 pub(crate) struct SparkApp {
     pub id: FrameworkId,
     pub name: String,
@@ -77,20 +64,11 @@ pub(crate) struct SparkApp {
     settings: SparkSettings,
     backend: Option<CoarseBackend>,
     cpu_fraction: f64,
-    stages: u32,
-    arrivals: Arrivals,
-    arrival_rng: ChaCha8Rng,
-    tasks_rng: ChaCha8Rng,
-    durations_rng: ChaCha8Rng,
+    jobs: JobStream,
     startup_rng: ChaCha8Rng,
-    tasks: Sampler,
-    durations: Sampler,
     startup: Sampler,
     pub executors: BTreeMap<u64, Executor>,
     by_uid: BTreeMap<u64, u64>,
-    jobs: Vec<Job>,
-    active: VecDeque<usize>,
-    stream_done: bool,
     pub stopped: bool,
     /// Cores advertised by registered executors (`totalCoreCount`).
     registered_cores: u64,
@@ -112,20 +90,11 @@ impl SparkApp {
             settings: app.settings.clone(),
             backend: None,
             cpu_fraction: app.jobs.cpu_fraction,
-            stages: app.jobs.stages,
-            arrivals: Arrivals::new(&app.jobs.arrival, start),
-            arrival_rng: streams.stream("app-arrivals", key),
-            tasks_rng: streams.stream("app-tasks", key),
-            durations_rng: streams.stream("app-durations", key),
+            jobs: JobStream::new(&app.name, "app", &app.jobs, start, streams),
             startup_rng: streams.stream("app-executor-startup", key),
-            tasks: Sampler::new(&app.jobs.tasks),
-            durations: Sampler::new(&app.jobs.task_duration),
             startup: Sampler::new(&app.executor_startup),
             executors: BTreeMap::new(),
             by_uid: BTreeMap::new(),
-            jobs: Vec::new(),
-            active: VecDeque::new(),
-            stream_done: false,
             stopped: false,
             registered_cores: 0,
             ready: false,
@@ -159,11 +128,11 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
         w.push(ready_at, Event::DriverReadyTimeout(fw));
     }
     let a = app(w, fw);
-    let first = a.arrivals.next(&mut a.arrival_rng);
+    let first = a.jobs.next_arrival();
     let stop_at = a.stop_at;
     match first {
         Some(t) if t < horizon && before_stop(stop_at, t) => w.push(t, Event::JobArrival(fw)),
-        _ => a.stream_done = true,
+        _ => a.jobs.done = true,
     }
     match stop_at {
         StopAt::Horizon => w.push(horizon, Event::FrameworkStop(fw)),
@@ -186,29 +155,11 @@ pub(super) fn job_arrival(w: &mut World, fw: FrameworkId) {
     if a.stopped {
         return;
     }
-    let stages: Vec<Vec<u64>> = (0..a.stages)
-        .map(|_| {
-            let n = a.tasks.count(&mut a.tasks_rng);
-            (0..n)
-                .map(|_| a.durations.duration(&mut a.durations_rng).as_micros())
-                .collect()
-        })
-        .collect();
-    let tasks_total = stages.iter().map(|s| s.len() as u32).sum();
-    a.jobs.push(Job {
-        submit: now,
-        start: None,
-        stages,
-        stage: 0,
-        next_task: 0,
-        running: 0,
-        tasks_total,
-    });
-    a.active.push_back(a.jobs.len() - 1);
+    a.jobs.submit(now);
     let stop_at = a.stop_at;
-    match a.arrivals.next(&mut a.arrival_rng) {
+    match a.jobs.next_arrival() {
         Some(t) if t < horizon && before_stop(stop_at, t) => w.push(t, Event::JobArrival(fw)),
-        _ => app(w, fw).stream_done = true,
+        _ => a.jobs.done = true,
     }
     schedule_tasks(w, fw);
 }
@@ -349,7 +300,7 @@ fn schedule_tasks(w: &mut World, fw: FrameworkId) {
                 if !free {
                     continue;
                 }
-                let Some((job, duration)) = next_pending(a) else {
+                let Some((job, duration)) = a.jobs.take_task() else {
                     break;
                 };
                 let e = a.executors.get_mut(id).expect("executor");
@@ -358,9 +309,7 @@ fn schedule_tasks(w: &mut World, fw: FrameworkId) {
                     job,
                     remaining: duration as f64,
                 });
-                let j = &mut a.jobs[job];
-                j.running += 1;
-                j.start.get_or_insert(now);
+                a.jobs.started(job, now);
                 if !changed.contains(id) {
                     changed.push(*id);
                 }
@@ -374,19 +323,6 @@ fn schedule_tasks(w: &mut World, fw: FrameworkId) {
     for id in changed {
         replan(w, fw, id);
     }
-}
-
-/// The next task to start: the first job in submission order with a task
-/// of its current stage not yet started.
-fn next_pending(a: &mut SparkApp) -> Option<(usize, u64)> {
-    for &j in &a.active {
-        let job = &mut a.jobs[j];
-        if let Some(&d) = job.stages[job.stage].get(job.next_task) {
-            job.next_task += 1;
-            return Some((j, d));
-        }
-    }
-    None
 }
 
 /// Brings every running task's remaining work up to `now`.
@@ -461,48 +397,21 @@ pub(super) fn task_done(w: &mut World, executor_uid: u64, version: u64) {
             true
         }
     });
-    let mut ended: Vec<JobRow> = Vec::new();
-    for j in finished {
-        let job = &mut a.jobs[j];
-        job.running -= 1;
-        let stage_len = job.stages[job.stage].len();
-        if job.running == 0 && job.next_task >= stage_len {
-            if job.stage + 1 < job.stages.len() {
-                // The barrier: the next stage starts when this one is complete.
-                job.stage += 1;
-                job.next_task = 0;
-            } else {
-                let mut row = job_row(&a.name, job, j);
-                row.end = Some(now);
-                ended.push(row);
-                a.active.retain(|&x| x != j);
-            }
-        }
-    }
+    let ended: Vec<JobRow> = finished
+        .into_iter()
+        .filter_map(|j| a.jobs.finished(j, now))
+        .collect();
     w.metrics.jobs.extend(ended);
     replan(w, fw, id);
     schedule_tasks(w, fw);
     maybe_finish(w, fw);
 }
 
-fn job_row(app: &str, job: &Job, index: usize) -> JobRow {
-    JobRow {
-        app: app.to_string(),
-        job: index as u64,
-        submit: job.submit,
-        start: job.start,
-        end: None,
-        stages: job.stages.len() as u32,
-        tasks: job.tasks_total,
-        local_tasks: 0,
-    }
-}
-
 /// With `stop` unset, the app ends once its stream is done and its last
 /// job has finished.
 fn maybe_finish(w: &mut World, fw: FrameworkId) {
     let a = app(w, fw);
-    if !a.stopped && a.stop_at == StopAt::JobsDone && a.stream_done && a.active.is_empty() {
+    if !a.stopped && a.stop_at == StopAt::JobsDone && a.jobs.is_idle() {
         stop(w, fw);
     }
 }
@@ -587,11 +496,7 @@ pub(super) fn flush(w: &mut World, fw: FrameworkId) {
             end_reason: None,
         });
     }
-    let unfinished: Vec<JobRow> = a
-        .active
-        .iter()
-        .map(|&j| job_row(&name, &a.jobs[j], j))
-        .collect();
+    let unfinished: Vec<JobRow> = a.jobs.unfinished_rows();
     for mut r in rows {
         r.host = w.hostname(r.agent).to_string();
         w.executor_row(r);
