@@ -1,6 +1,7 @@
 //! Spark: `SparkConf` with Spark's value grammars and real defaults, the
 //! typed settings of one application, master URLs.
 
+pub mod allocation_manager;
 pub mod coarse;
 pub mod conf;
 pub mod java;
