@@ -48,6 +48,15 @@ pub struct OfferRow {
     pub resolved_s: SimTime,
 }
 
+/// A change of an app's executor target (dynamic allocation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllocationRow {
+    pub time: SimTime,
+    pub app: String,
+    pub target: u32,
+    pub executors: u32,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UtilizationRow {
     pub time: SimTime,
@@ -95,6 +104,7 @@ pub struct Metrics {
     pub jobs: Vec<JobRow>,
     pub executors: Vec<ExecutorRow>,
     pub offers: Vec<OfferRow>,
+    pub allocations: Vec<AllocationRow>,
     pub utilization: Vec<UtilizationRow>,
     pub shares: Vec<ShareRow>,
 }
@@ -138,6 +148,7 @@ impl Metrics {
             jobs: Vec::new(),
             executors: Vec::new(),
             offers: Vec::new(),
+            allocations: Vec::new(),
             utilization: Vec::new(),
             shares: Vec::new(),
         }

@@ -208,6 +208,7 @@ pub fn render(
     let mut utilization = Vec::new();
     let mut shares = Vec::new();
     let mut offer_rows = Vec::new();
+    let mut allocation = Vec::new();
     let mut summary = Vec::new();
     for r in results {
         let (p, rep) = (r.point.to_string(), r.replication.to_string());
@@ -278,6 +279,16 @@ pub fn render(
                 format!("{:.6}", s.dominant_share),
             ]);
         }
+        for a in &mx.allocations {
+            allocation.push(vec![
+                p.clone(),
+                rep.clone(),
+                t(a.time),
+                a.app.clone(),
+                a.target.to_string(),
+                a.executors.to_string(),
+            ]);
+        }
         for o in &mx.offers {
             offer_rows.push(vec![
                 p.clone(),
@@ -321,7 +332,10 @@ pub fn render(
             csv(&UTILIZATION, utilization, 3, &[0, 1, 2]),
         ),
         ("shares.csv", csv(&SHARES, shares, 5, &[0, 1, 2])),
-        ("allocation.csv", csv(&ALLOCATION, Vec::new(), 0, &[])),
+        (
+            "allocation.csv",
+            csv(&ALLOCATION, allocation, 4, &[0, 1, 2]),
+        ),
         ("summary.csv", csv(&summary_header, summary, 2, &[0, 1])),
     ];
     if offers {

@@ -260,6 +260,16 @@ mod tests {
     }
 }
 
+/// What a task's end did to its job.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TaskEnd {
+    Nothing,
+    /// The stage was complete and the next one opened.
+    StageOpened,
+    /// The job's last task: its row.
+    JobDone(JobRow),
+}
+
 /// One job in a stream: its stages' task durations (µs), drawn at
 /// submission, and its progress.
 #[derive(Debug)]
@@ -386,21 +396,26 @@ impl JobStream {
 
     /// A task of `job` finished: the next stage opens when this one is
     /// complete (the barrier); the job's row when it is the last.
-    pub fn finished(&mut self, j: usize, now: SimTime) -> Option<JobRow> {
+    pub fn finished(&mut self, j: usize, now: SimTime) -> TaskEnd {
         let job = &mut self.jobs[j];
         job.running -= 1;
         if job.running > 0 || job.next_task < job.stages[job.stage].len() {
-            return None;
+            return TaskEnd::Nothing;
         }
         if job.stage + 1 < job.stages.len() {
             job.stage += 1;
             job.next_task = 0;
-            return None;
+            return TaskEnd::StageOpened;
         }
         self.active.retain(|&x| x != j);
         let mut row = self.row(j);
         row.end = Some(now);
-        Some(row)
+        TaskEnd::JobDone(row)
+    }
+
+    /// Jobs submitted and not finished.
+    pub fn active_jobs(&self) -> usize {
+        self.active.len()
     }
 
     /// No more arrivals and nothing unfinished.

@@ -399,3 +399,104 @@ fn service_tasks_hold_their_resources_for_their_duration() {
         "still running at horizon + drain (10 min)"
     );
 }
+
+#[test]
+fn dynamic_allocation_ramps_and_removes_idle_executors() {
+    let src = r#"
+[run]
+horizon = "2m"
+drain = "0s"
+
+[[agents]]
+count = 4
+resources = "cpus:4;mem:16384"
+
+[[apps]]
+name = "da"
+master = "mesos://m:5050"
+stop = "horizon"
+executor_startup = { kind = "constant", value = "1s" }
+[apps.conf]
+"spark.dynamicAllocation.enabled" = "true"
+"spark.shuffle.service.enabled" = "true"
+"spark.executor.cores" = "2"
+[apps.jobs]
+arrival = { kind = "at", times = ["0s"] }
+tasks = { kind = "constant", value = 12 }
+task_duration = { kind = "constant", value = "20s" }
+"#;
+    let m = run(src);
+    let rows: Vec<(u64, u32, u32)> = m
+        .allocations
+        .iter()
+        .map(|a| (a.time.0 / 100_000, a.target, a.executors))
+        .collect();
+    // (time in tenths of a second, target, executors alive)
+    assert_eq!(
+        rows,
+        [
+            (0, 0, 0),
+            (10, 1, 0),
+            (20, 3, 0),
+            (30, 6, 0),
+            (261, 0, 6),
+            (861, 0, 0)
+        ]
+    );
+    let j = &m.jobs[0];
+    assert_eq!(
+        (j.start.unwrap().0, j.end.unwrap().0),
+        (6_020_000, 26_020_000)
+    );
+    assert_eq!(m.executors.len(), 6);
+    for e in &m.executors {
+        assert_eq!((e.launch.0, e.ready.unwrap().0), (5_000_000, 6_020_000));
+        assert_eq!(
+            (e.end.unwrap().0, e.end_reason),
+            (86_100_000, Some("idle_timeout"))
+        );
+    }
+}
+
+#[test]
+fn dynamic_allocation_keeps_min_executors() {
+    let src = r#"
+[run]
+horizon = "2m"
+drain = "0s"
+
+[[agents]]
+count = 2
+resources = "cpus:4;mem:16384"
+
+[[apps]]
+name = "da"
+master = "mesos://m:5050"
+stop = "horizon"
+executor_startup = { kind = "constant", value = "1s" }
+[apps.conf]
+"spark.dynamicAllocation.enabled" = "true"
+"spark.shuffle.service.enabled" = "true"
+"spark.dynamicAllocation.minExecutors" = "1"
+"spark.dynamicAllocation.executorIdleTimeout" = "10s"
+"spark.executor.cores" = "2"
+[apps.jobs]
+arrival = { kind = "at", times = ["0s"] }
+tasks = { kind = "constant", value = 8 }
+task_duration = { kind = "constant", value = "5s" }
+"#;
+    let m = run(src);
+    let idle: Vec<_> = m
+        .executors
+        .iter()
+        .filter(|e| e.end_reason == Some("idle_timeout"))
+        .collect();
+    let kept: Vec<_> = m
+        .executors
+        .iter()
+        .filter(|e| e.end_reason == Some("app_end"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the min floor keeps one executor to the end");
+    assert!(!idle.is_empty());
+    assert_eq!(m.allocations[0].target, 1, "initial target = minExecutors");
+}

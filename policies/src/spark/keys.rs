@@ -86,7 +86,7 @@ use KeyType::{Bool, Double, Int, SizeMib, Text};
 use Support::{Modelled, NoEffect, NotModelled};
 
 const FINE: Support = NotModelled("fine-grained mode is not simulated yet");
-const DYNAMIC: Support = NotModelled("dynamic allocation is not simulated yet");
+const DYNAMIC: Support = NotModelled("shuffle tracking is not simulated");
 const STARTUP: Support =
     NotModelled("executor fetch and container start-up costs are not simulated yet");
 const LOCALITY: Support = NotModelled("data locality is not simulated yet");
@@ -127,56 +127,56 @@ pub static KEYS: &[KeyDef] = &[
         "spark.dynamicAllocation.cachedExecutorIdleTimeout",
         SECONDS,
         Unset,
-        DYNAMIC,
+        NotModelled("cached blocks are not simulated"),
         "§4.1",
     ),
     key(
         "spark.dynamicAllocation.enabled",
         Bool,
         Value("false"),
-        DYNAMIC,
+        Modelled,
         "§4.1",
     ),
     key(
         "spark.dynamicAllocation.executorAllocationRatio",
         Double,
         Value("1.0"),
-        DYNAMIC,
+        Modelled,
         "§4.1",
     ),
     key(
         "spark.dynamicAllocation.executorIdleTimeout",
         SECONDS,
         Value("60s"),
-        DYNAMIC,
+        Modelled,
         "§4.1",
     ),
     key(
         "spark.dynamicAllocation.initialExecutors",
         Int,
         FallbackTo("spark.dynamicAllocation.minExecutors"),
-        DYNAMIC,
+        Modelled,
         "§4.1",
     ),
     key(
         "spark.dynamicAllocation.maxExecutors",
         Int,
         Value("2147483647"),
-        DYNAMIC,
+        Modelled,
         "§4.1",
     ),
     key(
         "spark.dynamicAllocation.minExecutors",
         Int,
         Value("0"),
-        DYNAMIC,
+        Modelled,
         "§4.1",
     ),
     key(
         "spark.dynamicAllocation.schedulerBacklogTimeout",
         SECONDS,
         Value("1s"),
-        DYNAMIC,
+        Modelled,
         "§4.1",
     ),
     key(
@@ -197,18 +197,18 @@ pub static KEYS: &[KeyDef] = &[
         "spark.dynamicAllocation.sustainedSchedulerBacklogTimeout",
         SECONDS,
         FallbackTo("spark.dynamicAllocation.schedulerBacklogTimeout"),
-        DYNAMIC,
+        Modelled,
         "§4.1",
     ),
     key(
         "spark.dynamicAllocation.testing",
         Bool,
         Value("false"),
-        DYNAMIC,
+        Modelled,
         "§1.3, §4.7",
     ),
     key("spark.executor.cores", Int, Unset, Modelled, "§1.3"),
-    key("spark.executor.instances", Int, Unset, DYNAMIC, "§4.1"),
+    key("spark.executor.instances", Int, Unset, Modelled, "§4.1"),
     key(
         "spark.executor.memory",
         SizeMib,
@@ -394,7 +394,7 @@ pub static KEYS: &[KeyDef] = &[
         "spark.shuffle.service.enabled",
         Bool,
         Value("false"),
-        DYNAMIC,
+        Modelled,
         "§4.7",
     ),
     key(

@@ -72,6 +72,8 @@ pub(crate) enum Event {
     /// `spark.scheduler.maxRegisteredResourcesWaitingTime` ran out for a
     /// driver: it is ready whatever has registered.
     DriverReadyTimeout(FrameworkId),
+    /// The executor allocation manager's 100 ms `schedule()` of an app.
+    DynamicAllocationTick(FrameworkId),
     OfferTimeout(u64),
     Sample,
 }
@@ -84,7 +86,9 @@ impl Event {
             Event::FrameworkStart(_) | Event::FrameworkStop(_) | Event::JobArrival(_) => {
                 EventClass::Arrival
             }
-            Event::OfferTimeout(_) | Event::DriverReadyTimeout(_) => EventClass::Timer,
+            Event::OfferTimeout(_)
+            | Event::DriverReadyTimeout(_)
+            | Event::DynamicAllocationTick(_) => EventClass::Timer,
             Event::AllocationTick | Event::AllocationRun => EventClass::Allocation,
             Event::Sample => EventClass::Sample,
         }
@@ -108,6 +112,7 @@ impl Event {
             Event::OfferTimeout(o) => (10, o),
             Event::Sample => (11, 0),
             Event::DriverReadyTimeout(f) => (12, u64::from(f.0)),
+            Event::DynamicAllocationTick(f) => (13, u64::from(f.0)),
         }
     }
 }
@@ -497,6 +502,7 @@ impl World {
             } => spark::task_done(self, executor_uid, version),
             Event::OtherTaskDone(uid) => other::task_done(self, uid),
             Event::DriverReadyTimeout(fw) => spark::ready_timeout(self, fw),
+            Event::DynamicAllocationTick(fw) => spark::dynamic_tick(self, fw),
             Event::OfferTimeout(id) => {
                 if self.offers.contains_key(&id) {
                     self.rescind(id);

@@ -21,7 +21,7 @@ use super::{Event, Framework, TaskOwner, World};
 use crate::rng::RngStreams;
 use crate::scenario::{Framework as FrameworkSpec, FrameworkKind};
 use crate::time::{SimDuration, SimTime};
-use crate::workload::JobStream;
+use crate::workload::{JobStream, TaskEnd};
 
 pub(crate) struct OtherFramework {
     pub id: FrameworkId,
@@ -166,7 +166,10 @@ pub(super) fn task_done(w: &mut World, uid: u64) {
         return;
     };
     let busy = f.busy_milli_per_task;
-    let row = f.jobs.finished(j, now);
+    let row = match f.jobs.finished(j, now) {
+        TaskEnd::JobDone(row) => Some(row),
+        _ => None,
+    };
     w.metrics.cpus_busy -= busy;
     if let Some(r) = row {
         w.metrics.jobs.push(r);

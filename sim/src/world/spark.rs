@@ -17,15 +17,16 @@ use std::collections::BTreeMap;
 
 use policies::model::{AgentId, FrameworkId};
 use policies::spark::SparkSettings;
+use policies::spark::allocation_manager::{AllocationManager, Request, SCHEDULE_INTERVAL};
 use policies::spark::coarse::{CoarseBackend, MesosTaskState, Offer, Reply};
 use rand_chacha::ChaCha8Rng;
 
 use super::{Event, Framework, TaskOwner, World};
-use crate::metrics::{ExecutorRow, JobRow};
+use crate::metrics::{AllocationRow, ExecutorRow, JobRow};
 use crate::rng::{RngStreams, fnv1a64};
 use crate::scenario::{App, StopAt};
 use crate::time::{SimDuration, SimTime};
-use crate::workload::{JobStream, Sampler};
+use crate::workload::{JobStream, Sampler, TaskEnd};
 
 /// Work below this (in µs at full speed) counts as done: guards against
 /// float dust when a completion is computed by division.
@@ -74,6 +75,8 @@ pub(crate) struct SparkApp {
     registered_cores: u64,
     /// The backend reported ready (§1.7); jobs run only then.
     ready: bool,
+    /// The executor allocation manager, with dynamic allocation.
+    dynamic: Option<AllocationManager>,
 }
 
 impl SparkApp {
@@ -98,6 +101,7 @@ impl SparkApp {
             stopped: false,
             registered_cores: 0,
             ready: false,
+            dynamic: None,
         }
     }
 
@@ -123,6 +127,16 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
     // after maxRegisteredResourcesWaitingTime.
     a.ready = backend.is_ready(0, now);
     a.backend = Some(backend);
+    if a.settings.dynamic.enabled {
+        // The manager sends its initial target at start (2.0+, §4.8) and
+        // then runs schedule() every 100 ms (§4.1).
+        let mut manager = AllocationManager::new(&a.settings.dynamic);
+        let requests = manager.start();
+        a.dynamic = Some(manager);
+        apply_requests(w, fw, requests);
+        w.push(now + SCHEDULE_INTERVAL, Event::DynamicAllocationTick(fw));
+    }
+    let a = app(w, fw);
     let ready_at = now + a.settings.max_registered_waiting;
     if !a.ready {
         w.push(ready_at, Event::DriverReadyTimeout(fw));
@@ -156,6 +170,9 @@ pub(super) fn job_arrival(w: &mut World, fw: FrameworkId) {
         return;
     }
     a.jobs.submit(now);
+    if let Some(m) = a.dynamic.as_mut() {
+        m.stage_submitted(now);
+    }
     let stop_at = a.stop_at;
     match a.jobs.next_arrival() {
         Some(t) if t < horizon && before_stop(stop_at, t) => w.push(t, Event::JobArrival(fw)),
@@ -255,6 +272,9 @@ pub(super) fn executor_registered(w: &mut World, uid: u64) {
         e.registered = true;
         e.ready = Some(now);
         a.registered_cores += u64::from(e.advertised);
+        if let Some(m) = a.dynamic.as_mut() {
+            m.executor_added(task_id, now);
+        }
     }
     if !a.ready {
         a.ready = a
@@ -263,6 +283,63 @@ pub(super) fn executor_registered(w: &mut World, uid: u64) {
             .is_some_and(|b| b.is_ready(a.registered_cores, now));
     }
     schedule_tasks(w, fw);
+}
+
+/// The manager's 100 ms tick: pending tasks (of the open stages, not yet
+/// started) and running tasks decide the target.
+pub(super) fn dynamic_tick(w: &mut World, fw: FrameworkId) {
+    let now = w.now;
+    let a = app(w, fw);
+    if a.stopped {
+        return;
+    }
+    let pending = a.jobs.backlog() as u64;
+    let running: u64 = a.executors.values().map(|e| e.running.len() as u64).sum();
+    let Some(m) = a.dynamic.as_mut() else { return };
+    let requests = m.schedule(now, pending, running);
+    apply_requests(w, fw, requests);
+    w.push(now + SCHEDULE_INTERVAL, Event::DynamicAllocationTick(fw));
+}
+
+/// Hands the manager's requests to the backend. A new total only sets the
+/// Mesos executor limit (`doRequestTotalExecutors` does not revive, §1.3),
+/// so raised limits wait for filtered offers to come back. Killed
+/// executors end at once with `idle_timeout` (their KILLED update is not
+/// delayed here).
+fn apply_requests(w: &mut World, fw: FrameworkId, requests: Vec<Request>) {
+    let now = w.now;
+    for r in requests {
+        match r {
+            Request::Total(n) => {
+                let a = app(w, fw);
+                let Some(b) = a.backend.as_mut() else {
+                    continue;
+                };
+                b.request_total_executors(n, BTreeMap::new(), now);
+                let executors = b.num_executors() as u32;
+                let row = AllocationRow {
+                    time: now,
+                    app: a.name.clone(),
+                    target: n,
+                    executors,
+                };
+                w.metrics.allocations.push(row);
+            }
+            Request::Kill(ids) => {
+                let a = app(w, fw);
+                let Some(b) = a.backend.as_ref() else {
+                    continue;
+                };
+                let live = b.kill_executors(&ids);
+                for id in live {
+                    let uid = app(w, fw).executors.get(&id).map(|e| e.uid);
+                    if let Some(uid) = uid {
+                        end_executor(w, fw, id, uid, "idle_timeout", MesosTaskState::Killed, now);
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub(super) fn ready_timeout(w: &mut World, fw: FrameworkId) {
@@ -310,6 +387,9 @@ fn schedule_tasks(w: &mut World, fw: FrameworkId) {
                     remaining: duration as f64,
                 });
                 a.jobs.started(job, now);
+                if let Some(m) = a.dynamic.as_mut() {
+                    m.task_started(*id);
+                }
                 if !changed.contains(id) {
                     changed.push(*id);
                 }
@@ -318,6 +398,14 @@ fn schedule_tasks(w: &mut World, fw: FrameworkId) {
             if !any {
                 break;
             }
+        }
+    }
+    // onTaskStart: a start that leaves nothing pending clears the backlog
+    // timer (§4.5).
+    let a = app(w, fw);
+    if !changed.is_empty() && a.jobs.backlog() == 0 {
+        if let Some(m) = a.dynamic.as_mut() {
+            m.queue_empty();
         }
     }
     for id in changed {
@@ -397,10 +485,27 @@ pub(super) fn task_done(w: &mut World, executor_uid: u64, version: u64) {
             true
         }
     });
-    let ended: Vec<JobRow> = finished
-        .into_iter()
-        .filter_map(|j| a.jobs.finished(j, now))
-        .collect();
+    let mut ended: Vec<JobRow> = Vec::new();
+    for j in finished {
+        if let Some(m) = a.dynamic.as_mut() {
+            m.task_ended(id, now);
+        }
+        match a.jobs.finished(j, now) {
+            TaskEnd::Nothing => {}
+            TaskEnd::StageOpened => {
+                if let Some(m) = a.dynamic.as_mut() {
+                    m.stage_submitted(now);
+                }
+            }
+            TaskEnd::JobDone(row) => ended.push(row),
+        }
+    }
+    if a.jobs.active_jobs() == 0 {
+        // The last active stage completed (§4.5).
+        if let Some(m) = a.dynamic.as_mut() {
+            m.queue_empty();
+        }
+    }
     w.metrics.jobs.extend(ended);
     replan(w, fw, id);
     schedule_tasks(w, fw);
@@ -450,6 +555,9 @@ fn end_executor(
     };
     advance(&mut e, now);
     a.by_uid.remove(&uid);
+    if let Some(m) = a.dynamic.as_mut() {
+        m.executor_removed(id);
+    }
     let effect = a.backend.as_mut().map(|b| b.status_update(id, state));
     // Spark calls reviveOffers() on every terminal update (§1.3), which
     // clears its filters; a stopped driver no longer does.
