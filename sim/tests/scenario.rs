@@ -372,12 +372,23 @@ fn non_mesos_masters_and_cluster_mode() {
 
 #[test]
 fn every_shipped_scenario_validates() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-    let mut files = vec![root.join("interactive.toml")];
-    for e in std::fs::read_dir(root.join("tests")).unwrap() {
-        files.push(e.unwrap().path());
+    fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                collect(&p, out);
+            } else if p.extension().is_some_and(|x| x == "toml") {
+                out.push(p);
+            }
+        }
     }
+    let mut files = Vec::new();
+    collect(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios"),
+        &mut files,
+    );
     files.sort();
+    assert!(files.len() >= 6, "{files:?}");
     for f in files {
         let loaded = sim::scenario::load_file(&f, &[]);
         assert!(loaded.is_ok(), "{}: {:?}", f.display(), loaded.err());
