@@ -4,6 +4,7 @@
 pub mod allocation_manager;
 pub mod coarse;
 pub mod conf;
+pub mod fine;
 pub mod java;
 pub mod keys;
 pub mod master_url;

@@ -1,0 +1,344 @@
+//! Spark's fine-grained Mesos backend, `MesosFineGrainedSchedulerBackend`
+//! (reference/spark-on-mesos.md §2; unchanged from 1.6 to 3.0), as a pure
+//! state machine.
+//!
+//! One Mesos executor per agent holds `spark.mesos.mesosExecutor.cores`
+//! CPUs and the executor memory for the life of the app; every Spark task is
+//! its own Mesos task of `spark.task.cpus` CPUs. `resource_offers`:
+//! 1. offers failing the constraints are declined with
+//!    `rejectOfferDurationForUnmetConstraints`;
+//! 2. an offer is usable if `mem ≥ executor memory` and
+//!    `cpus ≥ mesosExecutor.cores + task.cpus` (a new agent), or the agent
+//!    already has an executor and `cpus ≥ task.cpus` (memory not checked);
+//!    unusable offers are declined plainly;
+//! 3. each usable offer becomes a worker offer of `floor(cpus)` cores (agent
+//!    with an executor) or `floor(cpus − executor cores)`;
+//! 4. the task scheduler shuffles the worker offers and hands out tasks one
+//!    per offer per pass while cores last;
+//! 5. an agent that got tasks and has no executor gets one (its cores and
+//!    memory taken from the offer first); the tasks are launched with
+//!    `refuseSeconds = 1`; usable offers without tasks are declined plainly.
+
+use std::collections::BTreeMap;
+
+use rand_core::Rng;
+
+use super::coarse::Offer;
+use super::settings::SparkSettings;
+use crate::constraints::Constraints;
+use crate::mesos::Refuse;
+use crate::mesos::view::shuffle;
+use crate::model::{AgentId, Milli, Resources};
+
+/// What the backend answers for one offer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FineReply {
+    /// Launch `tasks` Spark tasks on the offer's agent (each a Mesos task of
+    /// `task.cpus` CPUs), creating the agent's executor first if `executor`
+    /// is set; leftovers get a 1 s filter.
+    Launch {
+        offer: u64,
+        executor: Option<Resources>,
+        tasks: u32,
+        task_resources: Resources,
+    },
+    Decline {
+        offer: u64,
+        refuse: Refuse,
+    },
+}
+
+/// The refuse filter of fine-grained launches (§2 step 6).
+pub const LAUNCH_REFUSE: Refuse = Refuse::Micros(1_000_000);
+
+#[derive(Clone, Debug)]
+pub struct FineBackend {
+    executor_cores: Milli,
+    executor_memory_mib: u64,
+    task_cpus: u32,
+    constraints: Constraints,
+    refuse_unmet_constraints: Refuse,
+    /// Agents with a live executor, and what it holds.
+    executors: BTreeMap<AgentId, Resources>,
+}
+
+impl FineBackend {
+    pub fn new(s: &SparkSettings) -> FineBackend {
+        FineBackend {
+            executor_cores: Milli::from_f64(s.mesos_executor_cores),
+            executor_memory_mib: s.executor_memory_total_mib(),
+            task_cpus: s.task_cpus,
+            constraints: s.constraints.clone(),
+            refuse_unmet_constraints: Refuse::secs(s.refuse_unmet_constraints_s),
+            executors: BTreeMap::new(),
+        }
+    }
+
+    pub fn has_executor(&self, agent: AgentId) -> bool {
+        self.executors.contains_key(&agent)
+    }
+
+    /// The executor on `agent` is gone (FAILED/LOST, §2 statusUpdate): the
+    /// next launch there creates and charges a new one.
+    pub fn executor_lost(&mut self, agent: AgentId) {
+        self.executors.remove(&agent);
+    }
+
+    /// `resourceOffers` with `pending` tasks waiting in the task scheduler.
+    pub fn resource_offers(
+        &mut self,
+        offers: &[Offer<'_>],
+        pending: u32,
+        rng: &mut dyn Rng,
+    ) -> Vec<FineReply> {
+        let task_cpus = Milli::from_units(i64::from(self.task_cpus));
+        let mut replies: Vec<Option<FineReply>> = vec![None; offers.len()];
+        // (offer index, worker cores)
+        let mut workers: Vec<(usize, u32)> = Vec::new();
+        for (i, o) in offers.iter().enumerate() {
+            if !self.constraints.matches(o.attributes) {
+                replies[i] = Some(FineReply::Decline {
+                    offer: o.id,
+                    refuse: self.refuse_unmet_constraints,
+                });
+                continue;
+            }
+            let cpus = o.resources.cpus();
+            let mem = o.resources.mem_mb();
+            let has = self.has_executor(o.agent);
+            let usable = (mem >= Milli::from_units(self.executor_memory_mib as i64)
+                && cpus >= self.executor_cores + task_cpus)
+                || (has && cpus >= task_cpus);
+            if !usable {
+                replies[i] = Some(FineReply::Decline {
+                    offer: o.id,
+                    refuse: Refuse::Default,
+                });
+                continue;
+            }
+            let cores = if has {
+                cpus.whole_units()
+            } else {
+                (cpus - self.executor_cores).whole_units()
+            };
+            workers.push((i, cores.max(0) as u32));
+        }
+        // TaskSchedulerImpl.resourceOffers: shuffled worker offers, one task
+        // per offer per pass while its cores last.
+        shuffle(&mut workers, rng);
+        let mut assigned = vec![0u32; offers.len()];
+        let mut left = pending;
+        loop {
+            let mut any = false;
+            for (i, cores) in workers.iter_mut() {
+                if left == 0 {
+                    break;
+                }
+                if *cores >= self.task_cpus {
+                    *cores -= self.task_cpus;
+                    assigned[*i] += 1;
+                    left -= 1;
+                    any = true;
+                }
+            }
+            if !any || left == 0 {
+                break;
+            }
+        }
+        let task_resources = Resources::scalars(&[("cpus", task_cpus)]);
+        for (i, o) in offers.iter().enumerate() {
+            if replies[i].is_some() {
+                continue;
+            }
+            replies[i] = Some(if assigned[i] == 0 {
+                FineReply::Decline {
+                    offer: o.id,
+                    refuse: Refuse::Default,
+                }
+            } else {
+                let executor = if self.has_executor(o.agent) {
+                    None
+                } else {
+                    let held = Resources::scalars(&[
+                        ("cpus", self.executor_cores),
+                        ("mem", Milli::from_units(self.executor_memory_mib as i64)),
+                    ]);
+                    self.executors.insert(o.agent, held.clone());
+                    Some(held)
+                };
+                FineReply::Launch {
+                    offer: o.id,
+                    executor,
+                    tasks: assigned[i],
+                    task_resources: task_resources.clone(),
+                }
+            });
+        }
+        replies.into_iter().flatten().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Attributes;
+    use crate::spark::SparkConf;
+    use rand_chacha::ChaCha8Rng;
+    use rand_chacha::rand_core::SeedableRng;
+
+    fn backend(pairs: &[(&str, &str)]) -> FineBackend {
+        let mut conf = SparkConf::new().with("spark.mesos.coarse", "false");
+        for (k, v) in pairs {
+            conf.set(*k, *v);
+        }
+        FineBackend::new(&SparkSettings::from_conf(&conf).unwrap())
+    }
+
+    struct Owned(u64, u32, Resources, Attributes);
+
+    fn owned(id: u64, agent: u32, r: &str, a: &str) -> Owned {
+        Owned(
+            id,
+            agent,
+            Resources::parse(r).unwrap(),
+            Attributes::parse(a).unwrap().attributes,
+        )
+    }
+
+    fn offers(v: &[Owned]) -> Vec<Offer<'_>> {
+        v.iter()
+            .map(|o| Offer {
+                id: o.0,
+                agent: AgentId(o.1),
+                hostname: "h",
+                resources: &o.2,
+                attributes: &o.3,
+            })
+            .collect()
+    }
+
+    fn rng() -> ChaCha8Rng {
+        ChaCha8Rng::seed_from_u64(1)
+    }
+
+    #[test]
+    fn the_executor_core_costs_a_task_slot_on_a_new_agent() {
+        // 4 cpus: the executor takes 1.0, leaving 3 task slots.
+        let mut b = backend(&[]);
+        let o = [owned(1, 0, "cpus:4;mem:8192", "")];
+        let r = b.resource_offers(&offers(&o), 10, &mut rng());
+        let FineReply::Launch {
+            executor,
+            tasks,
+            task_resources,
+            ..
+        } = &r[0]
+        else {
+            panic!("{r:?}")
+        };
+        assert_eq!(*tasks, 3);
+        assert_eq!(executor.as_ref().unwrap().to_string(), "cpus:1;mem:1408");
+        assert_eq!(task_resources.to_string(), "cpus:1");
+        // Next time the agent has its executor: all whole cpus are slots,
+        // and memory is not checked.
+        let o = [owned(2, 0, "cpus:2;mem:10", "")];
+        let r = b.resource_offers(&offers(&o), 10, &mut rng());
+        assert_eq!(
+            r,
+            [FineReply::Launch {
+                offer: 2,
+                executor: None,
+                tasks: 2,
+                task_resources: Resources::parse("cpus:1").unwrap()
+            }]
+        );
+    }
+
+    #[test]
+    fn fractional_executor_cores_and_usability() {
+        // 0.5 executor cores on 2 cpus: floor(1.5) = 1 task.
+        let mut b = backend(&[("spark.mesos.mesosExecutor.cores", "0.5")]);
+        let o = [owned(1, 0, "cpus:2;mem:8192", "")];
+        let r = b.resource_offers(&offers(&o), 10, &mut rng());
+        assert!(matches!(r[0], FineReply::Launch { tasks: 1, .. }), "{r:?}");
+        // A new agent needs executor memory and executor cores + one task.
+        let mut b = backend(&[]);
+        let o = [
+            owned(1, 0, "cpus:1.5;mem:8192", ""),
+            owned(2, 1, "cpus:8;mem:1000", ""),
+        ];
+        let r = b.resource_offers(&offers(&o), 10, &mut rng());
+        assert_eq!(
+            r,
+            [
+                FineReply::Decline {
+                    offer: 1,
+                    refuse: Refuse::Default
+                },
+                FineReply::Decline {
+                    offer: 2,
+                    refuse: Refuse::Default
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn constraint_failures_get_the_long_filter_and_idle_offers_a_plain_decline() {
+        let mut b = backend(&[("spark.mesos.constraints", "os:centos7")]);
+        let o = [
+            owned(1, 0, "cpus:4;mem:8192", "os:ubuntu"),
+            owned(2, 1, "cpus:4;mem:8192", "os:centos7"),
+        ];
+        let r = b.resource_offers(&offers(&o), 0, &mut rng());
+        assert_eq!(
+            r,
+            [
+                FineReply::Decline {
+                    offer: 1,
+                    refuse: Refuse::secs(120)
+                },
+                FineReply::Decline {
+                    offer: 2,
+                    refuse: Refuse::Default
+                }
+            ]
+        );
+        assert!(!b.has_executor(AgentId(1)), "no executor without a task");
+    }
+
+    #[test]
+    fn tasks_spread_one_per_offer_per_pass() {
+        let mut b = backend(&[]);
+        let o = [
+            owned(1, 0, "cpus:5;mem:8192", ""),
+            owned(2, 1, "cpus:5;mem:8192", ""),
+        ];
+        let r = b.resource_offers(&offers(&o), 5, &mut rng());
+        let tasks: Vec<u32> = r
+            .iter()
+            .map(|x| match x {
+                FineReply::Launch { tasks, .. } => *tasks,
+                FineReply::Decline { .. } => 0,
+            })
+            .collect();
+        assert_eq!(tasks.iter().sum::<u32>(), 5);
+        assert!(tasks.iter().all(|t| (2..=3).contains(t)), "{tasks:?}");
+    }
+
+    #[test]
+    fn a_lost_executor_is_created_and_charged_again() {
+        let mut b = backend(&[]);
+        let o = [owned(1, 0, "cpus:4;mem:8192", "")];
+        b.resource_offers(&offers(&o), 1, &mut rng());
+        b.executor_lost(AgentId(0));
+        let r = b.resource_offers(&offers(&o), 1, &mut rng());
+        assert!(matches!(
+            &r[0],
+            FineReply::Launch {
+                executor: Some(_),
+                ..
+            }
+        ));
+    }
+}
