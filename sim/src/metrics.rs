@@ -27,7 +27,9 @@ pub struct ExecutorRow {
     pub executor: u64,
     pub agent: AgentId,
     pub host: String,
-    pub cpus: u32,
+    /// What Mesos accounts (coarse: whole cores; fine: the executor cores,
+    /// possibly fractional).
+    pub cpus: Milli,
     pub advertised_cores: Option<u32>,
     pub mem_mb: u64,
     pub launch: SimTime,

@@ -397,19 +397,11 @@ fn every_shipped_scenario_validates() {
 }
 
 #[test]
-fn fine_grained_mode_warns_that_it_runs_coarse() {
-    let src = MINIMAL.replace(
-        "[apps.jobs]",
-        "[apps.conf]\n\"spark.mesos.coarse\" = \"false\"\n[apps.jobs]",
-    );
+fn fine_grained_mode_is_modelled_without_warnings() {
+    let conf = "[apps.conf]\n\"spark.mesos.coarse\" = \"false\"\n\"spark.mesos.mesosExecutor.cores\" = \"0.5\"\n[apps.jobs]";
+    let src = MINIMAL.replace("[apps.jobs]", conf);
     let loaded = load_str(&src, &[]).unwrap();
-    assert_eq!(loaded.warnings.len(), 1);
-    assert_eq!(
-        loaded.warnings[0].path,
-        "apps.a.conf.\"spark.mesos.coarse\""
-    );
-    assert_eq!(
-        loaded.warnings[0].message,
-        "fine-grained mode is not simulated yet: this app runs in coarse-grained mode"
-    );
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert!(!loaded.base.apps[0].settings.coarse);
+    assert_eq!(loaded.base.apps[0].settings.mesos_executor_cores, 0.5);
 }

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use rand_core::Rng;
 
-use super::coarse::Offer;
+use super::coarse::{Offer, take_scalar};
 use super::settings::SparkSettings;
 use crate::constraints::Constraints;
 use crate::mesos::Refuse;
@@ -38,9 +38,10 @@ pub enum FineReply {
     /// is set; leftovers get a 1 s filter.
     Launch {
         offer: u64,
+        /// The new executor's resources, taken from the offer first.
         executor: Option<Resources>,
-        tasks: u32,
-        task_resources: Resources,
+        /// Each task's CPUs, taken from the offer in list order (§3.4).
+        tasks: Vec<Resources>,
     },
     Decline {
         offer: u64,
@@ -145,33 +146,40 @@ impl FineBackend {
                 break;
             }
         }
-        let task_resources = Resources::scalars(&[("cpus", task_cpus)]);
         for (i, o) in offers.iter().enumerate() {
             if replies[i].is_some() {
                 continue;
             }
-            replies[i] = Some(if assigned[i] == 0 {
-                FineReply::Decline {
+            if assigned[i] == 0 {
+                replies[i] = Some(FineReply::Decline {
                     offer: o.id,
                     refuse: Refuse::Default,
-                }
+                });
+                continue;
+            }
+            // partitionResources (§3.4): the executor's cpus and memory
+            // first, then each task's cpus, in the offer's list order and
+            // keeping each entry's role.
+            let mut remaining = o.resources.clone();
+            let executor = if self.has_executor(o.agent) {
+                None
             } else {
-                let executor = if self.has_executor(o.agent) {
-                    None
-                } else {
-                    let held = Resources::scalars(&[
-                        ("cpus", self.executor_cores),
-                        ("mem", Milli::from_units(self.executor_memory_mib as i64)),
-                    ]);
-                    self.executors.insert(o.agent, held.clone());
-                    Some(held)
-                };
-                FineReply::Launch {
-                    offer: o.id,
-                    executor,
-                    tasks: assigned[i],
-                    task_resources: task_resources.clone(),
-                }
+                let mut held = take_scalar(&mut remaining, "cpus", self.executor_cores);
+                held.add(&take_scalar(
+                    &mut remaining,
+                    "mem",
+                    Milli::from_units(self.executor_memory_mib as i64),
+                ));
+                self.executors.insert(o.agent, held.clone());
+                Some(held)
+            };
+            let tasks = (0..assigned[i])
+                .map(|_| take_scalar(&mut remaining, "cpus", task_cpus))
+                .collect();
+            replies[i] = Some(FineReply::Launch {
+                offer: o.id,
+                executor,
+                tasks,
             });
         }
         replies.into_iter().flatten().collect()
@@ -228,28 +236,25 @@ mod tests {
         let o = [owned(1, 0, "cpus:4;mem:8192", "")];
         let r = b.resource_offers(&offers(&o), 10, &mut rng());
         let FineReply::Launch {
-            executor,
-            tasks,
-            task_resources,
-            ..
+            executor, tasks, ..
         } = &r[0]
         else {
             panic!("{r:?}")
         };
-        assert_eq!(*tasks, 3);
+        assert_eq!(tasks.len(), 3);
         assert_eq!(executor.as_ref().unwrap().to_string(), "cpus:1;mem:1408");
-        assert_eq!(task_resources.to_string(), "cpus:1");
+        assert!(tasks.iter().all(|t| t.to_string() == "cpus:1"));
         // Next time the agent has its executor: all whole cpus are slots,
         // and memory is not checked.
         let o = [owned(2, 0, "cpus:2;mem:10", "")];
         let r = b.resource_offers(&offers(&o), 10, &mut rng());
+        let one = Resources::parse("cpus:1").unwrap();
         assert_eq!(
             r,
             [FineReply::Launch {
                 offer: 2,
                 executor: None,
-                tasks: 2,
-                task_resources: Resources::parse("cpus:1").unwrap()
+                tasks: vec![one.clone(), one],
             }]
         );
     }
@@ -260,7 +265,10 @@ mod tests {
         let mut b = backend(&[("spark.mesos.mesosExecutor.cores", "0.5")]);
         let o = [owned(1, 0, "cpus:2;mem:8192", "")];
         let r = b.resource_offers(&offers(&o), 10, &mut rng());
-        assert!(matches!(r[0], FineReply::Launch { tasks: 1, .. }), "{r:?}");
+        assert!(
+            matches!(&r[0], FineReply::Launch { tasks, .. } if tasks.len() == 1),
+            "{r:?}"
+        );
         // A new agent needs executor memory and executor cores + one task.
         let mut b = backend(&[]);
         let o = [
@@ -318,12 +326,40 @@ mod tests {
         let tasks: Vec<u32> = r
             .iter()
             .map(|x| match x {
-                FineReply::Launch { tasks, .. } => *tasks,
+                FineReply::Launch { tasks, .. } => tasks.len() as u32,
                 FineReply::Decline { .. } => 0,
             })
             .collect();
         assert_eq!(tasks.iter().sum::<u32>(), 5);
         assert!(tasks.iter().all(|t| (2..=3).contains(t)), "{tasks:?}");
+    }
+
+    #[test]
+    fn resources_keep_their_roles_like_the_multiple_roles_test() {
+        // Spark's "can handle multiple roles": executor memory 100 + 384 =
+        // 484; the worker offer has 3 − 1 = 2 cores. The executor and the
+        // tasks take reserved and unreserved entries in list order.
+        let mut b = backend(&[("spark.executor.memory", "100m")]);
+        let o = [owned(
+            1,
+            0,
+            "cpus(prod):1;mem(prod):500;cpus(dev):2;mem(dev):600",
+            "",
+        )];
+        let r = b.resource_offers(&offers(&o), 2, &mut rng());
+        let FineReply::Launch {
+            executor, tasks, ..
+        } = &r[0]
+        else {
+            panic!("{r:?}")
+        };
+        // Our bags list entries by (name, role): dev before prod.
+        assert_eq!(
+            executor.as_ref().unwrap().to_string(),
+            "cpus(dev):1;mem(dev):484"
+        );
+        let tasks: Vec<String> = tasks.iter().map(|t| t.to_string()).collect();
+        assert_eq!(tasks, ["cpus(dev):1", "cpus(prod):1"]);
     }
 
     #[test]

@@ -85,7 +85,7 @@ use DefaultValue::{FallbackTo, Unset, Value};
 use KeyType::{Bool, Double, Int, SizeMib, Text};
 use Support::{Modelled, NoEffect, NotModelled};
 
-const FINE: Support = NotModelled("fine-grained mode is not simulated yet");
+const PARALLELISM: Support = NotModelled("task counts come from the jobs of the scenario");
 const DYNAMIC: Support = NotModelled("shuffle tracking is not simulated");
 const STARTUP: Support =
     NotModelled("executor fetch and container start-up costs are not simulated yet");
@@ -101,7 +101,13 @@ pub static KEYS: &[KeyDef] = &[
     key("spark.app.name", Text, Unset, NoEffect, "§1.3 task names"),
     key("spark.blockManager.port", Int, Value("0"), Modelled, "§1.5"),
     key("spark.cores.max", Int, Unset, Modelled, "§1.3"),
-    key("spark.default.parallelism", Int, Value("8"), FINE, "§2"),
+    key(
+        "spark.default.parallelism",
+        Int,
+        Value("8"),
+        PARALLELISM,
+        "§2",
+    ),
     key(
         "spark.driver.cores",
         Int,
@@ -322,7 +328,7 @@ pub static KEYS: &[KeyDef] = &[
         "spark.mesos.mesosExecutor.cores",
         Double,
         Value("1.0"),
-        FINE,
+        Modelled,
         "§2",
     ),
     key(

@@ -711,17 +711,7 @@ fn validate_app(
         ctx.warn(&format!("{path}.conf.\"{}\"", w.key), s.as_ref(), w.message);
     }
     let settings = match SparkSettings::from_conf(&conf) {
-        Ok(s) => {
-            if !s.coarse {
-                let key = "spark.mesos.coarse";
-                ctx.warn(
-                    &format!("{path}.conf.\"{key}\""),
-                    span_of(key).as_ref(),
-                    "fine-grained mode is not simulated yet: this app runs in coarse-grained mode",
-                );
-            }
-            Some(s)
-        }
+        Ok(s) => Some(s),
         Err(errors) => {
             for e in errors {
                 let s = span_of(&e.key);

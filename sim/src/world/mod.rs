@@ -74,6 +74,8 @@ pub(crate) enum Event {
     DriverReadyTimeout(FrameworkId),
     /// The executor allocation manager's 100 ms `schedule()` of an app.
     DynamicAllocationTick(FrameworkId),
+    /// A fine-grained Spark task (a Mesos task) ends.
+    FineTaskDone(u64),
     OfferTimeout(u64),
     Sample,
 }
@@ -81,7 +83,9 @@ pub(crate) enum Event {
 impl Event {
     fn class(self) -> EventClass {
         match self {
-            Event::SparkTaskDone { .. } | Event::OtherTaskDone(_) => EventClass::Completion,
+            Event::SparkTaskDone { .. } | Event::OtherTaskDone(_) | Event::FineTaskDone(_) => {
+                EventClass::Completion
+            }
             Event::TaskRunning(_) | Event::ExecutorRegistered(_) => EventClass::StatusUpdate,
             Event::FrameworkStart(_) | Event::FrameworkStop(_) | Event::JobArrival(_) => {
                 EventClass::Arrival
@@ -113,6 +117,7 @@ impl Event {
             Event::Sample => (11, 0),
             Event::DriverReadyTimeout(f) => (12, u64::from(f.0)),
             Event::DynamicAllocationTick(f) => (13, u64::from(f.0)),
+            Event::FineTaskDone(t) => (14, t),
         }
     }
 }
@@ -149,6 +154,10 @@ pub(crate) struct Outstanding {
 pub(crate) enum TaskOwner {
     /// A Spark coarse executor: (framework, backend task id).
     SparkExecutor(FrameworkId, u64),
+    /// A fine-grained Spark executor on an agent (lives as long as the app).
+    SparkFineExecutor(FrameworkId, AgentId),
+    /// A fine-grained Spark task of the given job.
+    SparkFineTask(FrameworkId, usize),
     /// A task of another framework: (framework, its job).
     Other(FrameworkId, usize),
 }
@@ -503,6 +512,7 @@ impl World {
             Event::OtherTaskDone(uid) => other::task_done(self, uid),
             Event::DriverReadyTimeout(fw) => spark::ready_timeout(self, fw),
             Event::DynamicAllocationTick(fw) => spark::dynamic_tick(self, fw),
+            Event::FineTaskDone(uid) => spark::fine_task_done(self, uid),
             Event::OfferTimeout(id) => {
                 if self.offers.contains_key(&id) {
                     self.rescind(id);
@@ -693,6 +703,16 @@ impl World {
     ) -> Vec<u64> {
         let o = self.close_offer(id);
         let mut left = o.resources.clone();
+        debug_assert!(
+            {
+                let mut used = Resources::new();
+                for (r, _) in &tasks {
+                    used.add(r);
+                }
+                o.resources.contains(&used)
+            },
+            "tasks launched on offer {id} do not fit in it"
+        );
         let mut uids = Vec::with_capacity(tasks.len());
         for (r, owner) in tasks {
             left.subtract(&r);
@@ -756,8 +776,12 @@ impl World {
             return;
         };
         t.running = true;
-        if let TaskOwner::Other(fw, _) = t.owner {
-            other::task_started(self, fw, uid);
+        match t.owner {
+            TaskOwner::Other(fw, _) => other::task_started(self, fw, uid),
+            TaskOwner::SparkFineTask(fw, _) | TaskOwner::SparkFineExecutor(fw, _) => {
+                spark::fine_task_running(self, fw, uid)
+            }
+            TaskOwner::SparkExecutor(..) => {}
         }
     }
 
@@ -769,7 +793,10 @@ impl World {
             self.violation = Some(format!("task {uid} ended twice"));
         }
         let fw = match t.owner {
-            TaskOwner::SparkExecutor(fw, _) | TaskOwner::Other(fw, _) => fw,
+            TaskOwner::SparkExecutor(fw, _)
+            | TaskOwner::SparkFineExecutor(fw, _)
+            | TaskOwner::SparkFineTask(fw, _)
+            | TaskOwner::Other(fw, _) => fw,
         };
         self.agents[t.agent.index()]
             .allocated

@@ -15,10 +15,11 @@
 
 use std::collections::BTreeMap;
 
-use policies::model::{AgentId, FrameworkId};
+use policies::model::{AgentId, FrameworkId, Milli};
 use policies::spark::SparkSettings;
 use policies::spark::allocation_manager::{AllocationManager, Request, SCHEDULE_INTERVAL};
 use policies::spark::coarse::{CoarseBackend, MesosTaskState, Offer, Reply};
+use policies::spark::fine::{FineBackend, FineReply, LAUNCH_REFUSE};
 use rand_chacha::ChaCha8Rng;
 
 use super::{Event, Framework, TaskOwner, World};
@@ -77,6 +78,12 @@ pub(crate) struct SparkApp {
     ready: bool,
     /// The executor allocation manager, with dynamic allocation.
     dynamic: Option<AllocationManager>,
+    /// Fine-grained mode: the backend, the task scheduler's shuffle stream,
+    /// executors per agent (Mesos uid, launch, running since) and tasks.
+    fine: Option<FineBackend>,
+    fine_rng: ChaCha8Rng,
+    fine_executors: BTreeMap<AgentId, (u64, SimTime, Option<SimTime>)>,
+    fine_tasks: BTreeMap<u64, (usize, u64)>,
 }
 
 impl SparkApp {
@@ -102,6 +109,10 @@ impl SparkApp {
             registered_cores: 0,
             ready: false,
             dynamic: None,
+            fine: None,
+            fine_rng: streams.stream("app-task-scheduler", key),
+            fine_executors: BTreeMap::new(),
+            fine_tasks: BTreeMap::new(),
         }
     }
 
@@ -121,6 +132,23 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
     let now = w.now;
     let horizon = w.horizon;
     let a = app(w, fw);
+    if !a.settings.coarse {
+        // Fine-grained: no executor limit, always ready (§2).
+        a.fine = Some(FineBackend::new(&a.settings));
+        a.ready = true;
+        let first = a.jobs.next_arrival();
+        let stop_at = a.stop_at;
+        match first {
+            Some(t) if t < horizon && before_stop(stop_at, t) => w.push(t, Event::JobArrival(fw)),
+            _ => a.jobs.done = true,
+        }
+        match stop_at {
+            StopAt::Horizon => w.push(horizon, Event::FrameworkStop(fw)),
+            StopAt::At(d) => w.push(SimTime::ZERO + d, Event::FrameworkStop(fw)),
+            StopAt::JobsDone => maybe_finish(w, fw),
+        }
+        return;
+    }
     let backend = CoarseBackend::new(&a.settings, now);
     // The driver waits for the backend to be ready before running jobs
     // (`waitBackendReady`, spark-on-mesos §1.7); the wait ends by itself
@@ -173,16 +201,24 @@ pub(super) fn job_arrival(w: &mut World, fw: FrameworkId) {
     if let Some(m) = a.dynamic.as_mut() {
         m.stage_submitted(now);
     }
+    // Fine mode: submitTasks → reviveOffers → a Mesos REVIVE.
+    let fine = a.fine.is_some();
     let stop_at = a.stop_at;
     match a.jobs.next_arrival() {
         Some(t) if t < horizon && before_stop(stop_at, t) => w.push(t, Event::JobArrival(fw)),
         _ => a.jobs.done = true,
+    }
+    if fine {
+        w.revive(fw);
     }
     schedule_tasks(w, fw);
 }
 
 /// Offers from one allocation run, handed to the backend in one call.
 pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
+    if app(w, fw).fine.is_some() {
+        return fine_resource_offers(w, fw, ids);
+    }
     let now = w.now;
     let replies = {
         let (frameworks, offers, agents) = (&mut w.frameworks, &w.offers, &w.agents);
@@ -521,6 +557,121 @@ fn maybe_finish(w: &mut World, fw: FrameworkId) {
     }
 }
 
+/// Fine mode (§2): the backend sizes launches from the pending tasks; the
+/// world takes that many tasks FIFO and launches them (plus the agent's
+/// executor when new) with the 1 s filter.
+fn fine_resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
+    let now = w.now;
+    let replies = {
+        let (frameworks, offers, agents) = (&mut w.frameworks, &w.offers, &w.agents);
+        let Framework::Spark(a) = &mut frameworks[fw.index()] else {
+            unreachable!("framework {fw} is not a Spark app")
+        };
+        let pending = a.jobs.backlog().min(u32::MAX as usize) as u32;
+        let batch: Vec<Offer<'_>> = ids
+            .iter()
+            .map(|id| {
+                let o = &offers[id];
+                let agent = &agents[o.agent.index()];
+                Offer {
+                    id: *id,
+                    agent: o.agent,
+                    hostname: &agent.hostname,
+                    resources: &o.resources,
+                    attributes: &agent.attributes,
+                }
+            })
+            .collect();
+        let backend = a.fine.as_mut().expect("fine backend");
+        backend.resource_offers(&batch, pending, &mut a.fine_rng)
+    };
+    for reply in replies {
+        match reply {
+            FineReply::Decline { offer, refuse } => w.decline(offer, refuse),
+            FineReply::Launch {
+                offer,
+                executor,
+                tasks,
+            } => {
+                let agent = w.offers[&offer].agent;
+                let a = app(w, fw);
+                let mut launch = Vec::new();
+                let new_executor = executor.is_some();
+                if let Some(r) = executor {
+                    launch.push((r, TaskOwner::SparkFineExecutor(fw, agent)));
+                }
+                let mut picked = Vec::new();
+                for r in tasks {
+                    if let Some((job, duration)) = a.jobs.take_task() {
+                        picked.push((job, duration));
+                        launch.push((r, TaskOwner::SparkFineTask(fw, job)));
+                    }
+                }
+                let uids = w.accept(offer, launch, LAUNCH_REFUSE);
+                let a = app(w, fw);
+                let mut uids = uids.into_iter();
+                if new_executor {
+                    if let Some(uid) = uids.next() {
+                        a.fine_executors.insert(agent, (uid, now, None));
+                        w.metrics.executors_launched += 1;
+                    }
+                }
+                let a = app(w, fw);
+                for (uid, t) in uids.zip(picked) {
+                    a.fine_tasks.insert(uid, t);
+                }
+            }
+        }
+    }
+}
+
+/// A fine-grained Mesos task reached RUNNING: an executor records it; a
+/// task starts its work (its own CPUs, no sharing).
+pub(super) fn fine_task_running(w: &mut World, fw: FrameworkId, uid: u64) {
+    let now = w.now;
+    let a = app(w, fw);
+    if let Some(&(job, duration)) = a.fine_tasks.get(&uid) {
+        a.jobs.started(job, now);
+        let busy = (a.cpu_fraction * f64::from(a.settings.task_cpus) * 1000.0).round() as i64;
+        w.metrics.cpus_busy += busy;
+        w.push(now + SimDuration(duration), Event::FineTaskDone(uid));
+        return;
+    }
+    for e in a.fine_executors.values_mut() {
+        if e.0 == uid {
+            e.2 = Some(now);
+        }
+    }
+}
+
+pub(super) fn fine_task_done(w: &mut World, uid: u64) {
+    let now = w.now;
+    let Some(TaskOwner::SparkFineTask(fw, _)) = w.tasks.get(&uid).map(|t| t.owner) else {
+        return;
+    };
+    w.end_task(uid);
+    let a = app(w, fw);
+    let Some((job, _)) = a.fine_tasks.remove(&uid) else {
+        return;
+    };
+    let busy = (a.cpu_fraction * f64::from(a.settings.task_cpus) * 1000.0).round() as i64;
+    let mut revive = false;
+    let mut row = None;
+    match a.jobs.finished(job, now) {
+        TaskEnd::Nothing => {}
+        TaskEnd::StageOpened => revive = true,
+        TaskEnd::JobDone(r) => row = Some(r),
+    }
+    w.metrics.cpus_busy -= busy;
+    if let Some(r) = row {
+        w.metrics.jobs.push(r);
+    }
+    if revive {
+        w.revive(fw);
+    }
+    maybe_finish(w, fw);
+}
+
 /// The app ends: the backend stops, every executor is killed (its Mesos
 /// task ends KILLED), unfinished jobs stay unfinished.
 pub(super) fn stop(w: &mut World, fw: FrameworkId) {
@@ -536,6 +687,23 @@ pub(super) fn stop(w: &mut World, fw: FrameworkId) {
     let execs: Vec<(u64, u64)> = a.executors.iter().map(|(id, e)| (*id, e.uid)).collect();
     for (id, uid) in execs {
         end_executor(w, fw, id, uid, "app_end", MesosTaskState::Killed, now);
+    }
+    // Fine mode: running tasks and the agents' executors are killed.
+    let a = app(w, fw);
+    let busy = (a.cpu_fraction * f64::from(a.settings.task_cpus) * 1000.0).round() as i64;
+    let tasks: Vec<u64> = std::mem::take(&mut a.fine_tasks).into_keys().collect();
+    let fine_execs: Vec<(AgentId, (u64, SimTime, Option<SimTime>))> =
+        std::mem::take(&mut a.fine_executors).into_iter().collect();
+    for uid in tasks {
+        if w.tasks.get(&uid).is_some_and(|t| t.running) {
+            w.metrics.cpus_busy -= busy;
+        }
+        w.end_task(uid);
+    }
+    for (agent, (uid, launch, ready)) in fine_execs {
+        let row = fine_executor_row(w, fw, agent, uid, launch, ready, Some(now));
+        w.end_task(uid);
+        w.executor_row(row);
     }
     w.deactivate(fw);
 }
@@ -574,7 +742,7 @@ fn end_executor(
         executor: id,
         agent: e.agent,
         host,
-        cpus: e.cpus,
+        cpus: Milli::from_units(i64::from(e.cpus)),
         advertised_cores: Some(e.advertised),
         mem_mb: e.mem_mb,
         launch: e.launch,
@@ -582,6 +750,41 @@ fn end_executor(
         end: Some(now),
         end_reason: Some(reason),
     });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fine_executor_row(
+    w: &World,
+    fw: FrameworkId,
+    agent: AgentId,
+    uid: u64,
+    launch: SimTime,
+    ready: Option<SimTime>,
+    end: Option<SimTime>,
+) -> ExecutorRow {
+    let name = match &w.frameworks[fw.index()] {
+        Framework::Spark(a) => a.name.clone(),
+        Framework::Other(_) => String::new(),
+    };
+    let held = w
+        .tasks
+        .get(&uid)
+        .map(|t| t.resources.clone())
+        .unwrap_or_default();
+    ExecutorRow {
+        app: name,
+        // Spark names a fine-grained executor after its agent.
+        executor: u64::from(agent.0),
+        agent,
+        host: w.hostname(agent).to_string(),
+        cpus: held.cpus(),
+        advertised_cores: None,
+        mem_mb: held.mem_mb().whole_units().max(0) as u64,
+        launch,
+        ready,
+        end,
+        end_reason: end.map(|_| "app_end"),
+    }
 }
 
 /// At the end of a run: rows for live executors and unfinished jobs.
@@ -595,7 +798,7 @@ pub(super) fn flush(w: &mut World, fw: FrameworkId) {
             executor: *id,
             agent: e.agent,
             host: String::new(),
-            cpus: e.cpus,
+            cpus: Milli::from_units(i64::from(e.cpus)),
             advertised_cores: Some(e.advertised),
             mem_mb: e.mem_mb,
             launch: e.launch,
@@ -605,9 +808,15 @@ pub(super) fn flush(w: &mut World, fw: FrameworkId) {
         });
     }
     let unfinished: Vec<JobRow> = a.jobs.unfinished_rows();
+    let fine_live: Vec<(AgentId, (u64, SimTime, Option<SimTime>))> =
+        a.fine_executors.iter().map(|(k, v)| (*k, *v)).collect();
     for mut r in rows {
         r.host = w.hostname(r.agent).to_string();
         w.executor_row(r);
     }
     w.metrics.jobs.extend(unfinished);
+    for (agent, (uid, launch, ready)) in fine_live {
+        let row = fine_executor_row(w, fw, agent, uid, launch, ready, None);
+        w.executor_row(row);
+    }
 }
