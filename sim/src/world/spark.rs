@@ -58,6 +58,9 @@ pub(crate) struct Executor {
     pub ready: Option<SimTime>,
 }
 
+/// A fine-grained executor: its Mesos task uid, launch, RUNNING time.
+type FineExecutor = (u64, SimTime, Option<SimTime>);
+
 pub(crate) struct SparkApp {
     pub id: FrameworkId,
     pub name: String,
@@ -82,7 +85,7 @@ pub(crate) struct SparkApp {
     /// executors per agent (Mesos uid, launch, running since) and tasks.
     fine: Option<FineBackend>,
     fine_rng: ChaCha8Rng,
-    fine_executors: BTreeMap<AgentId, (u64, SimTime, Option<SimTime>)>,
+    fine_executors: BTreeMap<AgentId, FineExecutor>,
     fine_tasks: BTreeMap<u64, (usize, u64)>,
 }
 
@@ -692,7 +695,7 @@ pub(super) fn stop(w: &mut World, fw: FrameworkId) {
     let a = app(w, fw);
     let busy = (a.cpu_fraction * f64::from(a.settings.task_cpus) * 1000.0).round() as i64;
     let tasks: Vec<u64> = std::mem::take(&mut a.fine_tasks).into_keys().collect();
-    let fine_execs: Vec<(AgentId, (u64, SimTime, Option<SimTime>))> =
+    let fine_execs: Vec<(AgentId, FineExecutor)> =
         std::mem::take(&mut a.fine_executors).into_iter().collect();
     for uid in tasks {
         if w.tasks.get(&uid).is_some_and(|t| t.running) {
@@ -808,7 +811,7 @@ pub(super) fn flush(w: &mut World, fw: FrameworkId) {
         });
     }
     let unfinished: Vec<JobRow> = a.jobs.unfinished_rows();
-    let fine_live: Vec<(AgentId, (u64, SimTime, Option<SimTime>))> =
+    let fine_live: Vec<(AgentId, FineExecutor)> =
         a.fine_executors.iter().map(|(k, v)| (*k, *v)).collect();
     for mut r in rows {
         r.host = w.hostname(r.agent).to_string();
