@@ -1,0 +1,165 @@
+//! Random small scenarios — coarse or fine-grained, with or without dynamic
+//! allocation, reservations, quota, constraints and other frameworks — run
+//! with every invariant checked after every event (`check_invariants`, and
+//! the debug assertions of a test build). Every run must finish cleanly and
+//! its reports must be self-consistent.
+
+use proptest::prelude::*;
+use sim::scenario::load_str;
+use sim::world::{RunOptions, World};
+
+#[derive(Clone, Debug)]
+struct App {
+    coarse: bool,
+    dynamic: bool,
+    executor_cores: Option<u32>,
+    cores_max: Option<u32>,
+    extra_cores: u32,
+    constraint: bool,
+    mean_gap_s: u32,
+    tasks: u32,
+    stages: u32,
+    cpu_fraction: f64,
+}
+
+fn app() -> impl Strategy<Value = App> {
+    (
+        any::<bool>(),
+        prop::bool::weighted(0.4),
+        prop::option::of(1u32..4),
+        prop::option::of(2u32..16),
+        0u32..3,
+        prop::bool::weighted(0.3),
+        (
+            2u32..20,
+            1u32..12,
+            1u32..3,
+            prop::sample::select(vec![0.3, 0.7, 1.0]),
+        ),
+    )
+        .prop_map(
+            |(
+                coarse,
+                dynamic,
+                executor_cores,
+                cores_max,
+                extra_cores,
+                constraint,
+                (mean_gap_s, tasks, stages, cpu_fraction),
+            )| App {
+                coarse,
+                dynamic,
+                executor_cores,
+                cores_max,
+                extra_cores,
+                constraint,
+                mean_gap_s,
+                tasks,
+                stages,
+                cpu_fraction,
+            },
+        )
+}
+
+fn render(
+    agents: u32,
+    cpus: u32,
+    reserved: bool,
+    quota: bool,
+    apps: &[App],
+    framework: Option<&str>,
+    seed: u64,
+) -> String {
+    let mut s = format!("[run]\nseed = {seed}\nhorizon = \"90s\"\ndrain = \"60s\"\n\n");
+    s += "[mesos.roles.r1]\nweight = 2.0\n";
+    if quota {
+        s += "[mesos.roles.batch]\nquota = \"cpus:4\"\n";
+    }
+    let res = if reserved {
+        format!("cpus:{cpus};mem:32768;ports:[31000-31005];cpus(r1):2")
+    } else {
+        format!("cpus:{cpus};mem:32768;ports:[31000-31005]")
+    };
+    s += &format!(
+        "\n[[agents]]\ncount = {agents}\nresources = \"{res}\"\nattributes = \"zone:a\"\n\n[[agents]]\ncount = 1\nname = \"other\"\nresources = \"cpus:4;mem:16384\"\nattributes = \"zone:b\"\n"
+    );
+    for (i, a) in apps.iter().enumerate() {
+        s += &format!(
+            "\n[[apps]]\nname = \"app{i}\"\nmaster = \"mesos://m:5050\"\nexecutor_startup = {{ kind = \"lognormal\", median = \"1s\", sigma = 0.3 }}\n[apps.conf]\n"
+        );
+        s += &format!("\"spark.mesos.coarse\" = \"{}\"\n", a.coarse);
+        s += &format!(
+            "\"spark.mesos.role\" = \"{}\"\n",
+            if i == 0 { "r1" } else { "*" }
+        );
+        if a.dynamic && a.coarse {
+            s += "\"spark.dynamicAllocation.enabled\" = \"true\"\n\"spark.shuffle.service.enabled\" = \"true\"\n\"spark.dynamicAllocation.executorIdleTimeout\" = \"5s\"\n";
+        }
+        if let Some(c) = a.executor_cores {
+            s += &format!("\"spark.executor.cores\" = \"{c}\"\n");
+        }
+        if let Some(m) = a.cores_max {
+            s += &format!("\"spark.cores.max\" = \"{m}\"\n");
+        }
+        s += &format!("\"spark.mesos.extra.cores\" = \"{}\"\n", a.extra_cores);
+        if a.constraint {
+            s += "\"spark.mesos.constraints\" = \"zone:a\"\n\"spark.mesos.rejectOfferDuration\" = \"10s\"\n";
+        }
+        s += &format!(
+            "[apps.jobs]\narrival = {{ kind = \"poisson\", mean = \"{}s\" }}\nstages = {}\ntasks = {{ kind = \"uniform\", min = 1, max = {} }}\ntask_duration = {{ kind = \"exponential\", mean = \"2s\" }}\ncpu_fraction = {}\n",
+            a.mean_gap_s, a.stages, a.tasks, a.cpu_fraction
+        );
+    }
+    if let Some(kind) = framework {
+        s += &format!(
+            "\n[[frameworks]]\nname = \"fw\"\nrole = \"batch\"\nkind = \"{kind}\"\ntask = \"cpus:1;mem:1024\"\n[frameworks.jobs]\narrival = {{ kind = \"every\", interval = \"20s\" }}\ntasks = {{ kind = \"constant\", value = 6 }}\ntask_duration = {{ kind = \"constant\", value = \"5s\" }}\n"
+        );
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn random_scenarios_keep_every_invariant(
+        agents in 1u32..4,
+        cpus in 2u32..9,
+        reserved in prop::bool::weighted(0.3),
+        quota in prop::bool::weighted(0.3),
+        apps in prop::collection::vec(app(), 1..3),
+        framework in prop::option::of(prop::sample::select(vec!["elastic", "rigid", "service"])),
+        seed in 0u64..1000,
+    ) {
+        let src = render(agents, cpus, reserved, quota, &apps, framework, seed);
+        let sc = load_str(&src, &[]).map_err(|d| TestCaseError::fail(format!("{:?}\n{src}", d.errors)))?.base;
+        let opts = RunOptions { record_offers: true, check_invariants: true };
+        let out = World::new(&sc, seed, opts).run().map_err(|e| TestCaseError::fail(format!("{e}\n{src}")))?;
+        let m = &out.metrics;
+        for j in &m.jobs {
+            if let Some(start) = j.start {
+                prop_assert!(start >= j.submit);
+                if let Some(end) = j.end {
+                    prop_assert!(end >= start);
+                }
+            } else {
+                prop_assert!(j.end.is_none());
+            }
+        }
+        for e in &m.executors {
+            if let Some(ready) = e.ready {
+                prop_assert!(ready >= e.launch);
+            }
+            if let Some(end) = e.end {
+                prop_assert!(end >= e.launch);
+            }
+        }
+        for u in &m.utilization {
+            prop_assert!(u.cpus_allocated <= m.cpus_total);
+            prop_assert!(u.cpus_busy <= u.cpus_allocated, "busy {} > allocated {}", u.cpus_busy, u.cpus_allocated);
+        }
+        for a in &m.allocations {
+            prop_assert!(a.executors <= 1000);
+        }
+    }
+}
