@@ -531,3 +531,75 @@ fn fine_grained_tasks_pay_the_executor_core_and_the_allocation_interval() {
     // Launch leftovers carry the 1 s filter.
     assert_eq!(m.offers[0].refuse_s.map(|d| d.0), Some(1_000_000));
 }
+
+/// Two waves of executors on the same 4 agents (dynamic allocation, idle
+/// removal in between), with `conf` and `[apps.fetch]` added; returns
+/// (launch, ready − launch) per executor in ms, sorted.
+fn two_waves(conf: &str) -> Vec<(u64, u64)> {
+    let src = format!(
+        r#"
+[run]
+horizon = "3m"
+drain = "0s"
+
+[[agents]]
+count = 4
+resources = "cpus:4;mem:16384"
+
+[[apps]]
+name = "da"
+master = "mesos://m:5050"
+stop = "horizon"
+executor_startup = {{ kind = "constant", value = "1s" }}
+fetch = {{ package = "100m", docker_image = "200m", bandwidth = "100m" }}
+[apps.conf]
+"spark.dynamicAllocation.enabled" = "true"
+"spark.shuffle.service.enabled" = "true"
+"spark.dynamicAllocation.executorIdleTimeout" = "10s"
+"spark.executor.cores" = "2"
+{conf}
+[apps.jobs]
+arrival = {{ kind = "at", times = ["0s", "100s"] }}
+tasks = {{ kind = "constant", value = 12 }}
+task_duration = {{ kind = "constant", value = "20s" }}
+"#
+    );
+    let m = run(&src);
+    let mut v: Vec<(u64, u64)> = m
+        .executors
+        .iter()
+        .map(|e| (e.launch.0 / 1000, (e.ready.unwrap().0 - e.launch.0) / 1000))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn executors_fetch_the_spark_package_once_per_agent_with_the_fetcher_cache() {
+    let uri = "\"spark.executor.uri\" = \"hdfs://nn/spark.tgz\"";
+    // Without the cache every executor fetches 100 MiB at 100 MiB/s (1 s):
+    // ready 20 ms + 1 s + 1 s after launch, in both waves.
+    let no_cache = two_waves(uri);
+    assert_eq!(no_cache.len(), 12);
+    assert!(no_cache.iter().all(|&(_, d)| d == 2_020), "{no_cache:?}");
+    // With the cache the second wave finds the package on every agent.
+    let cache = two_waves(&format!(
+        "{uri}\n\"spark.mesos.fetcherCache.enable\" = \"true\""
+    ));
+    let (first, second): (Vec<_>, Vec<_>) = cache.iter().partition(|(l, _)| *l < 50_000);
+    assert_eq!((first.len(), second.len()), (6, 6));
+    assert!(first.iter().all(|&&(_, d)| d == 2_020), "{first:?}");
+    assert!(second.iter().all(|&&(_, d)| d == 1_020), "{second:?}");
+    // No URI: nothing is fetched (the executor home is installed).
+    assert!(two_waves("").iter().all(|&(_, d)| d == 1_020));
+}
+
+#[test]
+fn docker_images_are_pulled_once_per_agent() {
+    // 200 MiB at 100 MiB/s: 2 s for the first executor on each agent.
+    let v = two_waves("\"spark.mesos.executor.docker.image\" = \"spark:3.3\"");
+    let (first, second): (Vec<_>, Vec<_>) = v.iter().partition(|(l, _)| *l < 50_000);
+    assert_eq!((first.len(), second.len()), (6, 6));
+    assert!(first.iter().all(|&&(_, d)| d == 3_020), "{first:?}");
+    assert!(second.iter().all(|&&(_, d)| d == 1_020), "{second:?}");
+}

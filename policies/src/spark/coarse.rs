@@ -185,6 +185,13 @@ impl CoarseBackend {
         if s.block_manager_port != 0 {
             fixed_ports.push(u64::from(s.block_manager_port));
         }
+        // Docker port mappings take their host ports from the offer like
+        // the fixed ports (issue 4: they limit executors per agent).
+        for &p in &s.startup.docker_host_ports {
+            if p != 0 && !fixed_ports.contains(&u64::from(p)) {
+                fixed_ports.push(u64::from(p));
+            }
+        }
         CoarseBackend {
             max_cores: s.max_cores(),
             executor_cores: s.executor_cores,

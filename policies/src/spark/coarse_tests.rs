@@ -366,3 +366,24 @@ fn a_stopped_backend_declines_everything() {
         ["1: decline"]
     );
 }
+
+#[test]
+fn docker_host_ports_are_taken_from_the_offer() {
+    let mut b = backend(&[
+        ("spark.executor.cores", "1"),
+        ("spark.mesos.executor.docker.portmaps", "8080:80"),
+    ]);
+    // Not offered: plain decline.
+    let replies = b.resource_offers(&[offer(1, 0, "cpus:4;mem:65536;ports:[31000-32000]")], T0);
+    assert_eq!(summary(&replies), ["1: decline"]);
+    // Offered: one executor per offer, holding the host port.
+    let replies = b.resource_offers(&[offer(2, 0, "cpus:4;mem:65536;ports:[8000-9000]")], T0);
+    assert_eq!(summary(&replies), ["2: launch [1]"]);
+    let Reply::Launch { executors, .. } = &replies[0] else {
+        unreachable!()
+    };
+    assert_eq!(
+        executors[0].resources.to_string(),
+        "cpus:1;mem:1408;ports:[8080-8080]"
+    );
+}

@@ -87,8 +87,6 @@ use Support::{Modelled, NoEffect, NotModelled};
 
 const PARALLELISM: Support = NotModelled("task counts come from the jobs of the scenario");
 const DYNAMIC: Support = NotModelled("shuffle tracking is not simulated");
-const STARTUP: Support =
-    NotModelled("executor fetch and container start-up costs are not simulated yet");
 const LOCALITY: Support = NotModelled("data locality is not simulated yet");
 const CLUSTER: Support = NotModelled("cluster deploy mode is not simulated yet");
 const AUTH: Support = NotModelled("framework authentication is not simulated yet");
@@ -233,7 +231,7 @@ pub static KEYS: &[KeyDef] = &[
         "spark.executor.uri",
         Text,
         Unset,
-        STARTUP,
+        Modelled,
         "seeds: uploading Spark",
     ),
     key("spark.locality.wait", MILLIS, Value("3s"), LOCALITY, "§1.6"),
@@ -285,21 +283,21 @@ pub static KEYS: &[KeyDef] = &[
         "spark.mesos.executor.docker.image",
         Text,
         Unset,
-        STARTUP,
+        Modelled,
         "seeds: Docker",
     ),
     key(
         "spark.mesos.executor.docker.portmaps",
         Text,
         Unset,
-        STARTUP,
+        Modelled,
         "seeds: Docker",
     ),
     key(
         "spark.mesos.executor.home",
         Text,
         Unset,
-        STARTUP,
+        Modelled,
         "seeds: uploading Spark",
     ),
     key(
@@ -314,7 +312,7 @@ pub static KEYS: &[KeyDef] = &[
         "spark.mesos.fetcherCache.enable",
         Bool,
         Value("false"),
-        STARTUP,
+        Modelled,
         "§1.8 (2.1)",
     ),
     key(
@@ -372,7 +370,7 @@ pub static KEYS: &[KeyDef] = &[
         "spark.mesos.uris",
         Text,
         Unset,
-        STARTUP,
+        Modelled,
         "seeds: configuration",
     ),
     key(

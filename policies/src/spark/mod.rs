@@ -12,7 +12,7 @@ pub mod settings;
 
 pub use conf::{ConfError, SparkConf};
 pub use master_url::{MasterUrl, MasterUrlError};
-pub use settings::{DynamicAllocation, LocalityWait, SparkSettings};
+pub use settings::{DynamicAllocation, ExecutorStartup, LocalityWait, SparkSettings};
 
 #[cfg(test)]
 mod coarse_tests;

@@ -54,9 +54,29 @@ pub struct SparkSettings {
     pub shuffle_service: bool,
     /// Dynamic allocation (§4).
     pub dynamic: DynamicAllocation,
+    /// What an executor fetches or pulls before it starts (seeds: uploading
+    /// Spark, Docker; reference/spark-on-mesos.md §1.8 for the cache).
+    pub startup: ExecutorStartup,
     /// `spark.driver.cores`, `spark.driver.memory` (cluster mode).
     pub driver_cores: u32,
     pub driver_memory_mib: u64,
+}
+
+/// The executor start-up settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExecutorStartup {
+    /// `spark.executor.uri` is set: the Spark package is fetched (without
+    /// it the executor runs from `spark.mesos.executor.home`, installed).
+    pub fetch_package: bool,
+    /// `spark.mesos.uris` is set: those files are fetched too.
+    pub fetch_uris: bool,
+    /// `spark.mesos.executor.docker.image`, pulled once per agent.
+    pub docker_image: Option<String>,
+    /// Host ports of `spark.mesos.executor.docker.portmaps`.
+    pub docker_host_ports: Vec<u16>,
+    /// `spark.mesos.fetcherCache.enable`: later executors on an agent reuse
+    /// the fetched files.
+    pub fetcher_cache: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,6 +225,7 @@ impl SparkSettings {
             .unwrap_or(8) as u32;
         let shuffle_service = r.bool("spark.shuffle.service.enabled");
         let dynamic = read_dynamic(&mut r, executor_cores, task_cpus, shuffle_service);
+        let startup = read_startup(&mut r);
         let driver_cores = r
             .int_at_least("spark.driver.cores", 1, "a positive integer")
             .unwrap_or(1) as u32;
@@ -235,6 +256,7 @@ impl SparkSettings {
             default_parallelism,
             shuffle_service,
             dynamic,
+            startup,
             driver_cores,
             driver_memory_mib,
         })
@@ -259,6 +281,41 @@ impl SparkSettings {
         let cores = self.cores_max.map_or(INT_MAX, i64::from) as u64;
         let per_executor = u64::from(self.executor_cores.unwrap_or(1));
         cores - cores % per_executor
+    }
+}
+
+/// `spark.mesos.executor.docker.portmaps`: `host:container[:tcp|:udp]`,
+/// comma-separated.
+fn read_startup(r: &mut ConfReader<'_>) -> ExecutorStartup {
+    const PORTMAPS: &str = "spark.mesos.executor.docker.portmaps";
+    let mut docker_host_ports = Vec::new();
+    if let Some(maps) = r.text(PORTMAPS) {
+        for item in maps.split(',').map(str::trim).filter(|m| !m.is_empty()) {
+            let parts: Vec<&str> = item.split(':').collect();
+            let ok = matches!(parts.len(), 2 | 3)
+                && parts.get(2).is_none_or(|p| matches!(*p, "tcp" | "udp"))
+                && parts[1].parse::<u16>().is_ok();
+            match (ok, parts[0].parse::<u16>()) {
+                (true, Ok(host)) => docker_host_ports.push(host),
+                _ => r.error(
+                    PORTMAPS,
+                    format!("expected host_port:container_port[:tcp|:udp] entries, got \"{item}\""),
+                ),
+            }
+        }
+    }
+    ExecutorStartup {
+        fetch_package: r
+            .text("spark.executor.uri")
+            .is_some_and(|u| !u.trim().is_empty()),
+        fetch_uris: r
+            .text("spark.mesos.uris")
+            .is_some_and(|u| !u.trim().is_empty()),
+        docker_image: r
+            .text("spark.mesos.executor.docker.image")
+            .filter(|i| !i.trim().is_empty()),
+        docker_host_ports,
+        fetcher_cache: r.bool("spark.mesos.fetcherCache.enable"),
     }
 }
 
@@ -618,6 +675,31 @@ mod tests {
         ]);
         // Spark validates only when the manager is built.
         settings(&[("spark.dynamicAllocation.maxExecutors", "0")]);
+    }
+
+    #[test]
+    fn executor_startup_keys() {
+        let s = settings(&[]);
+        assert_eq!(s.startup, ExecutorStartup::default());
+        let s = settings(&[
+            ("spark.executor.uri", "hdfs://x/spark.tgz"),
+            ("spark.mesos.uris", "http://x/a.jar"),
+            ("spark.mesos.executor.docker.image", "spark:3.3"),
+            (
+                "spark.mesos.executor.docker.portmaps",
+                "8080:80, 8081:81:udp",
+            ),
+            ("spark.mesos.fetcherCache.enable", "true"),
+        ]);
+        assert!(s.startup.fetch_package && s.startup.fetch_uris && s.startup.fetcher_cache);
+        assert_eq!(s.startup.docker_image.as_deref(), Some("spark:3.3"));
+        assert_eq!(s.startup.docker_host_ports, [8080, 8081]);
+        assert_eq!(
+            errors(&[("spark.mesos.executor.docker.portmaps", "8080")]),
+            [
+                "spark.mesos.executor.docker.portmaps: expected host_port:container_port[:tcp|:udp] entries, got \"8080\""
+            ]
+        );
     }
 
     #[test]

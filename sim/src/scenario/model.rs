@@ -140,6 +140,40 @@ pub struct App {
     /// From the Mesos task launch to the executor registering with the
     /// driver (JVM start, fetches): a simulator parameter.
     pub executor_startup: Distribution,
+    /// Sizes and bandwidth of what executors fetch or pull.
+    pub fetch: FetchCosts,
+}
+
+/// `[apps.fetch]`, in MiB and MiB/s: simulator parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FetchCosts {
+    /// The Spark package of `spark.executor.uri` (default 250 MiB).
+    pub package_mib: u64,
+    /// Everything in `spark.mesos.uris` (default 10 MiB).
+    pub uris_mib: u64,
+    /// `spark.mesos.executor.docker.image` (default 1 GiB).
+    pub docker_image_mib: u64,
+    /// The agents' download bandwidth (default 100 MiB/s).
+    pub bandwidth_mib_s: u64,
+}
+
+impl Default for FetchCosts {
+    fn default() -> FetchCosts {
+        FetchCosts {
+            package_mib: 250,
+            uris_mib: 10,
+            docker_image_mib: 1024,
+            bandwidth_mib_s: 100,
+        }
+    }
+}
+
+impl FetchCosts {
+    /// How long `mib` takes to download, rounded to µs.
+    pub fn time(&self, mib: u64) -> SimDuration {
+        let bw = u128::from(self.bandwidth_mib_s.max(1));
+        SimDuration(((u128::from(mib) * 1_000_000 + bw / 2) / bw) as u64)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -203,6 +203,21 @@ fn app_slot<'a>(app: &'a mut RawApp, rest: &[&str]) -> Result<&'a mut Option<Lea
                 .get_mut(),
             jobs_rest,
         ),
+        ["fetch", key] => {
+            let f = app
+                .fetch
+                .get_or_insert_with(|| Spanned::new(0..0, super::raw::RawFetch::default()))
+                .get_mut();
+            match *key {
+                "package" => Ok(&mut f.package),
+                "uris" => Ok(&mut f.uris),
+                "docker_image" => Ok(&mut f.docker_image),
+                "bandwidth" => Ok(&mut f.bandwidth),
+                _ => Err(format!(
+                    "fetch has no key \"{key}\" (package, uris, docker_image, bandwidth)"
+                )),
+            }
+        }
         ["executor_startup", param] => app
             .executor_startup
             .get_or_insert_with(|| Spanned::new(0..0, RawDist::default()))

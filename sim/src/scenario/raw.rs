@@ -77,6 +77,17 @@ pub struct RawApp {
     pub conf: BTreeMap<String, Option<Leaf>>,
     pub jobs: Option<Spanned<RawJobs>>,
     pub executor_startup: Option<Spanned<RawDist>>,
+    pub fetch: Option<Spanned<RawFetch>>,
+}
+
+/// `[apps.fetch]`: what fetching and pulling cost.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFetch {
+    pub package: Option<Leaf>,
+    pub uris: Option<Leaf>,
+    pub docker_image: Option<Leaf>,
+    pub bandwidth: Option<Leaf>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

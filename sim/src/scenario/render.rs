@@ -193,6 +193,18 @@ pub fn render_resolved(sc: &Scenario, sweep: &[super::SweepParam]) -> String {
                     "executor_startup".into(),
                     Value::Table(dist_table(&a.executor_startup)),
                 );
+                let mut fetch = Table::new();
+                fetch.insert("package".into(), s(format!("{}m", a.fetch.package_mib)));
+                fetch.insert("uris".into(), s(format!("{}m", a.fetch.uris_mib)));
+                fetch.insert(
+                    "docker_image".into(),
+                    s(format!("{}m", a.fetch.docker_image_mib)),
+                );
+                fetch.insert(
+                    "bandwidth".into(),
+                    s(format!("{}m", a.fetch.bandwidth_mib_s)),
+                );
+                t.insert("fetch".into(), Value::Table(fetch));
                 Value::Table(t)
             })
             .collect();

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use policies::model::{Attributes, Quantity, Resources, top_level, validate_role};
+use policies::spark::conf::{ByteUnit, byte_string_as};
 use policies::spark::keys::reserved_key_advice;
 use policies::spark::{MasterUrl, SparkConf, SparkSettings};
 use policies::suggest::closest;
@@ -735,6 +736,7 @@ fn validate_app(
             None
         }
     };
+    let fetch = validate_fetch(&format!("{path}.fetch"), a.fetch.as_ref(), ctx);
     let executor_startup = match &a.executor_startup {
         None => Some(defaults::executor_startup()),
         Some(d) => validate_dist(&format!("{path}.executor_startup"), d, Unit::Duration, ctx),
@@ -749,7 +751,53 @@ fn validate_app(
         settings: settings?,
         jobs: jobs?,
         executor_startup: executor_startup?,
+        fetch: fetch?,
     })
+}
+
+fn validate_fetch(
+    path: &str,
+    raw: Option<&Spanned<super::raw::RawFetch>>,
+    ctx: &mut Ctx<'_>,
+) -> Option<FetchCosts> {
+    let mut out = FetchCosts::default();
+    let Some(raw) = raw else { return Some(out) };
+    let f = raw.get_ref();
+    let mut ok = true;
+    let fields: [(&str, &Option<Leaf>, &mut u64); 4] = [
+        ("package", &f.package, &mut out.package_mib),
+        ("uris", &f.uris, &mut out.uris_mib),
+        ("docker_image", &f.docker_image, &mut out.docker_image_mib),
+        ("bandwidth", &f.bandwidth, &mut out.bandwidth_mib_s),
+    ];
+    for (name, leaf, slot) in fields {
+        let Some(leaf) = leaf else { continue };
+        let p = format!("{path}.{name}");
+        let Some(text) = ctx.string(&p, leaf) else {
+            ok = false;
+            continue;
+        };
+        match byte_string_as(&text, ByteUnit::Mib) {
+            Ok(0) if name == "bandwidth" => {
+                ctx.leaf_err(
+                    &p,
+                    leaf,
+                    "the bandwidth must be above zero (MiB per second)",
+                );
+                ok = false;
+            }
+            Ok(v) => *slot = v,
+            Err(e) => {
+                ctx.leaf_err(
+                    &p,
+                    leaf,
+                    format!("expected a size like \"250m\" or \"1g\": {e}"),
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
 }
 
 fn validate_framework(

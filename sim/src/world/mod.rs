@@ -215,6 +215,8 @@ pub struct World {
     pub(crate) touched: Vec<AgentId>,
     /// Raised whenever some agent's available pool grows.
     grow_seq: u64,
+    /// Docker images on agents: when each pull is (or was) done.
+    pub(crate) docker_pulled: BTreeMap<(AgentId, String), SimTime>,
 }
 
 impl std::fmt::Debug for World {
@@ -385,6 +387,7 @@ impl World {
             violation: None,
             touched: Vec::new(),
             grow_seq: 0,
+            docker_pulled: BTreeMap::new(),
         };
         // Agents register at time 0: one run over them (coalesced).
         world.request_run();
@@ -701,6 +704,18 @@ impl World {
         tasks: Vec<(Resources, TaskOwner)>,
         leftover_refuse: Refuse,
     ) -> Vec<u64> {
+        self.accept_delayed(id, tasks, leftover_refuse, SimDuration::ZERO)
+    }
+
+    /// As [`World::accept`], the tasks reaching RUNNING `delay` after the
+    /// launch latency (waiting for their executor's files).
+    pub(crate) fn accept_delayed(
+        &mut self,
+        id: u64,
+        tasks: Vec<(Resources, TaskOwner)>,
+        leftover_refuse: Refuse,
+        delay: SimDuration,
+    ) -> Vec<u64> {
         let o = self.close_offer(id);
         let mut left = o.resources.clone();
         debug_assert!(
@@ -732,7 +747,10 @@ impl World {
                     running: false,
                 },
             );
-            self.push(self.now + self.task_launch_latency, Event::TaskRunning(uid));
+            self.push(
+                self.now + self.task_launch_latency + delay,
+                Event::TaskRunning(uid),
+            );
             uids.push(uid);
         }
         let mut lifetime = None;

@@ -25,7 +25,7 @@ use rand_chacha::ChaCha8Rng;
 use super::{Event, Framework, TaskOwner, World};
 use crate::metrics::{AllocationRow, ExecutorRow, JobRow};
 use crate::rng::{RngStreams, fnv1a64};
-use crate::scenario::{App, StopAt};
+use crate::scenario::{App, FetchCosts, StopAt};
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{JobStream, Sampler, TaskEnd};
 
@@ -87,6 +87,12 @@ pub(crate) struct SparkApp {
     fine_rng: ChaCha8Rng,
     fine_executors: BTreeMap<AgentId, FineExecutor>,
     fine_tasks: BTreeMap<u64, (usize, u64)>,
+    /// Fetch sizes and bandwidth, and when the app's files are on an agent
+    /// (the fetcher cache; concurrent executors wait for one download).
+    fetch: FetchCosts,
+    fetched: BTreeMap<AgentId, SimTime>,
+    /// Fine mode: when each agent's executor is up.
+    fine_up: BTreeMap<AgentId, SimTime>,
 }
 
 impl SparkApp {
@@ -116,6 +122,9 @@ impl SparkApp {
             fine_rng: streams.stream("app-task-scheduler", key),
             fine_executors: BTreeMap::new(),
             fine_tasks: BTreeMap::new(),
+            fetch: app.fetch,
+            fetched: BTreeMap::new(),
+            fine_up: BTreeMap::new(),
         }
     }
 
@@ -290,7 +299,8 @@ pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
                         },
                     );
                     w.metrics.executors_launched += 1;
-                    w.push(now + latency + startup, Event::ExecutorRegistered(uid));
+                    let up = executor_up(w, fw, e.agent, now + latency);
+                    w.push(up + startup, Event::ExecutorRegistered(uid));
                 }
             }
         }
@@ -560,6 +570,41 @@ fn maybe_finish(w: &mut World, fw: FrameworkId) {
     }
 }
 
+/// When a new executor on `agent`, its Mesos task started at `start`, has
+/// its files: the Spark package (`spark.executor.uri`) and
+/// `spark.mesos.uris` are fetched (once per agent with
+/// `spark.mesos.fetcherCache.enable`, else by every executor), then the
+/// Docker image is pulled (once per agent: Docker's own cache). Downloads
+/// run at `[apps.fetch] bandwidth`, without contention between them.
+fn executor_up(w: &mut World, fw: FrameworkId, agent: AgentId, start: SimTime) -> SimTime {
+    let a = app(w, fw);
+    let st = &a.settings.startup;
+    let mut mib = 0;
+    if st.fetch_package {
+        mib += a.fetch.package_mib;
+    }
+    if st.fetch_uris {
+        mib += a.fetch.uris_mib;
+    }
+    let fetch_end = if mib == 0 {
+        start
+    } else if st.fetcher_cache {
+        let done = *a.fetched.entry(agent).or_insert(start + a.fetch.time(mib));
+        done.max(start)
+    } else {
+        start + a.fetch.time(mib)
+    };
+    let Some(image) = st.docker_image.clone() else {
+        return fetch_end;
+    };
+    let pull = a.fetch.time(a.fetch.docker_image_mib);
+    let done = *w
+        .docker_pulled
+        .entry((agent, image))
+        .or_insert(fetch_end + pull);
+    done.max(fetch_end)
+}
+
 /// Fine mode (§2): the backend sizes launches from the pending tasks; the
 /// world takes that many tasks FIFO and launches them (plus the agent's
 /// executor when new) with the 1 s filter.
@@ -610,10 +655,22 @@ fn fine_resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
                         launch.push((r, TaskOwner::SparkFineTask(fw, job)));
                     }
                 }
-                let uids = w.accept(offer, launch, LAUNCH_REFUSE);
+                // Tasks start once the agent's executor has its files.
+                let running_at = now + w.task_launch_latency;
+                let up = if new_executor {
+                    executor_up(w, fw, agent, running_at)
+                } else {
+                    app(w, fw)
+                        .fine_up
+                        .get(&agent)
+                        .copied()
+                        .unwrap_or(running_at)
+                };
+                let uids = w.accept_delayed(offer, launch, LAUNCH_REFUSE, up.since(running_at));
                 let a = app(w, fw);
                 let mut uids = uids.into_iter();
                 if new_executor {
+                    a.fine_up.insert(agent, up);
                     if let Some(uid) = uids.next() {
                         a.fine_executors.insert(agent, (uid, now, None));
                         w.metrics.executors_launched += 1;
