@@ -107,6 +107,8 @@ pub struct Metrics {
     pub executors: Vec<ExecutorRow>,
     pub offers: Vec<OfferRow>,
     pub allocations: Vec<AllocationRow>,
+    /// Frameworks the master refused at registration, with the reason.
+    pub refused: Vec<(String, String)>,
     pub utilization: Vec<UtilizationRow>,
     pub shares: Vec<ShareRow>,
 }
@@ -151,6 +153,7 @@ impl Metrics {
             executors: Vec::new(),
             offers: Vec::new(),
             allocations: Vec::new(),
+            refused: Vec::new(),
             utilization: Vec::new(),
             shares: Vec::new(),
         }

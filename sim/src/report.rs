@@ -83,7 +83,7 @@ pub const OFFERS: [&str; 10] = [
     "refuse_s",
     "resolved_s",
 ];
-pub const SUMMARY_METRICS: [&str; 16] = [
+pub const SUMMARY_METRICS: [&str; 17] = [
     "jobs_submitted",
     "jobs_completed",
     "latency_mean_s",
@@ -100,6 +100,7 @@ pub const SUMMARY_METRICS: [&str; 16] = [
     "executors_launched",
     "events",
     "fingerprint",
+    "frameworks_refused",
 ];
 
 /// One finished run.
@@ -170,6 +171,7 @@ pub fn summary_values(out: &RunOutput) -> Vec<String> {
         mx.executors_launched.to_string(),
         out.events.to_string(),
         format!("{:016x}", out.fingerprint),
+        mx.refused.len().to_string(),
     ]
 }
 

@@ -74,6 +74,13 @@ pub fn summary_table(results: &[RunResult], wall_s: f64) -> String {
                 f(percentile(&wait, 50)),
             );
         }
+        for (name, reason) in &mx.refused {
+            let _ = writeln!(
+                s,
+                "{:<6} {:<4} {name}: REFUSED by the master: {reason}",
+                r.point, r.replication
+            );
+        }
         let _ = writeln!(
             s,
             "{:<6} {:<4} cluster: cpu offered {:.1}%, allocated {:.1}%, busy {:.1}%; offers made {}, declined {}; executors {}",

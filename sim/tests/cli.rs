@@ -206,7 +206,8 @@ fn validate_suggests_near_miss_keys() {
         stderr(&o),
         format!(
             "error: {file}:2:1: unknown field `alocation_interval`, expected one of `allocation_interval`, \
-             `offer_timeout`, `default_refuse`, `allocator`, `task_launch_latency`, `roles` \
+             `offer_timeout`, `default_refuse`, `allocator`, `task_launch_latency`, \
+             `authenticate_frameworks`, `credentials`, `roles` \
              (did you mean `allocation_interval`?)\n1 error(s) in {file}\n"
         )
     );
@@ -364,4 +365,39 @@ fn an_invalid_scenario_writes_no_report() {
     let o = sim(&[bad.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(!out.exists());
+}
+
+#[test]
+fn a_refused_app_is_reported_in_the_table_and_the_summary() {
+    let path = scenario_file(
+        r#"[mesos]
+authenticate_frameworks = true
+credentials = { spark = "pw" }
+
+[[agents]]
+count = 1
+resources = "cpus:4;mem:8192"
+
+[[apps]]
+name = "anon"
+master = "mesos://m:5050"
+[apps.jobs]
+arrival = { kind = "at", times = ["0s"] }
+tasks = { kind = "constant", value = 1 }
+task_duration = { kind = "constant", value = "1s" }
+"#,
+    );
+    let out = path.parent().unwrap().join("out");
+    let o = sim(&[path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("anon: REFUSED by the master: framework is not authenticated (the master requires authentication)"));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(
+        summary
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",frameworks_refused")
+    );
+    assert!(summary.lines().nth(1).unwrap().ends_with(",1"));
 }

@@ -603,3 +603,50 @@ fn docker_images_are_pulled_once_per_agent() {
     assert!(first.iter().all(|&&(_, d)| d == 3_020), "{first:?}");
     assert!(second.iter().all(|&&(_, d)| d == 1_020), "{second:?}");
 }
+
+fn authenticated(mesos: &str, conf: &str) -> Metrics {
+    let src = one_app(
+        "cpus:4;mem:8192",
+        conf,
+        "arrival = { kind = \"at\", times = [\"0s\"] }\ntasks = { kind = \"constant\", value = 1 }\ntask_duration = { kind = \"constant\", value = \"1s\" }",
+    )
+    .replace("[[agents]]", &format!("[mesos]\n{mesos}\n\n[[agents]]"));
+    run(&src)
+}
+
+#[test]
+fn frameworks_authenticate_against_the_master_credentials() {
+    let creds = "credentials = { spark = \"s3cret\" }";
+    // The right secret: the app runs.
+    let m = authenticated(
+        creds,
+        "\"spark.mesos.principal\" = \"spark\"\n\"spark.mesos.secret\" = \"s3cret\"",
+    );
+    assert!(m.refused.is_empty());
+    assert!(m.jobs[0].end.is_some());
+    // A wrong secret or an unknown principal: refused, reported, nothing runs.
+    let m = authenticated(
+        creds,
+        "\"spark.mesos.principal\" = \"spark\"\n\"spark.mesos.secret\" = \"guess\"",
+    );
+    assert_eq!(
+        m.refused,
+        [(
+            "app".to_string(),
+            "authentication failed for principal 'spark': wrong secret".to_string()
+        )]
+    );
+    assert!(m.jobs.is_empty() && m.executors.is_empty() && m.offers.is_empty());
+    let m = authenticated(creds, "\"spark.mesos.principal\" = \"eve\"");
+    assert_eq!(
+        m.refused[0].1,
+        "authentication failed: unknown principal 'eve'"
+    );
+    // No principal: fine unless the master requires authentication.
+    assert!(authenticated(creds, "").refused.is_empty());
+    let m = authenticated(&format!("{creds}\nauthenticate_frameworks = true"), "");
+    assert_eq!(
+        m.refused[0].1,
+        "framework is not authenticated (the master requires authentication)"
+    );
+}

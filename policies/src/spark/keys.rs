@@ -89,7 +89,6 @@ const PARALLELISM: Support = NotModelled("task counts come from the jobs of the 
 const DYNAMIC: Support = NotModelled("shuffle tracking is not simulated");
 const LOCALITY: Support = NotModelled("data locality is not simulated yet");
 const CLUSTER: Support = NotModelled("cluster deploy mode is not simulated yet");
-const AUTH: Support = NotModelled("framework authentication is not simulated yet");
 const FAULTS: Support = NotModelled("agent and driver failures are not simulated yet");
 
 pub const SPARK_MESOS: &str = "reference/spark-on-mesos.md";
@@ -333,7 +332,7 @@ pub static KEYS: &[KeyDef] = &[
         "spark.mesos.principal",
         Text,
         Unset,
-        AUTH,
+        Modelled,
         "seeds: authentication",
     ),
     key(
@@ -362,7 +361,7 @@ pub static KEYS: &[KeyDef] = &[
         "spark.mesos.secret",
         Text,
         Unset,
-        AUTH,
+        Modelled,
         "seeds: authentication",
     ),
     key("spark.mesos.task.labels", Text, Unset, NoEffect, "§1.3"),

@@ -57,6 +57,10 @@ pub struct SparkSettings {
     /// What an executor fetches or pulls before it starts (seeds: uploading
     /// Spark, Docker; reference/spark-on-mesos.md §1.8 for the cache).
     pub startup: ExecutorStartup,
+    /// `spark.mesos.principal` and `spark.mesos.secret`: the framework
+    /// authenticates with them when a principal is set.
+    pub principal: Option<String>,
+    pub secret: Option<String>,
     /// `spark.driver.cores`, `spark.driver.memory` (cluster mode).
     pub driver_cores: u32,
     pub driver_memory_mib: u64,
@@ -226,6 +230,8 @@ impl SparkSettings {
         let shuffle_service = r.bool("spark.shuffle.service.enabled");
         let dynamic = read_dynamic(&mut r, executor_cores, task_cpus, shuffle_service);
         let startup = read_startup(&mut r);
+        let principal = r.text("spark.mesos.principal").filter(|p| !p.is_empty());
+        let secret = r.text("spark.mesos.secret");
         let driver_cores = r
             .int_at_least("spark.driver.cores", 1, "a positive integer")
             .unwrap_or(1) as u32;
@@ -257,6 +263,8 @@ impl SparkSettings {
             shuffle_service,
             dynamic,
             startup,
+            principal,
+            secret,
             driver_cores,
             driver_memory_mib,
         })

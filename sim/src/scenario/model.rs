@@ -89,6 +89,11 @@ pub struct MesosConfig {
     pub task_launch_latency: SimDuration,
     /// Roles declared in `[mesos.roles]`, by name.
     pub roles: Vec<RoleConfig>,
+    /// `--authenticate_frameworks`: frameworks without credentials are
+    /// refused (default false).
+    pub authenticate_frameworks: bool,
+    /// `--credentials`: principal → secret.
+    pub credentials: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

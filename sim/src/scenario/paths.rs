@@ -187,6 +187,7 @@ fn mesos_slot<'a>(m: &'a mut RawMesos, key: &str) -> Option<&'a mut Option<Leaf>
         "default_refuse" => &mut m.default_refuse,
         "allocator" => &mut m.allocator,
         "task_launch_latency" => &mut m.task_launch_latency,
+        "authenticate_frameworks" => &mut m.authenticate_frameworks,
         _ => return None,
     })
 }

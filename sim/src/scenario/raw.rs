@@ -44,6 +44,9 @@ pub struct RawMesos {
     pub default_refuse: Option<Leaf>,
     pub allocator: Option<Leaf>,
     pub task_launch_latency: Option<Leaf>,
+    pub authenticate_frameworks: Option<Leaf>,
+    #[serde(default)]
+    pub credentials: BTreeMap<String, Option<Leaf>>,
     #[serde(default)]
     pub roles: BTreeMap<String, Spanned<RawRole>>,
 }

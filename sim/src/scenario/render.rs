@@ -122,6 +122,17 @@ pub fn render_resolved(sc: &Scenario, sweep: &[super::SweepParam]) -> String {
     mesos.insert("default_refuse".into(), d(m.default_refuse));
     mesos.insert("allocator".into(), s(m.allocator.name()));
     mesos.insert("task_launch_latency".into(), d(m.task_launch_latency));
+    mesos.insert(
+        "authenticate_frameworks".into(),
+        Value::Boolean(m.authenticate_frameworks),
+    );
+    if !m.credentials.is_empty() {
+        let mut c = Table::new();
+        for (p, secret) in &m.credentials {
+            c.insert(p.clone(), s(secret));
+        }
+        mesos.insert("credentials".into(), Value::Table(c));
+    }
     if !m.roles.is_empty() {
         let mut roles = Table::new();
         for r in &m.roles {

@@ -287,8 +287,35 @@ fn validate_mesos(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<MesosConfig> {
         allocator: AllocatorKind::Drf,
         task_launch_latency: defaults::TASK_LAUNCH_LATENCY,
         roles: Vec::new(),
+        authenticate_frameworks: false,
+        credentials: Vec::new(),
     };
     let mut ok = true;
+    if let Some(l) = &m.authenticate_frameworks {
+        match l.get_ref() {
+            toml::Value::Boolean(b) => out.authenticate_frameworks = *b,
+            other => {
+                ctx.leaf_err(
+                    "mesos.authenticate_frameworks",
+                    l,
+                    format!("expected true or false, got {}", describe(other)),
+                );
+                ok = false;
+            }
+        }
+    }
+    for (principal, secret) in &m.credentials {
+        let Some(secret) = secret else { continue };
+        let p = format!("mesos.credentials.{}", quote_key(principal));
+        match ctx.string(&p, secret) {
+            Some(s) if !principal.is_empty() => out.credentials.push((principal.clone(), s)),
+            Some(_) => {
+                ctx.leaf_err(&p, secret, "a principal must not be empty");
+                ok = false;
+            }
+            None => ok = false,
+        }
+    }
     if let Some(l) = &m.allocation_interval {
         match ctx.positive_duration("mesos.allocation_interval", l) {
             Some(v) => out.allocation_interval = v,

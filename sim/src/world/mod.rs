@@ -215,6 +215,9 @@ pub struct World {
     pub(crate) touched: Vec<AgentId>,
     /// Raised whenever some agent's available pool grows.
     grow_seq: u64,
+    /// `--authenticate_frameworks` and `--credentials`.
+    pub(crate) authenticate_frameworks: bool,
+    pub(crate) credentials: Vec<(String, String)>,
     /// Docker images on agents: when each pull is (or was) done.
     pub(crate) docker_pulled: BTreeMap<(AgentId, String), SimTime>,
 }
@@ -388,6 +391,8 @@ impl World {
             touched: Vec::new(),
             grow_seq: 0,
             docker_pulled: BTreeMap::new(),
+            authenticate_frameworks: sc.mesos.authenticate_frameworks,
+            credentials: sc.mesos.credentials.clone(),
         };
         // Agents register at time 0: one run over them (coalesced).
         world.request_run();
@@ -832,6 +837,30 @@ impl World {
         self.filters.clear_framework(fw);
         self.fw_views[fw.index()].suppressed = false;
         self.request_run();
+    }
+
+    /// Framework authentication at registration: a framework presenting a
+    /// principal must match the master's credentials; one presenting none
+    /// is refused only when the master requires authentication
+    /// (`--authenticate_frameworks`, default false).
+    pub(crate) fn authenticate(
+        &self,
+        principal: Option<&str>,
+        secret: Option<&str>,
+    ) -> Result<(), String> {
+        match principal {
+            None if self.authenticate_frameworks => Err(
+                "framework is not authenticated (the master requires authentication)".to_string(),
+            ),
+            None => Ok(()),
+            Some(p) => match self.credentials.iter().find(|(cp, _)| cp == p) {
+                Some((_, s)) if Some(s.as_str()) == secret => Ok(()),
+                Some(_) => Err(format!(
+                    "authentication failed for principal '{p}': wrong secret"
+                )),
+                None => Err(format!("authentication failed: unknown principal '{p}'")),
+            },
+        }
     }
 
     fn framework_start(&mut self, fw: FrameworkId) {

@@ -144,6 +144,18 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
     let now = w.now;
     let horizon = w.horizon;
     let a = app(w, fw);
+    let (principal, secret) = (a.settings.principal.clone(), a.settings.secret.clone());
+    if let Err(reason) = w.authenticate(principal.as_deref(), secret.as_deref()) {
+        // The driver cannot register: SparkContext fails, no job is run.
+        let a = app(w, fw);
+        a.stopped = true;
+        a.jobs.done = true;
+        let name = a.name.clone();
+        w.metrics.refused.push((name, reason));
+        w.deactivate(fw);
+        return;
+    }
+    let a = app(w, fw);
     if !a.settings.coarse {
         // Fine-grained: no executor limit, always ready (§2).
         a.fine = Some(FineBackend::new(&a.settings));
