@@ -126,11 +126,18 @@ impl Metrics {
             .iter()
             .map(|a| (a.name.clone(), a.settings.role.clone()))
             .collect();
+        let cluster = sc
+            .apps
+            .iter()
+            .any(|a| a.deploy_mode == crate::scenario::DeployMode::Cluster);
         frameworks.extend(
             sc.frameworks
                 .iter()
                 .map(|f| (f.name.clone(), f.role.clone())),
         );
+        if cluster {
+            frameworks.push(("dispatcher".to_string(), "*".to_string()));
+        }
         Metrics {
             sample_interval: sc.run.sample_interval,
             cpus_total,

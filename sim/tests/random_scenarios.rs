@@ -11,6 +11,7 @@ use sim::world::{RunOptions, World};
 #[derive(Clone, Debug)]
 struct App {
     coarse: bool,
+    cluster: bool,
     dynamic: bool,
     executor_cores: Option<u32>,
     cores_max: Option<u32>,
@@ -24,7 +25,7 @@ struct App {
 
 fn app() -> impl Strategy<Value = App> {
     (
-        any::<bool>(),
+        (any::<bool>(), prop::bool::weighted(0.3)),
         prop::bool::weighted(0.4),
         prop::option::of(1u32..4),
         prop::option::of(2u32..16),
@@ -39,7 +40,7 @@ fn app() -> impl Strategy<Value = App> {
     )
         .prop_map(
             |(
-                coarse,
+                (coarse, cluster),
                 dynamic,
                 executor_cores,
                 cores_max,
@@ -48,6 +49,7 @@ fn app() -> impl Strategy<Value = App> {
                 (mean_gap_s, tasks, stages, cpu_fraction),
             )| App {
                 coarse,
+                cluster,
                 dynamic,
                 executor_cores,
                 cores_max,
@@ -85,7 +87,8 @@ fn render(
     );
     for (i, a) in apps.iter().enumerate() {
         s += &format!(
-            "\n[[apps]]\nname = \"app{i}\"\nmaster = \"mesos://m:5050\"\nexecutor_startup = {{ kind = \"lognormal\", median = \"1s\", sigma = 0.3 }}\n[apps.conf]\n"
+            "\n[[apps]]\nname = \"app{i}\"\nmaster = \"mesos://m:5050\"\ndeploy_mode = \"{}\"\nexecutor_startup = {{ kind = \"lognormal\", median = \"1s\", sigma = 0.3 }}\n[apps.conf]\n",
+            if a.cluster { "cluster" } else { "client" }
         );
         s += &format!("\"spark.mesos.coarse\" = \"{}\"\n", a.coarse);
         s += &format!(

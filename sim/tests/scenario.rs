@@ -363,10 +363,10 @@ fn non_mesos_masters_and_cluster_mode() {
         "master = \"mesos://m:5050\"\ndeploy_mode = \"cluster\"",
     );
     let loaded = load_str(&src, &[]).unwrap();
-    assert!(
-        loaded.warnings[0]
-            .message
-            .starts_with("cluster deploy mode (the MesosClusterDispatcher) is not modelled yet")
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(
+        loaded.base.apps[0].deploy_mode,
+        sim::scenario::DeployMode::Cluster
     );
 }
 

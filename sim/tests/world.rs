@@ -650,3 +650,43 @@ fn frameworks_authenticate_against_the_master_credentials() {
         "framework is not authenticated (the master requires authentication)"
     );
 }
+
+#[test]
+fn cluster_mode_runs_the_driver_on_the_cluster_through_the_dispatcher() {
+    // The dispatcher registers at 0 and gets both agents; it launches the
+    // driver (1 core, 1 GiB + 384 MiB) on one and declines the rest with
+    // 120 s. The driver is RUNNING at 0.020 and its JVM starts in 1 s: the
+    // app registers at 1.020 and submits its job (due at 0) then. Its
+    // executors take what the driver left: 3 + 4 = 7 cores, registering at
+    // 2.040; the 7 tasks of 1 s end at 3.040; the app and its driver end.
+    let src = one_app(
+        "cpus:4;mem:8192",
+        "",
+        "arrival = { kind = \"at\", times = [\"0s\"] }\ntasks = { kind = \"constant\", value = 7 }\ntask_duration = { kind = \"constant\", value = \"1s\" }",
+    )
+    .replace("count = 1", "count = 2")
+    .replace("master = \"mesos://m:5050\"", "master = \"mesos://m:5050\"\ndeploy_mode = \"cluster\"");
+    let m = run(&src);
+    let j = &m.jobs[0];
+    assert_eq!(j.submit.0, 1_020_000);
+    assert_eq!(
+        (j.start.unwrap().0, j.end.unwrap().0),
+        (2_040_000, 3_040_000)
+    );
+    let cores: u64 = m.executors.iter().map(|e| e.cpus.0 as u64 / 1000).sum();
+    assert_eq!(cores, 7, "the driver's core is not available to executors");
+    assert!(m.executors.iter().all(|e| e.launch.0 == 1_020_000));
+    // The driver's CPU counts in the dispatcher's share from the start (the
+    // sample at 0 comes after the run, its offers already answered).
+    let dispatcher = m
+        .frameworks
+        .iter()
+        .position(|(n, _)| n == "dispatcher")
+        .unwrap();
+    let at0 = m
+        .shares
+        .iter()
+        .find(|s| s.time.0 == 0 && s.framework.index() == dispatcher)
+        .unwrap();
+    assert_eq!(at0.cpus, 1_000);
+}

@@ -479,7 +479,7 @@ impl CoarseBackend {
 
 /// `partitionResources`: takes `amount` of scalar `name` from `remaining`
 /// walking its entries in order, keeping each entry's role (§3.4).
-pub(crate) fn take_scalar(remaining: &mut Resources, name: &str, amount: Milli) -> Resources {
+pub fn take_scalar(remaining: &mut Resources, name: &str, amount: Milli) -> Resources {
     let mut need = amount;
     let mut taken = Vec::new();
     for e in remaining.iter() {

@@ -88,7 +88,6 @@ use Support::{Modelled, NoEffect, NotModelled};
 const PARALLELISM: Support = NotModelled("task counts come from the jobs of the scenario");
 const DYNAMIC: Support = NotModelled("shuffle tracking is not simulated");
 const LOCALITY: Support = NotModelled("data locality is not simulated yet");
-const CLUSTER: Support = NotModelled("cluster deploy mode is not simulated yet");
 const FAULTS: Support = NotModelled("agent and driver failures are not simulated yet");
 
 pub const SPARK_MESOS: &str = "reference/spark-on-mesos.md";
@@ -109,21 +108,21 @@ pub static KEYS: &[KeyDef] = &[
         "spark.driver.cores",
         Int,
         Value("1"),
-        CLUSTER,
+        Modelled,
         "seeds: cluster mode",
     ),
     key(
         "spark.driver.memory",
         SizeMib,
         Value("1g"),
-        CLUSTER,
+        Modelled,
         "seeds: cluster mode",
     ),
     key(
         "spark.driver.supervise",
         Bool,
         Value("false"),
-        CLUSTER,
+        NoEffect,
         "seeds: cluster mode",
     ),
     key(

@@ -282,6 +282,14 @@ impl SparkSettings {
         self.executor_memory_mib + overhead
     }
 
+    /// Memory a cluster-mode driver asks for: driver memory plus the same
+    /// overhead rule as executors (`max(384 MiB, 10%)`).
+    pub fn driver_memory_total_mib(&self) -> u64 {
+        let overhead =
+            ((self.memory_overhead_factor * self.driver_memory_mib as f64).floor() as u64).max(384);
+        self.driver_memory_mib + overhead
+    }
+
     /// The coarse backend's core cap: `spark.cores.max` (or `Int.MaxValue`)
     /// rounded down to a multiple of the executor size (SPARK-20483, 2.2+;
     /// reference/spark-on-mesos.md §1.3).

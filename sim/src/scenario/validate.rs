@@ -661,14 +661,7 @@ fn validate_app(
         None => Some(DeployMode::Client),
         Some(l) => match ctx.string(&format!("{path}.deploy_mode"), l).as_deref() {
             Some("client") => Some(DeployMode::Client),
-            Some("cluster") => {
-                ctx.warn(
-                    &format!("{path}.deploy_mode"),
-                    Some(&l.span()),
-                    "cluster deploy mode (the MesosClusterDispatcher) is not modelled yet: the driver runs as in client mode",
-                );
-                Some(DeployMode::Cluster)
-            }
+            Some("cluster") => Some(DeployMode::Cluster),
             Some(other) => {
                 ctx.leaf_err(
                     &format!("{path}.deploy_mode"),

@@ -17,6 +17,7 @@
 //!   §1.3).
 //! - §1.10: terminal tasks give their resources back without a run.
 
+mod dispatcher;
 mod other;
 mod spark;
 
@@ -32,7 +33,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::metrics::{ExecutorRow, Metrics, OfferRow};
 use crate::queue::{EventClass, EventQueue};
 use crate::rng::{RngStreams, fnv1a64, splitmix64};
-use crate::scenario::Scenario;
+use crate::scenario::{DeployMode, Scenario};
 use crate::time::{SimDuration, SimTime};
 
 use other::OtherFramework;
@@ -76,6 +77,8 @@ pub(crate) enum Event {
     DynamicAllocationTick(FrameworkId),
     /// A fine-grained Spark task (a Mesos task) ends.
     FineTaskDone(u64),
+    /// A cluster-mode app is submitted to the dispatcher.
+    DriverSubmitted(FrameworkId),
     OfferTimeout(u64),
     Sample,
 }
@@ -87,9 +90,10 @@ impl Event {
                 EventClass::Completion
             }
             Event::TaskRunning(_) | Event::ExecutorRegistered(_) => EventClass::StatusUpdate,
-            Event::FrameworkStart(_) | Event::FrameworkStop(_) | Event::JobArrival(_) => {
-                EventClass::Arrival
-            }
+            Event::FrameworkStart(_)
+            | Event::FrameworkStop(_)
+            | Event::JobArrival(_)
+            | Event::DriverSubmitted(_) => EventClass::Arrival,
             Event::OfferTimeout(_)
             | Event::DriverReadyTimeout(_)
             | Event::DynamicAllocationTick(_) => EventClass::Timer,
@@ -118,6 +122,7 @@ impl Event {
             Event::DriverReadyTimeout(f) => (12, u64::from(f.0)),
             Event::DynamicAllocationTick(f) => (13, u64::from(f.0)),
             Event::FineTaskDone(t) => (14, t),
+            Event::DriverSubmitted(f) => (15, u64::from(f.0)),
         }
     }
 }
@@ -158,6 +163,8 @@ pub(crate) enum TaskOwner {
     SparkFineExecutor(FrameworkId, AgentId),
     /// A fine-grained Spark task of the given job.
     SparkFineTask(FrameworkId, usize),
+    /// A cluster-mode driver: (dispatcher, app).
+    Driver(FrameworkId, FrameworkId),
     /// A task of another framework: (framework, its job).
     Other(FrameworkId, usize),
 }
@@ -173,6 +180,7 @@ pub(crate) struct MesosTask {
 pub(crate) enum Framework {
     Spark(Box<SparkApp>),
     Other(Box<OtherFramework>),
+    Dispatcher(Box<dispatcher::Dispatcher>),
 }
 
 /// The whole simulated world of one run.
@@ -215,6 +223,8 @@ pub struct World {
     pub(crate) touched: Vec<AgentId>,
     /// Raised whenever some agent's available pool grows.
     grow_seq: u64,
+    /// The cluster-mode dispatcher, when some app uses it.
+    pub(crate) dispatcher_id: Option<FrameworkId>,
     /// `--authenticate_frameworks` and `--credentials`.
     pub(crate) authenticate_frameworks: bool,
     pub(crate) credentials: Vec<(String, String)>,
@@ -293,6 +303,14 @@ impl World {
         for f in &sc.frameworks {
             add_role(&f.role);
         }
+        let cluster_apps = sc
+            .apps
+            .iter()
+            .filter(|a| a.deploy_mode == DeployMode::Cluster)
+            .count();
+        if cluster_apps > 0 {
+            add_role(UNRESERVED);
+        }
         let roles: Vec<RoleView> = role_names
             .iter()
             .map(|name| {
@@ -356,6 +374,20 @@ impl World {
                 id, f, &streams,
             ))));
         }
+        let dispatcher_id = (cluster_apps > 0).then(|| {
+            let id = FrameworkId(frameworks.len() as u32);
+            fw_views.push(FrameworkView {
+                role: role_of(UNRESERVED),
+                active: false,
+                suppressed: false,
+                allocated: scalars.zero(),
+                count: 0,
+            });
+            frameworks.push(Framework::Dispatcher(Box::new(
+                dispatcher::Dispatcher::new(id, cluster_apps),
+            )));
+            id
+        });
         let allocator =
             allocator_named(sc.mesos.allocator.name()).expect("validated allocator name");
         let mut world = World {
@@ -391,6 +423,7 @@ impl World {
             touched: Vec::new(),
             grow_seq: 0,
             docker_pulled: BTreeMap::new(),
+            dispatcher_id,
             authenticate_frameworks: sc.mesos.authenticate_frameworks,
             credentials: sc.mesos.credentials.clone(),
         };
@@ -401,16 +434,24 @@ impl World {
             Event::AllocationTick,
         );
         world.push(SimTime::ZERO, Event::Sample);
-        let starts: Vec<(FrameworkId, SimTime)> = world
+        let starts: Vec<(FrameworkId, SimTime, bool)> = world
             .frameworks
             .iter()
             .map(|f| match f {
-                Framework::Spark(a) => (a.id, a.start),
-                Framework::Other(o) => (o.id, SimTime::ZERO),
+                Framework::Spark(a) => (a.id, a.start, a.cluster()),
+                Framework::Other(o) => (o.id, SimTime::ZERO, false),
+                Framework::Dispatcher(d) => (d.id, SimTime::ZERO, false),
             })
             .collect();
-        for (id, at) in starts {
-            world.push(at, Event::FrameworkStart(id));
+        for (id, at, cluster) in starts {
+            // A cluster-mode app is submitted to the dispatcher; its own
+            // framework starts once its driver runs.
+            let event = if cluster {
+                Event::DriverSubmitted(id)
+            } else {
+                Event::FrameworkStart(id)
+            };
+            world.push(at, event);
         }
         world
     }
@@ -467,6 +508,7 @@ impl World {
             match &self.frameworks[i] {
                 Framework::Spark(_) => spark::flush(&mut self, fw),
                 Framework::Other(_) => other::flush(&mut self, fw),
+                Framework::Dispatcher(_) => {}
             }
         }
         let fingerprint = self.fingerprint ^ fnv1a64(&self.events.to_le_bytes());
@@ -494,6 +536,7 @@ impl World {
         self.frameworks.iter().all(|f| match f {
             Framework::Spark(a) => a.stopped,
             Framework::Other(o) => o.stopped,
+            Framework::Dispatcher(d) => d.stopped,
         })
     }
 
@@ -510,6 +553,7 @@ impl World {
             Event::JobArrival(f) => match &self.frameworks[f.index()] {
                 Framework::Spark(_) => spark::job_arrival(self, f),
                 Framework::Other(_) => other::job_arrival(self, f),
+                Framework::Dispatcher(_) => {}
             },
             Event::TaskRunning(uid) => self.task_running(uid),
             Event::ExecutorRegistered(uid) => spark::executor_registered(self, uid),
@@ -521,6 +565,7 @@ impl World {
             Event::DriverReadyTimeout(fw) => spark::ready_timeout(self, fw),
             Event::DynamicAllocationTick(fw) => spark::dynamic_tick(self, fw),
             Event::FineTaskDone(uid) => spark::fine_task_done(self, uid),
+            Event::DriverSubmitted(app) => dispatcher::submit(self, app),
             Event::OfferTimeout(id) => {
                 if self.offers.contains_key(&id) {
                     self.rescind(id);
@@ -584,6 +629,7 @@ impl World {
             match &self.frameworks[fw.index()] {
                 Framework::Spark(_) => spark::resource_offers(self, fw, &ids),
                 Framework::Other(_) => other::resource_offers(self, fw, &ids),
+                Framework::Dispatcher(_) => dispatcher::resource_offers(self, fw, &ids),
             }
         }
     }
@@ -804,6 +850,7 @@ impl World {
             TaskOwner::SparkFineTask(fw, _) | TaskOwner::SparkFineExecutor(fw, _) => {
                 spark::fine_task_running(self, fw, uid)
             }
+            TaskOwner::Driver(_, app) => dispatcher::driver_running(self, app),
             TaskOwner::SparkExecutor(..) => {}
         }
     }
@@ -819,6 +866,7 @@ impl World {
             TaskOwner::SparkExecutor(fw, _)
             | TaskOwner::SparkFineExecutor(fw, _)
             | TaskOwner::SparkFineTask(fw, _)
+            | TaskOwner::Driver(fw, _)
             | TaskOwner::Other(fw, _) => fw,
         };
         self.agents[t.agent.index()]
@@ -868,6 +916,7 @@ impl World {
         match &self.frameworks[fw.index()] {
             Framework::Spark(_) => spark::start(self, fw),
             Framework::Other(_) => other::start(self, fw),
+            Framework::Dispatcher(_) => dispatcher::start(self, fw, self.now),
         }
         // addFramework triggers a run over all agents (§1.1).
         self.request_run();
@@ -877,6 +926,7 @@ impl World {
         match &self.frameworks[fw.index()] {
             Framework::Spark(_) => spark::stop(self, fw),
             Framework::Other(_) => other::stop(self, fw),
+            Framework::Dispatcher(_) => {}
         }
     }
 

@@ -53,7 +53,7 @@ impl OtherFramework {
 fn fw_mut(w: &mut World, fw: FrameworkId) -> &mut OtherFramework {
     match &mut w.frameworks[fw.index()] {
         Framework::Other(f) => f,
-        Framework::Spark(_) => unreachable!("framework {fw} is a Spark app"),
+        _ => unreachable!("framework {fw} is not a non-Spark framework"),
     }
 }
 

@@ -25,7 +25,7 @@ use rand_chacha::ChaCha8Rng;
 use super::{Event, Framework, TaskOwner, World};
 use crate::metrics::{AllocationRow, ExecutorRow, JobRow};
 use crate::rng::{RngStreams, fnv1a64};
-use crate::scenario::{App, FetchCosts, StopAt};
+use crate::scenario::{App, DeployMode, FetchCosts, StopAt};
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{JobStream, Sampler, TaskEnd};
 
@@ -93,6 +93,10 @@ pub(crate) struct SparkApp {
     fetched: BTreeMap<AgentId, SimTime>,
     /// Fine mode: when each agent's executor is up.
     fine_up: BTreeMap<AgentId, SimTime>,
+    /// Cluster mode: the driver's Mesos task, and its JVM start stream.
+    cluster: bool,
+    driver_uid: Option<u64>,
+    driver_startup_rng: ChaCha8Rng,
 }
 
 impl SparkApp {
@@ -125,7 +129,28 @@ impl SparkApp {
             fetch: app.fetch,
             fetched: BTreeMap::new(),
             fine_up: BTreeMap::new(),
+            cluster: app.deploy_mode == DeployMode::Cluster,
+            driver_uid: None,
+            driver_startup_rng: streams.stream("app-driver-startup", key),
         }
+    }
+
+    pub fn settings(&self) -> &SparkSettings {
+        &self.settings
+    }
+
+    pub fn cluster(&self) -> bool {
+        self.cluster
+    }
+
+    pub fn set_driver(&mut self, uid: u64) {
+        self.driver_uid = Some(uid);
+    }
+
+    /// The driver JVM's start-up (the app's start-up distribution, drawn
+    /// from its own stream).
+    pub fn driver_startup(&mut self) -> SimDuration {
+        self.startup.duration(&mut self.driver_startup_rng)
     }
 
     fn task_cpus(&self) -> u32 {
@@ -136,7 +161,7 @@ impl SparkApp {
 fn app(w: &mut World, fw: FrameworkId) -> &mut SparkApp {
     match &mut w.frameworks[fw.index()] {
         Framework::Spark(a) => a,
-        Framework::Other(_) => unreachable!("framework {fw} is not a Spark app"),
+        _ => unreachable!("framework {fw} is not a Spark app"),
     }
 }
 
@@ -153,6 +178,11 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
         let name = a.name.clone();
         w.metrics.refused.push((name, reason));
         w.deactivate(fw);
+        let a = app(w, fw);
+        if a.cluster {
+            let driver = a.driver_uid.take();
+            super::dispatcher::app_finished(w, driver);
+        }
         return;
     }
     let a = app(w, fw);
@@ -163,7 +193,10 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
         let first = a.jobs.next_arrival();
         let stop_at = a.stop_at;
         match first {
-            Some(t) if t < horizon && before_stop(stop_at, t) => w.push(t, Event::JobArrival(fw)),
+            // A driver that started late (cluster mode) submits what is due at once.
+            Some(t) if t < horizon && before_stop(stop_at, t) => {
+                w.push(t.max(now), Event::JobArrival(fw))
+            }
             _ => a.jobs.done = true,
         }
         match stop_at {
@@ -197,7 +230,10 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
     let first = a.jobs.next_arrival();
     let stop_at = a.stop_at;
     match first {
-        Some(t) if t < horizon && before_stop(stop_at, t) => w.push(t, Event::JobArrival(fw)),
+        // A driver that started late (cluster mode) submits what is due at once.
+        Some(t) if t < horizon && before_stop(stop_at, t) => {
+            w.push(t.max(now), Event::JobArrival(fw))
+        }
         _ => a.jobs.done = true,
     }
     match stop_at {
@@ -229,7 +265,10 @@ pub(super) fn job_arrival(w: &mut World, fw: FrameworkId) {
     let fine = a.fine.is_some();
     let stop_at = a.stop_at;
     match a.jobs.next_arrival() {
-        Some(t) if t < horizon && before_stop(stop_at, t) => w.push(t, Event::JobArrival(fw)),
+        // A driver that started late (cluster mode) submits what is due at once.
+        Some(t) if t < horizon && before_stop(stop_at, t) => {
+            w.push(t.max(now), Event::JobArrival(fw))
+        }
         _ => a.jobs.done = true,
     }
     if fine {
@@ -778,6 +817,11 @@ pub(super) fn stop(w: &mut World, fw: FrameworkId) {
         w.executor_row(row);
     }
     w.deactivate(fw);
+    let a = app(w, fw);
+    if a.cluster {
+        let driver = a.driver_uid.take();
+        super::dispatcher::app_finished(w, driver);
+    }
 }
 
 fn end_executor(
@@ -836,7 +880,7 @@ fn fine_executor_row(
 ) -> ExecutorRow {
     let name = match &w.frameworks[fw.index()] {
         Framework::Spark(a) => a.name.clone(),
-        Framework::Other(_) => String::new(),
+        _ => String::new(),
     };
     let held = w
         .tasks

@@ -1,0 +1,134 @@
+//! Cluster deploy mode: a `MesosClusterDispatcher` framework (seeds: "cluster
+//! mode"; reference/mesos-master.md §5.7 on its refuse filter).
+//!
+//! Apps with `deploy_mode = "cluster"` are submitted to the dispatcher at
+//! their `start`; it queues them FIFO and revives offers. From each offer it
+//! launches as many queued drivers as fit — `spark.driver.cores` CPUs and
+//! the driver memory plus overhead (`max(384 MiB, 10%)`), taken from the
+//! offer like an executor's resources — and declines what it cannot use
+//! with `spark.mesos.rejectOfferDuration` (120 s). A driver is a Mesos task
+//! of the dispatcher holding its resources until its app ends; the app's
+//! own framework registers once the driver is RUNNING and its JVM has
+//! started (the app's `executor_startup` distribution, on its own stream).
+//! `--supervise` relaunches failed drivers; drivers never fail here, so it
+//! has no effect yet.
+
+use std::collections::VecDeque;
+
+use policies::mesos::Refuse;
+use policies::model::{FrameworkId, Milli, Resources};
+use policies::spark::coarse::take_scalar;
+
+use super::{Event, Framework, TaskOwner, World};
+use crate::time::SimTime;
+
+/// The dispatcher's decline filter: `spark.mesos.rejectOfferDuration`'s
+/// default (120 s), as Spark ≥ 2.2 uses for the dispatcher (SPARK-19702).
+const DISPATCHER_REFUSE: Refuse = Refuse::Micros(120_000_000);
+
+pub(crate) struct Dispatcher {
+    pub id: FrameworkId,
+    queue: VecDeque<FrameworkId>,
+    /// Cluster-mode apps not yet finished.
+    open_apps: usize,
+    pub stopped: bool,
+}
+
+impl Dispatcher {
+    pub fn new(id: FrameworkId, apps: usize) -> Dispatcher {
+        Dispatcher {
+            id,
+            queue: VecDeque::new(),
+            open_apps: apps,
+            stopped: apps == 0,
+        }
+    }
+}
+
+fn dispatcher(w: &mut World, fw: FrameworkId) -> &mut Dispatcher {
+    match &mut w.frameworks[fw.index()] {
+        Framework::Dispatcher(d) => d,
+        _ => unreachable!("framework {fw} is not the dispatcher"),
+    }
+}
+
+/// What one driver needs: (cores, memory in MiB).
+fn driver_shape(w: &World, app: FrameworkId) -> (Milli, Milli) {
+    match &w.frameworks[app.index()] {
+        Framework::Spark(a) => (
+            Milli::from_units(i64::from(a.settings().driver_cores)),
+            Milli::from_units(a.settings().driver_memory_total_mib() as i64),
+        ),
+        _ => (Milli::ZERO, Milli::ZERO),
+    }
+}
+
+/// An app is submitted: queued, and the dispatcher revives offers.
+pub(super) fn submit(w: &mut World, app: FrameworkId) {
+    let Some(d) = w.dispatcher_id else { return };
+    dispatcher(w, d).queue.push_back(app);
+    w.revive(d);
+}
+
+pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
+    for &id in ids {
+        let mut remaining = w.offers[&id].resources.clone();
+        let mut launch: Vec<(Resources, TaskOwner)> = Vec::new();
+        while let Some(&app) = dispatcher(w, fw).queue.front() {
+            let (cpus, mem) = driver_shape(w, app);
+            if remaining.cpus() < cpus || remaining.mem_mb() < mem {
+                break;
+            }
+            let mut taken = take_scalar(&mut remaining, "cpus", cpus);
+            taken.add(&take_scalar(&mut remaining, "mem", mem));
+            launch.push((taken, TaskOwner::Driver(fw, app)));
+            dispatcher(w, fw).queue.pop_front();
+        }
+        if launch.is_empty() {
+            w.decline(id, DISPATCHER_REFUSE);
+            continue;
+        }
+        let apps: Vec<FrameworkId> = launch
+            .iter()
+            .filter_map(|(_, o)| match o {
+                TaskOwner::Driver(_, app) => Some(*app),
+                _ => None,
+            })
+            .collect();
+        let uids = w.accept(id, launch, DISPATCHER_REFUSE);
+        for (uid, app) in uids.into_iter().zip(apps) {
+            if let Framework::Spark(a) = &mut w.frameworks[app.index()] {
+                a.set_driver(uid);
+            }
+        }
+    }
+}
+
+/// The driver's Mesos task is RUNNING: after its JVM starts, the app's
+/// framework registers with the master.
+pub(super) fn driver_running(w: &mut World, app: FrameworkId) {
+    let now = w.now;
+    let startup = match &mut w.frameworks[app.index()] {
+        Framework::Spark(a) => a.driver_startup(),
+        _ => return,
+    };
+    w.push(now + startup, Event::FrameworkStart(app));
+}
+
+/// A cluster-mode app ended: its driver's task ends with it.
+pub(super) fn app_finished(w: &mut World, driver_uid: Option<u64>) {
+    if let Some(uid) = driver_uid {
+        w.end_task(uid);
+    }
+    let Some(d) = w.dispatcher_id else { return };
+    let disp = dispatcher(w, d);
+    disp.open_apps = disp.open_apps.saturating_sub(1);
+    if disp.open_apps == 0 && !disp.stopped {
+        disp.stopped = true;
+        w.deactivate(d);
+    }
+}
+
+/// The dispatcher registers at time 0 (nothing to do beyond the master's
+/// bookkeeping).
+pub(super) fn start(_w: &mut World, _fw: FrameworkId, _now: SimTime) {}
