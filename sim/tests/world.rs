@@ -690,3 +690,48 @@ fn cluster_mode_runs_the_driver_on_the_cluster_through_the_dispatcher() {
         .unwrap();
     assert_eq!(at0.cpus, 1_000);
 }
+
+#[test]
+fn the_dispatcher_queues_drivers_that_do_not_fit() {
+    // One agent of 2 cpus; two cluster-mode apps whose drivers take 2 cores
+    // each, both submitted at 0. The first driver takes the agent; the
+    // second waits in the dispatcher's queue. No executor can run next to
+    // a driver holding every CPU, so no job starts. App a stops at 30 s,
+    // its driver ends, and the queued driver of b launches in the run at
+    // that same instant (stops come before the allocation run, §queue).
+    let app = |name: &str| {
+        format!(
+            r#"
+[[apps]]
+name = "{name}"
+master = "mesos://m:5050"
+deploy_mode = "cluster"
+stop = "30s"
+executor_startup = {{ kind = "constant", value = "1s" }}
+[apps.conf]
+"spark.driver.cores" = "2"
+"spark.driver.memory" = "512m"
+[apps.jobs]
+arrival = {{ kind = "at", times = ["0s"] }}
+tasks = {{ kind = "constant", value = 1 }}
+task_duration = {{ kind = "constant", value = "1s" }}
+"#
+        )
+    };
+    let src = format!(
+        "[run]\nhorizon = \"1m\"\ndrain = \"1m\"\n\n[[agents]]\ncount = 1\nresources = \"cpus:2;mem:8192\"\n{}{}",
+        app("a"),
+        app("b").replace("stop = \"30s\"", "stop = \"50s\"")
+    );
+    let m = run(&src);
+    // Each app submits its job when its driver is up: a at 1.020 (driver
+    // RUNNING at 0.020, then a 1 s JVM start); b's driver launches at 30 s,
+    // so b submits at 31.020.
+    let submit = |name: &str| m.jobs.iter().find(|j| j.app == name).map(|j| j.submit.0);
+    assert_eq!(submit("a"), Some(1_020_000));
+    assert_eq!(submit("b"), Some(31_020_000));
+    assert!(
+        m.jobs.iter().all(|j| j.start.is_none()),
+        "no room for executors next to a driver"
+    );
+}
