@@ -405,3 +405,24 @@ fn fine_grained_mode_is_modelled_without_warnings() {
     assert!(!loaded.base.apps[0].settings.coarse);
     assert_eq!(loaded.base.apps[0].settings.mesos_executor_cores, 0.5);
 }
+
+#[test]
+fn absurd_sizes_are_errors_not_crashes() {
+    let errors = load_str(&MINIMAL.replace("count = 3", "count = 4000000000"), &[])
+        .unwrap_err()
+        .errors;
+    assert_eq!(
+        errors[0].to_string(),
+        "agents: 4000000000 agents in all, more than the limit of 1000000"
+    );
+    let errors = load_str(
+        &MINIMAL.replace("[apps.jobs]", "[apps.jobs]\nstages = 20000"),
+        &[],
+    )
+    .unwrap_err()
+    .errors;
+    assert_eq!(
+        errors[0].message,
+        "at most 10,000 stages per job, got 20000"
+    );
+}

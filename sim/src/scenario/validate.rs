@@ -189,6 +189,10 @@ fn quote_key(key: &str) -> String {
     }
 }
 
+/// The largest cluster a scenario may describe (a typo in `count` should
+/// be an error, not an out-of-memory abort).
+pub(crate) const MAX_AGENTS: u64 = 1_000_000;
+
 /// Names of apps, frameworks and agent groups: used in paths and CSVs.
 fn valid_name(name: &str) -> bool {
     !name.is_empty()
@@ -569,6 +573,13 @@ fn validate_agents(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Vec<AgentGroup> {
             });
         }
     }
+    if total > MAX_AGENTS {
+        ctx.error(
+            "agents",
+            None,
+            format!("{total} agents in all, more than the limit of {MAX_AGENTS}"),
+        );
+    }
     if !raw.agents.is_empty() && total == 0 && ctx.diags.errors.is_empty() {
         ctx.error(
             "agents",
@@ -948,9 +959,17 @@ fn validate_jobs(path: &str, jobs: &Spanned<RawJobs>, ctx: &mut Ctx<'_>) -> Opti
     };
     let stages = match &j.stages {
         None => Some(defaults::STAGES),
-        Some(l) => ctx
-            .integer(&format!("{path}.stages"), l, 1, "a positive integer")
-            .map(|v| v.min(10_000) as u32),
+        Some(l) => match ctx.integer(&format!("{path}.stages"), l, 1, "a positive integer") {
+            Some(v) if v > 10_000 => {
+                ctx.leaf_err(
+                    &format!("{path}.stages"),
+                    l,
+                    format!("at most 10,000 stages per job, got {v}"),
+                );
+                None
+            }
+            v => v.map(|v| v as u32),
+        },
     };
     let tasks = match &j.tasks {
         Some(d) => validate_dist(&format!("{path}.tasks"), d, Unit::Count, ctx),
