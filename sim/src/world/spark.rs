@@ -22,7 +22,7 @@ use policies::spark::coarse::{CoarseBackend, MesosTaskState, Offer, Reply};
 use policies::spark::fine::{FineBackend, FineReply, LAUNCH_REFUSE};
 use rand_chacha::ChaCha8Rng;
 
-use super::{Event, Framework, TaskOwner, World};
+use super::{Agent, Event, Framework, Outstanding, TaskOwner, World};
 use crate::metrics::{AllocationRow, ExecutorRow, JobRow};
 use crate::rng::{RngStreams, fnv1a64};
 use crate::scenario::{App, DeployMode, FetchCosts, StopAt};
@@ -153,6 +153,12 @@ impl SparkApp {
         self.startup.duration(&mut self.driver_startup_rng)
     }
 
+    /// CPUs (thousandths) a running fine-grained task keeps busy: its own
+    /// `spark.task.cpus`, for `cpu_fraction` of its time.
+    fn fine_task_busy_milli(&self) -> i64 {
+        (self.cpu_fraction * f64::from(self.settings.task_cpus) * 1000.0).round() as i64
+    }
+
     fn task_cpus(&self) -> u32 {
         self.settings.task_cpus
     }
@@ -167,7 +173,6 @@ fn app(w: &mut World, fw: FrameworkId) -> &mut SparkApp {
 
 pub(super) fn start(w: &mut World, fw: FrameworkId) {
     let now = w.now;
-    let horizon = w.horizon;
     let a = app(w, fw);
     let (principal, secret) = (a.settings.principal.clone(), a.settings.secret.clone());
     if let Err(reason) = w.authenticate(principal.as_deref(), secret.as_deref()) {
@@ -178,11 +183,7 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
         let name = a.name.clone();
         w.metrics.refused.push((name, reason));
         w.deactivate(fw);
-        let a = app(w, fw);
-        if a.cluster {
-            let driver = a.driver_uid.take();
-            super::dispatcher::app_finished(w, driver);
-        }
+        release_driver(w, fw);
         return;
     }
     let a = app(w, fw);
@@ -190,20 +191,7 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
         // Fine-grained: no executor limit, always ready (§2).
         a.fine = Some(FineBackend::new(&a.settings));
         a.ready = true;
-        let first = a.jobs.next_arrival();
-        let stop_at = a.stop_at;
-        match first {
-            // A driver that started late (cluster mode) submits what is due at once.
-            Some(t) if t < horizon && before_stop(stop_at, t) => {
-                w.push(t.max(now), Event::JobArrival(fw))
-            }
-            _ => a.jobs.done = true,
-        }
-        match stop_at {
-            StopAt::Horizon => w.push(horizon, Event::FrameworkStop(fw)),
-            StopAt::At(d) => w.push(SimTime::ZERO + d, Event::FrameworkStop(fw)),
-            StopAt::JobsDone => maybe_finish(w, fw),
-        }
+        begin_stream(w, fw);
         return;
     }
     let backend = CoarseBackend::new(&a.settings, now);
@@ -226,20 +214,32 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
     if !a.ready {
         w.push(ready_at, Event::DriverReadyTimeout(fw));
     }
+    begin_stream(w, fw);
+}
+
+/// Schedules the first job and the app's stop.
+fn begin_stream(w: &mut World, fw: FrameworkId) {
+    push_next_arrival(w, fw);
+    let horizon = w.horizon;
+    match app(w, fw).stop_at {
+        StopAt::Horizon => w.push(horizon, Event::FrameworkStop(fw)),
+        StopAt::At(d) => w.push(SimTime::ZERO + d, Event::FrameworkStop(fw)),
+        StopAt::JobsDone => maybe_finish(w, fw),
+    }
+}
+
+/// Schedules the stream's next job if it is due before the horizon and the
+/// app's stop; otherwise the stream is done. A driver that started late
+/// (cluster mode) submits what is already due at once.
+fn push_next_arrival(w: &mut World, fw: FrameworkId) {
+    let (now, horizon) = (w.now, w.horizon);
     let a = app(w, fw);
-    let first = a.jobs.next_arrival();
     let stop_at = a.stop_at;
-    match first {
-        // A driver that started late (cluster mode) submits what is due at once.
+    match a.jobs.next_arrival() {
         Some(t) if t < horizon && before_stop(stop_at, t) => {
             w.push(t.max(now), Event::JobArrival(fw))
         }
         _ => a.jobs.done = true,
-    }
-    match stop_at {
-        StopAt::Horizon => w.push(horizon, Event::FrameworkStop(fw)),
-        StopAt::At(d) => w.push(SimTime::ZERO + d, Event::FrameworkStop(fw)),
-        StopAt::JobsDone => maybe_finish(w, fw),
     }
 }
 
@@ -252,7 +252,6 @@ fn before_stop(stop: StopAt, t: SimTime) -> bool {
 
 pub(super) fn job_arrival(w: &mut World, fw: FrameworkId) {
     let now = w.now;
-    let horizon = w.horizon;
     let a = app(w, fw);
     if a.stopped {
         return;
@@ -263,14 +262,7 @@ pub(super) fn job_arrival(w: &mut World, fw: FrameworkId) {
     }
     // Fine mode: submitTasks → reviveOffers → a Mesos REVIVE.
     let fine = a.fine.is_some();
-    let stop_at = a.stop_at;
-    match a.jobs.next_arrival() {
-        // A driver that started late (cluster mode) submits what is due at once.
-        Some(t) if t < horizon && before_stop(stop_at, t) => {
-            w.push(t.max(now), Event::JobArrival(fw))
-        }
-        _ => a.jobs.done = true,
-    }
+    push_next_arrival(w, fw);
     if fine {
         w.revive(fw);
     }
@@ -289,23 +281,7 @@ pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
             unreachable!("framework {fw} is not a Spark app")
         };
         match a.backend.as_mut() {
-            Some(backend) => {
-                let batch: Vec<Offer<'_>> = ids
-                    .iter()
-                    .map(|id| {
-                        let o = &offers[id];
-                        let agent = &agents[o.agent.index()];
-                        Offer {
-                            id: *id,
-                            agent: o.agent,
-                            hostname: &agent.hostname,
-                            resources: &o.resources,
-                            attributes: &agent.attributes,
-                        }
-                    })
-                    .collect();
-                backend.resource_offers(&batch, now)
-            }
+            Some(backend) => backend.resource_offers(&offer_batch(ids, offers, agents), now),
             None => ids
                 .iter()
                 .map(|id| Reply::Decline {
@@ -656,6 +632,36 @@ fn executor_up(w: &mut World, fw: FrameworkId, agent: AgentId, start: SimTime) -
     done.max(fetch_end)
 }
 
+/// Cluster mode: the app is over, its driver's task ends with it.
+fn release_driver(w: &mut World, fw: FrameworkId) {
+    let a = app(w, fw);
+    if a.cluster {
+        let driver = a.driver_uid.take();
+        super::dispatcher::app_finished(w, driver);
+    }
+}
+
+/// The backends' view of offers `ids`, borrowed from the master's books.
+fn offer_batch<'a>(
+    ids: &[u64],
+    offers: &'a BTreeMap<u64, Outstanding>,
+    agents: &'a [Agent],
+) -> Vec<Offer<'a>> {
+    ids.iter()
+        .map(|id| {
+            let o = &offers[id];
+            let agent = &agents[o.agent.index()];
+            Offer {
+                id: *id,
+                agent: o.agent,
+                hostname: &agent.hostname,
+                resources: &o.resources,
+                attributes: &agent.attributes,
+            }
+        })
+        .collect()
+}
+
 /// Fine mode (§2): the backend sizes launches from the pending tasks; the
 /// world takes that many tasks FIFO and launches them (plus the agent's
 /// executor when new) with the 1 s filter.
@@ -667,22 +673,8 @@ fn fine_resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
             unreachable!("framework {fw} is not a Spark app")
         };
         let pending = a.jobs.backlog().min(u32::MAX as usize) as u32;
-        let batch: Vec<Offer<'_>> = ids
-            .iter()
-            .map(|id| {
-                let o = &offers[id];
-                let agent = &agents[o.agent.index()];
-                Offer {
-                    id: *id,
-                    agent: o.agent,
-                    hostname: &agent.hostname,
-                    resources: &o.resources,
-                    attributes: &agent.attributes,
-                }
-            })
-            .collect();
         let backend = a.fine.as_mut().expect("fine backend");
-        backend.resource_offers(&batch, pending, &mut a.fine_rng)
+        backend.resource_offers(&offer_batch(ids, offers, agents), pending, &mut a.fine_rng)
     };
     for reply in replies {
         match reply {
@@ -743,7 +735,7 @@ pub(super) fn fine_task_running(w: &mut World, fw: FrameworkId, uid: u64) {
     let a = app(w, fw);
     if let Some(&(job, duration)) = a.fine_tasks.get(&uid) {
         a.jobs.started(job, now);
-        let busy = (a.cpu_fraction * f64::from(a.settings.task_cpus) * 1000.0).round() as i64;
+        let busy = a.fine_task_busy_milli();
         w.metrics.cpus_busy += busy;
         w.push(now + SimDuration(duration), Event::FineTaskDone(uid));
         return;
@@ -765,7 +757,7 @@ pub(super) fn fine_task_done(w: &mut World, uid: u64) {
     let Some((job, _)) = a.fine_tasks.remove(&uid) else {
         return;
     };
-    let busy = (a.cpu_fraction * f64::from(a.settings.task_cpus) * 1000.0).round() as i64;
+    let busy = a.fine_task_busy_milli();
     let mut revive = false;
     let mut row = None;
     match a.jobs.finished(job, now) {
@@ -801,7 +793,7 @@ pub(super) fn stop(w: &mut World, fw: FrameworkId) {
     }
     // Fine mode: running tasks and the agents' executors are killed.
     let a = app(w, fw);
-    let busy = (a.cpu_fraction * f64::from(a.settings.task_cpus) * 1000.0).round() as i64;
+    let busy = a.fine_task_busy_milli();
     let tasks: Vec<u64> = std::mem::take(&mut a.fine_tasks).into_keys().collect();
     let fine_execs: Vec<(AgentId, FineExecutor)> =
         std::mem::take(&mut a.fine_executors).into_iter().collect();
@@ -817,11 +809,7 @@ pub(super) fn stop(w: &mut World, fw: FrameworkId) {
         w.executor_row(row);
     }
     w.deactivate(fw);
-    let a = app(w, fw);
-    if a.cluster {
-        let driver = a.driver_uid.take();
-        super::dispatcher::app_finished(w, driver);
-    }
+    release_driver(w, fw);
 }
 
 fn end_executor(
