@@ -33,8 +33,3 @@ dense_id!(
     FrameworkId,
     "framework-"
 );
-dense_id!(
-    /// A Spark application, numbered in scenario order.
-    AppId,
-    "app-"
-);

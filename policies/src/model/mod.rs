@@ -10,7 +10,7 @@ mod scalar;
 mod value;
 
 pub use attributes::{Attribute, Attributes, ParsedAttributes};
-pub use ids::{AgentId, AppId, FrameworkId};
+pub use ids::{AgentId, FrameworkId};
 pub use name::Name;
 pub use resources::{Quantity, Resource, Resources};
 pub use role::{UNRESERVED, is_allocatable_to, top_level, validate_role};

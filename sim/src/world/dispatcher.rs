@@ -20,7 +20,6 @@ use policies::model::{FrameworkId, Milli, Resources};
 use policies::spark::coarse::take_scalar;
 
 use super::{Event, Framework, TaskOwner, World};
-use crate::time::SimTime;
 
 /// The dispatcher's decline filter: `spark.mesos.rejectOfferDuration`'s
 /// default (120 s), as Spark ≥ 2.2 uses for the dispatcher (SPARK-19702).
@@ -128,7 +127,3 @@ pub(super) fn app_finished(w: &mut World, driver_uid: Option<u64>) {
         w.deactivate(d);
     }
 }
-
-/// The dispatcher registers at time 0 (nothing to do beyond the master's
-/// bookkeeping).
-pub(super) fn start(_w: &mut World, _fw: FrameworkId, _now: SimTime) {}

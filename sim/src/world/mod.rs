@@ -916,7 +916,8 @@ impl World {
         match &self.frameworks[fw.index()] {
             Framework::Spark(_) => spark::start(self, fw),
             Framework::Other(_) => other::start(self, fw),
-            Framework::Dispatcher(_) => dispatcher::start(self, fw, self.now),
+            // The dispatcher only needs the master's registration.
+            Framework::Dispatcher(_) => {}
         }
         // addFramework triggers a run over all agents (§1.1).
         self.request_run();
