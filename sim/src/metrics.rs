@@ -18,7 +18,10 @@ pub struct JobRow {
     pub end: Option<SimTime>,
     pub stages: u32,
     pub tasks: u32,
+    /// Tasks that ran on an agent holding a replica of their input block.
     pub local_tasks: u32,
+    /// Tasks that read an input block.
+    pub input_tasks: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

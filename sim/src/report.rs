@@ -12,7 +12,7 @@ use crate::scenario::SweepParam;
 use crate::time::{SimTime, format_secs};
 use crate::world::RunOutput;
 
-pub const JOBS: [&str; 12] = [
+pub const JOBS: [&str; 13] = [
     "point",
     "replication",
     "app",
@@ -25,6 +25,7 @@ pub const JOBS: [&str; 12] = [
     "stages",
     "tasks",
     "local_tasks",
+    "input_tasks",
 ];
 pub const EXECUTORS: [&str; 13] = [
     "point",
@@ -233,6 +234,7 @@ pub fn render(
                 j.stages.to_string(),
                 j.tasks.to_string(),
                 j.local_tasks.to_string(),
+                j.input_tasks.to_string(),
             ]);
         }
         for e in &mx.executors {

@@ -279,9 +279,13 @@ struct Job {
     stages: Vec<Vec<u64>>,
     stage: usize,
     /// Tasks of the current stage handed out so far.
-    next_task: usize,
+    launched: usize,
     running: u32,
     tasks_total: u32,
+    /// Tasks that read an input block (`[apps.jobs] input`), and those of
+    /// them that ran on an agent holding a replica.
+    input_tasks: u32,
+    local_tasks: u32,
 }
 
 /// The job stream of an app or framework: arrivals, per-job task counts and
@@ -333,8 +337,9 @@ impl JobStream {
         self.arrivals.next(&mut self.arrival_rng)
     }
 
-    /// A job arrives now: every stage's tasks are drawn at once.
-    pub fn submit(&mut self, now: SimTime) {
+    /// A job arrives now: every stage's tasks are drawn at once. Returns
+    /// its index.
+    pub fn submit(&mut self, now: SimTime) -> usize {
         let stages: Vec<Vec<u64>> = (0..self.stages)
             .map(|_| {
                 let n = self.tasks.count(&mut self.tasks_rng);
@@ -349,11 +354,38 @@ impl JobStream {
             start: None,
             stages,
             stage: 0,
-            next_task: 0,
+            launched: 0,
             running: 0,
             tasks_total,
+            input_tasks: 0,
+            local_tasks: 0,
         });
         self.active.push_back(self.jobs.len() - 1);
+        self.jobs.len() - 1
+    }
+
+    /// The current stage of `job`: its number and its task count.
+    pub fn current_stage(&self, job: usize) -> (usize, usize) {
+        let j = &self.jobs[job];
+        (j.stage, j.stages[j.stage].len())
+    }
+
+    /// Task `index` of `job`'s current stage starts (the driver's task
+    /// scheduler chose it): its duration in µs. It counts as running from
+    /// now on.
+    pub fn take_index(&mut self, job: usize, index: u32) -> u64 {
+        let j = &mut self.jobs[job];
+        j.launched += 1;
+        j.running += 1;
+        j.stages[j.stage][index as usize]
+    }
+
+    /// A task of `job` read an input block, from a replica on its own agent
+    /// when `local`.
+    pub fn read_input(&mut self, job: usize, local: bool) {
+        let j = &mut self.jobs[job];
+        j.input_tasks += 1;
+        j.local_tasks += u32::from(local);
     }
 
     /// The next task, FIFO across jobs: (job, duration µs). It counts as
@@ -361,8 +393,8 @@ impl JobStream {
     pub fn take_task(&mut self) -> Option<(usize, u64)> {
         for &j in &self.active {
             let job = &mut self.jobs[j];
-            if let Some(&d) = job.stages[job.stage].get(job.next_task) {
-                job.next_task += 1;
+            if let Some(&d) = job.stages[job.stage].get(job.launched) {
+                job.launched += 1;
                 job.running += 1;
                 return Some((j, d));
             }
@@ -376,7 +408,7 @@ impl JobStream {
             .iter()
             .map(|&j| {
                 let job = &self.jobs[j];
-                job.stages[job.stage].len() - job.next_task
+                job.stages[job.stage].len() - job.launched
             })
             .sum()
     }
@@ -385,7 +417,7 @@ impl JobStream {
     pub fn head_remaining(&self) -> usize {
         self.active.front().map_or(0, |&j| {
             let job = &self.jobs[j];
-            job.stages[job.stage].len() - job.next_task
+            job.stages[job.stage].len() - job.launched
         })
     }
 
@@ -399,12 +431,12 @@ impl JobStream {
     pub fn finished(&mut self, j: usize, now: SimTime) -> TaskEnd {
         let job = &mut self.jobs[j];
         job.running -= 1;
-        if job.running > 0 || job.next_task < job.stages[job.stage].len() {
+        if job.running > 0 || job.launched < job.stages[job.stage].len() {
             return TaskEnd::Nothing;
         }
         if job.stage + 1 < job.stages.len() {
             job.stage += 1;
-            job.next_task = 0;
+            job.launched = 0;
             return TaskEnd::StageOpened;
         }
         self.active.retain(|&x| x != j);
@@ -438,7 +470,8 @@ impl JobStream {
             end: None,
             stages: job.stages.len() as u32,
             tasks: job.tasks_total,
-            local_tasks: 0,
+            local_tasks: job.local_tasks,
+            input_tasks: job.input_tasks,
         }
     }
 }

@@ -13,21 +13,20 @@
 //!    unusable offers are declined plainly;
 //! 3. each usable offer becomes a worker offer of `floor(cpus)` cores (agent
 //!    with an executor) or `floor(cpus − executor cores)`;
-//! 4. the task scheduler shuffles the worker offers and hands out tasks one
-//!    per offer per pass while cores last;
+//! 4. the task scheduler ([`super::task_scheduler`]) shuffles the worker
+//!    offers and hands out tasks, one per offer per pass while cores last,
+//!    with delay scheduling;
 //! 5. an agent that got tasks and has no executor gets one (its cores and
 //!    memory taken from the offer first); the tasks are launched with
 //!    `refuseSeconds = 1`; usable offers without tasks are declined plainly.
 
 use std::collections::BTreeMap;
 
-use rand_core::Rng;
-
 use super::coarse::{Offer, take_scalar};
 use super::settings::SparkSettings;
+use super::task_scheduler::WorkerOffer;
 use crate::constraints::Constraints;
 use crate::mesos::Refuse;
-use crate::mesos::view::shuffle;
 use crate::model::{AgentId, Milli, Resources};
 
 /// What the backend answers for one offer.
@@ -85,17 +84,18 @@ impl FineBackend {
         self.executors.remove(&agent);
     }
 
-    /// `resourceOffers` with `pending` tasks waiting in the task scheduler.
+    /// `resourceOffers`: `schedule` is the task scheduler, handed the
+    /// worker offers (executor id = agent) and answering how many tasks it
+    /// launches on each, in the same order.
     pub fn resource_offers(
         &mut self,
         offers: &[Offer<'_>],
-        pending: u32,
-        rng: &mut dyn Rng,
+        schedule: &mut dyn FnMut(&[WorkerOffer]) -> Vec<u32>,
     ) -> Vec<FineReply> {
         let task_cpus = Milli::from_units(i64::from(self.task_cpus));
         let mut replies: Vec<Option<FineReply>> = vec![None; offers.len()];
-        // (offer index, worker cores)
-        let mut workers: Vec<(usize, u32)> = Vec::new();
+        let mut workers: Vec<WorkerOffer> = Vec::new();
+        let mut worker_offer: Vec<usize> = Vec::new();
         for (i, o) in offers.iter().enumerate() {
             if !self.constraints.matches(o.attributes) {
                 replies[i] = Some(FineReply::Decline {
@@ -122,28 +122,18 @@ impl FineBackend {
             } else {
                 (cpus - self.executor_cores).whole_units()
             };
-            workers.push((i, cores.max(0) as u32));
+            workers.push(WorkerOffer {
+                executor: u64::from(o.agent.0),
+                host: o.agent,
+                cores: cores.max(0) as u32,
+            });
+            worker_offer.push(i);
         }
-        // TaskSchedulerImpl.resourceOffers: shuffled worker offers, one task
-        // per offer per pass while its cores last.
-        shuffle(&mut workers, rng);
         let mut assigned = vec![0u32; offers.len()];
-        let mut left = pending;
-        loop {
-            let mut any = false;
-            for (i, cores) in workers.iter_mut() {
-                if left == 0 {
-                    break;
-                }
-                if *cores >= self.task_cpus {
-                    *cores -= self.task_cpus;
-                    assigned[*i] += 1;
-                    left -= 1;
-                    any = true;
-                }
-            }
-            if !any || left == 0 {
-                break;
+        if !workers.is_empty() {
+            let counts = schedule(&workers);
+            for (w, n) in worker_offer.iter().zip(counts) {
+                assigned[*w] = n;
             }
         }
         for (i, o) in offers.iter().enumerate() {
@@ -191,6 +181,8 @@ mod tests {
     use super::*;
     use crate::model::Attributes;
     use crate::spark::SparkConf;
+    use crate::spark::task_scheduler::{Hosts, TaskSet, resource_offers};
+    use crate::time::SimTime;
     use rand_chacha::ChaCha8Rng;
     use rand_chacha::rand_core::SeedableRng;
 
@@ -225,8 +217,29 @@ mod tests {
             .collect()
     }
 
-    fn rng() -> ChaCha8Rng {
-        ChaCha8Rng::seed_from_u64(1)
+    /// The real task scheduler over `pending` tasks without preferences.
+    fn pending_tasks(pending: u32) -> impl FnMut(&[WorkerOffer]) -> Vec<u32> {
+        let hosts = Hosts::without_racks();
+        let waits = SparkSettings::from_conf(&SparkConf::new())
+            .unwrap()
+            .locality_wait;
+        let mut set = TaskSet::new(
+            pending as usize,
+            Vec::new(),
+            0,
+            &hosts,
+            waits,
+            SimTime::ZERO,
+        );
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        move |workers| {
+            let mut counts = vec![0; workers.len()];
+            let got = resource_offers(&mut [&mut set], workers, &hosts, 1, SimTime::ZERO, &mut rng);
+            for a in got {
+                counts[a.offer] += 1;
+            }
+            counts
+        }
     }
 
     #[test]
@@ -234,7 +247,7 @@ mod tests {
         // 4 cpus: the executor takes 1.0, leaving 3 task slots.
         let mut b = backend(&[]);
         let o = [owned(1, 0, "cpus:4;mem:8192", "")];
-        let r = b.resource_offers(&offers(&o), 10, &mut rng());
+        let r = b.resource_offers(&offers(&o), &mut pending_tasks(10));
         let FineReply::Launch {
             executor, tasks, ..
         } = &r[0]
@@ -247,7 +260,7 @@ mod tests {
         // Next time the agent has its executor: all whole cpus are slots,
         // and memory is not checked.
         let o = [owned(2, 0, "cpus:2;mem:10", "")];
-        let r = b.resource_offers(&offers(&o), 10, &mut rng());
+        let r = b.resource_offers(&offers(&o), &mut pending_tasks(10));
         let one = Resources::parse("cpus:1").unwrap();
         assert_eq!(
             r,
@@ -264,7 +277,7 @@ mod tests {
         // 0.5 executor cores on 2 cpus: floor(1.5) = 1 task.
         let mut b = backend(&[("spark.mesos.mesosExecutor.cores", "0.5")]);
         let o = [owned(1, 0, "cpus:2;mem:8192", "")];
-        let r = b.resource_offers(&offers(&o), 10, &mut rng());
+        let r = b.resource_offers(&offers(&o), &mut pending_tasks(10));
         assert!(
             matches!(&r[0], FineReply::Launch { tasks, .. } if tasks.len() == 1),
             "{r:?}"
@@ -275,7 +288,7 @@ mod tests {
             owned(1, 0, "cpus:1.5;mem:8192", ""),
             owned(2, 1, "cpus:8;mem:1000", ""),
         ];
-        let r = b.resource_offers(&offers(&o), 10, &mut rng());
+        let r = b.resource_offers(&offers(&o), &mut pending_tasks(10));
         assert_eq!(
             r,
             [
@@ -298,7 +311,7 @@ mod tests {
             owned(1, 0, "cpus:4;mem:8192", "os:ubuntu"),
             owned(2, 1, "cpus:4;mem:8192", "os:centos7"),
         ];
-        let r = b.resource_offers(&offers(&o), 0, &mut rng());
+        let r = b.resource_offers(&offers(&o), &mut pending_tasks(0));
         assert_eq!(
             r,
             [
@@ -322,7 +335,7 @@ mod tests {
             owned(1, 0, "cpus:5;mem:8192", ""),
             owned(2, 1, "cpus:5;mem:8192", ""),
         ];
-        let r = b.resource_offers(&offers(&o), 5, &mut rng());
+        let r = b.resource_offers(&offers(&o), &mut pending_tasks(5));
         let tasks: Vec<u32> = r
             .iter()
             .map(|x| match x {
@@ -346,7 +359,7 @@ mod tests {
             "cpus(prod):1;mem(prod):500;cpus(dev):2;mem(dev):600",
             "",
         )];
-        let r = b.resource_offers(&offers(&o), 2, &mut rng());
+        let r = b.resource_offers(&offers(&o), &mut pending_tasks(2));
         let FineReply::Launch {
             executor, tasks, ..
         } = &r[0]
@@ -366,9 +379,9 @@ mod tests {
     fn a_lost_executor_is_created_and_charged_again() {
         let mut b = backend(&[]);
         let o = [owned(1, 0, "cpus:4;mem:8192", "")];
-        b.resource_offers(&offers(&o), 1, &mut rng());
+        b.resource_offers(&offers(&o), &mut pending_tasks(1));
         b.executor_lost(AgentId(0));
-        let r = b.resource_offers(&offers(&o), 1, &mut rng());
+        let r = b.resource_offers(&offers(&o), &mut pending_tasks(1));
         assert!(matches!(
             &r[0],
             FineReply::Launch {

@@ -87,7 +87,6 @@ use Support::{Modelled, NoEffect, NotModelled};
 
 const PARALLELISM: Support = NotModelled("task counts come from the jobs of the scenario");
 const DYNAMIC: Support = NotModelled("shuffle tracking is not simulated");
-const LOCALITY: Support = NotModelled("data locality is not simulated yet");
 const FAULTS: Support = NotModelled("agent and driver failures are not simulated yet");
 
 pub const SPARK_MESOS: &str = "reference/spark-on-mesos.md";
@@ -232,27 +231,33 @@ pub static KEYS: &[KeyDef] = &[
         Modelled,
         "seeds: uploading Spark",
     ),
-    key("spark.locality.wait", MILLIS, Value("3s"), LOCALITY, "§1.6"),
+    key(
+        "spark.locality.wait",
+        MILLIS,
+        Value("3s"),
+        Modelled,
+        "§1.6, docs/locality.md",
+    ),
     key(
         "spark.locality.wait.node",
         MILLIS,
         FallbackTo("spark.locality.wait"),
-        LOCALITY,
-        "§1.6",
+        Modelled,
+        "docs/locality.md",
     ),
     key(
         "spark.locality.wait.process",
         MILLIS,
         FallbackTo("spark.locality.wait"),
-        LOCALITY,
-        "§1.6",
+        Modelled,
+        "docs/locality.md",
     ),
     key(
         "spark.locality.wait.rack",
         MILLIS,
         FallbackTo("spark.locality.wait"),
-        LOCALITY,
-        "§1.6",
+        Modelled,
+        "docs/locality.md",
     ),
     key(
         "spark.mesos.checkpoint",
@@ -391,6 +396,13 @@ pub static KEYS: &[KeyDef] = &[
         Value("FIFO"),
         Modelled,
         "DESIGN: driver task scheduler",
+    ),
+    key(
+        "spark.scheduler.revive.interval",
+        MILLIS,
+        Value("1s"),
+        Modelled,
+        "docs/locality.md",
     ),
     key(
         "spark.shuffle.service.enabled",

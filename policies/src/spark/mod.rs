@@ -9,6 +9,7 @@ pub mod java;
 pub mod keys;
 pub mod master_url;
 pub mod settings;
+pub mod task_scheduler;
 
 pub use conf::{ConfError, SparkConf};
 pub use master_url::{MasterUrl, MasterUrlError};

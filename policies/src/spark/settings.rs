@@ -46,7 +46,13 @@ pub struct SparkSettings {
     pub max_registered_waiting: SimDuration,
     /// `spark.locality.wait` and its per-level keys (§1.6).
     pub locality_wait: LocalityWait,
-    /// `spark.scheduler.mode`.
+    /// `spark.scheduler.revive.interval` (1 s): how often the coarse
+    /// driver offers every executor's free cores to its task scheduler,
+    /// which is when delay-scheduled tasks give up their locality
+    /// (docs/locality.md).
+    pub revive_interval: SimDuration,
+    /// `spark.scheduler.mode`. FAIR without an allocation file puts every
+    /// job in the `default` pool, which schedules FIFO: the same order.
     pub fair_scheduler: bool,
     /// `spark.default.parallelism` (fine-grained default 8, §2).
     pub default_parallelism: u32,
@@ -207,6 +213,14 @@ impl SparkSettings {
             node: non_negative(&mut r, "spark.locality.wait.node"),
             rack: non_negative(&mut r, "spark.locality.wait.rack"),
         };
+        let revive_interval = non_negative(&mut r, "spark.scheduler.revive.interval");
+        if revive_interval.is_zero() {
+            // A fixed-rate timer needs a positive period.
+            r.error(
+                "spark.scheduler.revive.interval",
+                "expected a duration above zero",
+            );
+        }
         let fair_scheduler = match r
             .text("spark.scheduler.mode")
             .unwrap_or_default()
@@ -258,6 +272,7 @@ impl SparkSettings {
             min_registered_ratio,
             max_registered_waiting,
             locality_wait,
+            revive_interval,
             fair_scheduler,
             default_parallelism,
             shuffle_service,

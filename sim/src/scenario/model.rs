@@ -36,6 +36,14 @@ pub mod defaults {
             },
         }
     }
+    /// `[data]`: replicas per block, as HDFS' `dfs.replication`.
+    pub const REPLICATION: u32 = 3;
+    pub const RACK_ATTRIBUTE: &str = "rack";
+    /// Extra time to read a block from another agent of the same rack:
+    /// about 128 MiB at 1 Gbit/s.
+    pub const REMOTE_READ: SimDuration = SimDuration::from_secs(1);
+    /// From another rack: half the bandwidth (2:1 oversubscribed uplinks).
+    pub const OFF_RACK_READ: SimDuration = SimDuration::from_secs(2);
     /// The refuse filter a non-Spark framework declines with.
     pub const FRAMEWORK_REFUSE: SimDuration = SimDuration::from_secs(5);
 }
@@ -47,6 +55,37 @@ pub struct Scenario {
     pub agents: Vec<AgentGroup>,
     pub apps: Vec<App>,
     pub frameworks: Vec<Framework>,
+    pub data: DataConfig,
+}
+
+/// `[data]`: the input blocks jobs read (HDFS-like storage on every agent)
+/// and what a task pays to read its block from elsewhere.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataConfig {
+    /// Replicas per block (at most the number of agents).
+    pub replication: u32,
+    /// The agent attribute naming its rack; agents without it share one
+    /// unnamed rack.
+    pub rack_attribute: String,
+    /// Extra time for a task whose block is on another agent of its rack.
+    pub remote_read: SimDuration,
+    /// Extra time when every replica is on another rack.
+    pub off_rack_read: SimDuration,
+    /// What-if: give Spark a rack resolver (real Spark on Mesos has none,
+    /// so it never schedules at `RACK_LOCAL`; docs/locality.md).
+    pub spark_knows_racks: bool,
+}
+
+impl Default for DataConfig {
+    fn default() -> DataConfig {
+        DataConfig {
+            replication: defaults::REPLICATION,
+            rack_attribute: defaults::RACK_ATTRIBUTE.to_string(),
+            remote_read: defaults::REMOTE_READ,
+            off_rack_read: defaults::OFF_RACK_READ,
+            spark_knows_racks: false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -222,6 +261,9 @@ pub struct JobSpec {
     pub task_duration: Distribution,
     /// Share of a task's run time that needs a CPU; below 1 it waits on I/O.
     pub cpu_fraction: f64,
+    /// Each task of the first stage reads one input block (`[data]`), so
+    /// it prefers the agents holding the block's replicas.
+    pub input: bool,
 }
 
 /// How jobs arrive.

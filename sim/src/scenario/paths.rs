@@ -16,7 +16,7 @@
 use toml::Spanned;
 
 use super::raw::{
-    Leaf, RawApp, RawDist, RawFramework, RawJobs, RawMesos, RawRole, RawRun, RawScenario,
+    Leaf, RawApp, RawData, RawDist, RawFramework, RawJobs, RawMesos, RawRole, RawRun, RawScenario,
 };
 
 /// A parsed `--set PATH=VALUE`.
@@ -96,6 +96,12 @@ fn leaf_slot<'a>(raw: &'a mut RawScenario, path: &str) -> Result<&'a mut Option<
                 ))),
             }
         }
+        ["data", key] => data_slot(raw.data.get_or_insert_with(RawData::default), key)
+            .ok_or_else(|| {
+                unknown(&format!(
+                    "data has no key \"{key}\" (replication, rack_attribute, remote_read, off_rack_read, spark_knows_racks)"
+                ))
+            }),
         ["mesos", key] => mesos_slot(raw.mesos.get_or_insert_with(RawMesos::default), key)
             .ok_or_else(|| unknown(&format!("mesos has no key \"{key}\""))),
         ["agents", index, key] => {
@@ -158,7 +164,7 @@ fn leaf_slot<'a>(raw: &'a mut RawScenario, path: &str) -> Result<&'a mut Option<
             framework_slot(fw, rest).map_err(|e| unknown(&e))
         }
         _ => Err(unknown(
-            "it must start with run., mesos., agents.N., apps.NAME. or frameworks.NAME.",
+            "it must start with run., mesos., data., agents.N., apps.NAME. or frameworks.NAME.",
         )),
     }
 }
@@ -176,6 +182,17 @@ fn run_slot<'a>(run: &'a mut RawRun, key: &str) -> Option<&'a mut Option<Leaf>> 
         "drain" => &mut run.drain,
         "replications" => &mut run.replications,
         "sample_interval" => &mut run.sample_interval,
+        _ => return None,
+    })
+}
+
+fn data_slot<'a>(d: &'a mut RawData, key: &str) -> Option<&'a mut Option<Leaf>> {
+    Some(match key {
+        "replication" => &mut d.replication,
+        "rack_attribute" => &mut d.rack_attribute,
+        "remote_read" => &mut d.remote_read,
+        "off_rack_read" => &mut d.off_rack_read,
+        "spark_knows_racks" => &mut d.spark_knows_racks,
         _ => return None,
     })
 }
@@ -266,6 +283,7 @@ fn jobs_slot<'a>(jobs: &'a mut RawJobs, rest: &[&str]) -> Result<&'a mut Option<
     match rest {
         ["stages"] => Ok(&mut jobs.stages),
         ["cpu_fraction"] => Ok(&mut jobs.cpu_fraction),
+        ["input"] => Ok(&mut jobs.input),
         [dist, param] => {
             let d: &mut Option<Spanned<RawDist>> = match *dist {
                 "arrival" => &mut jobs.arrival,
@@ -282,6 +300,8 @@ fn jobs_slot<'a>(jobs: &'a mut RawJobs, rest: &[&str]) -> Result<&'a mut Option<
                 .param_mut(param)
                 .ok_or_else(|| format!("a distribution has no parameter \"{param}\""))
         }
-        _ => Err("expected jobs.stages, jobs.cpu_fraction or jobs.DIST.PARAM".to_string()),
+        _ => Err(
+            "expected jobs.stages, jobs.cpu_fraction, jobs.input or jobs.DIST.PARAM".to_string(),
+        ),
     }
 }

@@ -23,7 +23,19 @@ pub struct RawScenario {
     pub apps: Vec<Spanned<RawApp>>,
     #[serde(default)]
     pub frameworks: Vec<Spanned<RawFramework>>,
+    pub data: Option<RawData>,
     pub sweep: Option<toml::Table>,
+}
+
+/// `[data]`: where input blocks live and what reading them remotely costs.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawData {
+    pub replication: Option<Leaf>,
+    pub rack_attribute: Option<Leaf>,
+    pub remote_read: Option<Leaf>,
+    pub off_rack_read: Option<Leaf>,
+    pub spark_knows_racks: Option<Leaf>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -112,6 +124,7 @@ pub struct RawJobs {
     pub tasks: Option<Spanned<RawDist>>,
     pub task_duration: Option<Spanned<RawDist>>,
     pub cpu_fraction: Option<Leaf>,
+    pub input: Option<Leaf>,
 }
 
 /// Any distribution or arrival process: `kind` plus the parameters of every

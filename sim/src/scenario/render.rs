@@ -94,6 +94,7 @@ fn jobs_table(j: &JobSpec) -> Table {
         Value::Table(dist_table(&j.task_duration)),
     );
     t.insert("cpu_fraction".into(), Value::Float(j.cpu_fraction));
+    t.insert("input".into(), Value::Boolean(j.input));
     t
 }
 
@@ -111,6 +112,21 @@ pub fn render_resolved(sc: &Scenario, sweep: &[super::SweepParam]) -> String {
     );
     run.insert("sample_interval".into(), d(sc.run.sample_interval));
     doc.insert("run".into(), Value::Table(run));
+
+    let dc = &sc.data;
+    let mut data = Table::new();
+    data.insert(
+        "replication".into(),
+        Value::Integer(i64::from(dc.replication)),
+    );
+    data.insert("rack_attribute".into(), s(dc.rack_attribute.clone()));
+    data.insert("remote_read".into(), d(dc.remote_read));
+    data.insert("off_rack_read".into(), d(dc.off_rack_read));
+    data.insert(
+        "spark_knows_racks".into(),
+        Value::Boolean(dc.spark_knows_racks),
+    );
+    doc.insert("data".into(), Value::Table(data));
 
     let m = &sc.mesos;
     let mut mesos = Table::new();

@@ -140,6 +140,20 @@ impl<'s> Ctx<'s> {
         }
     }
 
+    fn boolean(&mut self, path: &str, leaf: &Leaf) -> Option<bool> {
+        match leaf.get_ref() {
+            toml::Value::Boolean(b) => Some(*b),
+            other => {
+                self.leaf_err(
+                    path,
+                    leaf,
+                    format!("expected true or false, got {}", describe(other)),
+                );
+                None
+            }
+        }
+    }
+
     fn number(&mut self, path: &str, leaf: &Leaf) -> Option<f64> {
         match leaf.get_ref() {
             toml::Value::Integer(n) => Some(*n as f64),
@@ -207,6 +221,7 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
     let run = validate_run(raw, ctx);
     let mesos = validate_mesos(raw, ctx);
     let agents = validate_agents(raw, ctx);
+    let data = validate_data(raw, ctx);
     let mut names: Vec<(String, String)> = Vec::new();
     let apps: Vec<Option<App>> = raw
         .apps
@@ -236,7 +251,61 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
         agents,
         apps: apps.into_iter().collect::<Option<Vec<_>>>()?,
         frameworks: frameworks.into_iter().collect::<Option<Vec<_>>>()?,
+        data: data?,
     })
+}
+
+fn validate_data(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<DataConfig> {
+    let mut out = DataConfig::default();
+    let Some(d) = &raw.data else { return Some(out) };
+    let mut ok = true;
+    if let Some(l) = &d.replication {
+        match ctx.integer("data.replication", l, 1, "a positive number of replicas") {
+            Some(v) if v > 16 => {
+                ctx.leaf_err(
+                    "data.replication",
+                    l,
+                    format!("at most 16 replicas per block, got {v}"),
+                );
+                ok = false;
+            }
+            Some(v) => out.replication = v as u32,
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &d.rack_attribute {
+        match ctx.string("data.rack_attribute", l) {
+            Some(a) if !a.is_empty() => out.rack_attribute = a,
+            Some(_) => {
+                ctx.leaf_err(
+                    "data.rack_attribute",
+                    l,
+                    "an attribute name must not be empty",
+                );
+                ok = false;
+            }
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &d.remote_read {
+        match ctx.duration("data.remote_read", l) {
+            Some(v) => out.remote_read = v,
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &d.off_rack_read {
+        match ctx.duration("data.off_rack_read", l) {
+            Some(v) => out.off_rack_read = v,
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &d.spark_knows_racks {
+        match ctx.boolean("data.spark_knows_racks", l) {
+            Some(b) => out.spark_knows_racks = b,
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
 }
 
 fn validate_run(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<RunConfig> {
@@ -296,16 +365,9 @@ fn validate_mesos(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<MesosConfig> {
     };
     let mut ok = true;
     if let Some(l) = &m.authenticate_frameworks {
-        match l.get_ref() {
-            toml::Value::Boolean(b) => out.authenticate_frameworks = *b,
-            other => {
-                ctx.leaf_err(
-                    "mesos.authenticate_frameworks",
-                    l,
-                    format!("expected true or false, got {}", describe(other)),
-                );
-                ok = false;
-            }
+        match ctx.boolean("mesos.authenticate_frameworks", l) {
+            Some(b) => out.authenticate_frameworks = b,
+            None => ok = false,
         }
     }
     for (principal, secret) in &m.credentials {
@@ -757,7 +819,7 @@ fn validate_app(
         }
     };
     let jobs = match &a.jobs {
-        Some(j) => validate_jobs(&format!("{path}.jobs"), j, ctx),
+        Some(j) => validate_jobs(&format!("{path}.jobs"), j, true, ctx),
         None => {
             ctx.error(
                 &format!("{path}.jobs"),
@@ -923,7 +985,7 @@ fn validate_framework(
         Some(l) => ctx.duration(&format!("{path}.refuse"), l),
     };
     let jobs = match &f.jobs {
-        Some(j) => validate_jobs(&format!("{path}.jobs"), j, ctx),
+        Some(j) => validate_jobs(&format!("{path}.jobs"), j, false, ctx),
         None => {
             ctx.error(
                 &format!("{path}.jobs"),
@@ -943,9 +1005,29 @@ fn validate_framework(
     })
 }
 
-fn validate_jobs(path: &str, jobs: &Spanned<RawJobs>, ctx: &mut Ctx<'_>) -> Option<JobSpec> {
+/// `spark` is set for Spark apps: only their jobs may read input blocks.
+fn validate_jobs(
+    path: &str,
+    jobs: &Spanned<RawJobs>,
+    spark: bool,
+    ctx: &mut Ctx<'_>,
+) -> Option<JobSpec> {
     let span = jobs.span();
     let j = jobs.get_ref();
+    let input = match &j.input {
+        None => Some(false),
+        Some(l) => match ctx.boolean(&format!("{path}.input"), l) {
+            Some(true) if !spark => {
+                ctx.leaf_err(
+                    &format!("{path}.input"),
+                    l,
+                    "input blocks and data locality apply to Spark apps only",
+                );
+                None
+            }
+            b => b,
+        },
+    };
     let arrival = match &j.arrival {
         Some(d) => validate_arrival(&format!("{path}.arrival"), d, ctx),
         None => {
@@ -1014,6 +1096,7 @@ fn validate_jobs(path: &str, jobs: &Spanned<RawJobs>, ctx: &mut Ctx<'_>) -> Opti
         tasks: tasks?,
         task_duration: task_duration?,
         cpu_fraction: cpu_fraction?,
+        input: input?,
     })
 }
 

@@ -17,6 +17,7 @@
 //!   §1.3).
 //! - §1.10: terminal tasks give their resources back without a run.
 
+mod data;
 mod dispatcher;
 mod other;
 mod spark;
@@ -79,6 +80,8 @@ pub(crate) enum Event {
     FineTaskDone(u64),
     /// A cluster-mode app is submitted to the dispatcher.
     DriverSubmitted(FrameworkId),
+    /// A coarse driver's revive timer (`spark.scheduler.revive.interval`).
+    SparkRevive(FrameworkId),
     OfferTimeout(u64),
     Sample,
 }
@@ -96,7 +99,8 @@ impl Event {
             | Event::DriverSubmitted(_) => EventClass::Arrival,
             Event::OfferTimeout(_)
             | Event::DriverReadyTimeout(_)
-            | Event::DynamicAllocationTick(_) => EventClass::Timer,
+            | Event::DynamicAllocationTick(_)
+            | Event::SparkRevive(_) => EventClass::Timer,
             Event::AllocationTick | Event::AllocationRun => EventClass::Allocation,
             Event::Sample => EventClass::Sample,
         }
@@ -123,6 +127,7 @@ impl Event {
             Event::DynamicAllocationTick(f) => (13, u64::from(f.0)),
             Event::FineTaskDone(t) => (14, t),
             Event::DriverSubmitted(f) => (15, u64::from(f.0)),
+            Event::SparkRevive(f) => (16, u64::from(f.0)),
         }
     }
 }
@@ -230,6 +235,8 @@ pub struct World {
     pub(crate) credentials: Vec<(String, String)>,
     /// Docker images on agents: when each pull is (or was) done.
     pub(crate) docker_pulled: BTreeMap<(AgentId, String), SimTime>,
+    /// Input blocks: racks, placement, read costs (`[data]`).
+    pub(crate) storage: data::Storage,
 }
 
 impl std::fmt::Debug for World {
@@ -276,6 +283,7 @@ impl World {
                 });
             }
         }
+        let storage = data::Storage::new(&sc.data, agents.iter().map(|a| &a.attributes));
         let scalars = ScalarIndex::of(agents.iter().map(|a| &a.total));
         let mut totals = scalars.zero();
         for a in &agents {
@@ -423,6 +431,7 @@ impl World {
             touched: Vec::new(),
             grow_seq: 0,
             docker_pulled: BTreeMap::new(),
+            storage,
             dispatcher_id,
             authenticate_frameworks: sc.mesos.authenticate_frameworks,
             credentials: sc.mesos.credentials.clone(),
@@ -564,6 +573,7 @@ impl World {
             Event::OtherTaskDone(uid) => other::task_done(self, uid),
             Event::DriverReadyTimeout(fw) => spark::ready_timeout(self, fw),
             Event::DynamicAllocationTick(fw) => spark::dynamic_tick(self, fw),
+            Event::SparkRevive(fw) => spark::revive_tick(self, fw),
             Event::FineTaskDone(uid) => spark::fine_task_done(self, uid),
             Event::DriverSubmitted(app) => dispatcher::submit(self, app),
             Event::OfferTimeout(id) => {

@@ -4,9 +4,17 @@
 //! - Executors register with the driver after the Mesos launch latency plus
 //!   the app's `executor_startup` (JVM start); only registered executors run
 //!   tasks.
-//! - The task scheduler is FIFO across jobs; a job is a chain of stages with
-//!   a barrier between them; an executor runs at most
-//!   `advertised cores ÷ spark.task.cpus` tasks (its slots).
+//! - The driver's task scheduler (`policies::spark::task_scheduler`) is
+//!   FIFO across jobs with delay scheduling; a job is a chain of stages
+//!   with a barrier between them; an executor runs at most
+//!   `advertised cores ÷ spark.task.cpus` tasks (its slots). Free slots are
+//!   offered as Spark's `CoarseGrainedSchedulerBackend` does: all
+//!   executors when one registers, a stage is submitted or the revive timer
+//!   fires (`spark.scheduler.revive.interval`), the one executor when a
+//!   task ends on it (docs/locality.md).
+//! - Jobs with `input` read one block per first-stage task (`[data]`,
+//!   [`super::data`]); a task away from its block's replicas reads it
+//!   remotely, which adds to its work.
 //! - CPU sharing (fluid processor sharing): `n` tasks on an executor with `k`
 //!   Mesos cores, each needing `c = cpu_fraction × spark.task.cpus` CPUs,
 //!   progress at rate `min(1, k / (n·c))`. With `spark.mesos.extra.cores`
@@ -20,8 +28,10 @@ use policies::spark::SparkSettings;
 use policies::spark::allocation_manager::{AllocationManager, Request, SCHEDULE_INTERVAL};
 use policies::spark::coarse::{CoarseBackend, MesosTaskState, Offer, Reply};
 use policies::spark::fine::{FineBackend, FineReply, LAUNCH_REFUSE};
+use policies::spark::task_scheduler::{self, Hosts, TaskSet, WorkerOffer};
 use rand_chacha::ChaCha8Rng;
 
+use super::data::{Read, Storage};
 use super::{Agent, Event, Framework, Outstanding, TaskOwner, World};
 use crate::metrics::{AllocationRow, ExecutorRow, JobRow};
 use crate::rng::{RngStreams, fnv1a64};
@@ -81,10 +91,26 @@ pub(crate) struct SparkApp {
     ready: bool,
     /// The executor allocation manager, with dynamic allocation.
     dynamic: Option<AllocationManager>,
-    /// Fine-grained mode: the backend, the task scheduler's shuffle stream,
-    /// executors per agent (Mesos uid, launch, running since) and tasks.
+    /// The driver's task scheduler: the current stage of each active job
+    /// (FIFO by job index), Spark's view of the live hosts, the offer
+    /// shuffle stream.
+    task_sets: BTreeMap<usize, TaskSet>,
+    hosts: Hosts,
+    sched_rng: ChaCha8Rng,
+    /// Jobs read input blocks (first stage), placed from this stream.
+    input: bool,
+    blocks_rng: ChaCha8Rng,
+    /// Dynamic allocation's placement hints: for the tasks of the active
+    /// stages, how many prefer each host (`hostToLocalTaskCount`, §4.2).
+    hints: BTreeMap<AgentId, u32>,
+    /// The revive timer runs from `epoch` every revive interval; it is only
+    /// scheduled while delay scheduling holds tasks back (otherwise a tick
+    /// finds nothing to do).
+    epoch: SimTime,
+    revive_armed: bool,
+    /// Fine-grained mode: the backend, executors per agent (Mesos uid,
+    /// launch, running since) and tasks (job, work µs).
     fine: Option<FineBackend>,
-    fine_rng: ChaCha8Rng,
     fine_executors: BTreeMap<AgentId, FineExecutor>,
     fine_tasks: BTreeMap<u64, (usize, u64)>,
     /// Fetch sizes and bandwidth, and when the app's files are on an agent
@@ -122,8 +148,15 @@ impl SparkApp {
             registered_cores: 0,
             ready: false,
             dynamic: None,
+            task_sets: BTreeMap::new(),
+            hosts: Hosts::without_racks(),
+            sched_rng: streams.stream("app-task-scheduler", key),
+            input: app.jobs.input,
+            blocks_rng: streams.stream("app-blocks", key),
+            hints: BTreeMap::new(),
+            epoch: start,
+            revive_armed: false,
             fine: None,
-            fine_rng: streams.stream("app-task-scheduler", key),
             fine_executors: BTreeMap::new(),
             fine_tasks: BTreeMap::new(),
             fetch: app.fetch,
@@ -173,7 +206,10 @@ fn app(w: &mut World, fw: FrameworkId) -> &mut SparkApp {
 
 pub(super) fn start(w: &mut World, fw: FrameworkId) {
     let now = w.now;
+    let hosts = w.storage.spark_hosts();
     let a = app(w, fw);
+    a.hosts = hosts;
+    a.epoch = now;
     let (principal, secret) = (a.settings.principal.clone(), a.settings.secret.clone());
     if let Err(reason) = w.authenticate(principal.as_deref(), secret.as_deref()) {
         // The driver cannot register: SparkContext fails, no job is run.
@@ -256,17 +292,87 @@ pub(super) fn job_arrival(w: &mut World, fw: FrameworkId) {
     if a.stopped {
         return;
     }
-    a.jobs.submit(now);
+    let job = a.jobs.submit(now);
     if let Some(m) = a.dynamic.as_mut() {
         m.stage_submitted(now);
     }
-    // Fine mode: submitTasks → reviveOffers → a Mesos REVIVE.
+    // submitTasks → reviveOffers: in fine mode a Mesos REVIVE, in coarse
+    // mode an offer of every executor's free slots.
     let fine = a.fine.is_some();
     push_next_arrival(w, fw);
+    submit_stage(w, fw, job);
     if fine {
         w.revive(fw);
+    } else {
+        make_offers(w, fw, None);
     }
-    schedule_tasks(w, fw);
+}
+
+/// The current stage of `job` is submitted: its task set joins the task
+/// scheduler. A first stage reading input places its blocks now.
+fn submit_stage(w: &mut World, fw: FrameworkId, job: usize) {
+    let now = w.now;
+    let (storage, frameworks) = (&w.storage, &mut w.frameworks);
+    let Framework::Spark(a) = &mut frameworks[fw.index()] else {
+        unreachable!("framework {fw} is not a Spark app")
+    };
+    let (stage, tasks) = a.jobs.current_stage(job);
+    let mut prefs = Vec::new();
+    let mut per_task = 0;
+    if a.input && stage == 0 {
+        per_task = storage.replicas();
+        prefs.reserve(tasks * per_task);
+        for _ in 0..tasks {
+            storage.place(&mut a.blocks_rng, &mut prefs);
+        }
+    }
+    if a.dynamic.is_some() {
+        for h in &prefs {
+            *a.hints.entry(*h).or_insert(0) += 1;
+        }
+    }
+    let set = TaskSet::new(
+        tasks,
+        prefs,
+        per_task,
+        &a.hosts,
+        a.settings.locality_wait,
+        now,
+    );
+    a.task_sets.insert(job, set);
+}
+
+/// `job`'s current stage has all its tasks done (or the app ended).
+fn remove_stage(a: &mut SparkApp, job: usize) {
+    let Some(set) = a.task_sets.remove(&job) else {
+        return;
+    };
+    if a.dynamic.is_none() {
+        return;
+    }
+    for i in 0..set.len() as u32 {
+        for h in set.prefs_of(i) {
+            if let Some(n) = a.hints.get_mut(h) {
+                *n -= 1;
+                if *n == 0 {
+                    a.hints.remove(h);
+                }
+            }
+        }
+    }
+}
+
+/// A finished task moved its job on: the next stage is submitted, or the
+/// job's task set leaves the scheduler.
+fn stage_moved(w: &mut World, fw: FrameworkId, job: usize, end: &TaskEnd) {
+    match end {
+        TaskEnd::Nothing => {}
+        TaskEnd::StageOpened => {
+            remove_stage(app(w, fw), job);
+            submit_stage(w, fw, job);
+        }
+        TaskEnd::JobDone(_) => remove_stage(app(w, fw), job),
+    }
 }
 
 /// Offers from one allocation run, handed to the backend in one call.
@@ -351,6 +457,12 @@ pub(super) fn executor_registered(w: &mut World, uid: u64) {
         if let Some(m) = a.dynamic.as_mut() {
             m.executor_added(task_id, now);
         }
+        // executorAdded: a new host can make a locality level valid.
+        if a.hosts.executor_added(e.agent) {
+            for set in a.task_sets.values_mut() {
+                set.recompute(&a.hosts);
+            }
+        }
     }
     if !a.ready {
         a.ready = a
@@ -358,7 +470,7 @@ pub(super) fn executor_registered(w: &mut World, uid: u64) {
             .as_ref()
             .is_some_and(|b| b.is_ready(a.registered_cores, now));
     }
-    schedule_tasks(w, fw);
+    make_offers(w, fw, None);
 }
 
 /// The manager's 100 ms tick: pending tasks (of the open stages, not yet
@@ -387,11 +499,19 @@ fn apply_requests(w: &mut World, fw: FrameworkId, requests: Vec<Request>) {
     for r in requests {
         match r {
             Request::Total(n) => {
+                // The placement hints go with every request (§4.8) and hold
+                // the backend's launches for the wanted hosts (§1.6).
+                let wanted: Vec<(AgentId, u32)> =
+                    app(w, fw).hints.iter().map(|(h, n)| (*h, *n)).collect();
+                let hints: BTreeMap<String, u32> = wanted
+                    .into_iter()
+                    .map(|(h, n)| (w.hostname(h).to_string(), n))
+                    .collect();
                 let a = app(w, fw);
                 let Some(b) = a.backend.as_mut() else {
                     continue;
                 };
-                b.request_total_executors(n, BTreeMap::new(), now);
+                b.request_total_executors(n, hints, now);
                 let executors = b.num_executors() as u32;
                 let row = AllocationRow {
                     time: now,
@@ -422,71 +542,119 @@ pub(super) fn ready_timeout(w: &mut World, fw: FrameworkId) {
     let a = app(w, fw);
     if !a.ready && !a.stopped {
         a.ready = true;
-        schedule_tasks(w, fw);
+        make_offers(w, fw, None);
     }
 }
 
-/// Hands pending tasks (FIFO across jobs) to free slots, one per registered
-/// executor per pass, executors in id order; nothing runs before the
-/// backend is ready.
-fn schedule_tasks(w: &mut World, fw: FrameworkId) {
+/// `makeOffers`: the free slots of every registered executor (`only`:
+/// of that one) go to the task scheduler, and its picks start. Nothing runs
+/// before the backend is ready. When delay scheduling leaves a free slot
+/// idle with tasks pending, the revive timer is armed.
+fn make_offers(w: &mut World, fw: FrameworkId, only: Option<u64>) {
     let now = w.now;
-    if !app(w, fw).ready {
+    let (storage, frameworks) = (&w.storage, &mut w.frameworks);
+    let Framework::Spark(a) = &mut frameworks[fw.index()] else {
+        unreachable!("framework {fw} is not a Spark app")
+    };
+    if !a.ready || a.stopped || a.task_sets.is_empty() {
         return;
     }
+    let task_cpus = a.task_cpus().max(1);
+    let offers: Vec<WorkerOffer> = a
+        .executors
+        .iter()
+        .filter(|(id, e)| e.registered && only.is_none_or(|o| o == **id))
+        .map(|(id, e)| WorkerOffer {
+            executor: *id,
+            host: e.agent,
+            cores: e.slots.saturating_sub(e.running.len() as u32) * task_cpus,
+        })
+        .collect();
+    let jobs: Vec<usize> = a.task_sets.keys().copied().collect();
+    let mut sets: Vec<&mut TaskSet> = a.task_sets.values_mut().collect();
+    let picks = task_scheduler::resource_offers(
+        &mut sets,
+        &offers,
+        &a.hosts,
+        task_cpus,
+        now,
+        &mut a.sched_rng,
+    );
+    let mut used = vec![0u32; offers.len()];
     let mut changed: Vec<u64> = Vec::new();
-    {
-        let a = app(w, fw);
-        let ids: Vec<u64> = a
+    for p in &picks {
+        let job = jobs[p.task_set];
+        let offer = offers[p.offer];
+        used[p.offer] += task_cpus;
+        let mut work = a.jobs.take_index(job, p.index) as f64;
+        work += read_cost(storage, a, job, p.index, offer.host).as_micros() as f64;
+        let e = a
             .executors
-            .iter()
-            .filter(|(_, e)| e.registered)
-            .map(|(id, _)| *id)
-            .collect();
-        loop {
-            let mut any = false;
-            for id in &ids {
-                let free = {
-                    let e = &a.executors[id];
-                    (e.running.len() as u32) < e.slots
-                };
-                if !free {
-                    continue;
-                }
-                let Some((job, duration)) = a.jobs.take_task() else {
-                    break;
-                };
-                let e = a.executors.get_mut(id).expect("executor");
-                advance(e, now);
-                e.running.push(RunningTask {
-                    job,
-                    remaining: duration as f64,
-                });
-                a.jobs.started(job, now);
-                if let Some(m) = a.dynamic.as_mut() {
-                    m.task_started(*id);
-                }
-                if !changed.contains(id) {
-                    changed.push(*id);
-                }
-                any = true;
-            }
-            if !any {
-                break;
-            }
+            .get_mut(&offer.executor)
+            .expect("offered executor");
+        advance(e, now);
+        e.running.push(RunningTask {
+            job,
+            remaining: work,
+        });
+        a.jobs.started(job, now);
+        if let Some(m) = a.dynamic.as_mut() {
+            m.task_started(offer.executor);
+        }
+        if !changed.contains(&offer.executor) {
+            changed.push(offer.executor);
         }
     }
+    let backlog = a.jobs.backlog();
     // onTaskStart: a start that leaves nothing pending clears the backlog
     // timer (§4.5).
-    let a = app(w, fw);
-    if !changed.is_empty() && a.jobs.backlog() == 0 {
+    if !picks.is_empty() && backlog == 0 {
         if let Some(m) = a.dynamic.as_mut() {
             m.queue_empty();
         }
     }
+    let held = backlog > 0
+        && offers
+            .iter()
+            .zip(&used)
+            .any(|(o, u)| o.cores - u >= task_cpus);
+    if held && !a.revive_armed {
+        a.revive_armed = true;
+        let every = a.settings.revive_interval.as_micros().max(1);
+        let ticks = now.since(a.epoch).as_micros() / every + 1;
+        let at = a.epoch + SimDuration(ticks * every);
+        w.push(at, Event::SparkRevive(fw));
+    }
     for id in changed {
         replan(w, fw, id);
     }
+}
+
+/// What reading task `index`'s input block costs on `host` (nothing for a
+/// task without input); counts the task's locality in its job.
+fn read_cost(
+    storage: &Storage,
+    a: &mut SparkApp,
+    job: usize,
+    index: u32,
+    host: AgentId,
+) -> SimDuration {
+    let prefs = a.task_sets[&job].prefs_of(index);
+    if prefs.is_empty() {
+        return SimDuration::ZERO;
+    }
+    let (read, cost) = storage.read(prefs, host);
+    a.jobs.read_input(job, read == Read::Local);
+    cost
+}
+
+/// The revive timer (`spark.scheduler.revive.interval`): every executor's
+/// free slots are offered again, so held-back tasks can fall back to a
+/// less local level once their wait is over.
+pub(super) fn revive_tick(w: &mut World, fw: FrameworkId) {
+    let a = app(w, fw);
+    a.revive_armed = false;
+    make_offers(w, fw, None);
 }
 
 /// Brings every running task's remaining work up to `now`.
@@ -561,20 +729,18 @@ pub(super) fn task_done(w: &mut World, executor_uid: u64, version: u64) {
             true
         }
     });
-    let mut ended: Vec<JobRow> = Vec::new();
+    let mut moves: Vec<(usize, TaskEnd)> = Vec::new();
     for j in finished {
         if let Some(m) = a.dynamic.as_mut() {
             m.task_ended(id, now);
         }
-        match a.jobs.finished(j, now) {
-            TaskEnd::Nothing => {}
-            TaskEnd::StageOpened => {
-                if let Some(m) = a.dynamic.as_mut() {
-                    m.stage_submitted(now);
-                }
-            }
-            TaskEnd::JobDone(row) => ended.push(row),
+        let end = a.jobs.finished(j, now);
+        if end == TaskEnd::StageOpened
+            && let Some(m) = a.dynamic.as_mut()
+        {
+            m.stage_submitted(now);
         }
+        moves.push((j, end));
     }
     if a.jobs.active_jobs() == 0 {
         // The last active stage completed (§4.5).
@@ -582,9 +748,19 @@ pub(super) fn task_done(w: &mut World, executor_uid: u64, version: u64) {
             m.queue_empty();
         }
     }
-    w.metrics.jobs.extend(ended);
     replan(w, fw, id);
-    schedule_tasks(w, fw);
+    // statusUpdate offers this executor's slots; a submitted stage offers
+    // every executor's (reviveOffers).
+    let mut all = false;
+    for (j, end) in moves {
+        stage_moved(w, fw, j, &end);
+        match end {
+            TaskEnd::JobDone(row) => w.metrics.jobs.push(row),
+            TaskEnd::StageOpened => all = true,
+            TaskEnd::Nothing => {}
+        }
+    }
+    make_offers(w, fw, if all { None } else { Some(id) });
     maybe_finish(w, fw);
 }
 
@@ -662,19 +838,59 @@ fn offer_batch<'a>(
         .collect()
 }
 
-/// Fine mode (§2): the backend sizes launches from the pending tasks; the
-/// world takes that many tasks FIFO and launches them (plus the agent's
-/// executor when new) with the 1 s filter.
+/// Fine mode (§2): the backend turns usable offers into worker offers,
+/// the task scheduler picks tasks for them (delay scheduling applies: a
+/// held-back offer is declined), and the world launches the picks (plus
+/// the agent's executor when new) with the 1 s filter.
 fn fine_resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
     let now = w.now;
+    let mut picks: BTreeMap<AgentId, Vec<(usize, u32)>> = BTreeMap::new();
     let replies = {
         let (frameworks, offers, agents) = (&mut w.frameworks, &w.offers, &w.agents);
         let Framework::Spark(a) = &mut frameworks[fw.index()] else {
             unreachable!("framework {fw} is not a Spark app")
         };
-        let pending = a.jobs.backlog().min(u32::MAX as usize) as u32;
-        let backend = a.fine.as_mut().expect("fine backend");
-        backend.resource_offers(&offer_batch(ids, offers, agents), pending, &mut a.fine_rng)
+        let SparkApp {
+            fine,
+            task_sets,
+            hosts,
+            sched_rng,
+            settings,
+            ..
+        } = &mut **a;
+        let task_cpus = settings.task_cpus;
+        let backend = fine.as_mut().expect("fine backend");
+        let mut schedule = |workers: &[WorkerOffer]| {
+            // TaskSchedulerImpl.resourceOffers: an executor id seen for the
+            // first time joins (executorAdded), which can make a level valid.
+            let mut new_host = false;
+            for o in workers {
+                if !hosts.is_alive(o.host) {
+                    hosts.executor_added(o.host);
+                    new_host = true;
+                }
+            }
+            if new_host {
+                for set in task_sets.values_mut() {
+                    set.recompute(hosts);
+                }
+            }
+            let jobs: Vec<usize> = task_sets.keys().copied().collect();
+            let mut sets: Vec<&mut TaskSet> = task_sets.values_mut().collect();
+            let got = task_scheduler::resource_offers(
+                &mut sets, workers, hosts, task_cpus, now, sched_rng,
+            );
+            let mut counts = vec![0u32; workers.len()];
+            for p in got {
+                counts[p.offer] += 1;
+                picks
+                    .entry(workers[p.offer].host)
+                    .or_default()
+                    .push((jobs[p.task_set], p.index));
+            }
+            counts
+        };
+        backend.resource_offers(&offer_batch(ids, offers, agents), &mut schedule)
     };
     for reply in replies {
         match reply {
@@ -685,16 +901,22 @@ fn fine_resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
                 tasks,
             } => {
                 let agent = w.offers[&offer].agent;
-                let a = app(w, fw);
                 let mut launch = Vec::new();
                 let new_executor = executor.is_some();
                 if let Some(r) = executor {
                     launch.push((r, TaskOwner::SparkFineExecutor(fw, agent)));
                 }
                 let mut picked = Vec::new();
-                for r in tasks {
-                    if let Some((job, duration)) = a.jobs.take_task() {
-                        picked.push((job, duration));
+                let chosen = picks.remove(&agent).unwrap_or_default();
+                {
+                    let (storage, frameworks) = (&w.storage, &mut w.frameworks);
+                    let Framework::Spark(a) = &mut frameworks[fw.index()] else {
+                        unreachable!("framework {fw} is not a Spark app")
+                    };
+                    for (r, (job, index)) in tasks.into_iter().zip(chosen) {
+                        let work = a.jobs.take_index(job, index);
+                        let read = read_cost(storage, a, job, index, agent);
+                        picked.push((job, work + read.as_micros()));
                         launch.push((r, TaskOwner::SparkFineTask(fw, job)));
                     }
                 }
@@ -758,19 +980,13 @@ pub(super) fn fine_task_done(w: &mut World, uid: u64) {
         return;
     };
     let busy = a.fine_task_busy_milli();
-    let mut revive = false;
-    let mut row = None;
-    match a.jobs.finished(job, now) {
-        TaskEnd::Nothing => {}
-        TaskEnd::StageOpened => revive = true,
-        TaskEnd::JobDone(r) => row = Some(r),
-    }
+    let end = a.jobs.finished(job, now);
     w.metrics.cpus_busy -= busy;
-    if let Some(r) = row {
-        w.metrics.jobs.push(r);
-    }
-    if revive {
-        w.revive(fw);
+    stage_moved(w, fw, job, &end);
+    match end {
+        TaskEnd::Nothing => {}
+        TaskEnd::StageOpened => w.revive(fw),
+        TaskEnd::JobDone(r) => w.metrics.jobs.push(r),
     }
     maybe_finish(w, fw);
 }
@@ -829,6 +1045,12 @@ fn end_executor(
     a.by_uid.remove(&uid);
     if let Some(m) = a.dynamic.as_mut() {
         m.executor_removed(id);
+    }
+    // executorLost: a host without executors can invalidate a level.
+    if e.registered && a.hosts.executor_lost(e.agent) {
+        for set in a.task_sets.values_mut() {
+            set.recompute(&a.hosts);
+        }
     }
     let effect = a.backend.as_mut().map(|b| b.status_update(id, state));
     // Spark calls reviveOffers() on every terminal update (§1.3), which
