@@ -1,5 +1,6 @@
 //! Random small scenarios — coarse or fine-grained, with or without dynamic
-//! allocation, reservations, quota, constraints and other frameworks — run
+//! allocation, reservations, quota, constraints, input data with delay
+//! scheduling and other frameworks — run
 //! with every invariant checked after every event (`check_invariants`, and
 //! the debug assertions of a test build). Every run must finish cleanly and
 //! its reports must be self-consistent.
@@ -21,6 +22,8 @@ struct App {
     tasks: u32,
     stages: u32,
     cpu_fraction: f64,
+    input: bool,
+    wait_s: u32,
 }
 
 fn app() -> impl Strategy<Value = App> {
@@ -37,6 +40,7 @@ fn app() -> impl Strategy<Value = App> {
             1u32..3,
             prop::sample::select(vec![0.3, 0.7, 1.0]),
         ),
+        (any::<bool>(), prop::sample::select(vec![0u32, 1, 3])),
     )
         .prop_map(
             |(
@@ -47,6 +51,7 @@ fn app() -> impl Strategy<Value = App> {
                 extra_cores,
                 constraint,
                 (mean_gap_s, tasks, stages, cpu_fraction),
+                (input, wait_s),
             )| App {
                 coarse,
                 cluster,
@@ -59,6 +64,8 @@ fn app() -> impl Strategy<Value = App> {
                 tasks,
                 stages,
                 cpu_fraction,
+                input,
+                wait_s,
             },
         )
 }
@@ -73,6 +80,7 @@ fn render(
     seed: u64,
 ) -> String {
     let mut s = format!("[run]\nseed = {seed}\nhorizon = \"90s\"\ndrain = \"60s\"\n\n");
+    s += &format!("[data]\nspark_knows_racks = {}\n\n", seed % 2 == 0);
     s += "[mesos.roles.r1]\nweight = 2.0\n";
     if quota {
         s += "[mesos.roles.batch]\nquota = \"cpus:4\"\n";
@@ -83,7 +91,8 @@ fn render(
         format!("cpus:{cpus};mem:32768;ports:[31000-31005]")
     };
     s += &format!(
-        "\n[[agents]]\ncount = {agents}\nresources = \"{res}\"\nattributes = \"zone:a\"\n\n[[agents]]\ncount = 1\nname = \"other\"\nresources = \"cpus:4;mem:16384\"\nattributes = \"zone:b\"\n"
+        "\n[[agents]]\ncount = {agents}\nresources = \"{res}\"\nattributes = \"zone:a\"\nracks = 2\n\n[[agents]]\ncount = 1\nname = \"other\"\nresources = \"cpus:4;mem:16384\"\nattributes = \"zone:b\"\ndatanode = {}\n",
+        seed % 3 != 0
     );
     for (i, a) in apps.iter().enumerate() {
         s += &format!(
@@ -105,12 +114,13 @@ fn render(
             s += &format!("\"spark.cores.max\" = \"{m}\"\n");
         }
         s += &format!("\"spark.mesos.extra.cores\" = \"{}\"\n", a.extra_cores);
+        s += &format!("\"spark.locality.wait\" = \"{}s\"\n", a.wait_s);
         if a.constraint {
             s += "\"spark.mesos.constraints\" = \"zone:a\"\n\"spark.mesos.rejectOfferDuration\" = \"10s\"\n";
         }
         s += &format!(
-            "[apps.jobs]\narrival = {{ kind = \"poisson\", mean = \"{}s\" }}\nstages = {}\ntasks = {{ kind = \"uniform\", min = 1, max = {} }}\ntask_duration = {{ kind = \"exponential\", mean = \"2s\" }}\ncpu_fraction = {}\n",
-            a.mean_gap_s, a.stages, a.tasks, a.cpu_fraction
+            "[apps.jobs]\narrival = {{ kind = \"poisson\", mean = \"{}s\" }}\nstages = {}\ntasks = {{ kind = \"uniform\", min = 1, max = {} }}\ntask_duration = {{ kind = \"exponential\", mean = \"2s\" }}\ncpu_fraction = {}\ninput = {}\n",
+            a.mean_gap_s, a.stages, a.tasks, a.cpu_fraction, a.input
         );
     }
     if let Some(kind) = framework {
@@ -140,6 +150,15 @@ proptest! {
         let out = World::new(&sc, seed, opts).run().map_err(|e| TestCaseError::fail(format!("{e}\n{src}")))?;
         let m = &out.metrics;
         for j in &m.jobs {
+            prop_assert!(j.local_tasks <= j.input_tasks && j.input_tasks <= j.tasks);
+            let reads = j
+                .app
+                .strip_prefix("app")
+                .and_then(|i| i.parse::<usize>().ok())
+                .is_some_and(|i| apps[i].input);
+            if !reads {
+                prop_assert_eq!(j.input_tasks, 0);
+            }
             if let Some(start) = j.start {
                 prop_assert!(start >= j.submit);
                 if let Some(end) = j.end {

@@ -426,3 +426,93 @@ fn absurd_sizes_are_errors_not_crashes() {
         "at most 10,000 stages per job, got 20000"
     );
 }
+
+#[test]
+fn data_settings_and_input_are_checked() {
+    let sc = load_str(
+        &MINIMAL.replace("[apps.jobs]", "[apps.jobs]\ninput = true"),
+        &[],
+    )
+    .unwrap()
+    .base;
+    assert!(sc.apps[0].jobs.input);
+    assert_eq!(sc.data.replication, 3);
+    assert_eq!(sc.data.rack_attribute, "rack");
+    assert_eq!(sc.data.remote_read, SimDuration::from_secs(1));
+    assert_eq!(sc.data.off_rack_read, SimDuration::from_secs(2));
+    assert!(!sc.data.spark_knows_racks);
+    assert!(sc.agents[0].datanode);
+
+    let errors = |src: &str| -> Vec<String> {
+        load_str(src, &[])
+            .unwrap_err()
+            .errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect()
+    };
+    let bad = format!(
+        "[data]\nreplication = 0\nremote_read = 3\nspark_knows_racks = \"yes\"\nrack_attribute = \"\"\n{MINIMAL}"
+    );
+    assert_eq!(
+        errors(&bad),
+        [
+            "2:15: data.replication: expected a positive number of replicas, got 0",
+            "5:18: data.rack_attribute: an attribute name must not be empty",
+            "3:15: data.remote_read: expected a duration string, got the bare number 3: write \"3s\" or \"3ms\"",
+            "4:21: data.spark_knows_racks: expected true or false, got the string \"yes\"",
+        ]
+    );
+    let unknown = format!("[data]\nreplicas = 2\n{MINIMAL}");
+    assert!(
+        errors(&unknown)[0].contains("replicas"),
+        "{:?}",
+        errors(&unknown)
+    );
+    // Input needs a datanode.
+    let no_store = MINIMAL
+        .replace("count = 3", "count = 3\ndatanode = false")
+        .replace("[apps.jobs]", "[apps.jobs]\ninput = true");
+    assert_eq!(
+        errors(&no_store),
+        ["apps.a.jobs.input: jobs read input blocks, but no agent group is a datanode"]
+    );
+    // Only Spark apps read input.
+    let fw = r#"
+[[agents]]
+count = 1
+resources = "cpus:8;mem:16384"
+[[frameworks]]
+name = "f"
+kind = "elastic"
+task = "cpus:1;mem:512"
+[frameworks.jobs]
+input = true
+arrival = { kind = "every", interval = "10s" }
+tasks = { kind = "constant", value = 4 }
+task_duration = { kind = "constant", value = "1s" }
+"#;
+    assert_eq!(
+        errors(fw),
+        ["10:9: frameworks.f.jobs.input: input blocks and data locality apply to Spark apps only"]
+    );
+    // Paths reach the new keys.
+    let sc = load_str(
+        MINIMAL,
+        &[
+            parse_assignment("data.replication=2").unwrap(),
+            parse_assignment("agents.0.datanode=false").unwrap(),
+            parse_assignment("apps.a.jobs.input=false").unwrap(),
+        ],
+    )
+    .unwrap()
+    .base;
+    assert_eq!(sc.data.replication, 2);
+    assert!(!sc.agents[0].datanode);
+    // spark.scheduler.revive.interval must be positive.
+    let zero = MINIMAL.replace(
+        "[apps.jobs]",
+        "[apps.conf]\n\"spark.scheduler.revive.interval\" = \"0s\"\n[apps.jobs]",
+    );
+    assert!(errors(&zero)[0].contains("spark.scheduler.revive.interval"));
+}

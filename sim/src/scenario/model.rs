@@ -152,6 +152,9 @@ pub struct AgentGroup {
     /// As written; the rack attribute is added per agent when `racks` is set.
     pub attributes: Attributes,
     pub racks: Option<u32>,
+    /// The agents store input blocks (default true); false for
+    /// compute-only agents.
+    pub datanode: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -122,6 +122,7 @@ fn leaf_slot<'a>(raw: &'a mut RawScenario, path: &str) -> Result<&'a mut Option<
                 "resources" => Ok(&mut group.resources),
                 "attributes" => Ok(&mut group.attributes),
                 "racks" => Ok(&mut group.racks),
+                "datanode" => Ok(&mut group.datanode),
                 _ => Err(unknown(&format!("an agent group has no key \"{key}\""))),
             }
         }

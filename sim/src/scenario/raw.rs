@@ -78,6 +78,7 @@ pub struct RawAgentGroup {
     pub resources: Option<Leaf>,
     pub attributes: Option<Leaf>,
     pub racks: Option<Leaf>,
+    pub datanode: Option<Leaf>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

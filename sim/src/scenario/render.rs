@@ -175,6 +175,7 @@ pub fn render_resolved(sc: &Scenario, sweep: &[super::SweepParam]) -> String {
             if let Some(r) = g.racks {
                 t.insert("racks".into(), Value::Integer(i64::from(r)));
             }
+            t.insert("datanode".into(), Value::Boolean(g.datanode));
             Value::Table(t)
         })
         .collect();

@@ -242,6 +242,22 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
             "the scenario has no [[apps]] and no [[frameworks]]: nothing would run",
         );
     }
+    let datanodes: u64 = agents
+        .iter()
+        .filter(|g| g.datanode)
+        .map(|g| u64::from(g.count))
+        .sum();
+    if datanodes == 0 {
+        for a in apps.iter().flatten().filter(|a| a.jobs.input) {
+            {
+                ctx.error(
+                    &format!("apps.{}.jobs.input", a.name),
+                    None,
+                    "jobs read input blocks, but no agent group is a datanode",
+                );
+            }
+        }
+    }
     if !ctx.diags.errors.is_empty() {
         return None;
     }
@@ -625,6 +641,11 @@ fn validate_agents(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Vec<AgentGroup> {
             }
             None => None,
         };
+        let datanode = match &a.datanode {
+            Some(l) => ctx.boolean(&format!("{path}.datanode"), l),
+            None => Some(true),
+        };
+        ok &= datanode.is_some();
         if ok {
             groups.push(AgentGroup {
                 count: count.unwrap_or(0),
@@ -632,6 +653,7 @@ fn validate_agents(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Vec<AgentGroup> {
                 resources: resources.unwrap_or_default(),
                 attributes: attributes.unwrap_or_default(),
                 racks,
+                datanode: datanode.unwrap_or(true),
             });
         }
     }

@@ -1,12 +1,13 @@
-//! Input data: blocks stored on the agents (every agent is a datanode, as
-//! when HDFS runs beside Mesos), their replica placement, and what a task
-//! pays to read its block from where it runs (docs/locality.md).
+//! Input data: blocks stored on the agents (every agent of a group with
+//! `datanode = true`, the default, as when HDFS runs beside Mesos), their
+//! replica placement, and what a task pays to read its block from where it
+//! runs (docs/locality.md).
 //!
 //! Placement follows HDFS' default policy for a writer outside the cluster:
-//! the first replica on a random agent, the second on a random agent of
-//! another rack, the third on another agent of the second's rack, further
-//! ones on random agents not yet used. With one rack every replica goes to
-//! a distinct random agent. Each block draws exactly `replication`
+//! the first replica on a random datanode, the second on a random datanode
+//! of another rack, the third on another datanode of the second's rack,
+//! further ones on random datanodes not yet used. With one rack every
+//! replica goes to a distinct random datanode. Each block draws exactly `replication`
 //! uniforms, so placements do not shift when the cluster changes shape.
 
 use policies::model::{AgentId, Attributes, Value};
@@ -31,10 +32,13 @@ pub(crate) enum Read {
 #[derive(Clone, Debug)]
 pub(crate) struct Storage {
     replication: usize,
-    /// Each agent's rack (index into `racks`).
+    /// Each agent's rack.
     rack_of: Vec<u32>,
-    /// The agents of each rack, ascending.
-    racks: Vec<Vec<usize>>,
+    /// The datanodes (agent indices, ascending), their racks, and the
+    /// datanodes of each rack (positions in `nodes`, ascending).
+    nodes: Vec<usize>,
+    node_rack: Vec<u32>,
+    rack_nodes: Vec<Vec<usize>>,
     remote_read: SimDuration,
     off_rack_read: SimDuration,
     spark_knows_racks: bool,
@@ -59,29 +63,41 @@ fn pick(u: f64, n: usize) -> usize {
 }
 
 impl Storage {
-    /// Racks come from each agent's `rack_attribute` (its text, or the
-    /// number as written); agents without it share one rack.
-    pub fn new<'a>(data: &DataConfig, agents: impl Iterator<Item = &'a Attributes>) -> Storage {
+    /// `agents`: each agent's attributes and whether it is a datanode.
+    /// Racks come from the `rack_attribute` (its text, or the number as
+    /// written); agents without it share one rack.
+    pub fn new<'a>(
+        data: &DataConfig,
+        agents: impl Iterator<Item = (&'a Attributes, bool)>,
+    ) -> Storage {
         let mut names: Vec<Option<String>> = Vec::new();
         let mut rack_of = Vec::new();
-        let mut racks: Vec<Vec<usize>> = Vec::new();
-        for (i, attrs) in agents.enumerate() {
+        let mut nodes = Vec::new();
+        let mut node_rack = Vec::new();
+        let mut rack_nodes: Vec<Vec<usize>> = Vec::new();
+        for (i, (attrs, datanode)) in agents.enumerate() {
             let name = attrs.get(&data.rack_attribute).map(rack_name);
             let r = match names.iter().position(|n| *n == name) {
                 Some(r) => r,
                 None => {
                     names.push(name);
-                    racks.push(Vec::new());
+                    rack_nodes.push(Vec::new());
                     names.len() - 1
                 }
             };
             rack_of.push(r as u32);
-            racks[r].push(i);
+            if datanode {
+                rack_nodes[r].push(nodes.len());
+                nodes.push(i);
+                node_rack.push(r as u32);
+            }
         }
         Storage {
             replication: data.replication as usize,
             rack_of,
-            racks,
+            nodes,
+            node_rack,
+            rack_nodes,
             remote_read: data.remote_read,
             off_rack_read: data.off_rack_read,
             spark_knows_racks: data.spark_knows_racks,
@@ -90,7 +106,7 @@ impl Storage {
 
     /// Replicas per block on this cluster.
     pub fn replicas(&self) -> usize {
-        self.replication.min(self.rack_of.len())
+        self.replication.min(self.nodes.len())
     }
 
     /// Spark's view of the hosts: no racks (Spark on Mesos), unless the
@@ -105,42 +121,43 @@ impl Storage {
 
     /// Places one block; appends its replicas to `out`.
     pub fn place(&self, rng: &mut ChaCha8Rng, out: &mut Vec<AgentId>) {
-        let n = self.rack_of.len();
+        let n = self.nodes.len();
         let u: Vec<f64> = (0..self.replication).map(|_| open_unit(rng)).collect();
         let r = self.replicas();
         if r == 0 {
             return;
         }
+        // Positions in `nodes`.
         let mut chosen: Vec<usize> = Vec::with_capacity(r);
         let first = pick(u[0], n);
         chosen.push(first);
-        let first_rack = self.rack_of[first] as usize;
+        let first_rack = &self.rack_nodes[self.node_rack[first] as usize];
         for (k, &uk) in u.iter().enumerate().take(r).skip(1) {
             let mut sorted = chosen.clone();
             sorted.sort_unstable();
-            let other_racks = n - self.racks[first_rack].len();
+            let anywhere_else = |u: f64| nth_excluding(&sorted, pick(u, n - sorted.len()));
+            let other_racks = n - first_rack.len();
             let next = if k == 1 && other_racks > 0 {
                 // Another rack than the first replica's.
-                nth_excluding(&self.racks[first_rack], pick(uk, other_racks))
-            } else if k == 2 && self.rack_of[chosen[1]] as usize != first_rack {
-                // The second replica's rack, another agent.
-                let rack = &self.racks[self.rack_of[chosen[1]] as usize];
-                let free: Vec<usize> = rack
+                nth_excluding(first_rack, pick(uk, other_racks))
+            } else if k == 2 && self.node_rack[chosen[1]] != self.node_rack[first] {
+                // The second replica's rack, another datanode.
+                let free: Vec<usize> = self.rack_nodes[self.node_rack[chosen[1]] as usize]
                     .iter()
                     .copied()
                     .filter(|a| !chosen.contains(a))
                     .collect();
                 if free.is_empty() {
-                    nth_excluding(&sorted, pick(uk, n - sorted.len()))
+                    anywhere_else(uk)
                 } else {
                     free[pick(uk, free.len())]
                 }
             } else {
-                nth_excluding(&sorted, pick(uk, n - sorted.len()))
+                anywhere_else(uk)
             };
             chosen.push(next);
         }
-        out.extend(chosen.into_iter().map(|a| AgentId(a as u32)));
+        out.extend(chosen.into_iter().map(|p| AgentId(self.nodes[p] as u32)));
     }
 
     /// Where a task on `host` reads a block with `replicas` from, and the
@@ -185,7 +202,7 @@ mod tests {
             replication,
             ..DataConfig::default()
         };
-        Storage::new(&data, attrs.iter())
+        Storage::new(&data, attrs.iter().map(|a| (a, true)))
     }
 
     #[test]
@@ -254,6 +271,29 @@ mod tests {
             }
         }
         assert!(count.iter().all(|&c| c > 900), "{count:?}");
+    }
+
+    #[test]
+    fn only_datanodes_hold_blocks() {
+        let attrs: Vec<Attributes> = ["a", "a", "b", "b"]
+            .iter()
+            .map(|r| Attributes::parse(&format!("rack:{r}")).unwrap().attributes)
+            .collect();
+        let data = DataConfig::default();
+        // Agents 1 and 2 store data; 0 and 3 only compute.
+        let s = Storage::new(&data, attrs.iter().zip([false, true, true, false]));
+        assert_eq!(s.replicas(), 2);
+        let mut rng = RngStreams::new(5).stream("test", 0);
+        for _ in 0..50 {
+            let mut out = Vec::new();
+            s.place(&mut rng, &mut out);
+            out.sort();
+            assert_eq!(out, [AgentId(1), AgentId(2)]);
+        }
+        // Reads from compute-only agents still see racks: agent 0 shares
+        // agent 1's rack.
+        assert_eq!(s.read(&[AgentId(1)], AgentId(0)).0, Read::Rack);
+        assert_eq!(s.read(&[AgentId(1)], AgentId(3)).0, Read::OffRack);
     }
 
     #[test]

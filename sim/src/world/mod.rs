@@ -283,7 +283,12 @@ impl World {
                 });
             }
         }
-        let storage = data::Storage::new(&sc.data, agents.iter().map(|a| &a.attributes));
+        let datanode = sc
+            .agents
+            .iter()
+            .flat_map(|g| std::iter::repeat_n(g.datanode, g.count as usize));
+        let storage =
+            data::Storage::new(&sc.data, agents.iter().map(|a| &a.attributes).zip(datanode));
         let scalars = ScalarIndex::of(agents.iter().map(|a| &a.total));
         let mut totals = scalars.zero();
         for a in &agents {

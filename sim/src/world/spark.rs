@@ -606,6 +606,11 @@ fn make_offers(w: &mut World, fw: FrameworkId, only: Option<u64>) {
         }
     }
     let backlog = a.jobs.backlog();
+    debug_assert_eq!(
+        backlog,
+        a.task_sets.values().map(TaskSet::pending).sum::<usize>(),
+        "the task scheduler and the job stream disagree on pending tasks"
+    );
     // onTaskStart: a start that leaves nothing pending clears the backlog
     // timer (§4.5).
     if !picks.is_empty() && backlog == 0 {
