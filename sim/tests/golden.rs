@@ -57,6 +57,11 @@ fn golden_constrained() {
 }
 
 #[test]
+fn golden_locality() {
+    golden("locality.toml");
+}
+
+#[test]
 fn equal_seeds_give_identical_bytes() {
     for scenario in ["two-agents.toml", "constrained.toml", "weighted-roles.toml"] {
         assert_eq!(render(scenario), render(scenario), "{scenario}");
