@@ -105,6 +105,8 @@ pub struct Metrics {
     pub offers_declined: u64,
     pub executors_launched: u64,
     pub allocation_runs: u64,
+    /// Supervised cluster-mode drivers relaunched after a failure.
+    pub driver_relaunches: u64,
     // Rows.
     pub jobs: Vec<JobRow>,
     pub executors: Vec<ExecutorRow>,
@@ -159,6 +161,7 @@ impl Metrics {
             offers_declined: 0,
             executors_launched: 0,
             allocation_runs: 0,
+            driver_relaunches: 0,
             jobs: Vec::new(),
             executors: Vec::new(),
             offers: Vec::new(),

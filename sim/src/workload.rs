@@ -304,6 +304,8 @@ pub struct JobStream {
     jobs: Vec<Job>,
     /// Unfinished jobs in submission order.
     active: std::collections::VecDeque<usize>,
+    /// Jobs whose driver died.
+    abandoned: Vec<usize>,
     /// No job will arrive any more.
     pub done: bool,
 }
@@ -329,6 +331,7 @@ impl JobStream {
             durations: Sampler::new(&spec.task_duration),
             jobs: Vec::new(),
             active: std::collections::VecDeque::new(),
+            abandoned: Vec::new(),
             done: false,
         }
     }
@@ -378,6 +381,20 @@ impl JobStream {
         j.launched += 1;
         j.running += 1;
         j.stages[j.stage][index as usize]
+    }
+
+    /// A running task of `job` failed (its executor died): it is pending
+    /// again.
+    pub fn task_failed(&mut self, job: usize) {
+        let j = &mut self.jobs[job];
+        j.launched -= 1;
+        j.running -= 1;
+    }
+
+    /// The driver died: every active job is abandoned (it stays
+    /// unfinished in the reports).
+    pub fn abandon_active(&mut self) {
+        self.abandoned.extend(self.active.drain(..));
     }
 
     /// A task of `job` read an input block, from a replica on its own agent
@@ -457,7 +474,11 @@ impl JobStream {
 
     /// Rows for the jobs still unfinished.
     pub fn unfinished_rows(&self) -> Vec<JobRow> {
-        self.active.iter().map(|&j| self.row(j)).collect()
+        self.abandoned
+            .iter()
+            .chain(&self.active)
+            .map(|&j| self.row(j))
+            .collect()
     }
 
     fn row(&self, j: usize) -> JobRow {

@@ -104,6 +104,9 @@ fn render(
             "\"spark.mesos.role\" = \"{}\"\n",
             if i == 0 { "r1" } else { "*" }
         );
+        if i == 0 {
+            s += "\"spark.driver.supervise\" = \"true\"\n";
+        }
         if a.dynamic && a.coarse {
             s += "\"spark.dynamicAllocation.enabled\" = \"true\"\n\"spark.shuffle.service.enabled\" = \"true\"\n\"spark.dynamicAllocation.executorIdleTimeout\" = \"5s\"\n";
         }
@@ -122,6 +125,14 @@ fn render(
             "[apps.jobs]\narrival = {{ kind = \"poisson\", mean = \"{}s\" }}\nstages = {}\ntasks = {{ kind = \"uniform\", min = 1, max = {} }}\ntask_duration = {{ kind = \"exponential\", mean = \"2s\" }}\ncpu_fraction = {}\ninput = {}\n",
             a.mean_gap_s, a.stages, a.tasks, a.cpu_fraction, a.input
         );
+    }
+    // Faults for app0 on some seeds: an executor failure on agent-0, a
+    // driver failure (supervised in cluster mode).
+    if seed % 4 == 1 {
+        s += "\n[[faults]]\nkind = \"executor_failure\"\napp = \"app0\"\nagent = \"agent-0\"\nat = \"25s\"\n";
+    }
+    if seed % 5 == 2 {
+        s += "\n[[faults]]\nkind = \"driver_failure\"\napp = \"app0\"\nat = \"40s\"\n";
     }
     if let Some(kind) = framework {
         s += &format!(

@@ -516,3 +516,54 @@ task_duration = { kind = "constant", value = "1s" }
     );
     assert!(errors(&zero)[0].contains("spark.scheduler.revive.interval"));
 }
+
+#[test]
+fn faults_are_checked() {
+    let errors = |faults: &str| -> Vec<String> {
+        load_str(&format!("{MINIMAL}\n{faults}"), &[])
+            .unwrap_err()
+            .errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect()
+    };
+    let ok = format!(
+        "{MINIMAL}\n[[faults]]\nkind = \"executor_failure\"\napp = \"a\"\nagent = \"agent-2\"\nat = \"2m\"\n[[faults]]\nkind = \"driver_failure\"\napp = \"a\"\nat = \"1m\"\n"
+    );
+    let sc = load_str(&ok, &[]).unwrap().base;
+    // Sorted by time.
+    assert_eq!(sc.faults.len(), 2);
+    assert_eq!(sc.faults[0].at, SimDuration::from_secs(60));
+    assert_eq!(
+        sc.faults[1].kind,
+        sim::scenario::FaultKind::ExecutorFailure {
+            app: "a".into(),
+            agent: "agent-2".into()
+        }
+    );
+    let e = errors("[[faults]]\nkind = \"driver_failed\"\napp = \"a\"\nat = \"1m\"\n");
+    assert!(e[0].contains("did you mean \"driver_failure\""), "{e:?}");
+    let e = errors(
+        "[[faults]]\nkind = \"executor_failure\"\napp = \"b\"\nagent = \"agent-3\"\nat = \"1m\"\n",
+    );
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert!(e[0].ends_with("faults.0.app: no app named \"b\""), "{e:?}");
+    assert!(
+        e[1].ends_with("faults.0.agent: no agent named \"agent-3\""),
+        "{e:?}"
+    );
+    let e = errors("[[faults]]\nkind = \"executor_failure\"\napp = \"a\"\nat = \"1m\"\n");
+    assert!(e[0].contains("faults.0.agent: missing"), "{e:?}");
+    let e = errors("[[faults]]\nkind = \"driver_failure\"\napp = \"a\"\nagent = \"agent-0\"\n");
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert!(
+        e.iter().any(|m| m.contains("faults.0.at: missing")),
+        "{e:?}"
+    );
+    assert!(e.iter().any(|m| m.contains("names no agent")), "{e:?}");
+    // A leading-zero hostname is not agent-0.
+    let e = errors(
+        "[[faults]]\nkind = \"executor_failure\"\napp = \"a\"\nagent = \"agent-00\"\nat = \"1m\"\n",
+    );
+    assert!(e[0].contains("no agent named"), "{e:?}");
+}

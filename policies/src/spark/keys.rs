@@ -121,8 +121,8 @@ pub static KEYS: &[KeyDef] = &[
         "spark.driver.supervise",
         Bool,
         Value("false"),
-        NoEffect,
-        "seeds: cluster mode",
+        Modelled,
+        "seeds: cluster mode, docs/faults.md",
     ),
     key(
         "spark.dynamicAllocation.cachedExecutorIdleTimeout",

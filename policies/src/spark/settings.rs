@@ -70,6 +70,10 @@ pub struct SparkSettings {
     /// `spark.driver.cores`, `spark.driver.memory` (cluster mode).
     pub driver_cores: u32,
     pub driver_memory_mib: u64,
+    /// `spark.driver.supervise` (spark-submit `--supervise`): in cluster
+    /// mode the dispatcher relaunches a driver whose task FAILED or was
+    /// LOST.
+    pub supervise: bool,
 }
 
 /// The executor start-up settings.
@@ -250,6 +254,7 @@ impl SparkSettings {
             .int_at_least("spark.driver.cores", 1, "a positive integer")
             .unwrap_or(1) as u32;
         let driver_memory_mib = r.size_mib("spark.driver.memory").unwrap_or(1024);
+        let supervise = r.bool("spark.driver.supervise");
 
         if !r.errors.is_empty() {
             return Err(r.errors);
@@ -282,6 +287,7 @@ impl SparkSettings {
             secret,
             driver_cores,
             driver_memory_mib,
+            supervise,
         })
     }
 

@@ -400,6 +400,29 @@ impl TaskSet {
         None
     }
 
+    /// A launched task failed or was lost with its executor: it is pending
+    /// again (`addPendingTask`), on top of its lists, so it is the next
+    /// taken at its level.
+    pub fn task_failed(&mut self, index: u32, hosts: &Hosts) {
+        let i = index as usize;
+        if !self.launched[i] {
+            return;
+        }
+        self.launched[i] = false;
+        self.pending += 1;
+        let prefs = self.prefs_of(index).to_vec();
+        for host in &prefs {
+            self.for_host.entry(*host).or_default().push(index);
+            if let Some(r) = hosts.rack_of(*host) {
+                self.for_rack.entry(r).or_default().push(index);
+            }
+        }
+        if prefs.is_empty() {
+            self.no_prefs.push(index);
+        }
+        self.all.push(index);
+    }
+
     /// `resourceOffer(exec, host, maxLocality)`: the task to launch on
     /// `host` now, if delay scheduling allows one, with its level.
     pub fn resource_offer(

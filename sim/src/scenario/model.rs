@@ -56,6 +56,30 @@ pub struct Scenario {
     pub apps: Vec<App>,
     pub frameworks: Vec<Framework>,
     pub data: DataConfig,
+    /// Injected failures, in time order (ties in file order).
+    pub faults: Vec<Fault>,
+}
+
+/// An injected failure (`[[faults]]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    pub at: SimDuration,
+    pub kind: FaultKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FaultKind {
+    /// The app's driver process dies (client mode: the app ends; cluster
+    /// mode: its Mesos task FAILED, relaunched with
+    /// `spark.driver.supervise`).
+    DriverFailure { app: String },
+    /// The app's executor process on the agent (hostname) dies: its Mesos
+    /// task ends FAILED and its running tasks are re-queued.
+    ExecutorFailure { app: String, agent: String },
+}
+
+impl FaultKind {
+    pub const NAMES: [&'static str; 2] = ["driver_failure", "executor_failure"];
 }
 
 /// `[data]`: the input blocks jobs read (HDFS-like storage on every agent)

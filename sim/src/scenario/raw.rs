@@ -24,7 +24,19 @@ pub struct RawScenario {
     #[serde(default)]
     pub frameworks: Vec<Spanned<RawFramework>>,
     pub data: Option<RawData>,
+    #[serde(default)]
+    pub faults: Vec<Spanned<RawFault>>,
     pub sweep: Option<toml::Table>,
+}
+
+/// `[[faults]]`: one injected failure.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFault {
+    pub kind: Option<Leaf>,
+    pub at: Option<Leaf>,
+    pub app: Option<Leaf>,
+    pub agent: Option<Leaf>,
 }
 
 /// `[data]`: where input blocks live and what reading them remotely costs.

@@ -181,6 +181,30 @@ pub fn render_resolved(sc: &Scenario, sweep: &[super::SweepParam]) -> String {
         .collect();
     doc.insert("agents".into(), Value::Array(agents));
 
+    if !sc.faults.is_empty() {
+        let faults: Vec<Value> = sc
+            .faults
+            .iter()
+            .map(|f| {
+                let mut t = Table::new();
+                t.insert("at".into(), d(f.at));
+                match &f.kind {
+                    super::FaultKind::DriverFailure { app } => {
+                        t.insert("kind".into(), s("driver_failure"));
+                        t.insert("app".into(), s(app));
+                    }
+                    super::FaultKind::ExecutorFailure { app, agent } => {
+                        t.insert("kind".into(), s("executor_failure"));
+                        t.insert("app".into(), s(app));
+                        t.insert("agent".into(), s(agent));
+                    }
+                }
+                Value::Table(t)
+            })
+            .collect();
+        doc.insert("faults".into(), Value::Array(faults));
+    }
+
     if !sc.apps.is_empty() {
         let apps: Vec<Value> = sc
             .apps

@@ -242,6 +242,7 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
             "the scenario has no [[apps]] and no [[frameworks]]: nothing would run",
         );
     }
+    let faults = validate_faults(raw, &agents, &apps, ctx);
     let datanodes: u64 = agents
         .iter()
         .filter(|g| g.datanode)
@@ -268,7 +269,131 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
         apps: apps.into_iter().collect::<Option<Vec<_>>>()?,
         frameworks: frameworks.into_iter().collect::<Option<Vec<_>>>()?,
         data: data?,
+        faults,
     })
+}
+
+fn validate_faults(
+    raw: &RawScenario,
+    agents: &[AgentGroup],
+    apps: &[Option<App>],
+    ctx: &mut Ctx<'_>,
+) -> Vec<Fault> {
+    let mut out = Vec::new();
+    for (i, f) in raw.faults.iter().enumerate() {
+        let span = f.span();
+        let f = f.get_ref();
+        let path = format!("faults.{i}");
+        let kind = match &f.kind {
+            None => {
+                ctx.error(
+                    &format!("{path}.kind"),
+                    Some(&span),
+                    format!("missing: one of {}", FaultKind::NAMES.join(", ")),
+                );
+                None
+            }
+            Some(l) => ctx.string(&format!("{path}.kind"), l).and_then(|k| {
+                if FaultKind::NAMES.contains(&k.as_str()) {
+                    Some(k)
+                } else {
+                    let hint = closest(&k, FaultKind::NAMES.iter().copied())
+                        .map(|c| format!(" (did you mean \"{c}\"?)"))
+                        .unwrap_or_default();
+                    ctx.leaf_err(
+                        &format!("{path}.kind"),
+                        l,
+                        format!(
+                            "unknown fault kind \"{k}\"; expected one of {}{hint}",
+                            FaultKind::NAMES.join(", ")
+                        ),
+                    );
+                    None
+                }
+            }),
+        };
+        let at = match &f.at {
+            None => {
+                ctx.error(
+                    &format!("{path}.at"),
+                    Some(&span),
+                    "missing: when, e.g. \"10m\"",
+                );
+                None
+            }
+            Some(l) => ctx.duration(&format!("{path}.at"), l),
+        };
+        let app = match &f.app {
+            None => {
+                ctx.error(
+                    &format!("{path}.app"),
+                    Some(&span),
+                    "missing: the app's name",
+                );
+                None
+            }
+            Some(l) => ctx.string(&format!("{path}.app"), l).and_then(|name| {
+                if apps.iter().flatten().any(|a| a.name == name) {
+                    Some(name)
+                } else {
+                    ctx.leaf_err(
+                        &format!("{path}.app"),
+                        l,
+                        format!("no app named \"{name}\""),
+                    );
+                    None
+                }
+            }),
+        };
+        let agent = match (&f.agent, kind.as_deref()) {
+            (None, Some("executor_failure")) => {
+                ctx.error(
+                    &format!("{path}.agent"),
+                    Some(&span),
+                    "missing: the hostname of the executor's agent, e.g. \"agent-0\"",
+                );
+                None
+            }
+            (Some(l), Some("driver_failure")) => {
+                ctx.leaf_err(
+                    &format!("{path}.agent"),
+                    l,
+                    "a driver failure names no agent (the driver runs where it runs)",
+                );
+                None
+            }
+            (Some(l), _) => ctx.string(&format!("{path}.agent"), l).and_then(|host| {
+                let known = agents.iter().any(|g| {
+                    host.strip_prefix(&format!("{}-", g.name))
+                        .and_then(|i| i.parse::<u32>().ok())
+                        .is_some_and(|i| i < g.count && i.to_string() == host[g.name.len() + 1..])
+                });
+                if known {
+                    Some(host)
+                } else {
+                    ctx.leaf_err(
+                        &format!("{path}.agent"),
+                        l,
+                        format!("no agent named \"{host}\""),
+                    );
+                    None
+                }
+            }),
+            (None, _) => Some(String::new()),
+        };
+        let (Some(kind), Some(at), Some(app), Some(agent)) = (kind, at, app, agent) else {
+            continue;
+        };
+        let kind = if kind == "driver_failure" {
+            FaultKind::DriverFailure { app }
+        } else {
+            FaultKind::ExecutorFailure { app, agent }
+        };
+        out.push(Fault { at, kind });
+    }
+    // Stable: equal times keep file order.
+    out.sort_by_key(|f| f.at);
+    out
 }
 
 fn validate_data(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<DataConfig> {

@@ -10,16 +10,28 @@
 //! of the dispatcher holding its resources until its app ends; the app's
 //! own framework registers once the driver is RUNNING and its JVM has
 //! started (the app's `executor_startup` distribution, on its own stream).
-//! `--supervise` relaunches failed drivers; drivers never fail here, so it
-//! has no effect yet.
+//!
+//! With `spark.driver.supervise` (`--supervise`) a driver whose task ends
+//! FAILED or LOST is relaunched, as `MesosClusterScheduler` does (Spark
+//! 3.0): it waits 1 s after its first failure, then twice the previous wait
+//! up to `spark.mesos.cluster.retry.wait.max` (60 s); once its time has
+//! passed it is launched before any queued driver. The failure revives
+//! offers, but offers arriving before the wait is over are declined with
+//! the 120 s filter — a real quirk that can hold the relaunch for two
+//! minutes (docs/faults.md).
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use policies::mesos::Refuse;
 use policies::model::{FrameworkId, Milli, Resources};
 use policies::spark::coarse::take_scalar;
 
 use super::{Event, Framework, TaskOwner, World};
+use crate::time::{SimDuration, SimTime};
+
+/// `spark.mesos.cluster.retry.wait.max`'s default, in seconds (a
+/// dispatcher setting, not an app's).
+const RETRY_WAIT_MAX_S: u64 = 60;
 
 /// The dispatcher's decline filter: `spark.mesos.rejectOfferDuration`'s
 /// default (120 s), as Spark ≥ 2.2 uses for the dispatcher (SPARK-19702).
@@ -28,6 +40,11 @@ const DISPATCHER_REFUSE: Refuse = Refuse::Micros(120_000_000);
 pub(crate) struct Dispatcher {
     pub id: FrameworkId,
     queue: VecDeque<FrameworkId>,
+    /// Supervised drivers waiting to be relaunched, with the time after
+    /// which they may be, in failure order; and each app's (retries, last
+    /// wait in seconds).
+    retries: Vec<(FrameworkId, SimTime)>,
+    backoff: BTreeMap<FrameworkId, (u32, u64)>,
     /// Cluster-mode apps not yet finished.
     open_apps: usize,
     pub stopped: bool,
@@ -38,6 +55,8 @@ impl Dispatcher {
         Dispatcher {
             id,
             queue: VecDeque::new(),
+            retries: Vec::new(),
+            backoff: BTreeMap::new(),
             open_apps: apps,
             stopped: apps == 0,
         }
@@ -69,11 +88,21 @@ pub(super) fn submit(w: &mut World, app: FrameworkId) {
     w.revive(d);
 }
 
+/// The next driver to launch: a supervised retry whose time has passed
+/// (strictly before now), else the head of the queue.
+fn next_driver(d: &Dispatcher, now: SimTime) -> Option<(FrameworkId, Option<usize>)> {
+    match d.retries.iter().position(|(_, at)| *at < now) {
+        Some(i) => Some((d.retries[i].0, Some(i))),
+        None => d.queue.front().map(|app| (*app, None)),
+    }
+}
+
 pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
+    let now = w.now;
     for &id in ids {
         let mut remaining = w.offers[&id].resources.clone();
         let mut launch: Vec<(Resources, TaskOwner)> = Vec::new();
-        while let Some(&app) = dispatcher(w, fw).queue.front() {
+        while let Some((app, retry)) = next_driver(dispatcher(w, fw), now) {
             let (cpus, mem) = driver_shape(w, app);
             if remaining.cpus() < cpus || remaining.mem_mb() < mem {
                 break;
@@ -81,7 +110,15 @@ pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
             let mut taken = take_scalar(&mut remaining, "cpus", cpus);
             taken.add(&take_scalar(&mut remaining, "mem", mem));
             launch.push((taken, TaskOwner::Driver(fw, app)));
-            dispatcher(w, fw).queue.pop_front();
+            let d = dispatcher(w, fw);
+            match retry {
+                Some(i) => {
+                    d.retries.remove(i);
+                }
+                None => {
+                    d.queue.pop_front();
+                }
+            }
         }
         if launch.is_empty() {
             w.decline(id, DISPATCHER_REFUSE);
@@ -105,13 +142,51 @@ pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
 
 /// The driver's Mesos task is RUNNING: after its JVM starts, the app's
 /// framework registers with the master.
-pub(super) fn driver_running(w: &mut World, app: FrameworkId) {
+pub(super) fn driver_running(w: &mut World, app: FrameworkId, uid: u64) {
     let now = w.now;
     let startup = match &mut w.frameworks[app.index()] {
         Framework::Spark(a) => a.driver_startup(),
         _ => return,
     };
-    w.push(now + startup, Event::FrameworkStart(app));
+    w.push(now + startup, Event::DriverStarted { app, uid });
+}
+
+/// A driver's JVM is up: its framework registers, unless that driver has
+/// failed meanwhile.
+pub(super) fn driver_started(w: &mut World, app: FrameworkId, uid: u64) {
+    let current = match &w.frameworks[app.index()] {
+        Framework::Spark(a) => a.driver_uid(),
+        _ => None,
+    };
+    if current == Some(uid) {
+        w.framework_start(app);
+    }
+}
+
+/// A driver's task ended FAILED: relaunched after its back-off with
+/// supervise, else the app is over.
+pub(super) fn driver_failed(w: &mut World, app: FrameworkId) {
+    let now = w.now;
+    let supervise = match &w.frameworks[app.index()] {
+        Framework::Spark(a) => a.settings().supervise,
+        _ => false,
+    };
+    let Some(d) = w.dispatcher_id else { return };
+    if !supervise {
+        super::spark::give_up(w, app);
+        app_finished(w, None);
+        return;
+    }
+    let disp = dispatcher(w, d);
+    let (retries, wait_s) = match disp.backoff.get(&app) {
+        Some((r, wait)) => (r + 1, (wait * 2).min(RETRY_WAIT_MAX_S)),
+        None => (1, 1),
+    };
+    disp.backoff.insert(app, (retries, wait_s));
+    disp.retries
+        .push((app, now + SimDuration::from_secs(wait_s)));
+    w.metrics.driver_relaunches += 1;
+    w.revive(d);
 }
 
 /// A cluster-mode app ended: its driver's task ends with it.

@@ -34,7 +34,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::metrics::{ExecutorRow, Metrics, OfferRow};
 use crate::queue::{EventClass, EventQueue};
 use crate::rng::{RngStreams, fnv1a64, splitmix64};
-use crate::scenario::{DeployMode, Scenario};
+use crate::scenario::{DeployMode, Fault, FaultKind, Scenario};
 use crate::time::{SimDuration, SimTime};
 
 use other::OtherFramework;
@@ -82,6 +82,13 @@ pub(crate) enum Event {
     DriverSubmitted(FrameworkId),
     /// A coarse driver's revive timer (`spark.scheduler.revive.interval`).
     SparkRevive(FrameworkId),
+    /// A cluster-mode driver's JVM is up (its Mesos task uid).
+    DriverStarted {
+        app: FrameworkId,
+        uid: u64,
+    },
+    /// The scenario's fault with this index happens.
+    Fault(usize),
     OfferTimeout(u64),
     Sample,
 }
@@ -96,7 +103,9 @@ impl Event {
             Event::FrameworkStart(_)
             | Event::FrameworkStop(_)
             | Event::JobArrival(_)
-            | Event::DriverSubmitted(_) => EventClass::Arrival,
+            | Event::DriverSubmitted(_)
+            | Event::DriverStarted { .. }
+            | Event::Fault(_) => EventClass::Arrival,
             Event::OfferTimeout(_)
             | Event::DriverReadyTimeout(_)
             | Event::DynamicAllocationTick(_)
@@ -128,6 +137,8 @@ impl Event {
             Event::FineTaskDone(t) => (14, t),
             Event::DriverSubmitted(f) => (15, u64::from(f.0)),
             Event::SparkRevive(f) => (16, u64::from(f.0)),
+            Event::DriverStarted { app, uid } => (17, u64::from(app.0) ^ (uid << 20)),
+            Event::Fault(i) => (18, i as u64),
         }
     }
 }
@@ -237,6 +248,8 @@ pub struct World {
     pub(crate) docker_pulled: BTreeMap<(AgentId, String), SimTime>,
     /// Input blocks: racks, placement, read costs (`[data]`).
     pub(crate) storage: data::Storage,
+    /// Injected failures (`[[faults]]`).
+    faults: Vec<Fault>,
 }
 
 impl std::fmt::Debug for World {
@@ -437,10 +450,14 @@ impl World {
             grow_seq: 0,
             docker_pulled: BTreeMap::new(),
             storage,
+            faults: sc.faults.clone(),
             dispatcher_id,
             authenticate_frameworks: sc.mesos.authenticate_frameworks,
             credentials: sc.mesos.credentials.clone(),
         };
+        for (i, f) in sc.faults.iter().enumerate() {
+            world.push(SimTime::ZERO + f.at, Event::Fault(i));
+        }
         // Agents register at time 0: one run over them (coalesced).
         world.request_run();
         world.push(
@@ -579,6 +596,8 @@ impl World {
             Event::DriverReadyTimeout(fw) => spark::ready_timeout(self, fw),
             Event::DynamicAllocationTick(fw) => spark::dynamic_tick(self, fw),
             Event::SparkRevive(fw) => spark::revive_tick(self, fw),
+            Event::DriverStarted { app, uid } => dispatcher::driver_started(self, app, uid),
+            Event::Fault(i) => self.fault(i),
             Event::FineTaskDone(uid) => spark::fine_task_done(self, uid),
             Event::DriverSubmitted(app) => dispatcher::submit(self, app),
             Event::OfferTimeout(id) => {
@@ -865,7 +884,7 @@ impl World {
             TaskOwner::SparkFineTask(fw, _) | TaskOwner::SparkFineExecutor(fw, _) => {
                 spark::fine_task_running(self, fw, uid)
             }
-            TaskOwner::Driver(_, app) => dispatcher::driver_running(self, app),
+            TaskOwner::Driver(_, app) => dispatcher::driver_running(self, app, uid),
             TaskOwner::SparkExecutor(..) => {}
         }
     }
@@ -926,7 +945,31 @@ impl World {
         }
     }
 
-    fn framework_start(&mut self, fw: FrameworkId) {
+    /// Injects fault `i` of the scenario (docs/faults.md).
+    fn fault(&mut self, i: usize) {
+        let kind = self.faults[i].kind.clone();
+        let app_id = |w: &World, name: &str| {
+            w.frameworks.iter().position(|f| match f {
+                Framework::Spark(a) => a.name == name,
+                _ => false,
+            })
+        };
+        match kind {
+            FaultKind::DriverFailure { app } => {
+                if let Some(fw) = app_id(self, &app) {
+                    spark::driver_failure(self, FrameworkId(fw as u32));
+                }
+            }
+            FaultKind::ExecutorFailure { app, agent } => {
+                let host = self.agents.iter().position(|a| a.hostname == agent);
+                if let (Some(fw), Some(host)) = (app_id(self, &app), host) {
+                    spark::executor_failure(self, FrameworkId(fw as u32), AgentId(host as u32));
+                }
+            }
+        }
+    }
+
+    pub(crate) fn framework_start(&mut self, fw: FrameworkId) {
         self.fw_views[fw.index()].active = true;
         match &self.frameworks[fw.index()] {
             Framework::Spark(_) => spark::start(self, fw),

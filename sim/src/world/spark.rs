@@ -46,6 +46,10 @@ const DONE_EPSILON: f64 = 0.5;
 #[derive(Debug)]
 pub(crate) struct RunningTask {
     job: usize,
+    /// Its index in the job's current stage.
+    index: u32,
+    /// Whether it reads its input block locally (`None`: no input).
+    local: Option<bool>,
     /// µs of work left at full speed, as of the executor's `last` update.
     remaining: f64,
 }
@@ -70,6 +74,16 @@ pub(crate) struct Executor {
 
 /// A fine-grained executor: its Mesos task uid, launch, RUNNING time.
 type FineExecutor = (u64, SimTime, Option<SimTime>);
+
+/// A fine-grained task (one Mesos task).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FineTask {
+    job: usize,
+    index: u32,
+    /// µs of work, the remote read included.
+    work: u64,
+    local: Option<bool>,
+}
 
 pub(crate) struct SparkApp {
     pub id: FrameworkId,
@@ -107,12 +121,12 @@ pub(crate) struct SparkApp {
     /// scheduled while delay scheduling holds tasks back (otherwise a tick
     /// finds nothing to do).
     epoch: SimTime,
-    revive_armed: bool,
+    revive_at: Option<SimTime>,
     /// Fine-grained mode: the backend, executors per agent (Mesos uid,
     /// launch, running since) and tasks (job, work µs).
     fine: Option<FineBackend>,
     fine_executors: BTreeMap<AgentId, FineExecutor>,
-    fine_tasks: BTreeMap<u64, (usize, u64)>,
+    fine_tasks: BTreeMap<u64, FineTask>,
     /// Fetch sizes and bandwidth, and when the app's files are on an agent
     /// (the fetcher cache; concurrent executors wait for one download).
     fetch: FetchCosts,
@@ -123,6 +137,16 @@ pub(crate) struct SparkApp {
     cluster: bool,
     driver_uid: Option<u64>,
     driver_startup_rng: ChaCha8Rng,
+    /// Cluster mode: the driver failed and the dispatcher may relaunch it;
+    /// arrivals meanwhile wait for the new driver.
+    restarting: bool,
+    /// A `JobArrival` event is queued; an arrival came while the driver
+    /// was down; the app's stop is scheduled.
+    arrival_queued: bool,
+    arrival_held: bool,
+    stop_scheduled: bool,
+    /// When the driver's registration wait (`DriverReadyTimeout`) ends.
+    ready_deadline: SimTime,
 }
 
 impl SparkApp {
@@ -155,7 +179,7 @@ impl SparkApp {
             blocks_rng: streams.stream("app-blocks", key),
             hints: BTreeMap::new(),
             epoch: start,
-            revive_armed: false,
+            revive_at: None,
             fine: None,
             fine_executors: BTreeMap::new(),
             fine_tasks: BTreeMap::new(),
@@ -165,7 +189,34 @@ impl SparkApp {
             cluster: app.deploy_mode == DeployMode::Cluster,
             driver_uid: None,
             driver_startup_rng: streams.stream("app-driver-startup", key),
+            restarting: false,
+            arrival_queued: false,
+            arrival_held: false,
+            stop_scheduled: false,
+            ready_deadline: SimTime::ZERO,
         }
+    }
+
+    /// After a cluster-mode driver failed: a new driver starts from scratch
+    /// (a new SparkContext: no backend, executors, task sets or hints); the
+    /// jobs of the old one are abandoned.
+    fn reset_for_restart(&mut self) {
+        self.restarting = true;
+        self.backend = None;
+        self.by_uid.clear();
+        self.registered_cores = 0;
+        self.ready = false;
+        self.dynamic = None;
+        self.fine = None;
+        self.task_sets.clear();
+        self.hints.clear();
+        self.revive_at = None;
+        self.fine_up.clear();
+        self.jobs.abandon_active();
+    }
+
+    pub fn driver_uid(&self) -> Option<u64> {
+        self.driver_uid
     }
 
     pub fn settings(&self) -> &SparkSettings {
@@ -210,6 +261,8 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
     let a = app(w, fw);
     a.hosts = hosts;
     a.epoch = now;
+    a.stopped = false;
+    a.restarting = false;
     let (principal, secret) = (a.settings.principal.clone(), a.settings.secret.clone());
     if let Err(reason) = w.authenticate(principal.as_deref(), secret.as_deref()) {
         // The driver cannot register: SparkContext fails, no job is run.
@@ -247,17 +300,31 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
     }
     let a = app(w, fw);
     let ready_at = now + a.settings.max_registered_waiting;
+    a.ready_deadline = ready_at;
     if !a.ready {
         w.push(ready_at, Event::DriverReadyTimeout(fw));
     }
     begin_stream(w, fw);
 }
 
-/// Schedules the first job and the app's stop.
+/// Schedules the first job (a relaunched driver: the job that arrived
+/// while it was down, at once) and the app's stop.
 fn begin_stream(w: &mut World, fw: FrameworkId) {
-    push_next_arrival(w, fw);
+    let now = w.now;
+    let a = app(w, fw);
+    if a.arrival_held {
+        a.arrival_held = false;
+        a.arrival_queued = true;
+        w.push(now, Event::JobArrival(fw));
+    } else if !a.arrival_queued {
+        push_next_arrival(w, fw);
+    }
     let horizon = w.horizon;
-    match app(w, fw).stop_at {
+    let a = app(w, fw);
+    if std::mem::replace(&mut a.stop_scheduled, true) {
+        return maybe_finish(w, fw);
+    }
+    match a.stop_at {
         StopAt::Horizon => w.push(horizon, Event::FrameworkStop(fw)),
         StopAt::At(d) => w.push(SimTime::ZERO + d, Event::FrameworkStop(fw)),
         StopAt::JobsDone => maybe_finish(w, fw),
@@ -273,6 +340,7 @@ fn push_next_arrival(w: &mut World, fw: FrameworkId) {
     let stop_at = a.stop_at;
     match a.jobs.next_arrival() {
         Some(t) if t < horizon && before_stop(stop_at, t) => {
+            a.arrival_queued = true;
             w.push(t.max(now), Event::JobArrival(fw))
         }
         _ => a.jobs.done = true,
@@ -289,6 +357,12 @@ fn before_stop(stop: StopAt, t: SimTime) -> bool {
 pub(super) fn job_arrival(w: &mut World, fw: FrameworkId) {
     let now = w.now;
     let a = app(w, fw);
+    a.arrival_queued = false;
+    if a.restarting {
+        // No driver to take it: it waits for the relaunched one.
+        a.arrival_held = true;
+        return;
+    }
     if a.stopped {
         return;
     }
@@ -539,8 +613,10 @@ fn apply_requests(w: &mut World, fw: FrameworkId, requests: Vec<Request>) {
 }
 
 pub(super) fn ready_timeout(w: &mut World, fw: FrameworkId) {
+    let now = w.now;
     let a = app(w, fw);
-    if !a.ready && !a.stopped {
+    // A timeout of an earlier driver (cluster mode relaunch) is stale.
+    if !a.ready && !a.stopped && now >= a.ready_deadline {
         a.ready = true;
         make_offers(w, fw, None);
     }
@@ -586,8 +662,8 @@ fn make_offers(w: &mut World, fw: FrameworkId, only: Option<u64>) {
         let job = jobs[p.task_set];
         let offer = offers[p.offer];
         used[p.offer] += task_cpus;
-        let mut work = a.jobs.take_index(job, p.index) as f64;
-        work += read_cost(storage, a, job, p.index, offer.host).as_micros() as f64;
+        let (read, local) = read_cost(storage, a, job, p.index, offer.host);
+        let work = (a.jobs.take_index(job, p.index) + read.as_micros()) as f64;
         let e = a
             .executors
             .get_mut(&offer.executor)
@@ -595,6 +671,8 @@ fn make_offers(w: &mut World, fw: FrameworkId, only: Option<u64>) {
         advance(e, now);
         e.running.push(RunningTask {
             job,
+            index: p.index,
+            local,
             remaining: work,
         });
         a.jobs.started(job, now);
@@ -623,11 +701,11 @@ fn make_offers(w: &mut World, fw: FrameworkId, only: Option<u64>) {
             .iter()
             .zip(&used)
             .any(|(o, u)| o.cores - u >= task_cpus);
-    if held && !a.revive_armed {
-        a.revive_armed = true;
+    if held && a.revive_at.is_none() {
         let every = a.settings.revive_interval.as_micros().max(1);
         let ticks = now.since(a.epoch).as_micros() / every + 1;
         let at = a.epoch + SimDuration(ticks * every);
+        a.revive_at = Some(at);
         w.push(at, Event::SparkRevive(fw));
     }
     for id in changed {
@@ -635,30 +713,34 @@ fn make_offers(w: &mut World, fw: FrameworkId, only: Option<u64>) {
     }
 }
 
-/// What reading task `index`'s input block costs on `host` (nothing for a
-/// task without input); counts the task's locality in its job.
+/// What reading task `index`'s input block costs on `host`, and whether
+/// the read is local (`None` for a task without input).
 fn read_cost(
     storage: &Storage,
-    a: &mut SparkApp,
+    a: &SparkApp,
     job: usize,
     index: u32,
     host: AgentId,
-) -> SimDuration {
+) -> (SimDuration, Option<bool>) {
     let prefs = a.task_sets[&job].prefs_of(index);
     if prefs.is_empty() {
-        return SimDuration::ZERO;
+        return (SimDuration::ZERO, None);
     }
     let (read, cost) = storage.read(prefs, host);
-    a.jobs.read_input(job, read == Read::Local);
-    cost
+    (cost, Some(read == Read::Local))
 }
 
 /// The revive timer (`spark.scheduler.revive.interval`): every executor's
 /// free slots are offered again, so held-back tasks can fall back to a
 /// less local level once their wait is over.
 pub(super) fn revive_tick(w: &mut World, fw: FrameworkId) {
+    let now = w.now;
     let a = app(w, fw);
-    a.revive_armed = false;
+    // Only the armed tick counts (an earlier driver's is stale).
+    if a.revive_at != Some(now) {
+        return;
+    }
+    a.revive_at = None;
     make_offers(w, fw, None);
 }
 
@@ -725,19 +807,22 @@ pub(super) fn task_done(w: &mut World, executor_uid: u64, version: u64) {
         return; // superseded by a later plan
     }
     advance(e, now);
-    let mut finished: Vec<usize> = Vec::new();
+    let mut finished: Vec<(usize, Option<bool>)> = Vec::new();
     e.running.retain(|t| {
         if t.remaining <= DONE_EPSILON {
-            finished.push(t.job);
+            finished.push((t.job, t.local));
             false
         } else {
             true
         }
     });
     let mut moves: Vec<(usize, TaskEnd)> = Vec::new();
-    for j in finished {
+    for (j, local) in finished {
         if let Some(m) = a.dynamic.as_mut() {
             m.task_ended(id, now);
+        }
+        if let Some(local) = local {
+            a.jobs.read_input(j, local);
         }
         let end = a.jobs.finished(j, now);
         if end == TaskEnd::StageOpened
@@ -919,9 +1004,14 @@ fn fine_resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
                         unreachable!("framework {fw} is not a Spark app")
                     };
                     for (r, (job, index)) in tasks.into_iter().zip(chosen) {
-                        let work = a.jobs.take_index(job, index);
-                        let read = read_cost(storage, a, job, index, agent);
-                        picked.push((job, work + read.as_micros()));
+                        let (read, local) = read_cost(storage, a, job, index, agent);
+                        let work = a.jobs.take_index(job, index) + read.as_micros();
+                        picked.push(FineTask {
+                            job,
+                            index,
+                            work,
+                            local,
+                        });
                         launch.push((r, TaskOwner::SparkFineTask(fw, job)));
                     }
                 }
@@ -960,11 +1050,11 @@ fn fine_resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
 pub(super) fn fine_task_running(w: &mut World, fw: FrameworkId, uid: u64) {
     let now = w.now;
     let a = app(w, fw);
-    if let Some(&(job, duration)) = a.fine_tasks.get(&uid) {
-        a.jobs.started(job, now);
+    if let Some(t) = a.fine_tasks.get(&uid).copied() {
+        a.jobs.started(t.job, now);
         let busy = a.fine_task_busy_milli();
         w.metrics.cpus_busy += busy;
-        w.push(now + SimDuration(duration), Event::FineTaskDone(uid));
+        w.push(now + SimDuration(t.work), Event::FineTaskDone(uid));
         return;
     }
     for e in a.fine_executors.values_mut() {
@@ -981,9 +1071,12 @@ pub(super) fn fine_task_done(w: &mut World, uid: u64) {
     };
     w.end_task(uid);
     let a = app(w, fw);
-    let Some((job, _)) = a.fine_tasks.remove(&uid) else {
+    let Some(FineTask { job, local, .. }) = a.fine_tasks.remove(&uid) else {
         return;
     };
+    if let Some(local) = local {
+        a.jobs.read_input(job, local);
+    }
     let busy = a.fine_task_busy_milli();
     let end = a.jobs.finished(job, now);
     w.metrics.cpus_busy -= busy;
@@ -999,18 +1092,26 @@ pub(super) fn fine_task_done(w: &mut World, uid: u64) {
 /// The app ends: the backend stops, every executor is killed (its Mesos
 /// task ends KILLED), unfinished jobs stay unfinished.
 pub(super) fn stop(w: &mut World, fw: FrameworkId) {
-    let now = w.now;
-    let a = app(w, fw);
-    if a.stopped {
+    if app(w, fw).stopped {
         return;
     }
+    shut_down(w, fw, "app_end");
+    release_driver(w, fw);
+}
+
+/// The driver goes away: the backend stops, every executor is killed (its
+/// Mesos task ends KILLED, reported with `reason`), fine-grained tasks
+/// and executors end, the framework leaves the master.
+fn shut_down(w: &mut World, fw: FrameworkId, reason: &'static str) {
+    let now = w.now;
+    let a = app(w, fw);
     a.stopped = true;
     if let Some(b) = a.backend.as_mut() {
         b.stop();
     }
     let execs: Vec<(u64, u64)> = a.executors.iter().map(|(id, e)| (*id, e.uid)).collect();
     for (id, uid) in execs {
-        end_executor(w, fw, id, uid, "app_end", MesosTaskState::Killed, now);
+        end_executor(w, fw, id, uid, reason, MesosTaskState::Killed, now);
     }
     // Fine mode: running tasks and the agents' executors are killed.
     let a = app(w, fw);
@@ -1025,12 +1126,124 @@ pub(super) fn stop(w: &mut World, fw: FrameworkId) {
         w.end_task(uid);
     }
     for (agent, (uid, launch, ready)) in fine_execs {
-        let row = fine_executor_row(w, fw, agent, uid, launch, ready, Some(now));
+        let row = fine_executor_row(w, fw, agent, uid, launch, ready, Some((now, reason)));
         w.end_task(uid);
         w.executor_row(row);
     }
     w.deactivate(fw);
-    release_driver(w, fw);
+}
+
+/// A task lost with its executor is pending again; executor losses do not
+/// count toward `spark.task.maxFailures` in Spark, so it always re-runs.
+fn requeue(a: &mut SparkApp, job: usize, index: u32) {
+    if let Some(set) = a.task_sets.get_mut(&job) {
+        set.task_failed(index, &a.hosts);
+    }
+    a.jobs.task_failed(job);
+}
+
+/// `[[faults]] executor_failure`: the app's executors on `agent` die. A
+/// coarse executor's Mesos task ends FAILED (the backend counts a failure
+/// against the agent, §1.3, and revives); a fine-grained executor's death
+/// takes its running tasks with it, and the next launch there creates and
+/// charges a new executor (§2). Lost tasks are pending again and offered
+/// at once (Spark's `reviveOffers` after a failed task).
+pub(super) fn executor_failure(w: &mut World, fw: FrameworkId, agent: AgentId) {
+    let now = w.now;
+    let a = app(w, fw);
+    if a.stopped {
+        return;
+    }
+    let execs: Vec<(u64, u64)> = a
+        .executors
+        .iter()
+        .filter(|(_, e)| e.agent == agent)
+        .map(|(id, e)| (*id, e.uid))
+        .collect();
+    for (id, uid) in execs {
+        let a = app(w, fw);
+        let lost: Vec<(usize, u32)> = a.executors[&id]
+            .running
+            .iter()
+            .map(|t| (t.job, t.index))
+            .collect();
+        for (job, index) in lost {
+            requeue(a, job, index);
+        }
+        end_executor(w, fw, id, uid, "failed", MesosTaskState::Failed, now);
+    }
+    let a = app(w, fw);
+    if let Some((uid, launch, ready)) = a.fine_executors.remove(&agent) {
+        if let Some(b) = a.fine.as_mut() {
+            b.executor_lost(agent);
+        }
+        a.fine_up.remove(&agent);
+        if a.hosts.executor_lost(agent) {
+            for set in a.task_sets.values_mut() {
+                set.recompute(&a.hosts);
+            }
+        }
+        let mine: Vec<u64> = a.fine_tasks.keys().copied().collect();
+        let on_agent: Vec<u64> = mine
+            .into_iter()
+            .filter(|t| w.tasks.get(t).is_some_and(|t| t.agent == agent))
+            .collect();
+        let busy = app(w, fw).fine_task_busy_milli();
+        for t in on_agent {
+            if w.tasks.get(&t).is_some_and(|t| t.running) {
+                w.metrics.cpus_busy -= busy;
+            }
+            w.end_task(t);
+            let a = app(w, fw);
+            if let Some(ft) = a.fine_tasks.remove(&t) {
+                requeue(a, ft.job, ft.index);
+            }
+        }
+        let row = fine_executor_row(w, fw, agent, uid, launch, ready, Some((now, "failed")));
+        w.end_task(uid);
+        w.executor_row(row);
+        w.revive(fw);
+        return;
+    }
+    make_offers(w, fw, None);
+}
+
+/// `[[faults]] driver_failure`: the driver process dies. Its jobs are
+/// abandoned (unfinished in `jobs.csv`) and its executors killed with it.
+/// In client mode the app is over. In cluster mode its Mesos task ends
+/// FAILED and the dispatcher relaunches it with `spark.driver.supervise`
+/// (docs/faults.md); the new driver takes the jobs that arrive from then on.
+pub(super) fn driver_failure(w: &mut World, fw: FrameworkId) {
+    let a = app(w, fw);
+    if a.cluster {
+        // No driver process unless the dispatcher launched one.
+        let Some(uid) = a.driver_uid.take() else {
+            return;
+        };
+        if !a.stopped {
+            shut_down(w, fw, "driver_failed");
+        }
+        let a = app(w, fw);
+        a.reset_for_restart();
+        w.end_task(uid);
+        super::dispatcher::driver_failed(w, fw);
+        return;
+    }
+    if a.stopped {
+        return;
+    }
+    shut_down(w, fw, "driver_failed");
+    let a = app(w, fw);
+    a.jobs.abandon_active();
+    a.jobs.done = true;
+}
+
+/// The dispatcher gave up on the app (no supervise): it is over.
+pub(super) fn give_up(w: &mut World, fw: FrameworkId) {
+    let a = app(w, fw);
+    a.restarting = false;
+    a.stopped = true;
+    a.jobs.done = true;
 }
 
 fn end_executor(
@@ -1091,7 +1304,7 @@ fn fine_executor_row(
     uid: u64,
     launch: SimTime,
     ready: Option<SimTime>,
-    end: Option<SimTime>,
+    end: Option<(SimTime, &'static str)>,
 ) -> ExecutorRow {
     let name = match &w.frameworks[fw.index()] {
         Framework::Spark(a) => a.name.clone(),
@@ -1113,8 +1326,8 @@ fn fine_executor_row(
         mem_mb: held.mem_mb().whole_units().max(0) as u64,
         launch,
         ready,
-        end,
-        end_reason: end.map(|_| "app_end"),
+        end: end.map(|(t, _)| t),
+        end_reason: end.map(|(_, r)| r),
     }
 }
 

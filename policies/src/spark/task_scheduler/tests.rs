@@ -288,3 +288,27 @@ fn resource_offers_respect_task_cpus_and_delay() {
         [(1, Locality::Any), (2, Locality::Any)]
     );
 }
+
+#[test]
+fn a_failed_task_is_pending_again_and_taken_first() {
+    let hosts = alive(&[A, B]);
+    let mut set = set_on(&[A, A, A], &hosts, t(0));
+    assert_eq!(
+        set.resource_offer(A, &hosts, Locality::Any, t(0)),
+        Some((0, Locality::NodeLocal))
+    );
+    assert_eq!(
+        set.resource_offer(A, &hosts, Locality::Any, t(0)),
+        Some((1, Locality::NodeLocal))
+    );
+    set.task_failed(0, &hosts);
+    assert_eq!(set.pending(), 2);
+    // Task 0 is back on top of A's list, ahead of task 2.
+    assert_eq!(
+        set.resource_offer(A, &hosts, Locality::Any, t(100)),
+        Some((0, Locality::NodeLocal))
+    );
+    // A task never launched, or failed twice, changes nothing.
+    set.task_failed(2, &hosts);
+    assert_eq!(set.pending(), 1);
+}

@@ -1,0 +1,211 @@
+//! Injected failures (`[[faults]]`, docs/faults.md), hand-computed.
+
+use sim::metrics::Metrics;
+use sim::scenario::load_str;
+use sim::world::{RunOptions, World};
+
+fn run(src: &str) -> Metrics {
+    let sc = load_str(src, &[])
+        .map_err(|d| format!("{:?}", d.errors))
+        .unwrap()
+        .base;
+    let opts = RunOptions {
+        record_offers: false,
+        check_invariants: true,
+    };
+    World::new(&sc, sc.run.seed, opts).run().unwrap().metrics
+}
+
+/// One 4-CPU agent and one app; `conf` for `[apps.conf]`, `faults` appended.
+fn one_agent(conf: &str, jobs: &str, faults: &str) -> String {
+    format!(
+        r#"
+[run]
+horizon = "5m"
+drain = "5m"
+
+[[agents]]
+count = 1
+resources = "cpus:4;mem:16384"
+
+[[apps]]
+name = "app"
+master = "mesos://m:5050"
+executor_startup = {{ kind = "constant", value = "1s" }}
+[apps.conf]
+{conf}
+[apps.jobs]
+{jobs}
+{faults}
+"#
+    )
+}
+
+const FOUR_TASKS: &str = "arrival = { kind = \"at\", times = [\"10s\"] }\ntasks = { kind = \"constant\", value = 4 }\ntask_duration = { kind = \"constant\", value = \"10s\" }";
+
+fn executor_failure(at: &str) -> String {
+    format!(
+        "[[faults]]\nkind = \"executor_failure\"\napp = \"app\"\nagent = \"agent-0\"\nat = \"{at}\"\n"
+    )
+}
+
+fn ends(m: &Metrics) -> Vec<(Option<u64>, Option<&'static str>)> {
+    m.executors
+        .iter()
+        .map(|e| (e.end.map(|t| t.0), e.end_reason))
+        .collect()
+}
+
+#[test]
+fn a_failed_coarse_executor_is_replaced_and_its_tasks_rerun() {
+    // The executor (4 cores) runs the 4 tasks from 10 s; it dies at 15 s.
+    // Its terminal update revives offers: the run at 15 s launches a new
+    // executor, registered at 16.020 s, which reruns all 4 tasks to 26.020 s.
+    let m = run(&one_agent("", FOUR_TASKS, &executor_failure("15s")));
+    assert_eq!(m.jobs[0].end.map(|t| t.0), Some(26_020_000));
+    assert_eq!(
+        ends(&m),
+        [
+            (Some(15_000_000), Some("failed")),
+            (Some(26_020_000), Some("app_end"))
+        ]
+    );
+    assert_eq!(m.executors[1].launch.0, 15_000_000);
+}
+
+#[test]
+fn two_failures_exclude_the_agent_for_good() {
+    // A second failure on the same agent (2 = MAX_AGENT_FAILURES, §1.3):
+    // no executor is launched there again and the job never finishes.
+    let faults = format!("{}{}", executor_failure("15s"), executor_failure("20s"));
+    let m = run(&one_agent("", FOUR_TASKS, &faults));
+    assert_eq!(m.jobs[0].end, None);
+    assert_eq!(
+        ends(&m),
+        [
+            (Some(15_000_000), Some("failed")),
+            (Some(20_000_000), Some("failed"))
+        ]
+    );
+}
+
+#[test]
+fn a_failed_fine_grained_executor_is_created_and_charged_again() {
+    // Fine mode: the executor (1 CPU) and 3 tasks start at 10 s (RUNNING
+    // 10.020 s). The executor dies at 15 s with its tasks; the driver
+    // revives, and the run at 15 s creates a new executor, charged again,
+    // with the 3 tasks rerun: RUNNING 15.020 s, done 25.020 s.
+    let jobs = FOUR_TASKS.replace("value = 4", "value = 3");
+    let m = run(&one_agent(
+        "\"spark.mesos.coarse\" = \"false\"",
+        &jobs,
+        &executor_failure("15s"),
+    ));
+    assert_eq!(m.jobs[0].end.map(|t| t.0), Some(25_020_000));
+    assert_eq!(
+        ends(&m),
+        [
+            (Some(15_000_000), Some("failed")),
+            (Some(25_020_000), Some("app_end"))
+        ]
+    );
+    assert_eq!(m.executors[1].launch.0, 15_000_000);
+    assert_eq!(m.executors[1].cpus.to_string(), "1");
+    assert_eq!(m.executors_launched, 2);
+}
+
+#[test]
+fn a_client_mode_driver_failure_ends_the_app() {
+    let jobs = "arrival = { kind = \"every\", interval = \"20s\" }\ntasks = { kind = \"constant\", value = 2 }\ntask_duration = { kind = \"constant\", value = \"15s\" }";
+    let fault = "[[faults]]\nkind = \"driver_failure\"\napp = \"app\"\nat = \"50s\"\n";
+    let m = run(&one_agent("", jobs, fault));
+    // Jobs at 0, 20, 40 s; the one of 40 s is running at 50 s and is
+    // abandoned; nothing arrives after.
+    let done: Vec<Option<u64>> = m.jobs.iter().map(|j| j.end.map(|t| t.0)).collect();
+    assert_eq!(done, [Some(16_020_000), Some(35_000_000), None]);
+    assert_eq!(ends(&m), [(Some(50_000_000), Some("driver_failed"))]);
+}
+
+fn cluster(supervise: bool) -> String {
+    format!(
+        r#"
+[run]
+horizon = "6m"
+drain = "0s"
+
+[[agents]]
+count = 1
+resources = "cpus:8;mem:32768"
+
+[[apps]]
+name = "app"
+master = "mesos://m:7077"
+deploy_mode = "cluster"
+stop = "horizon"
+executor_startup = {{ kind = "constant", value = "1s" }}
+[apps.conf]
+"spark.driver.supervise" = "{supervise}"
+"spark.cores.max" = "4"
+[apps.jobs]
+arrival = {{ kind = "every", interval = "60s" }}
+tasks = {{ kind = "constant", value = 4 }}
+task_duration = {{ kind = "constant", value = "10s" }}
+
+[[faults]]
+kind = "driver_failure"
+app = "app"
+at = "65s"
+"#
+    )
+}
+
+#[test]
+fn a_supervised_driver_is_relaunched_after_the_dispatchers_filter() {
+    let m = run(&cluster(true));
+    assert_eq!(m.driver_relaunches, 1);
+    // (submit, end) in ms, in report order (unfinished last).
+    let rows: Vec<(u64, Option<u64>)> = m
+        .jobs
+        .iter()
+        .map(|j| (j.submit.0 / 1000, j.end.map(|t| t.0 / 1000)))
+        .collect();
+    // The driver task starts at 0 (RUNNING 0.020 s, JVM 1 s): the app
+    // registers at 1.020 s and submits the job due at 0; its executor is
+    // ready at 2.040 s. The failure at 65 s abandons the job of 60 s. The
+    // relaunch is due at 66 s, but the dispatcher declined the offers of
+    // its revive at 65 s with its 120 s filter: the new driver is launched
+    // at the 185 s run and registers at 186.020 s, when the held jobs of
+    // 120 s and 180 s are submitted; a new executor is ready at 187.040 s
+    // and runs them one after the other.
+    assert_eq!(
+        rows,
+        [
+            (1_020, Some(12_040)),
+            (186_020, Some(197_040)),
+            (186_020, Some(207_040)),
+            (240_000, Some(250_000)),
+            (300_000, Some(310_000)),
+            (60_000, None)
+        ]
+    );
+    assert_eq!(
+        ends(&m),
+        [
+            (Some(65_000_000), Some("driver_failed")),
+            (Some(360_000_000), Some("app_end"))
+        ]
+    );
+}
+
+#[test]
+fn an_unsupervised_cluster_driver_failure_ends_the_app() {
+    let m = run(&cluster(false));
+    assert_eq!(m.driver_relaunches, 0);
+    let rows: Vec<(u64, Option<u64>)> = m
+        .jobs
+        .iter()
+        .map(|j| (j.submit.0 / 1000, j.end.map(|t| t.0 / 1000)))
+        .collect();
+    assert_eq!(rows, [(1_020, Some(12_040)), (60_000, None)]);
+    assert_eq!(ends(&m), [(Some(65_000_000), Some("driver_failed"))]);
+}
