@@ -46,10 +46,10 @@ pub struct RunArgs {
     /// Where to write the reports (default reports/<scenario stem>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads for points × replications. Accepted for forward
-    /// compatibility: runs are sequential in this version.
-    #[arg(long)]
-    pub jobs: Option<usize>,
+    /// Worker threads for points × replications (default: all cores).
+    /// The reports are byte-identical for any number.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
@@ -146,7 +146,11 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
             };
             #[allow(clippy::disallowed_methods)] // wall time of the run, reported only
             let started = std::time::Instant::now();
-            let results = match run::run_all(&loaded, opts) {
+            let threads = args.jobs.map_or_else(
+                || std::thread::available_parallelism().map_or(1, |n| n.get()),
+                |j| j as usize,
+            );
+            let results = match run::run_parallel(&loaded, opts, threads) {
                 Ok(r) => r,
                 Err(e) => {
                     let _ = writeln!(err, "error: the run failed: {e}");

@@ -1,8 +1,11 @@
 //! Running a loaded scenario: every sweep point × replication, each with
-//! its own seed derived from the master seed (replication 0 keeps it), run
-//! one after another. The results are in point, replication order.
+//! its own seed derived from the master seed (replication 0 keeps it). Runs
+//! are independent worlds, so they run on a thread pool; the results are
+//! always in point, replication order, whatever the number of threads.
 
 use std::fmt::Write as _;
+
+use rayon::prelude::*;
 
 use crate::report::{RunResult, percentile};
 use crate::rng::RngStreams;
@@ -10,26 +13,73 @@ use crate::scenario::Loaded;
 use crate::time::format_secs;
 use crate::world::{RunOptions, World};
 
-/// Runs everything; the first failing run stops the whole.
+/// Runs everything one after another; the first failing run stops the
+/// whole.
 pub fn run_all(loaded: &Loaded, opts: RunOptions) -> Result<Vec<RunResult>, String> {
-    let mut results = Vec::new();
-    for point in &loaded.points {
-        let sc = &point.scenario;
-        for r in 0..sc.run.replications {
-            let seed = RngStreams::replication_seed(sc.run.seed, r);
-            let output = World::new(sc, seed, opts)
-                .run()
-                .map_err(|e| format!("point {} replication {r}: {e}", point.index))?;
-            results.push(RunResult {
-                point: point.index,
-                replication: r,
-                seed,
-                assignments: point.assignments.clone(),
-                output,
-            });
-        }
+    run_parallel(loaded, opts, 1)
+}
+
+/// Every (point, replication) of the scenario, in report order.
+pub fn run_keys(loaded: &Loaded) -> Vec<(usize, u32)> {
+    loaded
+        .points
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| (0..p.scenario.run.replications).map(move |r| (i, r)))
+        .collect()
+}
+
+/// One run: point `i` (index into `loaded.points`), replication `r`.
+pub fn run_one(loaded: &Loaded, i: usize, r: u32, opts: RunOptions) -> Result<RunResult, String> {
+    let point = &loaded.points[i];
+    let sc = &point.scenario;
+    let seed = RngStreams::replication_seed(sc.run.seed, r);
+    let output = World::new(sc, seed, opts)
+        .run()
+        .map_err(|e| format!("point {} replication {r}: {e}", point.index))?;
+    Ok(RunResult {
+        point: point.index,
+        replication: r,
+        seed,
+        assignments: point.assignments.clone(),
+        output,
+    })
+}
+
+/// Runs the given (point, replication) pairs on `threads` threads. Each
+/// run depends only on its scenario and seed, and results are collected
+/// in the order of `keys`, so the reports are byte-identical for any
+/// number of threads.
+pub fn run_keys_parallel(
+    loaded: &Loaded,
+    keys: &[(usize, u32)],
+    opts: RunOptions,
+    threads: usize,
+) -> Result<Vec<RunResult>, String> {
+    if threads <= 1 || keys.len() <= 1 {
+        return keys
+            .iter()
+            .map(|&(i, r)| run_one(loaded, i, r, opts))
+            .collect();
     }
-    Ok(results)
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
+    pool.install(|| {
+        keys.par_iter()
+            .map(|&(i, r)| run_one(loaded, i, r, opts))
+            .collect()
+    })
+}
+
+/// Runs every point × replication on `threads` threads.
+pub fn run_parallel(
+    loaded: &Loaded,
+    opts: RunOptions,
+    threads: usize,
+) -> Result<Vec<RunResult>, String> {
+    run_keys_parallel(loaded, &run_keys(loaded), opts, threads)
 }
 
 /// The table printed after a run: per app, then the cluster.

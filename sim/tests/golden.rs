@@ -67,3 +67,25 @@ fn equal_seeds_give_identical_bytes() {
         assert_eq!(render(scenario), render(scenario), "{scenario}");
     }
 }
+
+#[test]
+fn reports_are_identical_for_any_number_of_threads() {
+    // A sweep of 2 points × 3 replications (6 runs).
+    let mut set = vec![sim::scenario::parse_assignment("run.replications=3").unwrap()];
+    set.push(
+        sim::scenario::parse_assignment("apps.static.conf.spark.locality.wait=0s,3s").unwrap(),
+    );
+    let loaded = load_file(&root().join("../scenarios/tests/locality.toml"), &set).unwrap();
+    assert_eq!(sim::run::run_keys(&loaded).len(), 6);
+    let opts = RunOptions {
+        record_offers: true,
+        check_invariants: false,
+    };
+    let bytes = |threads: usize| {
+        let results = sim::run::run_parallel(&loaded, opts, threads).unwrap();
+        report::render(&results, &loaded.sweep, true)
+    };
+    let one = bytes(1);
+    assert_eq!(one, bytes(2));
+    assert_eq!(one, bytes(3));
+}

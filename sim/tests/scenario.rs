@@ -567,3 +567,38 @@ fn faults_are_checked() {
     );
     assert!(e[0].contains("no agent named"), "{e:?}");
 }
+
+#[test]
+fn set_with_several_values_sweeps() {
+    use toml::Value::{Array, Integer, String as S};
+    let a = parse_assignment("apps.a.conf.spark.cores.max=16,32").unwrap();
+    assert_eq!(a.value, Array(vec![S("16".into()), S("32".into())]));
+    let a = parse_assignment("run.replications=1, 2").unwrap();
+    assert_eq!(a.value, Array(vec![Integer(1), Integer(2)]));
+    // List-valued Spark keys keep their commas; the TOML form sweeps them.
+    let a = parse_assignment("apps.a.conf.spark.mesos.constraints=zone:a,b").unwrap();
+    assert_eq!(a.value, S("zone:a,b".into()));
+    let a =
+        parse_assignment("apps.a.conf.spark.mesos.constraints=[\"zone:a,b\", \"zone:c\"]").unwrap();
+    assert_eq!(
+        a.value,
+        Array(vec![S("zone:a,b".into()), S("zone:c".into())])
+    );
+    // Two --set sweeps: the cartesian product, the last varying fastest.
+    let loaded = load_str(
+        MINIMAL,
+        &[
+            parse_assignment("apps.a.conf.spark.cores.max=8,16").unwrap(),
+            parse_assignment("agents.0.count=2,3,4").unwrap(),
+        ],
+    )
+    .unwrap();
+    assert_eq!(loaded.points.len(), 6);
+    assert_eq!(loaded.sweep[0].path, "apps.a.conf.spark.cores.max");
+    assert_eq!(loaded.points[1].scenario.agents[0].count, 3);
+    assert_eq!(loaded.points[4].scenario.agents[0].count, 3);
+    assert_eq!(
+        loaded.points[4].scenario.apps[0].settings.cores_max,
+        Some(16)
+    );
+}

@@ -123,6 +123,14 @@ pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnosti
     })?;
     let mut ctx = Ctx::new(src);
     for a in overrides {
+        if let toml::Value::Array(values) = &a.value {
+            // `--set PATH=V1,V2`: one more sweep parameter (replacing a
+            // `[sweep]` entry of the same path), after those of the file.
+            let sweep = raw.sweep.get_or_insert_with(toml::Table::new);
+            sweep.remove(&a.path);
+            sweep.insert(a.path.clone(), toml::Value::Array(values.clone()));
+            continue;
+        }
         if let Err(e) = paths::apply(&mut raw, &a.path, a.value.clone()) {
             ctx.error(&format!("--set {}", a.path), None, e);
         }

@@ -29,6 +29,11 @@ pub struct Assignment {
 /// Parses `PATH=VALUE`. The value is read as a TOML value when it is one
 /// (`40`, `2.5`, `true`, `"x"`), else taken as a string (`2s`,
 /// `cpus:2;mem:4096`); values of Spark keys are always strings.
+///
+/// `PATH=V1,V2,...` (or a TOML array, `PATH=["a,b", "c"]`) gives an array
+/// value: a sweep over those values. Spark keys whose values are lists
+/// themselves (constraints, URIs, Docker port maps, volumes, parameters,
+/// labels) keep their commas; sweep them with the TOML array form.
 pub fn parse_assignment(text: &str) -> Result<Assignment, String> {
     let Some((path, value)) = text.split_once('=') else {
         return Err(format!("expected PATH=VALUE, got \"{text}\""));
@@ -37,10 +42,67 @@ pub fn parse_assignment(text: &str) -> Result<Assignment, String> {
     if path.is_empty() {
         return Err(format!("expected PATH=VALUE, got \"{text}\""));
     }
+    let trimmed = value.trim();
+    if trimmed.starts_with('[') {
+        if let Ok(toml::Value::Array(items)) = trimmed.parse::<toml::Value>() {
+            if items.is_empty() {
+                return Err(format!("{path}: an empty list of values"));
+            }
+            let items = items
+                .into_iter()
+                .map(|v| match v {
+                    toml::Value::String(t) => value_from_text(path, &t),
+                    other if is_conf_path(path) => toml::Value::String(render_plain(&other)),
+                    other => other,
+                })
+                .collect();
+            return Ok(Assignment {
+                path: path.to_string(),
+                value: toml::Value::Array(items),
+            });
+        }
+    }
+    if value.contains(',') && !keeps_commas(path) {
+        let items = value
+            .split(',')
+            .map(|v| value_from_text(path, v.trim()))
+            .collect();
+        return Ok(Assignment {
+            path: path.to_string(),
+            value: toml::Value::Array(items),
+        });
+    }
     Ok(Assignment {
         path: path.to_string(),
         value: value_from_text(path, value),
     })
+}
+
+/// A TOML scalar written as the text a Spark key would hold.
+fn render_plain(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(t) => t.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Spark keys whose values are comma-separated lists.
+fn keeps_commas(path: &str) -> bool {
+    if !is_conf_path(path) {
+        return false;
+    }
+    let key = path.splitn(4, '.').nth(3).unwrap_or("").trim_matches('"');
+    [
+        "spark.mesos.constraints",
+        "spark.mesos.uris",
+        "spark.mesos.executor.docker.portmaps",
+        "spark.mesos.executor.docker.volumes",
+        "spark.mesos.executor.docker.parameters",
+        "spark.mesos.network.labels",
+        "spark.mesos.task.labels",
+        "spark.mesos.driver.labels",
+    ]
+    .contains(&key)
 }
 
 fn value_from_text(path: &str, value: &str) -> toml::Value {

@@ -163,6 +163,15 @@ pub(super) fn driver_started(w: &mut World, app: FrameworkId, uid: u64) {
     }
 }
 
+/// (retries, wait in seconds) after one more failure: 1 s at first, then
+/// double the previous wait, at most `RETRY_WAIT_MAX_S`.
+fn next_backoff(previous: Option<(u32, u64)>) -> (u32, u64) {
+    match previous {
+        Some((r, wait)) => (r + 1, (wait * 2).min(RETRY_WAIT_MAX_S)),
+        None => (1, 1),
+    }
+}
+
 /// A driver's task ended FAILED: relaunched after its back-off with
 /// supervise, else the app is over.
 pub(super) fn driver_failed(w: &mut World, app: FrameworkId) {
@@ -178,10 +187,7 @@ pub(super) fn driver_failed(w: &mut World, app: FrameworkId) {
         return;
     }
     let disp = dispatcher(w, d);
-    let (retries, wait_s) = match disp.backoff.get(&app) {
-        Some((r, wait)) => (r + 1, (wait * 2).min(RETRY_WAIT_MAX_S)),
-        None => (1, 1),
-    };
+    let (retries, wait_s) = next_backoff(disp.backoff.get(&app).copied());
     disp.backoff.insert(app, (retries, wait_s));
     disp.retries
         .push((app, now + SimDuration::from_secs(wait_s)));
@@ -200,5 +206,23 @@ pub(super) fn app_finished(w: &mut World, driver_uid: Option<u64>) {
     if disp.open_apps == 0 && !disp.stopped {
         disp.stopped = true;
         w.deactivate(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relaunch_waits_double_up_to_a_minute() {
+        let mut state = None;
+        let mut waits = Vec::new();
+        for _ in 0..9 {
+            let next = next_backoff(state);
+            waits.push(next.1);
+            state = Some(next);
+        }
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(state.unwrap().0, 9);
     }
 }
