@@ -325,9 +325,19 @@ pub fn render(
         row.extend(summary_values(&r.output));
         summary.push(row);
     }
+    let ci = summary_ci(&summary, sweep.len());
     let mut summary_header: Vec<&str> = vec!["point", "replication", "seed"];
     summary_header.extend(sweep.iter().map(|s| s.path.as_str()));
     summary_header.extend(SUMMARY_METRICS);
+    let mut ci_header: Vec<String> = vec!["point".to_string()];
+    ci_header.extend(sweep.iter().map(|s| s.path.clone()));
+    ci_header.push("n".to_string());
+    for name in CI_METRICS {
+        for stat in ["mean", "sd", "ci95"] {
+            ci_header.push(format!("{name}_{stat}"));
+        }
+    }
+    let ci_header: Vec<&str> = ci_header.iter().map(String::as_str).collect();
     let mut files = vec![
         ("jobs.csv", csv(&JOBS, jobs, 4, &[0, 1, 3])),
         ("executors.csv", csv(&EXECUTORS, executors, 4, &[0, 1, 3])),
@@ -341,11 +351,86 @@ pub fn render(
             csv(&ALLOCATION, allocation, 4, &[0, 1, 2]),
         ),
         ("summary.csv", csv(&summary_header, summary, 2, &[0, 1])),
+        ("summary_ci.csv", csv(&ci_header, ci, 1, &[0])),
     ];
     if offers {
         files.push(("offers.csv", csv(&OFFERS, offer_rows, 5, &[0, 1, 2])));
     }
     files
+}
+
+/// The summary metrics `summary_ci.csv` aggregates: every numeric one.
+pub const CI_METRICS: [&str; 16] = [
+    "jobs_submitted",
+    "jobs_completed",
+    "latency_mean_s",
+    "latency_p50_s",
+    "latency_p95_s",
+    "latency_p99_s",
+    "wait_p50_s",
+    "wait_p95_s",
+    "cpu_offered_mean",
+    "cpu_allocated_mean",
+    "cpu_busy_mean",
+    "offers_made",
+    "offers_declined",
+    "executors_launched",
+    "events",
+    "frameworks_refused",
+];
+
+/// Mean, sample standard deviation and the half-width of the 95 %
+/// Student-t confidence interval of `xs` (the last two empty below two
+/// values).
+pub fn mean_sd_ci(xs: &[f64]) -> (Option<f64>, Option<f64>, Option<f64>) {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    let n = xs.len();
+    if n == 0 {
+        return (None, None, None);
+    }
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    if n < 2 {
+        return (Some(mean), None, None);
+    }
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let sd = var.sqrt();
+    let t = StudentsT::new(0.0, 1.0, (n - 1) as f64)
+        .map(|d| d.inverse_cdf(0.975))
+        .unwrap_or(f64::NAN);
+    (Some(mean), Some(sd), Some(t * sd / (n as f64).sqrt()))
+}
+
+/// One `summary_ci.csv` row per sweep point from the `summary.csv` rows
+/// (point, replication, seed, swept values, metrics). A metric a run could
+/// not measure (no finished job) is left out of that metric's statistics.
+fn summary_ci(summary: &[Vec<String>], swept: usize) -> Vec<Vec<String>> {
+    let mut points: Vec<&str> = summary.iter().map(|r| r[0].as_str()).collect();
+    points.sort_by_key(|p| p.parse::<u64>().unwrap_or(u64::MAX));
+    points.dedup();
+    let metric_col = |name: &str| {
+        3 + swept
+            + SUMMARY_METRICS
+                .iter()
+                .position(|m| *m == name)
+                .expect("a summary metric")
+    };
+    let f = |x: Option<f64>| x.map(|v| format!("{v:.6}")).unwrap_or_default();
+    points
+        .into_iter()
+        .map(|p| {
+            let rows: Vec<&Vec<String>> = summary.iter().filter(|r| r[0] == p).collect();
+            let mut out = vec![p.to_string()];
+            out.extend(rows[0][3..3 + swept].iter().cloned());
+            out.push(rows.len().to_string());
+            for name in CI_METRICS {
+                let c = metric_col(name);
+                let xs: Vec<f64> = rows.iter().filter_map(|r| r[c].parse().ok()).collect();
+                let (mean, sd, ci) = mean_sd_ci(&xs);
+                out.extend([f(mean), f(sd), f(ci)]);
+            }
+            out
+        })
+        .collect()
 }
 
 /// Writes the files into `dir` (created if needed). Everything is rendered
@@ -378,6 +463,18 @@ pub fn resolved_with_runs(resolved: &str, results: &[RunResult]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn confidence_intervals_use_student_t() {
+        // n = 5, mean 3, sd √2.5; t(0.975, 4) = 2.776445.
+        let (mean, sd, ci) = mean_sd_ci(&[1.0, 2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(mean, Some(3.0));
+        assert!((sd.unwrap() - 2.5f64.sqrt()).abs() < 1e-12);
+        let want = 2.776_445 * 2.5f64.sqrt() / 5f64.sqrt();
+        assert!((ci.unwrap() - want).abs() < 1e-5, "{ci:?}");
+        assert_eq!(mean_sd_ci(&[7.0]), (Some(7.0), None, None));
+        assert_eq!(mean_sd_ci(&[]), (None, None, None));
+    }
 
     #[test]
     fn nearest_rank_percentiles() {

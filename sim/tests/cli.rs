@@ -312,6 +312,7 @@ fn running_a_scenario_writes_every_report_and_the_same_bytes_twice() {
             "scenario.resolved.toml",
             "shares.csv",
             "summary.csv",
+            "summary_ci.csv",
             "utilization.csv"
         ]
     );
