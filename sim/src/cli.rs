@@ -50,6 +50,10 @@ pub struct RunArgs {
     /// The reports are byte-identical for any number.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub jobs: Option<u32>,
+    /// Run only shard K of N (K from 0): every N-th point × replication
+    /// from the K-th, into its own folder; combine with `sim merge`.
+    #[arg(long, value_name = "K/N", value_parser = crate::merge::Shard::parse)]
+    pub shard: Option<crate::merge::Shard>,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
@@ -74,6 +78,16 @@ pub enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Combine shard folders (`--shard K/N` runs) into the reports of the
+    /// whole run.
+    Merge {
+        /// The shard folders, all N of them.
+        #[arg(value_name = "DIR", required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where to write the merged reports.
+        #[arg(long, required = true)]
+        out: PathBuf,
+    },
     /// Match spark.mesos.constraints against Mesos agent attributes.
     Match {
         /// e.g. 'os:centos7;zone:us-east-1a,us-east-1b'
@@ -94,6 +108,32 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
             constraints,
             attributes,
         }) => run_match(&constraints, &attributes, out, err),
+        Some(Command::Merge { dirs, out: dir }) => match crate::merge::merge(&dirs) {
+            Ok(files) => {
+                let write = || -> std::io::Result<()> {
+                    std::fs::create_dir_all(&dir)?;
+                    for (name, body) in &files {
+                        std::fs::write(dir.join(name), body)?;
+                    }
+                    Ok(())
+                };
+                match write() {
+                    Ok(()) => {
+                        let _ =
+                            writeln!(out, "merged {} shard(s) into {}", dirs.len(), dir.display());
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        let _ = writeln!(err, "error: cannot write {}: {e}", dir.display());
+                        ExitCode::from(1)
+                    }
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Validate {
             scenario,
             mut set,
@@ -150,7 +190,12 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
                 || std::thread::available_parallelism().map_or(1, |n| n.get()),
                 |j| j as usize,
             );
-            let results = match run::run_parallel(&loaded, opts, threads) {
+            let all = run::run_keys(&loaded);
+            let keys = match args.shard {
+                Some(shard) => shard.select(&all),
+                None => all.clone(),
+            };
+            let results = match run::run_keys_parallel(&loaded, &keys, opts, threads) {
                 Ok(r) => r,
                 Err(e) => {
                     let _ = writeln!(err, "error: the run failed: {e}");
@@ -162,13 +207,20 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
                 let stem = path
                     .file_stem()
                     .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
-                PathBuf::from("reports").join(stem)
+                let dir = PathBuf::from("reports").join(stem);
+                match args.shard {
+                    Some(sh) => dir.join(format!("shard-{}-of-{}", sh.k, sh.n)),
+                    None => dir,
+                }
             });
             let files = report::render(&results, &loaded.sweep, args.offers);
-            let resolved = report::resolved_with_runs(
+            let mut resolved = report::resolved_with_runs(
                 &scenario::render_resolved(&loaded.base, &loaded.sweep),
                 &results,
             );
+            if let Some(shard) = args.shard {
+                resolved.push_str(&shard.marker(all.len()));
+            }
             if let Err(e) = report::write(&dir, &files, &resolved) {
                 let _ = writeln!(err, "error: cannot write reports to {}: {e}", dir.display());
                 return ExitCode::from(1);

@@ -38,6 +38,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod merge;
 pub mod metrics;
 pub mod queue;
 pub mod report;

@@ -325,38 +325,74 @@ pub fn render(
         row.extend(summary_values(&r.output));
         summary.push(row);
     }
-    let ci = summary_ci(&summary, sweep.len());
     let mut summary_header: Vec<&str> = vec!["point", "replication", "seed"];
     summary_header.extend(sweep.iter().map(|s| s.path.as_str()));
     summary_header.extend(SUMMARY_METRICS);
-    let mut ci_header: Vec<String> = vec!["point".to_string()];
-    ci_header.extend(sweep.iter().map(|s| s.path.clone()));
-    ci_header.push("n".to_string());
-    for name in CI_METRICS {
-        for stat in ["mean", "sd", "ci95"] {
-            ci_header.push(format!("{name}_{stat}"));
-        }
-    }
-    let ci_header: Vec<&str> = ci_header.iter().map(String::as_str).collect();
+    let owned: Vec<String> = summary_header.iter().map(|h| h.to_string()).collect();
+    let ci = summary_ci_csv(&owned, &summary);
     let mut files = vec![
-        ("jobs.csv", csv(&JOBS, jobs, 4, &[0, 1, 3])),
-        ("executors.csv", csv(&EXECUTORS, executors, 4, &[0, 1, 3])),
+        ("jobs.csv", sorted_csv("jobs.csv", &JOBS, jobs)),
+        (
+            "executors.csv",
+            sorted_csv("executors.csv", &EXECUTORS, executors),
+        ),
         (
             "utilization.csv",
-            csv(&UTILIZATION, utilization, 3, &[0, 1, 2]),
+            sorted_csv("utilization.csv", &UTILIZATION, utilization),
         ),
-        ("shares.csv", csv(&SHARES, shares, 5, &[0, 1, 2])),
+        ("shares.csv", sorted_csv("shares.csv", &SHARES, shares)),
         (
             "allocation.csv",
-            csv(&ALLOCATION, allocation, 4, &[0, 1, 2]),
+            sorted_csv("allocation.csv", &ALLOCATION, allocation),
         ),
-        ("summary.csv", csv(&summary_header, summary, 2, &[0, 1])),
-        ("summary_ci.csv", csv(&ci_header, ci, 1, &[0])),
+        (
+            "summary.csv",
+            sorted_csv("summary.csv", &summary_header, summary),
+        ),
+        ("summary_ci.csv", ci),
     ];
     if offers {
-        files.push(("offers.csv", csv(&OFFERS, offer_rows, 5, &[0, 1, 2])));
+        files.push(("offers.csv", sorted_csv("offers.csv", &OFFERS, offer_rows)));
     }
     files
+}
+
+/// How each per-run report is sorted: (file, leading columns compared,
+/// which of them compare as numbers). Rows with equal keys keep their
+/// order, so rows of different runs never interleave differently.
+pub const SORTS: [(&str, usize, &[usize]); 7] = [
+    ("jobs.csv", 4, &[0, 1, 3]),
+    ("executors.csv", 4, &[0, 1, 3]),
+    ("utilization.csv", 3, &[0, 1, 2]),
+    ("shares.csv", 5, &[0, 1, 2]),
+    ("allocation.csv", 4, &[0, 1, 2]),
+    ("summary.csv", 2, &[0, 1]),
+    ("offers.csv", 5, &[0, 1, 2]),
+];
+
+/// A per-run report, sorted as [`SORTS`] says.
+pub fn sorted_csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let (_, cols, numeric) = SORTS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .expect("a per-run report");
+    csv(header, rows, *cols, numeric)
+}
+
+/// `summary_ci.csv` from the header and rows of `summary.csv`.
+pub fn summary_ci_csv(summary_header: &[String], summary: &[Vec<String>]) -> String {
+    let swept = summary_header
+        .len()
+        .saturating_sub(3 + SUMMARY_METRICS.len());
+    let mut header: Vec<&str> = vec!["point"];
+    header.extend(summary_header[3..3 + swept].iter().map(String::as_str));
+    header.push("n");
+    let names: Vec<String> = CI_METRICS
+        .iter()
+        .flat_map(|m| ["mean", "sd", "ci95"].map(|s| format!("{m}_{s}")))
+        .collect();
+    header.extend(names.iter().map(String::as_str));
+    csv(&header, summary_ci(summary, swept), 1, &[0])
 }
 
 /// The summary metrics `summary_ci.csv` aggregates: every numeric one.
@@ -404,6 +440,12 @@ pub fn mean_sd_ci(xs: &[f64]) -> (Option<f64>, Option<f64>, Option<f64>) {
 /// (point, replication, seed, swept values, metrics). A metric a run could
 /// not measure (no finished job) is left out of that metric's statistics.
 fn summary_ci(summary: &[Vec<String>], swept: usize) -> Vec<Vec<String>> {
+    // Replication order, whatever order the rows came in (merged shards):
+    // the sums below must add in one order to give the same bytes.
+    let mut sorted: Vec<&Vec<String>> = summary.iter().collect();
+    let num = |s: &str| s.parse::<u64>().unwrap_or(u64::MAX);
+    sorted.sort_by_key(|r| (num(&r[0]), num(&r[1])));
+    let summary = sorted;
     let mut points: Vec<&str> = summary.iter().map(|r| r[0].as_str()).collect();
     points.sort_by_key(|p| p.parse::<u64>().unwrap_or(u64::MAX));
     points.dedup();
@@ -418,7 +460,7 @@ fn summary_ci(summary: &[Vec<String>], swept: usize) -> Vec<Vec<String>> {
     points
         .into_iter()
         .map(|p| {
-            let rows: Vec<&Vec<String>> = summary.iter().filter(|r| r[0] == p).collect();
+            let rows: Vec<&Vec<String>> = summary.iter().copied().filter(|r| r[0] == p).collect();
             let mut out = vec![p.to_string()];
             out.extend(rows[0][3..3 + swept].iter().cloned());
             out.push(rows.len().to_string());

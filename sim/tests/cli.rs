@@ -402,3 +402,70 @@ task_duration = { kind = "constant", value = "1s" }
     );
     assert!(summary.lines().nth(1).unwrap().ends_with(",1"));
 }
+
+#[test]
+fn shards_merge_into_the_bytes_of_the_whole_run_for_any_thread_count() {
+    let base = scenario_file("").parent().unwrap().to_path_buf();
+    let scenario = "../scenarios/tests/locality.toml";
+    // 2 points × 2 points × 2 replications = 8 runs.
+    let common = [
+        scenario,
+        "--set",
+        "apps.static.conf.spark.locality.wait=0s,3s",
+        "--set",
+        "data.remote_read=500ms,2s",
+        "--replications",
+        "2",
+        "--offers",
+        "--quiet",
+    ];
+    let run = |extra: &[&str], out: &std::path::Path| {
+        let mut args: Vec<&str> = common.to_vec();
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+        let o = sim(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    let whole = base.join("whole");
+    run(&["--jobs", "1"], &whole);
+    let two = base.join("two-threads");
+    run(&["--jobs", "2"], &two);
+    assert_eq!(read_dir_sorted(&whole), read_dir_sorted(&two));
+    let shards: Vec<std::path::PathBuf> = (0..3).map(|k| base.join(format!("shard{k}"))).collect();
+    for (k, dir) in shards.iter().enumerate() {
+        run(&["--shard", &format!("{k}/3"), "--jobs", "2"], dir);
+    }
+    let merged = base.join("merged");
+    // Shards in any order.
+    let o = sim(&[
+        "merge",
+        shards[2].to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(read_dir_sorted(&whole), read_dir_sorted(&merged));
+    let ci = std::fs::read_to_string(merged.join("summary_ci.csv")).unwrap();
+    assert_eq!(ci.lines().count(), 5, "a header and 4 points");
+    assert!(ci.starts_with("point,apps.static.conf.spark.locality.wait,data.remote_read,n,"));
+    // A missing shard is an error, exit 2.
+    let o = sim(&[
+        "merge",
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+        "--out",
+        base.join("partial").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("shard(s) 2 of 3 missing"),
+        "{}",
+        stderr(&o)
+    );
+    // A bad shard spec is refused.
+    let o = sim(&[scenario, "--shard", "3/3"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("0 ≤ K < N"), "{}", stderr(&o));
+}
