@@ -195,7 +195,23 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
                 Some(shard) => shard.select(&all),
                 None => all.clone(),
             };
-            let results = match run::run_keys_parallel(&loaded, &keys, opts, threads) {
+            // A progress bar only for a person watching a terminal; it is
+            // drawn by its own thread, the runs only update counters.
+            let show = !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let progress = run::Progress::new(keys.len());
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            let outcome = std::thread::scope(|s| {
+                let display = show.then(|| s.spawn(|| run::show_progress(&progress, &stop)));
+                let outcome =
+                    run::run_keys_observed(&loaded, &keys, opts, threads, Some(&progress));
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                if let Some(h) = display {
+                    h.thread().unpark();
+                    let _ = h.join();
+                }
+                outcome
+            });
+            let results = match outcome {
                 Ok(r) => r,
                 Err(e) => {
                     let _ = writeln!(err, "error: the run failed: {e}");

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+    // Unlocked handles: the progress bar's thread writes to stderr too.
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
     sim::cli::main_with(cli, &mut out, &mut err)
 }

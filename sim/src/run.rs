@@ -5,12 +5,14 @@
 
 use std::fmt::Write as _;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rayon::prelude::*;
 
 use crate::report::{RunResult, percentile};
 use crate::rng::RngStreams;
 use crate::scenario::Loaded;
-use crate::time::format_secs;
+use crate::time::{SimTime, format_secs};
 use crate::world::{RunOptions, World};
 
 /// Runs everything one after another; the first failing run stops the
@@ -31,11 +33,21 @@ pub fn run_keys(loaded: &Loaded) -> Vec<(usize, u32)> {
 
 /// One run: point `i` (index into `loaded.points`), replication `r`.
 pub fn run_one(loaded: &Loaded, i: usize, r: u32, opts: RunOptions) -> Result<RunResult, String> {
+    run_one_observed(loaded, i, r, opts, &mut |_| {})
+}
+
+fn run_one_observed(
+    loaded: &Loaded,
+    i: usize,
+    r: u32,
+    opts: RunOptions,
+    progress: &mut dyn FnMut(SimTime),
+) -> Result<RunResult, String> {
     let point = &loaded.points[i];
     let sc = &point.scenario;
     let seed = RngStreams::replication_seed(sc.run.seed, r);
     let output = World::new(sc, seed, opts)
-        .run()
+        .run_observed(progress)
         .map_err(|e| format!("point {} replication {r}: {e}", point.index))?;
     Ok(RunResult {
         point: point.index,
@@ -56,11 +68,30 @@ pub fn run_keys_parallel(
     opts: RunOptions,
     threads: usize,
 ) -> Result<Vec<RunResult>, String> {
+    run_keys_observed(loaded, keys, opts, threads, None)
+}
+
+/// As [`run_keys_parallel`], updating `progress` as runs advance.
+pub fn run_keys_observed(
+    loaded: &Loaded,
+    keys: &[(usize, u32)],
+    opts: RunOptions,
+    threads: usize,
+    progress: Option<&Progress>,
+) -> Result<Vec<RunResult>, String> {
+    let one = |slot: usize, &(i, r): &(usize, u32)| {
+        let result = run_one_observed(loaded, i, r, opts, &mut |now| {
+            if let Some(p) = progress {
+                p.advanced(slot, now);
+            }
+        });
+        if let Some(p) = progress {
+            p.finished(slot);
+        }
+        result
+    };
     if threads <= 1 || keys.len() <= 1 {
-        return keys
-            .iter()
-            .map(|&(i, r)| run_one(loaded, i, r, opts))
-            .collect();
+        return keys.iter().enumerate().map(|(s, k)| one(s, k)).collect();
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -68,7 +99,8 @@ pub fn run_keys_parallel(
         .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
     pool.install(|| {
         keys.par_iter()
-            .map(|&(i, r)| run_one(loaded, i, r, opts))
+            .enumerate()
+            .map(|(s, k)| one(s, k))
             .collect()
     })
 }
@@ -80,6 +112,75 @@ pub fn run_parallel(
     threads: usize,
 ) -> Result<Vec<RunResult>, String> {
     run_keys_parallel(loaded, &run_keys(loaded), opts, threads)
+}
+
+const NOT_STARTED: u64 = u64::MAX - 1;
+const DONE: u64 = u64::MAX;
+
+/// How far a batch of runs got: written by the runs (atomics only), read
+/// by whoever displays it.
+#[derive(Debug)]
+pub struct Progress {
+    /// Per run: its simulated time in µs, or NOT_STARTED / DONE.
+    at: Vec<AtomicU64>,
+    done: AtomicU64,
+}
+
+impl Progress {
+    pub fn new(runs: usize) -> Progress {
+        Progress {
+            at: (0..runs).map(|_| AtomicU64::new(NOT_STARTED)).collect(),
+            done: AtomicU64::new(0),
+        }
+    }
+
+    fn advanced(&self, slot: usize, now: SimTime) {
+        self.at[slot].store(now.as_micros(), Ordering::Relaxed);
+    }
+
+    fn finished(&self, slot: usize) {
+        self.at[slot].store(DONE, Ordering::Relaxed);
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn runs(&self) -> usize {
+        self.at.len()
+    }
+
+    pub fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// The simulated time of the least advanced run in progress.
+    pub fn slowest(&self) -> Option<u64> {
+        self.at
+            .iter()
+            .map(|a| a.load(Ordering::Relaxed))
+            .filter(|&t| t < NOT_STARTED)
+            .min()
+    }
+}
+
+/// Shows `progress` as a bar on stderr (runs done, the slowest run's
+/// simulated time, ETA) until `stop` is set, redrawing 5 times a second
+/// from this thread only.
+pub fn show_progress(progress: &Progress, stop: &std::sync::atomic::AtomicBool) {
+    let bar = indicatif::ProgressBar::new(progress.runs() as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} runs, {msg}, ETA {eta}")
+    {
+        bar.set_style(style);
+    }
+    while !stop.load(Ordering::Relaxed) {
+        bar.set_position(progress.done());
+        let msg = match progress.slowest() {
+            Some(us) => format!("slowest run at {} s simulated", us / 1_000_000),
+            None => "starting".to_string(),
+        };
+        bar.set_message(msg);
+        std::thread::park_timeout(std::time::Duration::from_millis(200));
+    }
+    bar.finish_and_clear();
 }
 
 /// The table printed after a run: per app, then the cluster.
@@ -154,4 +255,23 @@ pub fn summary_table(results: &[RunResult], wall_s: f64) -> String {
         "events {events}, wall time {wall_s:.3} s, {rate:.0} events/s"
     );
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_tracks_the_slowest_run_in_flight() {
+        let p = Progress::new(3);
+        assert_eq!(p.slowest(), None);
+        p.advanced(0, SimTime(5_000_000));
+        p.advanced(2, SimTime(9_000_000));
+        assert_eq!(p.slowest(), Some(5_000_000));
+        p.finished(0);
+        assert_eq!(p.slowest(), Some(9_000_000));
+        p.finished(2);
+        assert_eq!(p.slowest(), None);
+        assert_eq!(p.done(), 2);
+    }
 }

@@ -528,9 +528,18 @@ impl World {
     }
 
     /// Runs to the end and returns the metrics.
-    pub fn run(mut self) -> Result<RunOutput, String> {
+    pub fn run(self) -> Result<RunOutput, String> {
+        self.run_observed(&mut |_| {})
+    }
+
+    /// Runs to the end, telling `progress` the simulated time every 16,384
+    /// events (for a progress display; it cannot change the run).
+    pub fn run_observed(mut self, progress: &mut dyn FnMut(SimTime)) -> Result<RunOutput, String> {
         while let Some(r) = self.step() {
             r?;
+            if self.events % 16_384 == 0 {
+                progress(self.now);
+            }
         }
         let end = self.now.min(self.end);
         self.metrics.integrate(self.now, end);
