@@ -88,6 +88,9 @@ pub enum Command {
         #[arg(long, required = true)]
         out: PathBuf,
     },
+    /// Print every Spark property the simulator knows, with its default
+    /// and whether it is modelled (the text of docs/spark-keys.md).
+    Keys,
     /// Match spark.mesos.constraints against Mesos agent attributes.
     Match {
         /// e.g. 'os:centos7;zone:us-east-1a,us-east-1b'
@@ -108,6 +111,10 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
             constraints,
             attributes,
         }) => run_match(&constraints, &attributes, out, err),
+        Some(Command::Keys) => {
+            let _ = write!(out, "{}", policies::spark::keys::markdown());
+            ExitCode::SUCCESS
+        }
         Some(Command::Merge { dirs, out: dir }) => match crate::merge::merge(&dirs) {
             Ok(files) => {
                 let write = || -> std::io::Result<()> {

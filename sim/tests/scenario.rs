@@ -602,3 +602,58 @@ fn set_with_several_values_sweeps() {
         Some(16)
     );
 }
+
+/// The scenario reference (docs/scenario.md) names every key the loader
+/// accepts: for each table, an unknown key makes the loader list the
+/// table's real keys, and each must appear in the page as `` `key` ``.
+#[test]
+fn the_scenario_reference_documents_every_key() {
+    let page = include_str!("../../docs/scenario.md");
+    let app = "[[apps]]\nname = \"a\"\nmaster = \"mesos://m:5050\"\n";
+    let tables = [
+        ("run", "[run]\n".to_string()),
+        ("mesos", "[mesos]\n".to_string()),
+        ("mesos.roles", "[mesos.roles.r]\n".to_string()),
+        ("data", "[data]\n".to_string()),
+        ("agents", "[[agents]]\n".to_string()),
+        ("apps", app.to_string()),
+        ("apps.fetch", format!("{app}[apps.fetch]\n")),
+        ("apps.jobs", format!("{app}[apps.jobs]\n")),
+        ("apps.jobs.arrival", format!("{app}[apps.jobs.arrival]\n")),
+        ("frameworks", "[[frameworks]]\n".to_string()),
+        ("faults", "[[faults]]\n".to_string()),
+    ];
+    let mut missing = Vec::new();
+    for (table, head) in tables {
+        let src = format!("{head}zzz_not_a_key = 1\n");
+        let errors = load_str(&src, &[]).unwrap_err().errors;
+        let message = &errors[0].message;
+        let list = message
+            .split("expected one of ")
+            .nth(1)
+            .or_else(|| message.split("expected ").nth(1))
+            .unwrap_or_else(|| panic!("{table}: {message}"));
+        for key in list.split(", ").flat_map(|k| k.split(" or ")) {
+            let key = key.trim().trim_matches('`');
+            if key.is_empty() {
+                continue;
+            }
+            // Distribution parameters are described in prose.
+            // Sub-tables are documented by their headers (`[apps.jobs]`,
+            // `[mesos.roles.NAME]`).
+            let documented = page.contains(&format!("`{key}`"))
+                || page.contains(&format!(".{key}]"))
+                || page.contains(&format!(".{key}."))
+                || page.contains(&format!("{key} ="))
+                || page.contains(&format!("{{{key}"))
+                || page.contains(&format!(", {key}}}"));
+            if !documented {
+                missing.push(format!("{table}.{key}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/scenario.md does not document: {missing:?}"
+    );
+}

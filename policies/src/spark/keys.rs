@@ -429,6 +429,53 @@ pub static KEYS: &[KeyDef] = &[
 ];
 
 /// Looks a property up by its exact name.
+/// The reference page of every known property (docs/spark-keys.md is this
+/// text; a test keeps the two equal).
+pub fn markdown() -> String {
+    let mut s = String::from(
+        "# Spark properties the simulator knows\n\n\
+         Generated from `policies/src/spark/keys.rs` by `sim keys`; a test keeps\n\
+         this page equal to the table. Defaults are Spark 3.x's. *Modelled*: the\n\
+         value changes the simulation. *Not modelled*: read and validated, with a\n\
+         warning giving the reason. *No effect*: it does not change scheduling in\n\
+         real Spark either. Sources are sections of\n\
+         `../shared/reference/spark-on-mesos.md` unless named otherwise.\n\n\
+         | property | type | default | simulated | source |\n|---|---|---|---|---|\n",
+    );
+    for k in KEYS {
+        let ty = match k.ty {
+            KeyType::Bool => "boolean".to_string(),
+            KeyType::Int => "integer".to_string(),
+            KeyType::Double => "number".to_string(),
+            KeyType::SizeMib => "size (bare number: MiB)".to_string(),
+            KeyType::Time { default_unit_us } => match default_unit_us {
+                1 => "duration (bare number: µs)".to_string(),
+                1_000 => "duration (bare number: ms)".to_string(),
+                1_000_000 => "duration (bare number: s)".to_string(),
+                other => format!("duration (bare number: {other} µs)"),
+            },
+            KeyType::Text => "text".to_string(),
+        };
+        let default = match k.default {
+            DefaultValue::Value("") => "(empty)".to_string(),
+            DefaultValue::Value(v) => format!("`{v}`"),
+            DefaultValue::FallbackTo(other) => format!("as `{other}`"),
+            DefaultValue::Unset => "unset".to_string(),
+        };
+        let support = match k.support {
+            Support::Modelled => "modelled".to_string(),
+            Support::NotModelled(why) => format!("not modelled: {why}"),
+            Support::NoEffect => "no effect".to_string(),
+        };
+        s.push_str(&format!(
+            "| `{}` | {ty} | {default} | {support} | {} |\n",
+            k.name,
+            k.source.replace('|', "\\|")
+        ));
+    }
+    s
+}
+
 pub fn lookup(name: &str) -> Option<&'static KeyDef> {
     KEYS.binary_search_by(|k| k.name.cmp(name))
         .ok()
@@ -482,5 +529,17 @@ mod tests {
     fn lookup_finds_exact_names() {
         assert_eq!(lookup("spark.cores.max").unwrap().ty, Int);
         assert!(lookup("spark.core.max").is_none());
+    }
+}
+
+#[cfg(test)]
+mod reference_page {
+    #[test]
+    fn docs_spark_keys_md_is_the_generated_table() {
+        let page = include_str!("../../../docs/spark-keys.md");
+        assert!(
+            page == super::markdown(),
+            "docs/spark-keys.md is out of date: run `cargo run -q -p sim -- keys > docs/spark-keys.md`"
+        );
     }
 }
