@@ -116,26 +116,16 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
             ExitCode::SUCCESS
         }
         Some(Command::Merge { dirs, out: dir }) => match crate::merge::merge(&dirs) {
-            Ok(files) => {
-                let write = || -> std::io::Result<()> {
-                    std::fs::create_dir_all(&dir)?;
-                    for (name, body) in &files {
-                        std::fs::write(dir.join(name), body)?;
-                    }
-                    Ok(())
-                };
-                match write() {
-                    Ok(()) => {
-                        let _ =
-                            writeln!(out, "merged {} shard(s) into {}", dirs.len(), dir.display());
-                        ExitCode::SUCCESS
-                    }
-                    Err(e) => {
-                        let _ = writeln!(err, "error: cannot write {}: {e}", dir.display());
-                        ExitCode::from(1)
-                    }
+            Ok((files, resolved)) => match report::write(&dir, &files, &resolved) {
+                Ok(()) => {
+                    let _ = writeln!(out, "merged {} shard(s) into {}", dirs.len(), dir.display());
+                    ExitCode::SUCCESS
                 }
-            }
+                Err(e) => {
+                    let _ = writeln!(err, "error: cannot write {}: {e}", dir.display());
+                    ExitCode::from(1)
+                }
+            },
             Err(e) => {
                 let _ = writeln!(err, "error: {e}");
                 ExitCode::from(2)

@@ -125,9 +125,12 @@ fn parse_csv(text: &str, path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>),
     Ok((header, rows))
 }
 
+/// A merged run: the report files, and the resolved scenario.
+pub type Merged = (Vec<(&'static str, String)>, String);
+
 /// Merges shard folders: every report file and the resolved scenario,
 /// checking the shards belong to one run and none is missing or repeated.
-pub fn merge(dirs: &[PathBuf]) -> Result<Vec<(String, String)>, String> {
+pub fn merge(dirs: &[PathBuf]) -> Result<Merged, String> {
     if dirs.is_empty() {
         return Err("no shard folders given".to_string());
     }
@@ -239,15 +242,11 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Vec<(String, String)>, String> {
         if name == "summary.csv" {
             summary = Some((header.clone(), rows.clone()));
         }
-        files.push((name.to_string(), report::sorted_csv(name, &h, rows)));
+        files.push((name, report::sorted_csv(name, &h, rows)));
     }
     let (header, rows) = summary.ok_or("no summary.csv in the shard folders")?;
-    files.push((
-        "summary_ci.csv".to_string(),
-        report::summary_ci_csv(&header, &rows),
-    ));
-    files.push(("scenario.resolved.toml".to_string(), resolved));
-    Ok(files)
+    files.push(("summary_ci.csv", report::summary_ci_csv(&header, &rows)));
+    Ok((files, resolved))
 }
 
 #[cfg(test)]

@@ -387,8 +387,7 @@ pub fn summary_ci_csv(summary_header: &[String], summary: &[Vec<String>]) -> Str
     let mut header: Vec<&str> = vec!["point"];
     header.extend(summary_header[3..3 + swept].iter().map(String::as_str));
     header.push("n");
-    let names: Vec<String> = CI_METRICS
-        .iter()
+    let names: Vec<String> = ci_metrics()
         .flat_map(|m| ["mean", "sd", "ci95"].map(|s| format!("{m}_{s}")))
         .collect();
     header.extend(names.iter().map(String::as_str));
@@ -396,24 +395,9 @@ pub fn summary_ci_csv(summary_header: &[String], summary: &[Vec<String>]) -> Str
 }
 
 /// The summary metrics `summary_ci.csv` aggregates: every numeric one.
-pub const CI_METRICS: [&str; 16] = [
-    "jobs_submitted",
-    "jobs_completed",
-    "latency_mean_s",
-    "latency_p50_s",
-    "latency_p95_s",
-    "latency_p99_s",
-    "wait_p50_s",
-    "wait_p95_s",
-    "cpu_offered_mean",
-    "cpu_allocated_mean",
-    "cpu_busy_mean",
-    "offers_made",
-    "offers_declined",
-    "executors_launched",
-    "events",
-    "frameworks_refused",
-];
+fn ci_metrics() -> impl Iterator<Item = &'static str> {
+    SUMMARY_METRICS.into_iter().filter(|m| *m != "fingerprint")
+}
 
 /// Mean, sample standard deviation and the half-width of the 95 %
 /// Student-t confidence interval of `xs` (the last two empty below two
@@ -464,7 +448,7 @@ fn summary_ci(summary: &[Vec<String>], swept: usize) -> Vec<Vec<String>> {
             let mut out = vec![p.to_string()];
             out.extend(rows[0][3..3 + swept].iter().cloned());
             out.push(rows.len().to_string());
-            for name in CI_METRICS {
+            for name in ci_metrics() {
                 let c = metric_col(name);
                 let xs: Vec<f64> = rows.iter().filter_map(|r| r[c].parse().ok()).collect();
                 let (mean, sd, ci) = mean_sd_ci(&xs);

@@ -31,12 +31,9 @@ pub fn run_keys(loaded: &Loaded) -> Vec<(usize, u32)> {
         .collect()
 }
 
-/// One run: point `i` (index into `loaded.points`), replication `r`.
-pub fn run_one(loaded: &Loaded, i: usize, r: u32, opts: RunOptions) -> Result<RunResult, String> {
-    run_one_observed(loaded, i, r, opts, &mut |_| {})
-}
-
-fn run_one_observed(
+/// One run: point `i` (index into `loaded.points`), replication `r`,
+/// telling `progress` its simulated time now and then.
+fn run_one(
     loaded: &Loaded,
     i: usize,
     r: u32,
@@ -58,20 +55,19 @@ fn run_one_observed(
     })
 }
 
-/// Runs the given (point, replication) pairs on `threads` threads. Each
-/// run depends only on its scenario and seed, and results are collected
-/// in the order of `keys`, so the reports are byte-identical for any
-/// number of threads.
-pub fn run_keys_parallel(
+/// Runs every point × replication on `threads` threads.
+pub fn run_parallel(
     loaded: &Loaded,
-    keys: &[(usize, u32)],
     opts: RunOptions,
     threads: usize,
 ) -> Result<Vec<RunResult>, String> {
-    run_keys_observed(loaded, keys, opts, threads, None)
+    run_keys_observed(loaded, &run_keys(loaded), opts, threads, None)
 }
 
-/// As [`run_keys_parallel`], updating `progress` as runs advance.
+/// Runs the given (point, replication) pairs on `threads` threads,
+/// updating `progress` as runs advance. Each run depends only on its
+/// scenario and seed, and results are collected in the order of `keys`,
+/// so the reports are byte-identical for any number of threads.
 pub fn run_keys_observed(
     loaded: &Loaded,
     keys: &[(usize, u32)],
@@ -80,7 +76,7 @@ pub fn run_keys_observed(
     progress: Option<&Progress>,
 ) -> Result<Vec<RunResult>, String> {
     let one = |slot: usize, &(i, r): &(usize, u32)| {
-        let result = run_one_observed(loaded, i, r, opts, &mut |now| {
+        let result = run_one(loaded, i, r, opts, &mut |now| {
             if let Some(p) = progress {
                 p.advanced(slot, now);
             }
@@ -103,15 +99,6 @@ pub fn run_keys_observed(
             .map(|(s, k)| one(s, k))
             .collect()
     })
-}
-
-/// Runs every point × replication on `threads` threads.
-pub fn run_parallel(
-    loaded: &Loaded,
-    opts: RunOptions,
-    threads: usize,
-) -> Result<Vec<RunResult>, String> {
-    run_keys_parallel(loaded, &run_keys(loaded), opts, threads)
 }
 
 const NOT_STARTED: u64 = u64::MAX - 1;

@@ -1,20 +1,9 @@
 //! Injected failures (`[[faults]]`, docs/faults.md), hand-computed.
 
-use sim::metrics::Metrics;
-use sim::scenario::load_str;
-use sim::world::{RunOptions, World};
+mod common;
 
-fn run(src: &str) -> Metrics {
-    let sc = load_str(src, &[])
-        .map_err(|d| format!("{:?}", d.errors))
-        .unwrap()
-        .base;
-    let opts = RunOptions {
-        record_offers: false,
-        check_invariants: true,
-    };
-    World::new(&sc, sc.run.seed, opts).run().unwrap().metrics
-}
+use common::run;
+use sim::metrics::Metrics;
 
 /// One 4-CPU agent and one app; `conf` for `[apps.conf]`, `faults` appended.
 fn one_agent(conf: &str, jobs: &str, faults: &str) -> String {

@@ -8,28 +8,10 @@
 //! for the locality wait on `compute-0` (checked at revive ticks every 1 s
 //! from the driver's start), or for `store-0` to free up at 20 s.
 
+mod common;
+
+use common::{run, run_seed};
 use sim::metrics::{JobRow, Metrics};
-use sim::scenario::load_str;
-use sim::world::{RunOptions, World};
-
-fn run(src: &str) -> Metrics {
-    run_seed(src, None)
-}
-
-fn run_seed(src: &str, seed: Option<u64>) -> Metrics {
-    let sc = load_str(src, &[])
-        .map_err(|d| format!("{:?}", d.errors))
-        .unwrap()
-        .base;
-    let opts = RunOptions {
-        record_offers: true,
-        check_invariants: true,
-    };
-    World::new(&sc, seed.unwrap_or(sc.run.seed), opts)
-        .run()
-        .unwrap()
-        .metrics
-}
 
 /// `data`: lines for `[data]`; `conf`: lines for `[apps.conf]`; `app`:
 /// extra keys of the app; `cpus`: per agent.

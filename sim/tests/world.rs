@@ -5,28 +5,10 @@
 //! with `executor_startup = constant 1s` an executor launched at 0 registers
 //! at 1.020 s.
 
+mod common;
+
+use common::{run, run_seed};
 use sim::metrics::Metrics;
-use sim::scenario::{Scenario, load_str};
-use sim::world::{RunOptions, World};
-
-fn run(src: &str) -> Metrics {
-    run_seed(src, None)
-}
-
-fn run_seed(src: &str, seed: Option<u64>) -> Metrics {
-    let sc: Scenario = load_str(src, &[])
-        .map_err(|d| format!("{:?}", d.errors))
-        .unwrap()
-        .base;
-    let opts = RunOptions {
-        record_offers: true,
-        check_invariants: true,
-    };
-    World::new(&sc, seed.unwrap_or(sc.run.seed), opts)
-        .run()
-        .unwrap()
-        .metrics
-}
 
 /// One agent and one app; `conf` and `jobs` are TOML snippets.
 fn one_app(agent: &str, conf: &str, jobs: &str) -> String {

@@ -181,6 +181,13 @@ pub struct AgentGroup {
     pub datanode: bool,
 }
 
+impl AgentGroup {
+    /// The hostname of the group's agent `i`.
+    pub fn hostname(&self, i: u32) -> String {
+        format!("{}-{i}", self.name)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeployMode {
     Client,

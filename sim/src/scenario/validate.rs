@@ -284,34 +284,14 @@ fn validate_faults(
         let span = f.span();
         let f = f.get_ref();
         let path = format!("faults.{i}");
-        let kind = match &f.kind {
-            None => {
-                ctx.error(
-                    &format!("{path}.kind"),
-                    Some(&span),
-                    format!("missing: one of {}", FaultKind::NAMES.join(", ")),
-                );
-                None
-            }
-            Some(l) => ctx.string(&format!("{path}.kind"), l).and_then(|k| {
-                if FaultKind::NAMES.contains(&k.as_str()) {
-                    Some(k)
-                } else {
-                    let hint = closest(&k, FaultKind::NAMES.iter().copied())
-                        .map(|c| format!(" (did you mean \"{c}\"?)"))
-                        .unwrap_or_default();
-                    ctx.leaf_err(
-                        &format!("{path}.kind"),
-                        l,
-                        format!(
-                            "unknown fault kind \"{k}\"; expected one of {}{hint}",
-                            FaultKind::NAMES.join(", ")
-                        ),
-                    );
-                    None
-                }
-            }),
-        };
+        let kind = kind_of(
+            &path,
+            f.kind.as_ref(),
+            &span,
+            "fault kind",
+            &FaultKind::NAMES,
+            ctx,
+        );
         let at = match &f.at {
             None => {
                 ctx.error(
@@ -364,9 +344,10 @@ fn validate_faults(
             }
             (Some(l), _) => ctx.string(&format!("{path}.agent"), l).and_then(|host| {
                 let known = agents.iter().any(|g| {
-                    host.strip_prefix(&format!("{}-", g.name))
-                        .and_then(|i| i.parse::<u32>().ok())
-                        .is_some_and(|i| i < g.count && i.to_string() == host[g.name.len() + 1..])
+                    host.strip_prefix(&format!("{}-", g.name)).is_some_and(|i| {
+                        i.parse::<u32>()
+                            .is_ok_and(|i| i < g.count && g.hostname(i) == host)
+                    })
                 });
                 if known {
                     Some(host)
@@ -1254,10 +1235,30 @@ fn dist_kind(
     kinds: &[&str],
     ctx: &mut Ctx<'_>,
 ) -> Option<String> {
-    let Some(l) = &d.get_ref().kind else {
+    kind_of(
+        path,
+        d.get_ref().kind.as_ref(),
+        &d.span(),
+        "kind",
+        kinds,
+        ctx,
+    )
+}
+
+/// The `kind` of the table at `path` (spanning `span`), which must be one
+/// of `kinds` (`what` names it in the message), with a "did you mean".
+fn kind_of(
+    path: &str,
+    leaf: Option<&Leaf>,
+    span: &Range<usize>,
+    what: &str,
+    kinds: &[&str],
+    ctx: &mut Ctx<'_>,
+) -> Option<String> {
+    let Some(l) = leaf else {
         ctx.error(
             &format!("{path}.kind"),
-            Some(&d.span()),
+            Some(span),
             format!("missing: one of {}", kinds.join(", ")),
         );
         return None;
@@ -1271,7 +1272,7 @@ fn dist_kind(
             &format!("{path}.kind"),
             l,
             format!(
-                "unknown kind \"{kind}\"; expected one of {}{hint}",
+                "unknown {what} \"{kind}\"; expected one of {}{hint}",
                 kinds.join(", ")
             ),
         );

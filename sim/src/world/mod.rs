@@ -285,7 +285,7 @@ impl World {
                     attributes.push("rack", Value::Text(format!("r{}", i % racks)));
                 }
                 agents.push(Agent {
-                    hostname: format!("{}-{i}", g.name),
+                    hostname: g.hostname(i),
                     total: g.resources.clone(),
                     offered: Resources::new(),
                     allocated: Resources::new(),

@@ -215,6 +215,14 @@ impl SparkApp {
         self.jobs.abandon_active();
     }
 
+    /// `recomputeLocality` of every task set, after a host gained its
+    /// first executor or lost its last.
+    fn recompute_levels(&mut self) {
+        for set in self.task_sets.values_mut() {
+            set.recompute(&self.hosts);
+        }
+    }
+
     pub fn driver_uid(&self) -> Option<u64> {
         self.driver_uid
     }
@@ -533,9 +541,7 @@ pub(super) fn executor_registered(w: &mut World, uid: u64) {
         }
         // executorAdded: a new host can make a locality level valid.
         if a.hosts.executor_added(e.agent) {
-            for set in a.task_sets.values_mut() {
-                set.recompute(&a.hosts);
-            }
+            a.recompute_levels();
         }
     }
     if !a.ready {
@@ -636,16 +642,27 @@ fn make_offers(w: &mut World, fw: FrameworkId, only: Option<u64>) {
         return;
     }
     let task_cpus = a.task_cpus().max(1);
-    let offers: Vec<WorkerOffer> = a
-        .executors
-        .iter()
-        .filter(|(id, e)| e.registered && only.is_none_or(|o| o == **id))
-        .map(|(id, e)| WorkerOffer {
-            executor: *id,
-            host: e.agent,
-            cores: e.slots.saturating_sub(e.running.len() as u32) * task_cpus,
-        })
-        .collect();
+    let offer = |(id, e): (&u64, &Executor)| WorkerOffer {
+        executor: *id,
+        host: e.agent,
+        cores: e.slots.saturating_sub(e.running.len() as u32) * task_cpus,
+    };
+    // One executor's slots (a task ended on it) need no walk over all.
+    let offers: Vec<WorkerOffer> = match only {
+        Some(id) => a
+            .executors
+            .get_key_value(&id)
+            .filter(|(_, e)| e.registered)
+            .map(offer)
+            .into_iter()
+            .collect(),
+        None => a
+            .executors
+            .iter()
+            .filter(|(_, e)| e.registered)
+            .map(offer)
+            .collect(),
+    };
     let jobs: Vec<usize> = a.task_sets.keys().copied().collect();
     let mut sets: Vec<&mut TaskSet> = a.task_sets.values_mut().collect();
     let picks = task_scheduler::resource_offers(
@@ -1134,7 +1151,8 @@ fn shut_down(w: &mut World, fw: FrameworkId, reason: &'static str) {
 }
 
 /// A task lost with its executor is pending again; executor losses do not
-/// count toward `spark.task.maxFailures` in Spark, so it always re-runs.
+/// count toward `spark.task.maxFailures` in Spark, so it always re-runs
+/// (docs/faults.md).
 fn requeue(a: &mut SparkApp, job: usize, index: u32) {
     if let Some(set) = a.task_sets.get_mut(&job) {
         set.task_failed(index, &a.hosts);
@@ -1179,9 +1197,7 @@ pub(super) fn executor_failure(w: &mut World, fw: FrameworkId, agent: AgentId) {
         }
         a.fine_up.remove(&agent);
         if a.hosts.executor_lost(agent) {
-            for set in a.task_sets.values_mut() {
-                set.recompute(&a.hosts);
-            }
+            a.recompute_levels();
         }
         let mine: Vec<u64> = a.fine_tasks.keys().copied().collect();
         let on_agent: Vec<u64> = mine
@@ -1266,9 +1282,7 @@ fn end_executor(
     }
     // executorLost: a host without executors can invalidate a level.
     if e.registered && a.hosts.executor_lost(e.agent) {
-        for set in a.task_sets.values_mut() {
-            set.recompute(&a.hosts);
-        }
+        a.recompute_levels();
     }
     let effect = a.backend.as_mut().map(|b| b.status_update(id, state));
     // Spark calls reviveOffers() on every terminal update (§1.3), which

@@ -202,6 +202,15 @@ fn a_zero_wait_never_holds_a_task() {
     );
 }
 
+/// Executor `executor` on `host` with `cores` free.
+fn worker(executor: u64, host: AgentId, cores: u32) -> WorkerOffer {
+    WorkerOffer {
+        executor,
+        host,
+        cores,
+    }
+}
+
 fn rng() -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(7)
 }
@@ -211,18 +220,7 @@ fn resource_offers_serve_task_sets_fifo_one_task_per_offer_per_pass() {
     let hosts = alive(&[A, B]);
     let mut first = TaskSet::new(3, Vec::new(), 0, &hosts, waits(3), t(0));
     let mut second = TaskSet::new(4, Vec::new(), 0, &hosts, waits(3), t(0));
-    let offers = [
-        WorkerOffer {
-            executor: 0,
-            host: A,
-            cores: 2,
-        },
-        WorkerOffer {
-            executor: 1,
-            host: B,
-            cores: 3,
-        },
-    ];
+    let offers = [worker(0, A, 2), worker(1, B, 3)];
     let got = resource_offers(
         &mut [&mut first, &mut second],
         &offers,
@@ -250,18 +248,7 @@ fn resource_offers_serve_task_sets_fifo_one_task_per_offer_per_pass() {
 fn resource_offers_respect_task_cpus_and_delay() {
     let hosts = alive(&[A, B]);
     let mut set = set_on(&[A, A, A], &hosts, t(0));
-    let offers = [
-        WorkerOffer {
-            executor: 0,
-            host: A,
-            cores: 2,
-        },
-        WorkerOffer {
-            executor: 1,
-            host: B,
-            cores: 4,
-        },
-    ];
+    let offers = [worker(0, A, 2), worker(1, B, 4)];
     // task.cpus = 2: A fits one task; B's tasks wait for the node wait.
     let got = resource_offers(&mut [&mut set], &offers, &hosts, 2, t(0), &mut rng());
     assert_eq!(
