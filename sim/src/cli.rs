@@ -60,6 +60,10 @@ pub struct RunArgs {
     /// Also write offers.csv (one row per offer).
     #[arg(long)]
     pub offers: bool,
+    /// Write only the CSVs: no SVG charts and no report.html (shard runs
+    /// never draw charts; `sim merge` does).
+    #[arg(long)]
+    pub no_charts: bool,
     /// Check the simulator's invariants after every event (slower).
     #[arg(long)]
     pub check: bool,
@@ -87,6 +91,9 @@ pub enum Command {
         /// Where to write the merged reports.
         #[arg(long, required = true)]
         out: PathBuf,
+        /// Write only the CSVs: no SVG charts and no report.html.
+        #[arg(long)]
+        no_charts: bool,
     },
     /// Print every Spark property the simulator knows, with its default
     /// and whether it is modelled (the text of docs/spark-keys.md).
@@ -115,8 +122,16 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
             let _ = write!(out, "{}", policies::spark::keys::markdown());
             ExitCode::SUCCESS
         }
-        Some(Command::Merge { dirs, out: dir }) => match crate::merge::merge(&dirs) {
-            Ok((files, resolved)) => match report::write(&dir, &files, &resolved) {
+        Some(Command::Merge {
+            dirs,
+            out: dir,
+            no_charts,
+        }) => match crate::merge::merge(&dirs) {
+            Ok((files, resolved)) => match report::write(
+                &dir,
+                &report::with_charts(files, &resolved, !no_charts),
+                &resolved,
+            ) {
                 Ok(()) => {
                     let _ = writeln!(out, "merged {} shard(s) into {}", dirs.len(), dir.display());
                     ExitCode::SUCCESS
@@ -226,10 +241,19 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
                     None => dir,
                 }
             });
-            let files = report::render(&results, &loaded.sweep, args.offers);
+            let name = path
+                .file_name()
+                .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
             let mut resolved = report::resolved_with_runs(
                 &scenario::render_resolved(&loaded.base, &loaded.sweep),
                 &results,
+                &name,
+            );
+            let charts = !args.no_charts && args.shard.is_none();
+            let files = report::with_charts(
+                report::render(&results, &loaded.sweep, args.offers),
+                &resolved,
+                charts,
             );
             if let Some(shard) = args.shard {
                 resolved.push_str(&shard.marker(all.len()));

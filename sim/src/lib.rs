@@ -36,6 +36,7 @@
 //! [`scenario`] reads the TOML scenario file of SPEC §1 into a validated
 //! [`scenario::Scenario`], collecting every problem with its path and line.
 
+pub mod charts;
 pub mod check;
 pub mod cli;
 pub mod merge;

@@ -108,7 +108,10 @@ fn read(dir: &Path, name: &str) -> Result<Option<String>, String> {
     }
 }
 
-fn parse_csv(text: &str, path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+pub(crate) fn parse_csv(
+    text: &str,
+    path: &Path,
+) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(text.as_bytes());

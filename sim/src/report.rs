@@ -387,15 +387,16 @@ pub fn summary_ci_csv(summary_header: &[String], summary: &[Vec<String>]) -> Str
     let mut header: Vec<&str> = vec!["point"];
     header.extend(summary_header[3..3 + swept].iter().map(String::as_str));
     header.push("n");
-    let names: Vec<String> = ci_metrics()
+    let names: Vec<String> = chart_metric_names()
         .flat_map(|m| ["mean", "sd", "ci95"].map(|s| format!("{m}_{s}")))
         .collect();
     header.extend(names.iter().map(String::as_str));
     csv(&header, summary_ci(summary, swept), 1, &[0])
 }
 
-/// The summary metrics `summary_ci.csv` aggregates: every numeric one.
-fn ci_metrics() -> impl Iterator<Item = &'static str> {
+/// The summary metrics `summary_ci.csv` aggregates and sweep charts can
+/// show: every numeric one.
+pub fn chart_metric_names() -> impl Iterator<Item = &'static str> {
     SUMMARY_METRICS.into_iter().filter(|m| *m != "fingerprint")
 }
 
@@ -448,7 +449,7 @@ fn summary_ci(summary: &[Vec<String>], swept: usize) -> Vec<Vec<String>> {
             let mut out = vec![p.to_string()];
             out.extend(rows[0][3..3 + swept].iter().cloned());
             out.push(rows.len().to_string());
-            for name in ci_metrics() {
+            for name in chart_metric_names() {
                 let c = metric_col(name);
                 let xs: Vec<f64> = rows.iter().filter_map(|r| r[c].parse().ok()).collect();
                 let (mean, sd, ci) = mean_sd_ci(&xs);
@@ -459,23 +460,77 @@ fn summary_ci(summary: &[Vec<String>], swept: usize) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The report files, then (unless `charts` is false) the SVG charts and
+/// `report.html` drawn from them. `resolved` is the text
+/// [`resolved_with_runs`] made: it names the scenario and its chart metrics.
+pub fn with_charts(
+    files: Vec<(&'static str, String)>,
+    resolved: &str,
+    charts: bool,
+) -> Vec<(String, String)> {
+    let drawn = if charts {
+        let name = scenario_name(resolved);
+        let metrics = resolved_chart_metrics(resolved);
+        let spec = crate::charts::ChartSpec {
+            title: &name,
+            metrics: &metrics,
+            resolved,
+        };
+        crate::charts::render(&files, spec)
+    } else {
+        Vec::new()
+    };
+    files
+        .into_iter()
+        .map(|(n, s)| (n.to_string(), s))
+        .chain(drawn)
+        .collect()
+}
+
+/// The scenario name from the runs header `# sim V — runs of NAME:`.
+fn scenario_name(resolved: &str) -> String {
+    resolved
+        .lines()
+        .find_map(|l| l.strip_prefix("# sim ")?.split_once(" — runs of "))
+        .map(|(_, rest)| rest.trim_end_matches(':').to_string())
+        .unwrap_or_else(|| "scenario".to_string())
+}
+
+/// `run.chart_metrics` of a resolved scenario (the defaults if missing).
+fn resolved_chart_metrics(resolved: &str) -> Vec<String> {
+    let parsed: Option<Vec<String>> = resolved
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| t.get("run")?.get("chart_metrics")?.clone().try_into().ok());
+    parsed.unwrap_or_else(|| {
+        crate::scenario::defaults::CHART_METRICS
+            .map(String::from)
+            .to_vec()
+    })
+}
+
 /// Writes the files into `dir` (created if needed). Everything is rendered
 /// before the first byte is written, so a failure leaves no partial set of
 /// new reports behind except what the file system itself failed on.
-pub fn write(dir: &Path, files: &[(&str, String)], resolved: &str) -> std::io::Result<()> {
+pub fn write<S: AsRef<str>>(
+    dir: &Path,
+    files: &[(S, String)],
+    resolved: &str,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for (name, body) in files {
-        std::fs::write(dir.join(name), body)?;
+        std::fs::write(dir.join(name.as_ref()), body)?;
     }
     std::fs::write(dir.join("scenario.resolved.toml"), resolved)?;
     Ok(())
 }
 
-/// The resolved scenario with the seed, version and fingerprints appended
-/// as comments (the file still loads as a scenario).
-pub fn resolved_with_runs(resolved: &str, results: &[RunResult]) -> String {
+/// The resolved scenario with the version, the scenario's name (its file
+/// stem), the seeds and the fingerprints appended as comments (the file
+/// still loads as a scenario).
+pub fn resolved_with_runs(resolved: &str, results: &[RunResult], name: &str) -> String {
     let mut s = resolved.to_string();
-    let _ = writeln!(s, "\n# sim {} — runs:", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(s, "\n# sim {} — runs of {name}:", env!("CARGO_PKG_VERSION"));
     for r in results {
         let _ = writeln!(
             s,

@@ -291,6 +291,17 @@ fn read_dir_sorted(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Two report folders hold the same files with the same bytes; a
+/// difference names the first file that differs.
+fn assert_same_dirs(a: &std::path::Path, b: &std::path::Path) {
+    let (fa, fb) = (read_dir_sorted(a), read_dir_sorted(b));
+    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&fa), names(&fb), "{} vs {}", a.display(), b.display());
+    for ((name, x), (_, y)) in fa.iter().zip(&fb) {
+        assert!(x == y, "{name} differs: {} vs {}", a.display(), b.display());
+    }
+}
+
 #[test]
 fn running_a_scenario_writes_every_report_and_the_same_bytes_twice() {
     let out1 = scenario_file("").parent().unwrap().join("reports");
@@ -306,11 +317,16 @@ fn running_a_scenario_writes_every_report_and_the_same_bytes_twice() {
         names,
         [
             "allocation.csv",
+            "cpu.svg",
             "executors.csv",
+            "executors.svg",
             "jobs.csv",
+            "latency.svg",
             "offers.csv",
+            "report.html",
             "scenario.resolved.toml",
             "shares.csv",
+            "shares.svg",
             "summary.csv",
             "summary_ci.csv",
             "utilization.csv"
@@ -325,7 +341,7 @@ fn running_a_scenario_writes_every_report_and_the_same_bytes_twice() {
     ]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).is_empty(), "--quiet prints nothing");
-    assert_eq!(read_dir_sorted(&out1), read_dir_sorted(&out2));
+    assert_same_dirs(&out1, &out2);
     // The resolved scenario written next to the reports loads again.
     let resolved = out1.join("scenario.resolved.toml");
     assert_eq!(
@@ -430,7 +446,7 @@ fn shards_merge_into_the_bytes_of_the_whole_run_for_any_thread_count() {
     run(&["--jobs", "1"], &whole);
     let two = base.join("two-threads");
     run(&["--jobs", "2"], &two);
-    assert_eq!(read_dir_sorted(&whole), read_dir_sorted(&two));
+    assert_same_dirs(&whole, &two);
     let shards: Vec<std::path::PathBuf> = (0..3).map(|k| base.join(format!("shard{k}"))).collect();
     for (k, dir) in shards.iter().enumerate() {
         run(&["--shard", &format!("{k}/3"), "--jobs", "2"], dir);
@@ -446,7 +462,7 @@ fn shards_merge_into_the_bytes_of_the_whole_run_for_any_thread_count() {
         merged.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(read_dir_sorted(&whole), read_dir_sorted(&merged));
+    assert_same_dirs(&whole, &merged);
     let ci = std::fs::read_to_string(merged.join("summary_ci.csv")).unwrap();
     assert_eq!(ci.lines().count(), 5, "a header and 4 points");
     assert!(ci.starts_with("point,apps.static.conf.spark.locality.wait,data.remote_read,n,"));
@@ -468,4 +484,199 @@ fn shards_merge_into_the_bytes_of_the_whole_run_for_any_thread_count() {
     let o = sim(&[scenario, "--shard", "3/3"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("0 ≤ K < N"), "{}", stderr(&o));
+}
+
+/// Every `<svg …>…</svg>` in an HTML page.
+fn inline_svgs(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<svg") {
+        let end = rest[i..].find("</svg>").expect("a closed svg") + i + "</svg>".len();
+        out.push(&rest[i..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Checks a chart is well-formed SVG with drawn data and returns its text
+/// nodes (titles, labels, legend).
+fn check_svg(name: &str, text: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg", "{name}");
+    assert_eq!(root.attribute("height"), Some("400"), "{name}");
+    let lines = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") || n.has_tag_name("path"))
+        .count();
+    assert!(lines > 0, "{name} draws no line");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn a_three_parameter_sweep_draws_valid_charts_and_the_same_bytes_everywhere() {
+    let base = scenario_file("").parent().unwrap().to_path_buf();
+    // 2 × 2 × 2 points × 5 replications = 40 runs, one command.
+    let common = [
+        "../scenarios/tests/locality.toml",
+        "--set",
+        "apps.static.conf.spark.locality.wait=0s,3s",
+        "--set",
+        "data.remote_read=500ms,2s",
+        "--set",
+        "apps.static.conf.spark.cores.max=4,8",
+        "--replications",
+        "5",
+        "--quiet",
+    ];
+    let run = |extra: &[&str], out: &std::path::Path| {
+        let mut args: Vec<&str> = common.to_vec();
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+        let o = sim(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    let one = base.join("one");
+    run(&["--jobs", "1"], &one);
+    let files = read_dir_sorted(&one);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    // Per point: CPU, latency CDF, executors and shares; then one sweep
+    // chart per default chart metric, and the page.
+    for p in 0..8 {
+        for c in ["cpu", "latency", "executors", "shares"] {
+            let f = format!("{c}-p{p}.svg");
+            assert!(names.contains(&f.as_str()), "{f} in {names:?}");
+        }
+    }
+    for f in [
+        "sweep-latency_p95_s.svg",
+        "sweep-cpu_busy_mean.svg",
+        "report.html",
+        "summary.csv",
+        "summary_ci.csv",
+    ] {
+        assert!(names.contains(&f), "{f}");
+    }
+    let svgs: Vec<&(String, Vec<u8>)> = files.iter().filter(|(n, _)| n.ends_with(".svg")).collect();
+    assert_eq!(svgs.len(), 8 * 4 + 2);
+    for (name, bytes) in &svgs {
+        let texts = check_svg(name, std::str::from_utf8(bytes).unwrap());
+        if name.starts_with("sweep-") {
+            // x: the first swept parameter; one line per combination of
+            // the other two (2 × 2), named in the legend.
+            assert!(
+                texts
+                    .iter()
+                    .any(|t| t == "apps.static.conf.spark.locality.wait (s)")
+            );
+            let legend = texts
+                .iter()
+                .filter(|t| t.starts_with("data.remote_read="))
+                .count();
+            assert_eq!(legend, 4, "{name}: {texts:?}");
+        }
+        if name.starts_with("latency-") {
+            assert!(texts.iter().any(|t| t == "static") && texts.iter().any(|t| t == "dynamic"));
+        }
+    }
+    // The page: inlines every chart, links only to files that exist.
+    let html = std::fs::read_to_string(one.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    let inline = inline_svgs(&html);
+    assert_eq!(inline.len(), svgs.len());
+    for s in &inline {
+        check_svg("inline", s);
+    }
+    let mut links = 0;
+    for part in html.split("href=\"").skip(1) {
+        let target = &part[..part.find('"').unwrap()];
+        assert!(
+            !target.contains(':'),
+            "nothing outside the folder: {target}"
+        );
+        assert!(one.join(target).is_file(), "{target} exists");
+        links += 1;
+    }
+    assert!(links >= svgs.len() + 7, "{links} links");
+    assert!(!html.contains("src="), "no external resources");
+    // 8 summary rows with mean ± CI.
+    assert_eq!(html.matches("<tr><td>").count(), 8);
+    assert!(html.contains(" ± "));
+
+    // The same bytes with two threads, and from two shards merged.
+    let two = base.join("two");
+    run(&["--jobs", "2"], &two);
+    assert_same_dirs(&one, &two);
+    let shards: Vec<PathBuf> = (0..2).map(|k| base.join(format!("s{k}"))).collect();
+    for (k, dir) in shards.iter().enumerate() {
+        run(&["--shard", &format!("{k}/2")], dir);
+        assert!(!dir.join("report.html").exists(), "shards draw nothing");
+    }
+    let merged = base.join("merged");
+    let o = sim(&[
+        "merge",
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_same_dirs(&one, &merged);
+}
+
+#[test]
+fn chart_metrics_come_from_the_scenario_and_no_charts_writes_only_csvs() {
+    let src = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/tests/two-agents.toml"),
+    )
+    .unwrap();
+    let with = |line: &str| {
+        let text = src.replacen("[run]\n", &format!("[run]\n{line}\n"), 1);
+        assert_ne!(text, src, "the scenario has a [run] table");
+        scenario_file(&text)
+    };
+    let path = with("chart_metrics = [\"wait_p95_s\", \"events\"]");
+    let out = path.parent().unwrap().join("r");
+    let o = sim(&[
+        path.to_str().unwrap(),
+        "--set",
+        "run.seed=1,2",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let names: Vec<String> = read_dir_sorted(&out).into_iter().map(|(n, _)| n).collect();
+    let sweeps: Vec<&String> = names.iter().filter(|n| n.starts_with("sweep-")).collect();
+    assert_eq!(sweeps, ["sweep-events.svg", "sweep-wait_p95_s.svg"]);
+
+    let path = with("chart_metrics = [\"latency_p95\"]");
+    let o = sim(&[path.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains(
+            "run.chart_metrics: unknown metric \"latency_p95\" (did you mean \"latency_p95_s\"?)"
+        ),
+        "{e}"
+    );
+
+    let path = with("");
+    let out = path.parent().unwrap().join("r");
+    let o = sim(&[
+        path.to_str().unwrap(),
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        read_dir_sorted(&out)
+            .iter()
+            .all(|(n, _)| n.ends_with(".csv") || n.ends_with(".toml")),
+        "CSVs and the resolved scenario only"
+    );
 }

@@ -14,6 +14,8 @@ pub mod defaults {
     pub const HORIZON: SimDuration = SimDuration::from_secs(3600);
     pub const DRAIN: SimDuration = SimDuration::from_secs(3600);
     pub const REPLICATIONS: u32 = 1;
+    /// The two capacity-planning axes: tail latency and CPU actually used.
+    pub const CHART_METRICS: [&str; 2] = ["latency_p95_s", "cpu_busy_mean"];
     pub const SAMPLE_INTERVAL: SimDuration = SimDuration::from_secs(10);
     /// `--allocation_interval` (reference/mesos-master.md §0).
     pub const ALLOCATION_INTERVAL: SimDuration = SimDuration::from_secs(1);
@@ -121,6 +123,8 @@ pub struct RunConfig {
     pub drain: SimDuration,
     pub replications: u32,
     pub sample_interval: SimDuration,
+    /// The `summary.csv` metrics charted against each swept parameter.
+    pub chart_metrics: Vec<String>,
 }
 
 /// The sorter used by the Mesos allocator (`--role_sorter`,

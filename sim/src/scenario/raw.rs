@@ -58,6 +58,7 @@ pub struct RawRun {
     pub drain: Option<Leaf>,
     pub replications: Option<Leaf>,
     pub sample_interval: Option<Leaf>,
+    pub chart_metrics: Option<Leaf>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

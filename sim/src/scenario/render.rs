@@ -111,6 +111,16 @@ pub fn render_resolved(sc: &Scenario, sweep: &[super::SweepParam]) -> String {
         Value::Integer(i64::from(sc.run.replications)),
     );
     run.insert("sample_interval".into(), d(sc.run.sample_interval));
+    run.insert(
+        "chart_metrics".into(),
+        Value::Array(
+            sc.run
+                .chart_metrics
+                .iter()
+                .map(|m| Value::String(m.clone()))
+                .collect(),
+        ),
+    );
     doc.insert("run".into(), Value::Table(run));
 
     let dc = &sc.data;

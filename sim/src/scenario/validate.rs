@@ -438,6 +438,7 @@ fn validate_run(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<RunConfig> {
         drain: defaults::DRAIN,
         replications: defaults::REPLICATIONS,
         sample_interval: defaults::SAMPLE_INTERVAL,
+        chart_metrics: defaults::CHART_METRICS.map(String::from).to_vec(),
     };
     let mut ok = true;
     if let Some(l) = &r.seed {
@@ -470,7 +471,49 @@ fn validate_run(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<RunConfig> {
             None => ok = false,
         }
     }
+    if let Some(l) = &r.chart_metrics {
+        match chart_metrics(ctx, l) {
+            Some(v) => run.chart_metrics = v,
+            None => ok = false,
+        }
+    }
     ok.then_some(run)
+}
+
+/// `run.chart_metrics`: a list of numeric `summary.csv` metric names.
+fn chart_metrics(ctx: &mut Ctx<'_>, leaf: &Leaf) -> Option<Vec<String>> {
+    const PATH: &str = "run.chart_metrics";
+    let known = crate::report::chart_metric_names;
+    let Some(items) = leaf.get_ref().as_array() else {
+        ctx.leaf_err(PATH, leaf, "expected a list of summary.csv metric names");
+        return None;
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let Some(name) = item.as_str() else {
+            ctx.leaf_err(PATH, leaf, format!("expected metric names, found {item}"));
+            return None;
+        };
+        if !known().any(|m| m == name) {
+            let hint = policies::suggest::closest(name, known())
+                .map(|c| format!(" (did you mean \"{c}\"?)"))
+                .unwrap_or_default();
+            let all: Vec<&str> = known().collect();
+            ctx.leaf_err(
+                PATH,
+                leaf,
+                format!(
+                    "unknown metric \"{name}\"{hint}; one of: {}",
+                    all.join(", ")
+                ),
+            );
+            return None;
+        }
+        if !out.iter().any(|m: &String| m == name) {
+            out.push(name.to_string());
+        }
+    }
+    Some(out)
 }
 
 fn validate_mesos(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<MesosConfig> {

@@ -1,0 +1,1041 @@
+//! SVG charts and the self-contained `report.html`, drawn from the rendered
+//! CSV reports alone — so a merged sharded run gets the same bytes as the
+//! run on one machine, and the pictures never show anything the CSVs do not.
+//!
+//! Text is measured with a vendored font (DejaVu Sans, `assets/`), never a
+//! system font: the SVGs are the same bytes on every machine.
+
+use plotters::prelude::*;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::report::SUMMARY_METRICS;
+
+const WIDTH: u32 = 760;
+const HEIGHT: u32 = 400;
+/// Most points drawn per line; longer series are thinned evenly.
+const MAX_POINTS: usize = 600;
+static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+
+/// Okabe–Ito colours (distinguishable with colour-vision deficiencies),
+/// cycled.
+const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 0, 0),
+];
+
+fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// What a report folder's charts need besides its CSVs.
+#[derive(Debug, Clone, Copy)]
+pub struct ChartSpec<'a> {
+    /// Shown as the report's title (the scenario file's stem).
+    pub title: &'a str,
+    /// `summary.csv` metrics charted against the first swept parameter.
+    pub metrics: &'a [String],
+    /// `scenario.resolved.toml`, shown at the end of the report.
+    pub resolved: &'a str,
+}
+
+/// A parsed CSV report.
+struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn from(files: &[(&str, String)], name: &str) -> Option<Table> {
+        let (_, text) = files.iter().find(|(n, _)| *n == name)?;
+        let (header, rows) = crate::merge::parse_csv(text, Path::new(name)).ok()?;
+        Some(Table { header, rows })
+    }
+
+    fn col(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("report column {name} (the report writer names it)"))
+    }
+
+    /// Rows of one point (and one replication, if given).
+    fn of<'a>(
+        &'a self,
+        point: &'a str,
+        rep: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a [String]> {
+        self.rows
+            .iter()
+            .filter(move |r| r[0] == point && rep.is_none_or(|x| r[1] == x))
+            .map(Vec::as_slice)
+    }
+}
+
+fn num(s: &str) -> Option<f64> {
+    s.parse().ok()
+}
+
+/// Every chart (SVG) and `report.html`, named as they are written.
+pub fn render(files: &[(&str, String)], spec: ChartSpec<'_>) -> Vec<(String, String)> {
+    let _ = font();
+    let Some(summary) = Table::from(files, "summary.csv") else {
+        return Vec::new();
+    };
+    let ci = Table::from(files, "summary_ci.csv");
+    let swept: Vec<String> =
+        summary.header[3..summary.header.len() - SUMMARY_METRICS.len()].to_vec();
+    let mut points: Vec<&str> = summary.rows.iter().map(|r| r[0].as_str()).collect();
+    points.dedup();
+    let many = points.len() > 1;
+
+    let mut charts: Vec<Chart> = Vec::new();
+    if let (Some(ci), true) = (&ci, !swept.is_empty()) {
+        for m in spec.metrics {
+            if let Some(c) = sweep_chart(ci, &swept, m).as_ref().and_then(draw) {
+                charts.push(c);
+            }
+        }
+    }
+    let tables = [
+        "utilization.csv",
+        "jobs.csv",
+        "executors.csv",
+        "allocation.csv",
+        "shares.csv",
+    ]
+    .map(|n| Table::from(files, n));
+    let [util, jobs, execs, alloc, shares] = &tables;
+    for &p in &points {
+        let suffix = if many {
+            format!("-p{p}")
+        } else {
+            String::new()
+        };
+        let per_point = [
+            util.as_ref().and_then(|u| cpu_chart(u, p)),
+            jobs.as_ref().and_then(|j| latency_chart(j, p)),
+            execs
+                .as_ref()
+                .and_then(|e| executors_chart(e, alloc.as_ref(), p)),
+            match (shares, util) {
+                (Some(s), Some(u)) => shares_chart(s, u, p),
+                _ => None,
+            },
+        ];
+        for mut c in per_point.iter().flatten().filter_map(draw) {
+            c.file = format!("{}{suffix}.svg", c.file);
+            c.point = Some(p.to_string());
+            charts.push(c);
+        }
+    }
+    let mut out: Vec<(String, String)> = charts
+        .iter()
+        .map(|c| (c.file.clone(), c.svg.clone()))
+        .collect();
+    let html = html(
+        files,
+        &spec,
+        &summary,
+        ci.as_ref(),
+        &swept,
+        &points,
+        &charts,
+    );
+    out.push(("report.html".to_string(), html));
+    out
+}
+
+/// Registers the vendored font once (plotters keeps a global font table).
+fn font() -> bool {
+    static DONE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *DONE.get_or_init(|| {
+        plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok()
+    })
+}
+
+/// One drawn chart.
+struct Chart {
+    /// File name, without `.svg` until the point suffix is added.
+    file: String,
+    title: String,
+    svg: String,
+    /// The sweep point a per-point chart shows.
+    point: Option<String>,
+}
+
+struct Line {
+    name: String,
+    points: Vec<(f64, f64)>,
+    dashed: bool,
+    colour: RGBColor,
+    /// Vertical error bars (x, low, high).
+    bars: Vec<(f64, f64, f64)>,
+    /// A dot at every point (sweep points are discrete).
+    markers: bool,
+}
+
+impl Line {
+    fn new(name: impl Into<String>, colour: RGBColor, points: Vec<(f64, f64)>) -> Line {
+        Line {
+            name: name.into(),
+            points: thin(points),
+            dashed: false,
+            colour,
+            bars: Vec::new(),
+            markers: false,
+        }
+    }
+}
+
+/// A legend entry, cut to 48 characters.
+fn legend_name(name: &str) -> String {
+    if name.chars().count() <= 48 {
+        name.to_string()
+    } else {
+        let cut: String = name.chars().take(47).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Keeps at most [`MAX_POINTS`] evenly spaced points, first and last
+/// included.
+fn thin(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    let n = points.len();
+    if n <= MAX_POINTS {
+        return points;
+    }
+    (0..MAX_POINTS)
+        .map(|i| points[i * (n - 1) / (MAX_POINTS - 1)])
+        .collect()
+}
+
+/// How the x axis is labelled.
+enum XAxis {
+    Linear,
+    /// x holds log10 of the value; ticks show the value.
+    Log10,
+    /// x holds the index of a label.
+    Categories(Vec<String>),
+}
+
+struct Axes {
+    x_desc: String,
+    y_desc: String,
+    x: XAxis,
+    /// The highest y worth showing whatever the data (1 for fractions);
+    /// `None`: the highest value. The axis goes from 0 to a little above,
+    /// with room for the legend at the top.
+    y_top: Option<f64>,
+}
+
+fn short(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    let a = v.abs();
+    let s = if a >= 1000.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 0.1 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.4}")
+    };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// A chart before drawing: what it shows.
+struct Plot {
+    file: String,
+    title: String,
+    axes: Axes,
+    lines: Vec<Line>,
+}
+
+fn plot(file: &str, title: &str, axes: Axes, lines: impl Into<Vec<Line>>) -> Option<Plot> {
+    let lines: Vec<Line> = lines.into();
+    lines.iter().any(|l| !l.points.is_empty()).then(|| Plot {
+        file: file.to_string(),
+        title: title.to_string(),
+        axes,
+        lines,
+    })
+}
+
+fn draw(p: &Plot) -> Option<Chart> {
+    let Plot {
+        file,
+        title,
+        axes,
+        lines,
+    } = p;
+    let all = lines.iter().flat_map(|l| {
+        l.points
+            .iter()
+            .copied()
+            .chain(l.bars.iter().map(|b| (b.0, b.2)))
+    });
+    let (mut x0, mut x1, mut ymax) = (f64::INFINITY, f64::NEG_INFINITY, 0f64);
+    for (x, y) in all {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        ymax = ymax.max(y);
+    }
+    if !x0.is_finite() {
+        return None;
+    }
+    match &axes.x {
+        XAxis::Categories(labels) => (x0, x1) = (-0.5, labels.len() as f64 - 0.5),
+        // Whole decades, so the ticks fall on 1, 10, 100, ...
+        XAxis::Log10 => (x0, x1) = (x0.floor(), x1.ceil().max(x0.floor() + 1.0)),
+        XAxis::Linear => {
+            if x1 <= x0 {
+                x1 = x0 + 1.0;
+            }
+            // Room for the dots at the ends.
+            if lines.iter().any(|l| l.markers) {
+                let pad = (x1 - x0) * 0.05;
+                (x0, x1) = (x0 - pad, x1 + pad);
+            }
+        }
+    }
+    let top = axes.y_top.unwrap_or(ymax);
+    let top = if top > 0.0 { top } else { 1.0 };
+    let (y0, y1) = (0.0, top * 1.06);
+    let names: Vec<String> = lines.iter().map(|l| legend_name(&l.name)).collect();
+    // The legend sits right of the plot, as wide as its longest name
+    // (about 7 px a character at 12 px).
+    let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    let legend_w = (36 + 7 * longest as u32).clamp(90, 360);
+    let mut svg = String::new();
+    {
+        let root =
+            SVGBackend::with_string(&mut svg, (WIDTH + legend_w, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let (area, legend) = root.split_horizontally(WIDTH);
+        let mut chart = ChartBuilder::on(&area)
+            .caption(title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(42)
+            .y_label_area_size(58)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .ok()?;
+        let fmt_x = |v: &f64| match &axes.x {
+            XAxis::Linear => short(*v),
+            XAxis::Log10 => short(10f64.powf(*v)),
+            XAxis::Categories(labels) => {
+                let i = v.round();
+                if (v - i).abs() < 1e-9 && i >= 0.0 {
+                    labels.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            }
+        };
+        let fmt_y = |v: &f64| short(*v);
+        let mut mesh = chart.configure_mesh();
+        mesh.x_desc(axes.x_desc.as_str())
+            .y_desc(axes.y_desc.as_str())
+            .x_label_formatter(&fmt_x)
+            .y_label_formatter(&fmt_y)
+            .light_line_style(RGBColor(235, 235, 235))
+            .label_style(("sans-serif", 12));
+        match &axes.x {
+            XAxis::Categories(labels) => {
+                mesh.x_labels(labels.len() * 2 + 1);
+            }
+            XAxis::Log10 => {
+                mesh.x_labels((x1 - x0) as usize + 1);
+            }
+            XAxis::Linear => {}
+        }
+        mesh.draw().ok()?;
+        for l in lines {
+            let style = l.colour.stroke_width(2);
+            if l.dashed {
+                chart
+                    .draw_series(DashedLineSeries::new(l.points.clone(), 6, 4, style))
+                    .ok()?;
+            } else {
+                chart
+                    .draw_series(LineSeries::new(l.points.clone(), style))
+                    .ok()?;
+            }
+            if !l.bars.is_empty() {
+                chart
+                    .draw_series(l.bars.iter().map(|&(x, lo, hi)| {
+                        ErrorBar::new_vertical(x, lo, (lo + hi) / 2.0, hi, l.colour.filled(), 8)
+                    }))
+                    .ok()?;
+            }
+            chart
+                .draw_series(
+                    l.points
+                        .iter()
+                        .filter(|_| l.markers)
+                        .map(|&p| Circle::new(p, 3, l.colour.filled())),
+                )
+                .ok()?;
+        }
+        // One row per line, as many as fit; the rest counted.
+        let rows = (HEIGHT as usize - 70) / 17;
+        for (i, (l, name)) in lines.iter().zip(&names).enumerate().take(rows) {
+            let y = 48 + 17 * i as i32;
+            let style = l.colour.stroke_width(2);
+            let marks: &[(i32, i32)] = if l.dashed {
+                &[(4, 10), (14, 20)]
+            } else {
+                &[(4, 20)]
+            };
+            for &(a, b) in marks {
+                legend
+                    .draw(&PathElement::new(vec![(a, y), (b, y)], style))
+                    .ok()?;
+            }
+            legend
+                .draw(&Text::new(name.as_str(), (26, y - 3), ("sans-serif", 12)))
+                .ok()?;
+        }
+        if lines.len() > rows {
+            let more = format!("… {} more", lines.len() - rows);
+            let y = 48 + 17 * rows as i32;
+            legend
+                .draw(&Text::new(more, (26, y - 3), ("sans-serif", 12)))
+                .ok()?;
+        }
+        root.present().ok()?;
+    }
+    Some(Chart {
+        file: file.to_string(),
+        title: title.to_string(),
+        svg,
+        point: None,
+    })
+}
+
+/// Cluster CPUs offered, allocated and busy over time (replication 0).
+fn cpu_chart(u: &Table, point: &str) -> Option<Plot> {
+    let t = u.col("time_s");
+    let series = |name: &str| -> Vec<(f64, f64)> {
+        let c = u.col(name);
+        u.of(point, Some("0"))
+            .filter_map(|r| Some((num(&r[t])?, num(&r[c])?)))
+            .collect()
+    };
+    let mut total = Line::new("total", RGBColor(150, 150, 150), series("cpus_total"));
+    total.dashed = true;
+    let lines = [
+        total,
+        Line::new("allocated", colour(0), series("cpus_allocated")),
+        Line::new("busy", colour(1), series("cpus_busy")),
+        Line::new("offered", colour(2), series("cpus_offered")),
+    ];
+    plot(
+        "cpu",
+        "Cluster CPUs over time",
+        Axes {
+            x_desc: "simulated time (s)".into(),
+            y_desc: "CPUs".into(),
+            x: XAxis::Linear,
+            y_top: None,
+        },
+        lines,
+    )
+}
+
+/// Job latency CDF per app, over all replications of the point; the
+/// fraction is of submitted jobs, so unfinished jobs keep a curve below 1.
+fn latency_chart(j: &Table, point: &str) -> Option<Plot> {
+    let (app, lat) = (j.col("app"), j.col("latency_s"));
+    let mut apps: Vec<(&str, Vec<f64>, usize)> = Vec::new();
+    for r in j.of(point, None) {
+        let i = match apps.iter().position(|(a, _, _)| *a == r[app]) {
+            Some(i) => i,
+            None => {
+                apps.push((&r[app], Vec::new(), 0));
+                apps.len() - 1
+            }
+        };
+        apps[i].2 += 1;
+        if let Some(l) = num(&r[lat]) {
+            apps[i].1.push(l);
+        }
+    }
+    apps.sort_by(|a, b| a.0.cmp(b.0));
+    let floor = apps
+        .iter()
+        .flat_map(|a| a.1.iter().copied())
+        .filter(|l| *l > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    if !floor.is_finite() {
+        return None;
+    }
+    let lines: Vec<Line> = apps
+        .into_iter()
+        .enumerate()
+        .filter(|(_, a)| !a.1.is_empty())
+        .map(|(i, (name, mut ls, submitted))| {
+            ls.sort_by(f64::total_cmp);
+            let pts = ls
+                .iter()
+                .enumerate()
+                .map(|(k, l)| (l.max(floor).log10(), (k + 1) as f64 / submitted as f64))
+                .collect();
+            Line::new(name, colour(i), pts)
+        })
+        .collect();
+    plot(
+        "latency",
+        "Job latency CDF per app",
+        Axes {
+            x_desc: "job latency (s, log scale)".into(),
+            y_desc: "fraction of submitted jobs done".into(),
+            x: XAxis::Log10,
+            y_top: Some(1.0),
+        },
+        lines,
+    )
+}
+
+/// Steps `(time, +1/−1)` changes into a step line starting at 0.
+fn steps(mut changes: Vec<(f64, i64)>) -> Vec<(f64, f64)> {
+    changes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut pts = vec![(0.0, 0.0)];
+    let mut level = 0i64;
+    for (t, d) in changes {
+        pts.push((t, level as f64));
+        level += d;
+        pts.push((t, level as f64));
+    }
+    pts
+}
+
+/// Executors alive per app over time, and the dynamic-allocation target
+/// (dashed) where the app has one (replication 0).
+fn executors_chart(e: &Table, alloc: Option<&Table>, point: &str) -> Option<Plot> {
+    let (app, launch, end) = (e.col("app"), e.col("launch_s"), e.col("end_s"));
+    let mut apps: Vec<&str> = e.of(point, Some("0")).map(|r| r[app].as_str()).collect();
+    apps.sort_unstable();
+    apps.dedup();
+    let horizon = e
+        .of(point, Some("0"))
+        .flat_map(|r| [num(&r[launch]), num(&r[end])])
+        .flatten()
+        .fold(0f64, f64::max);
+    let mut lines = Vec::new();
+    for (i, a) in apps.iter().enumerate() {
+        let mut changes = Vec::new();
+        for r in e.of(point, Some("0")).filter(|r| r[app] == *a) {
+            if let Some(l) = num(&r[launch]) {
+                changes.push((l, 1));
+            }
+            if let Some(x) = num(&r[end]) {
+                changes.push((x, -1));
+            }
+        }
+        let mut pts = steps(changes);
+        if let Some(&(_, last)) = pts.last() {
+            pts.push((horizon, last));
+        }
+        lines.push(Line::new(*a, colour(i), pts));
+        if let Some(al) = alloc {
+            let (t, aa, target) = (al.col("time_s"), al.col("app"), al.col("target_executors"));
+            let mut pts: Vec<(f64, f64)> = Vec::new();
+            for r in al.of(point, Some("0")).filter(|r| r[aa] == *a) {
+                let (Some(x), Some(y)) = (num(&r[t]), num(&r[target])) else {
+                    continue;
+                };
+                if let Some(&(_, prev)) = pts.last() {
+                    pts.push((x, prev));
+                }
+                pts.push((x, y));
+            }
+            if let Some(&(_, last)) = pts.last() {
+                pts.push((horizon, last));
+                let mut l = Line::new(format!("{a} target"), colour(i), pts);
+                l.dashed = true;
+                lines.push(l);
+            }
+        }
+    }
+    plot(
+        "executors",
+        "Executors per app (dashed: dynamic-allocation target)",
+        Axes {
+            x_desc: "simulated time (s)".into(),
+            y_desc: "executors".into(),
+            x: XAxis::Linear,
+            y_top: None,
+        },
+        lines,
+    )
+}
+
+/// Each role's dominant share over time (replication 0): the larger of its
+/// frameworks' summed CPUs and memory over the cluster's.
+fn shares_chart(s: &Table, u: &Table, point: &str) -> Option<Plot> {
+    let (ut, uc, um) = (u.col("time_s"), u.col("cpus_total"), u.col("mem_total_mb"));
+    let totals: Vec<(&str, f64, f64)> = u
+        .of(point, Some("0"))
+        .filter_map(|r| Some((r[ut].as_str(), num(&r[uc])?, num(&r[um])?)))
+        .collect();
+    let (t, role, cpus, mem) = (
+        s.col("time_s"),
+        s.col("role"),
+        s.col("cpus_allocated"),
+        s.col("mem_allocated_mb"),
+    );
+    let mut roles: Vec<&str> = s.of(point, Some("0")).map(|r| r[role].as_str()).collect();
+    roles.sort_unstable();
+    roles.dedup();
+    let lines: Vec<Line> = roles
+        .iter()
+        .enumerate()
+        .map(|(i, ro)| {
+            // Rows are sorted by time: sum each time's frameworks.
+            let mut pts: Vec<(f64, f64)> = Vec::new();
+            let mut cur: Option<(&str, f64, f64)> = None;
+            let flush = |c: Option<(&str, f64, f64)>, pts: &mut Vec<(f64, f64)>| {
+                if let Some((time, c, m)) = c
+                    && let Some(&(_, tc, tm)) = totals.iter().find(|x| x.0 == time)
+                {
+                    let share = f64::max(
+                        if tc > 0.0 { c / tc } else { 0.0 },
+                        if tm > 0.0 { m / tm } else { 0.0 },
+                    );
+                    pts.push((num(time).unwrap_or(0.0), share));
+                }
+            };
+            for r in s.of(point, Some("0")).filter(|r| r[role] == *ro) {
+                let (c, m) = (num(&r[cpus]).unwrap_or(0.0), num(&r[mem]).unwrap_or(0.0));
+                match &mut cur {
+                    Some((time, sc, sm)) if *time == r[t] => {
+                        *sc += c;
+                        *sm += m;
+                    }
+                    _ => {
+                        flush(cur.take(), &mut pts);
+                        cur = Some((&r[t], c, m));
+                    }
+                }
+            }
+            flush(cur, &mut pts);
+            Line::new(*ro, colour(i), pts)
+        })
+        .collect();
+    plot(
+        "shares",
+        "Dominant share per role (CPUs, memory)",
+        Axes {
+            x_desc: "simulated time (s)".into(),
+            y_desc: "dominant share".into(),
+            x: XAxis::Linear,
+            y_top: None,
+        },
+        lines,
+    )
+}
+
+/// A swept value on a numeric axis: a number, or a duration in seconds.
+fn axis_value(v: &str) -> Option<f64> {
+    num(v).or_else(|| {
+        policies::time::parse_duration(v, policies::time::DurationGrammar::Scenario)
+            .ok()
+            .map(|us| us as f64 / 1e6)
+    })
+}
+
+/// `metric` (mean, 95 % CI bars) against the first swept parameter, one
+/// line per combination of the other swept parameters.
+fn sweep_chart(ci: &Table, swept: &[String], metric: &str) -> Option<Plot> {
+    let (mean, half) = (
+        ci.col(&format!("{metric}_mean")),
+        ci.col(&format!("{metric}_ci95")),
+    );
+    let xs: Vec<&str> = ci.rows.iter().map(|r| r[1].as_str()).collect();
+    let numeric = xs.iter().all(|v| axis_value(v).is_some());
+    let mut labels: Vec<String> = Vec::new();
+    for v in &xs {
+        if !labels.iter().any(|l| l == v) {
+            labels.push(v.to_string());
+        }
+    }
+    let x_of = |v: &str| {
+        if numeric {
+            axis_value(v).unwrap_or(0.0)
+        } else {
+            labels.iter().position(|l| l == v).unwrap_or(0) as f64
+        }
+    };
+    let mut groups: Vec<(String, Vec<&Vec<String>>)> = Vec::new();
+    for r in &ci.rows {
+        let key = swept[1..]
+            .iter()
+            .zip(&r[2..swept.len() + 1])
+            .map(|(p, v)| format!("{p}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match groups.iter_mut().find(|g| g.0 == key) {
+            Some(g) => g.1.push(r),
+            None => groups.push((key, vec![r])),
+        }
+    }
+    // Lines side by side, a little apart, so their error bars do not hide
+    // each other.
+    let span = if numeric {
+        let v: Vec<f64> = xs.iter().map(|x| x_of(x)).collect();
+        v.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+            - v.iter().copied().fold(f64::INFINITY, f64::min)
+    } else {
+        labels.len() as f64
+    };
+    let n = groups.len() as f64;
+    let lines: Vec<Line> = groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, (key, rows))| {
+            let dodge = span * 0.012 * (i as f64 - (n - 1.0) / 2.0);
+            let mut pts = Vec::new();
+            let mut bars = Vec::new();
+            for r in rows {
+                let Some(m) = num(&r[mean]) else { continue };
+                let x = x_of(&r[1]) + dodge;
+                pts.push((x, m));
+                if let Some(h) = num(&r[half]) {
+                    bars.push((x, m - h, m + h));
+                }
+            }
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let name = if key.is_empty() {
+                metric.to_string()
+            } else {
+                key
+            };
+            let mut l = Line::new(name, colour(i), pts);
+            l.bars = bars;
+            l.markers = true;
+            l
+        })
+        .collect();
+    let x_desc = if numeric && xs.iter().any(|v| num(v).is_none()) {
+        format!("{} (s)", swept[0])
+    } else {
+        swept[0].clone()
+    };
+    plot(
+        &format!("sweep-{metric}"),
+        &format!("{metric} vs {} (mean, 95 % CI)", swept[0]),
+        Axes {
+            x_desc,
+            y_desc: metric.into(),
+            x: if numeric {
+                XAxis::Linear
+            } else {
+                XAxis::Categories(labels)
+            },
+            y_top: None,
+        },
+        lines,
+    )
+    .map(|mut c| {
+        c.file.push_str(".svg");
+        c
+    })
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn table_html(out: &mut String, header: &[String], rows: &[Vec<String>]) {
+    out.push_str("<div class=\"scroll\"><table>\n<tr>");
+    for h in header {
+        let _ = write!(out, "<th>{}</th>", esc(h));
+    }
+    out.push_str("</tr>\n");
+    for r in rows {
+        out.push_str("<tr>");
+        for v in r {
+            let _ = write!(out, "<td>{}</td>", esc(v));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table></div>\n");
+}
+
+/// The chart markup for inlining: the SVG without anything before `<svg`.
+fn inline(svg: &str) -> &str {
+    svg.find("<svg").map_or(svg, |i| &svg[i..])
+}
+
+const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}\
+table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}\
+th{background:#f3f3f3}.scroll{overflow-x:auto;margin-bottom:1em}\
+figure{display:inline-block;margin:0.5em}svg{max-width:100%;height:auto}\
+pre{background:#f7f7f7;padding:1em;overflow-x:auto;font-size:12px}";
+
+#[allow(clippy::too_many_arguments)]
+fn html(
+    files: &[(&str, String)],
+    spec: &ChartSpec<'_>,
+    summary: &Table,
+    ci: Option<&Table>,
+    swept: &[String],
+    points: &[&str],
+    charts: &[Chart],
+) -> String {
+    let mut h = String::new();
+    let title = esc(spec.title);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{title} — sim report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <h1>{title}</h1>\n"
+    );
+    let reps = summary.rows.len() / points.len().max(1);
+    let _ = writeln!(
+        h,
+        "<p>sim {}: {} sweep point(s) × {} replication(s). Every figure is drawn \
+         from the CSV files beside this page:",
+        env!("CARGO_PKG_VERSION"),
+        points.len(),
+        reps
+    );
+    let mut names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+    names.sort_unstable();
+    let names: Vec<String> = names
+        .iter()
+        .map(|n| format!("<a href=\"{n}\">{n}</a>"))
+        .collect();
+    let _ = writeln!(h, "{}.</p>", names.join(", "));
+
+    h.push_str("<h2>Summary</h2>\n");
+    match ci {
+        Some(ci) if points.len() > 1 || reps > 1 => {
+            h.push_str(
+                "<p>Per sweep point: mean ± half-width of the 95 % confidence \
+                 interval over the replications (summary_ci.csv).</p>\n",
+            );
+            let mut header: Vec<String> = vec!["point".into()];
+            header.extend(swept.iter().cloned());
+            header.push("n".into());
+            let metrics: Vec<&str> = crate::report::chart_metric_names().collect();
+            header.extend(metrics.iter().map(|m| m.to_string()));
+            let rows: Vec<Vec<String>> = ci
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut row = r[..swept.len() + 2].to_vec();
+                    for m in &metrics {
+                        let mean = &r[ci.col(&format!("{m}_mean"))];
+                        let half = &r[ci.col(&format!("{m}_ci95"))];
+                        row.push(if half.is_empty() {
+                            mean.clone()
+                        } else {
+                            format!("{mean} ± {half}")
+                        });
+                    }
+                    row
+                })
+                .collect();
+            table_html(&mut h, &header, &rows);
+        }
+        _ => {
+            let header = vec!["metric".to_string(), "value".to_string()];
+            let rows: Vec<Vec<String>> = summary
+                .header
+                .iter()
+                .zip(summary.rows.first().into_iter().flatten())
+                .map(|(k, v)| vec![k.clone(), v.clone()])
+                .collect();
+            table_html(&mut h, &header, &rows);
+        }
+    }
+
+    let sweep: Vec<&Chart> = charts.iter().filter(|c| c.point.is_none()).collect();
+    if !sweep.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2>Sweep</h2>\n<p>Each metric against {}; one line per combination of \
+             the other swept parameters; bars are 95 % confidence intervals.</p>",
+            esc(&swept[0])
+        );
+        for c in sweep {
+            figure(&mut h, c);
+        }
+    }
+    for p in points {
+        let label = ci
+            .and_then(|ci| ci.rows.iter().find(|r| r[0] == *p))
+            .map(|r| {
+                swept
+                    .iter()
+                    .zip(&r[1..])
+                    .map(|(k, v)| format!("{k} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+        let heading = if points.len() > 1 {
+            format!("Point {p}: {}", esc(&label))
+        } else {
+            "Run".to_string()
+        };
+        let _ = writeln!(
+            h,
+            "<h2>{heading}</h2>\n<p>Time series show replication 0; the latency \
+             CDF pools all replications.</p>"
+        );
+        for c in charts.iter().filter(|c| c.point.as_deref() == Some(*p)) {
+            figure(&mut h, c);
+        }
+    }
+    let _ = write!(
+        h,
+        "<h2>Scenario</h2>\n<p>Every default filled in, with each run's seed and \
+         fingerprint: <a href=\"scenario.resolved.toml\">scenario.resolved.toml</a>.</p>\n\
+         <details><summary>show</summary><pre>{}</pre></details>\n</body>\n</html>\n",
+        esc(spec.resolved)
+    );
+    h
+}
+
+fn figure(h: &mut String, c: &Chart) {
+    let _ = writeln!(
+        h,
+        "<figure>\n{}\n<figcaption><a href=\"{}\">{}</a></figcaption>\n</figure>",
+        inline(&c.svg).trim_end(),
+        c.file,
+        esc(&c.title)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        let (header, rows) = crate::merge::parse_csv(text, Path::new("t.csv")).unwrap();
+        Table { header, rows }
+    }
+
+    fn line<'a>(p: &'a Plot, name: &str) -> &'a Line {
+        p.lines.iter().find(|l| l.name == name).expect(name)
+    }
+
+    #[test]
+    fn latency_cdf_is_a_fraction_of_submitted_jobs_pooled_over_replications() {
+        let j = table(
+            "point,replication,app,job,submit_s,start_s,end_s,latency_s\n\
+             0,0,a,0,0,0,1,1\n0,0,a,1,0,0,,\n0,1,a,0,0,0,4,4\n0,1,a,1,0,0,2,2\n\
+             0,0,b,0,0,,,\n1,0,a,0,0,0,9,9\n",
+        );
+        let p = latency_chart(&j, "0").unwrap();
+        assert_eq!(p.lines.len(), 1, "b finished nothing: no line");
+        let want = [(0.0, 0.25), (2f64.log10(), 0.5), (4f64.log10(), 0.75)];
+        assert_eq!(line(&p, "a").points, want);
+    }
+
+    #[test]
+    fn executors_step_with_launches_and_ends_and_the_target_is_dashed() {
+        let e = table(
+            "point,replication,app,executor,launch_s,end_s\n\
+             0,0,x,0,10,30\n0,0,x,1,20,\n0,1,x,0,1,2\n",
+        );
+        let a = table(
+            "point,replication,time_s,app,target_executors,executors\n\
+             0,0,5,x,2,0\n0,0,25,x,1,2\n",
+        );
+        let p = executors_chart(&e, Some(&a), "0").unwrap();
+        let alive = line(&p, "x");
+        assert_eq!(
+            alive.points,
+            [
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 1.0),
+                (20.0, 1.0),
+                (20.0, 2.0),
+                (30.0, 2.0),
+                (30.0, 1.0),
+                (30.0, 1.0)
+            ]
+        );
+        let target = line(&p, "x target");
+        assert!(target.dashed);
+        assert_eq!(
+            target.points,
+            [(5.0, 2.0), (25.0, 2.0), (25.0, 1.0), (30.0, 1.0)]
+        );
+    }
+
+    #[test]
+    fn a_roles_dominant_share_sums_its_frameworks_and_takes_the_larger_resource() {
+        let u = table(
+            "point,replication,time_s,cpus_total,mem_total_mb\n0,0,0,10,1000\n0,0,10,10,1000\n",
+        );
+        let s = table(
+            "point,replication,time_s,role,framework,cpus_allocated,mem_allocated_mb\n\
+             0,0,0,r,f1,2,100\n0,0,0,r,f2,1,700\n0,0,0,q,g,5,0\n\
+             0,0,10,r,f1,4,100\n0,0,10,q,g,0,0\n",
+        );
+        let p = shares_chart(&s, &u, "0").unwrap();
+        assert_eq!(line(&p, "r").points, [(0.0, 0.8), (10.0, 0.4)]);
+        assert_eq!(line(&p, "q").points, [(0.0, 0.5), (10.0, 0.0)]);
+    }
+
+    #[test]
+    fn sweeps_put_the_first_parameter_on_x_and_one_line_per_other_combination() {
+        let ci = table(
+            "point,a,b,n,m_mean,m_sd,m_ci95\n\
+             0,500ms,x,3,10,1,2\n1,500ms,y,3,20,1,\n2,2s,x,3,30,1,4\n3,2s,y,3,40,1,1\n",
+        );
+        let p = sweep_chart(&ci, &["a".into(), "b".into()], "m").unwrap();
+        assert_eq!(p.file, "sweep-m.svg");
+        assert_eq!(p.axes.x_desc, "a (s)", "durations become seconds");
+        let (x, y) = (line(&p, "b=x"), line(&p, "b=y"));
+        // Two lines 1.2 % of the 1.5 s span apart, either side of the value.
+        let d = 1.5 * 0.012 / 2.0;
+        assert_eq!(x.points, [(0.5 - d, 10.0), (2.0 - d, 30.0)]);
+        assert_eq!(x.bars, [(0.5 - d, 8.0, 12.0), (2.0 - d, 26.0, 34.0)]);
+        assert_eq!(y.points, [(0.5 + d, 20.0), (2.0 + d, 40.0)]);
+        assert_eq!(
+            y.bars,
+            [(2.0 + d, 39.0, 41.0)],
+            "no CI with one replication"
+        );
+        // Words are categories, in the order they first appear.
+        let ci = table("point,a,n,m_mean,m_sd,m_ci95\n0,fine,1,5,,\n1,coarse,1,6,,\n");
+        let p = sweep_chart(&ci, &["a".into()], "m").unwrap();
+        assert!(matches!(&p.axes.x, XAxis::Categories(l) if l == &["fine", "coarse"]));
+        assert_eq!(p.lines[0].name, "m");
+        assert_eq!(p.lines[0].points, [(0.0, 5.0), (1.0, 6.0)]);
+    }
+
+    #[test]
+    fn long_series_are_thinned_to_even_samples_keeping_both_ends() {
+        let pts: Vec<(f64, f64)> = (0..1999).map(|i| (i as f64, 0.0)).collect();
+        let t = thin(pts);
+        assert_eq!(t.len(), MAX_POINTS);
+        assert_eq!(t[0].0, 0.0);
+        assert_eq!(t[MAX_POINTS - 1].0, 1998.0);
+        assert_eq!(short(0.25), "0.25");
+        assert_eq!(short(1.0), "1");
+        assert_eq!(short(12.5), "12.5");
+        assert_eq!(short(1500.0), "1500");
+    }
+}
