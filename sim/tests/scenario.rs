@@ -32,7 +32,7 @@ fn defaults_are_applied() {
     assert_eq!(sc.mesos.allocation_interval, SimDuration::from_secs(1));
     assert_eq!(sc.mesos.offer_timeout, None);
     assert_eq!(sc.mesos.default_refuse, SimDuration::from_secs(5));
-    assert_eq!(sc.mesos.allocator, AllocatorKind::Drf);
+    assert_eq!(sc.mesos.allocator, AllocatorKind::DRF);
     assert_eq!(sc.agents[0].name, "agent");
     assert_eq!(sc.agents[0].resources.cpus(), Milli::from_units(8));
     let app = &sc.apps[0];

@@ -402,12 +402,3 @@ impl Allocator for HierarchicalAllocator {
         grants
     }
 }
-
-/// Builds the allocator a scenario names (`mesos.allocator`).
-pub fn allocator_named(name: &str) -> Option<Box<dyn Allocator>> {
-    match name {
-        "drf" => Some(Box::new(HierarchicalAllocator::new(Sorter::Drf))),
-        "random" => Some(Box::new(HierarchicalAllocator::new(Sorter::Random))),
-        _ => None,
-    }
-}

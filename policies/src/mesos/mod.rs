@@ -3,14 +3,53 @@
 
 pub mod filters;
 pub mod hierarchical;
+pub mod round_robin;
 pub mod view;
 
 pub use filters::{OfferFilters, Refuse, filter_lifetime};
-pub use hierarchical::{HierarchicalAllocator, Sorter, allocator_named};
+pub use hierarchical::{HierarchicalAllocator, Sorter};
+pub use round_robin::RoundRobin;
 pub use view::{
     AgentView, Allocator, ClusterView, FrameworkView, Grant, MinAllocatable, RoleView, ScalarIndex,
     Scalars,
 };
+
+/// An allocation policy a scenario can name in `mesos.allocator`.
+#[derive(Clone, Copy, Debug)]
+pub struct AllocatorEntry {
+    pub name: &'static str,
+    /// One line for docs and error messages.
+    pub about: &'static str,
+    pub build: fn() -> Box<dyn Allocator>,
+}
+
+/// Every allocator a scenario can select; add yours here
+/// (docs/write-a-policy.md).
+pub const ALLOCATORS: [AllocatorEntry; 3] = [
+    AllocatorEntry {
+        name: "drf",
+        about: "Mesos's hierarchical DRF allocator (the default)",
+        build: || Box::new(HierarchicalAllocator::new(Sorter::Drf)),
+    },
+    AllocatorEntry {
+        name: "random",
+        about: "hierarchical allocator with Mesos's random sorter",
+        build: || Box::new(HierarchicalAllocator::new(Sorter::Random)),
+    },
+    AllocatorEntry {
+        name: "round-robin",
+        about: "example policy (not Mesos): whole agents to frameworks in turn",
+        build: || Box::<RoundRobin>::default(),
+    },
+];
+
+/// Builds the allocator a scenario names (`mesos.allocator`).
+pub fn allocator_named(name: &str) -> Option<Box<dyn Allocator>> {
+    ALLOCATORS
+        .iter()
+        .find(|e| e.name == name)
+        .map(|e| (e.build)())
+}
 
 #[cfg(test)]
 mod tests;

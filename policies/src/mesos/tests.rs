@@ -91,13 +91,23 @@ impl World {
         candidates: &[u32],
         seed: u64,
     ) -> Vec<(u32, u32, String)> {
+        self.run_with(&mut HierarchicalAllocator::new(sorter), candidates, seed)
+    }
+
+    /// [`World::run`] with any allocator.
+    pub fn run_with(
+        &mut self,
+        allocator: &mut dyn Allocator,
+        candidates: &[u32],
+        seed: u64,
+    ) -> Vec<(u32, u32, String)> {
         let cands: Vec<AgentId> = if candidates.is_empty() {
             (0..self.agents.len() as u32).map(AgentId).collect()
         } else {
             candidates.iter().map(|&a| AgentId(a)).collect()
         };
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let grants = HierarchicalAllocator::new(sorter).allocate(&self.view(), &cands, &mut rng);
+        let grants = allocator.allocate(&self.view(), &cands, &mut rng);
         for g in &grants {
             self.apply(g);
         }

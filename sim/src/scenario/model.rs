@@ -127,22 +127,32 @@ pub struct RunConfig {
     pub chart_metrics: Vec<String>,
 }
 
-/// The sorter used by the Mesos allocator (`--role_sorter`,
-/// `--framework_sorter`; reference/mesos-master.md §1.3).
+/// The allocation policy: one of [`policies::mesos::ALLOCATORS`] — Mesos's
+/// hierarchical allocator with the DRF or random sorter (`--role_sorter`,
+/// `--framework_sorter`; reference/mesos-master.md §1.3), or a policy
+/// added there (docs/write-a-policy.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AllocatorKind {
-    Drf,
-    Random,
-}
+pub struct AllocatorKind(&'static str);
 
 impl AllocatorKind {
-    pub const NAMES: [&'static str; 2] = ["drf", "random"];
+    /// Hierarchical DRF, Mesos's default.
+    pub const DRF: AllocatorKind = AllocatorKind("drf");
+
+    /// The registered allocator of this name.
+    pub fn named(name: &str) -> Option<AllocatorKind> {
+        policies::mesos::ALLOCATORS
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| AllocatorKind(e.name))
+    }
+
+    /// Every registered name.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        policies::mesos::ALLOCATORS.iter().map(|e| e.name)
+    }
 
     pub fn name(self) -> &'static str {
-        match self {
-            AllocatorKind::Drf => "drf",
-            AllocatorKind::Random => "random",
-        }
+        self.0
     }
 }
 

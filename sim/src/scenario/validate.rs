@@ -522,7 +522,7 @@ fn validate_mesos(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<MesosConfig> {
         allocation_interval: defaults::ALLOCATION_INTERVAL,
         offer_timeout: None,
         default_refuse: defaults::DEFAULT_REFUSE,
-        allocator: AllocatorKind::Drf,
+        allocator: AllocatorKind::DRF,
         task_launch_latency: defaults::TASK_LAUNCH_LATENCY,
         roles: Vec::new(),
         authenticate_frameworks: false,
@@ -577,16 +577,21 @@ fn validate_mesos(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<MesosConfig> {
     }
     if let Some(l) = &m.allocator {
         match ctx.string("mesos.allocator", l).as_deref() {
-            Some("drf") => out.allocator = AllocatorKind::Drf,
-            Some("random") => out.allocator = AllocatorKind::Random,
+            Some(name) if AllocatorKind::named(name).is_some() => {
+                out.allocator = AllocatorKind::named(name).expect("just found");
+            }
             Some(other) => {
-                let hint = closest(other, AllocatorKind::NAMES)
+                let hint = closest(other, AllocatorKind::names())
                     .map(|c| format!(" (did you mean \"{c}\"?)"))
                     .unwrap_or_default();
+                let all: Vec<&str> = AllocatorKind::names().collect();
                 ctx.leaf_err(
                     "mesos.allocator",
                     l,
-                    format!("unknown allocator \"{other}\"; expected one of: drf, random{hint}"),
+                    format!(
+                        "unknown allocator \"{other}\"; expected one of: {}{hint}",
+                        all.join(", ")
+                    ),
                 );
                 ok = false;
             }
