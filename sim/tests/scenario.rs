@@ -657,3 +657,43 @@ fn the_scenario_reference_documents_every_key() {
         "docs/scenario.md does not document: {missing:?}"
     );
 }
+
+/// The metrics reference (docs/metrics.md) names every column of every
+/// report the writer emits, and every chart file.
+#[test]
+fn the_metrics_reference_documents_every_column() {
+    use sim::report::{ALLOCATION, EXECUTORS, JOBS, OFFERS, SHARES, SUMMARY_METRICS, UTILIZATION};
+    let page = include_str!("../../docs/metrics.md");
+    let mut missing = Vec::new();
+    let columns = JOBS
+        .iter()
+        .chain(&EXECUTORS)
+        .chain(&UTILIZATION)
+        .chain(&SHARES)
+        .chain(&ALLOCATION)
+        .chain(&OFFERS)
+        .chain(&SUMMARY_METRICS);
+    let files = [
+        "jobs.csv",
+        "executors.csv",
+        "utilization.csv",
+        "shares.csv",
+        "allocation.csv",
+        "offers.csv",
+        "summary.csv",
+        "summary_ci.csv",
+        "cpu.svg",
+        "latency.svg",
+        "executors.svg",
+        "shares.svg",
+        "sweep-<metric>.svg",
+        "report.html",
+        "scenario.resolved.toml",
+    ];
+    for name in columns.chain(&files) {
+        if !page.contains(&format!("`{name}`")) {
+            missing.push(*name);
+        }
+    }
+    assert!(missing.is_empty(), "docs/metrics.md does not document: {missing:?}");
+}
