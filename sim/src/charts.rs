@@ -174,8 +174,8 @@ struct Line {
     points: Vec<(f64, f64)>,
     dashed: bool,
     colour: RGBColor,
-    /// Vertical error bars (x, low, high).
-    bars: Vec<(f64, f64, f64)>,
+    /// Vertical error bars (x, low, mean, high).
+    bars: Vec<(f64, f64, f64, f64)>,
     /// A dot at every point (sweep points are discrete).
     markers: bool,
 }
@@ -232,6 +232,9 @@ struct Axes {
     /// `None`: the highest value. The axis goes from 0 to a little above,
     /// with room for the legend at the top.
     y_top: Option<f64>,
+    /// y holds log10 of the value (whole decades shown); ticks show the
+    /// value.
+    y_log: bool,
 }
 
 fn short(v: f64) -> String {
@@ -284,7 +287,7 @@ fn draw(p: &Plot) -> Option<Chart> {
         l.points
             .iter()
             .copied()
-            .chain(l.bars.iter().map(|b| (b.0, b.2)))
+            .chain(l.bars.iter().map(|b| (b.0, b.3)))
     });
     let (mut x0, mut x1, mut ymax) = (f64::INFINITY, f64::NEG_INFINITY, 0f64);
     for (x, y) in all {
@@ -310,9 +313,22 @@ fn draw(p: &Plot) -> Option<Chart> {
             }
         }
     }
-    let top = axes.y_top.unwrap_or(ymax);
-    let top = if top > 0.0 { top } else { 1.0 };
-    let (y0, y1) = (0.0, top * 1.06);
+    let (y0, y1) = if axes.y_log {
+        let low = lines
+            .iter()
+            .flat_map(|l| {
+                l.points
+                    .iter()
+                    .map(|p| p.1)
+                    .chain(l.bars.iter().map(|b| b.1))
+            })
+            .fold(f64::INFINITY, f64::min);
+        (low.floor(), ymax.ceil().max(low.floor() + 1.0))
+    } else {
+        let top = axes.y_top.unwrap_or(ymax);
+        let top = if top > 0.0 { top } else { 1.0 };
+        (0.0, top * 1.06)
+    };
     let names: Vec<String> = lines.iter().map(|l| legend_name(&l.name)).collect();
     // The legend sits right of the plot, as wide as its longest name
     // (about 7 px a character at 12 px).
@@ -343,7 +359,13 @@ fn draw(p: &Plot) -> Option<Chart> {
                 }
             }
         };
-        let fmt_y = |v: &f64| short(*v);
+        let fmt_y = |v: &f64| {
+            if axes.y_log {
+                short(10f64.powf(*v))
+            } else {
+                short(*v)
+            }
+        };
         let mut mesh = chart.configure_mesh();
         mesh.x_desc(axes.x_desc.as_str())
             .y_desc(axes.y_desc.as_str())
@@ -360,6 +382,9 @@ fn draw(p: &Plot) -> Option<Chart> {
             }
             XAxis::Linear => {}
         }
+        if axes.y_log {
+            mesh.y_labels((y1 - y0) as usize + 1);
+        }
         mesh.draw().ok()?;
         for l in lines {
             let style = l.colour.stroke_width(2);
@@ -374,8 +399,8 @@ fn draw(p: &Plot) -> Option<Chart> {
             }
             if !l.bars.is_empty() {
                 chart
-                    .draw_series(l.bars.iter().map(|&(x, lo, hi)| {
-                        ErrorBar::new_vertical(x, lo, (lo + hi) / 2.0, hi, l.colour.filled(), 8)
+                    .draw_series(l.bars.iter().map(|&(x, lo, mid, hi)| {
+                        ErrorBar::new_vertical(x, lo, mid, hi, l.colour.filled(), 8)
                     }))
                     .ok()?;
             }
@@ -449,6 +474,7 @@ fn cpu_chart(u: &Table, point: &str) -> Option<Plot> {
             y_desc: "CPUs".into(),
             x: XAxis::Linear,
             y_top: None,
+            y_log: false,
         },
         lines,
     )
@@ -503,6 +529,7 @@ fn latency_chart(j: &Table, point: &str) -> Option<Plot> {
             y_desc: "fraction of submitted jobs done".into(),
             x: XAxis::Log10,
             y_top: Some(1.0),
+            y_log: false,
         },
         lines,
     )
@@ -577,6 +604,7 @@ fn executors_chart(e: &Table, alloc: Option<&Table>, point: &str) -> Option<Plot
             y_desc: "executors".into(),
             x: XAxis::Linear,
             y_top: None,
+            y_log: false,
         },
         lines,
     )
@@ -642,6 +670,7 @@ fn shares_chart(s: &Table, u: &Table, point: &str) -> Option<Plot> {
             y_desc: "dominant share".into(),
             x: XAxis::Linear,
             y_top: None,
+            y_log: false,
         },
         lines,
     )
@@ -713,7 +742,7 @@ fn sweep_chart(ci: &Table, swept: &[String], metric: &str) -> Option<Plot> {
                 let x = x_of(&r[1]) + dodge;
                 pts.push((x, m));
                 if let Some(h) = num(&r[half]) {
-                    bars.push((x, m - h, m + h));
+                    bars.push((x, m - h, m, m + h));
                 }
             }
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -728,6 +757,27 @@ fn sweep_chart(ci: &Table, swept: &[String], metric: &str) -> Option<Plot> {
             l
         })
         .collect();
+    // Means spanning more than a factor of 30 (an overloaded point next to
+    // healthy ones) go on a log axis, or the healthy ones flatten to 0.
+    let (lo, hi) = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold((f64::INFINITY, 0f64), |(a, b), y| (a.min(y), b.max(y)));
+    let y_log = lo > 0.0 && hi / lo > 30.0;
+    let mut lines = lines;
+    if y_log {
+        let floor = lo / 2.0;
+        for l in &mut lines {
+            for p in &mut l.points {
+                p.1 = p.1.log10();
+            }
+            for b in &mut l.bars {
+                b.1 = b.1.max(floor).log10();
+                b.2 = b.2.log10();
+                b.3 = b.3.log10();
+            }
+        }
+    }
     let x_desc = if numeric && xs.iter().any(|v| num(v).is_none()) {
         format!("{} (s)", swept[0])
     } else {
@@ -738,13 +788,18 @@ fn sweep_chart(ci: &Table, swept: &[String], metric: &str) -> Option<Plot> {
         &format!("{metric} vs {} (mean, 95 % CI)", swept[0]),
         Axes {
             x_desc,
-            y_desc: metric.into(),
+            y_desc: if y_log {
+                format!("{metric} (log scale)")
+            } else {
+                metric.into()
+            },
             x: if numeric {
                 XAxis::Linear
             } else {
                 XAxis::Categories(labels)
             },
             y_top: None,
+            y_log,
         },
         lines,
     )
@@ -1011,13 +1066,24 @@ mod tests {
         // Two lines 1.2 % of the 1.5 s span apart, either side of the value.
         let d = 1.5 * 0.012 / 2.0;
         assert_eq!(x.points, [(0.5 - d, 10.0), (2.0 - d, 30.0)]);
-        assert_eq!(x.bars, [(0.5 - d, 8.0, 12.0), (2.0 - d, 26.0, 34.0)]);
+        assert_eq!(
+            x.bars,
+            [(0.5 - d, 8.0, 10.0, 12.0), (2.0 - d, 26.0, 30.0, 34.0)]
+        );
         assert_eq!(y.points, [(0.5 + d, 20.0), (2.0 + d, 40.0)]);
         assert_eq!(
             y.bars,
-            [(2.0 + d, 39.0, 41.0)],
+            [(2.0 + d, 39.0, 40.0, 41.0)],
             "no CI with one replication"
         );
+        assert!(!p.axes.y_log);
+        // Means over a factor of 30 apart go on a log axis.
+        let ci = table("point,a,n,m_mean,m_sd,m_ci95\n0,1,2,10,1,5\n1,2,2,1000,1,100\n");
+        let p = sweep_chart(&ci, &["a".into()], "m").unwrap();
+        assert!(p.axes.y_log);
+        assert_eq!(p.lines[0].points, [(1.0, 1.0), (2.0, 3.0)]);
+        assert_eq!(p.lines[0].bars[0].1, 5f64.log10());
+        assert_eq!(p.lines[0].bars[1].3, 1100f64.log10());
         // Words are categories, in the order they first appear.
         let ci = table("point,a,n,m_mean,m_sd,m_ci95\n0,fine,1,5,,\n1,coarse,1,6,,\n");
         let p = sweep_chart(&ci, &["a".into()], "m").unwrap();

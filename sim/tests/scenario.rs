@@ -695,5 +695,8 @@ fn the_metrics_reference_documents_every_column() {
             missing.push(*name);
         }
     }
-    assert!(missing.is_empty(), "docs/metrics.md does not document: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "docs/metrics.md does not document: {missing:?}"
+    );
 }
