@@ -304,6 +304,9 @@ pub struct JobStream {
     jobs: Vec<Job>,
     /// Unfinished jobs in submission order.
     active: std::collections::VecDeque<usize>,
+    /// Tasks of the active jobs' current stages not yet handed out, kept
+    /// as they change ([`JobStream::backlog`] is asked on every task end).
+    pending: usize,
     /// Jobs whose driver died.
     abandoned: Vec<usize>,
     /// No job will arrive any more.
@@ -331,6 +334,7 @@ impl JobStream {
             durations: Sampler::new(&spec.task_duration),
             jobs: Vec::new(),
             active: std::collections::VecDeque::new(),
+            pending: 0,
             abandoned: Vec::new(),
             done: false,
         }
@@ -352,6 +356,7 @@ impl JobStream {
             })
             .collect();
         let tasks_total = stages.iter().map(|s| s.len() as u32).sum();
+        self.pending += stages.first().map_or(0, Vec::len);
         self.jobs.push(Job {
             submit: now,
             start: None,
@@ -380,6 +385,7 @@ impl JobStream {
         let j = &mut self.jobs[job];
         j.launched += 1;
         j.running += 1;
+        self.pending -= 1;
         j.stages[j.stage][index as usize]
     }
 
@@ -389,12 +395,14 @@ impl JobStream {
         let j = &mut self.jobs[job];
         j.launched -= 1;
         j.running -= 1;
+        self.pending += 1;
     }
 
     /// The driver died: every active job is abandoned (it stays
     /// unfinished in the reports).
     pub fn abandon_active(&mut self) {
         self.abandoned.extend(self.active.drain(..));
+        self.pending = 0;
     }
 
     /// A task of `job` read an input block, from a replica on its own agent
@@ -413,6 +421,7 @@ impl JobStream {
             if let Some(&d) = job.stages[job.stage].get(job.launched) {
                 job.launched += 1;
                 job.running += 1;
+                self.pending -= 1;
                 return Some((j, d));
             }
         }
@@ -421,13 +430,18 @@ impl JobStream {
 
     /// Tasks of the current stages not yet handed out.
     pub fn backlog(&self) -> usize {
-        self.active
-            .iter()
-            .map(|&j| {
-                let job = &self.jobs[j];
-                job.stages[job.stage].len() - job.launched
-            })
-            .sum()
+        debug_assert_eq!(
+            self.pending,
+            self.active
+                .iter()
+                .map(|&j| {
+                    let job = &self.jobs[j];
+                    job.stages[job.stage].len() - job.launched
+                })
+                .sum::<usize>(),
+            "the kept backlog is the sum over active jobs"
+        );
+        self.pending
     }
 
     /// Tasks of the head job's current stage not yet handed out.
@@ -454,6 +468,7 @@ impl JobStream {
         if job.stage + 1 < job.stages.len() {
             job.stage += 1;
             job.launched = 0;
+            self.pending += job.stages[job.stage].len();
             return TaskEnd::StageOpened;
         }
         self.active.retain(|&x| x != j);
