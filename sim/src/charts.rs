@@ -809,6 +809,32 @@ fn sweep_chart(ci: &Table, swept: &[String], metric: &str) -> Option<Plot> {
     })
 }
 
+/// A CSV number for reading: about four significant digits (the CSV keeps
+/// them all); anything else unchanged.
+fn sig4(s: &str) -> String {
+    let Some(v) = num(s) else {
+        return s.to_string();
+    };
+    let a = v.abs();
+    let decimals = if a >= 1000.0 || a == 0.0 {
+        0
+    } else if a >= 100.0 {
+        1
+    } else if a >= 10.0 {
+        2
+    } else if a >= 1.0 {
+        3
+    } else {
+        4
+    };
+    let t = format!("{v:.decimals$}");
+    if t.contains('.') {
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        t
+    }
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -838,7 +864,7 @@ fn inline(svg: &str) -> &str {
 }
 
 const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}\
-table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}\
+table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right;white-space:nowrap}\
 th{background:#f3f3f3}.scroll{overflow-x:auto;margin-bottom:1em}\
 figure{display:inline-block;margin:0.5em}svg{max-width:100%;height:auto}\
 pre{background:#f7f7f7;padding:1em;overflow-x:auto;font-size:12px}";
@@ -896,10 +922,10 @@ fn html(
                 .map(|r| {
                     let mut row = r[..swept.len() + 2].to_vec();
                     for m in &metrics {
-                        let mean = &r[ci.col(&format!("{m}_mean"))];
-                        let half = &r[ci.col(&format!("{m}_ci95"))];
+                        let mean = sig4(&r[ci.col(&format!("{m}_mean"))]);
+                        let half = sig4(&r[ci.col(&format!("{m}_ci95"))]);
                         row.push(if half.is_empty() {
-                            mean.clone()
+                            mean
                         } else {
                             format!("{mean} ± {half}")
                         });
@@ -1103,5 +1129,11 @@ mod tests {
         assert_eq!(short(1.0), "1");
         assert_eq!(short(12.5), "12.5");
         assert_eq!(short(1500.0), "1500");
+        assert_eq!(sig4("886.600000"), "886.6");
+        assert_eq!(sig4("34.056469"), "34.06");
+        assert_eq!(sig4("0.478597"), "0.4786");
+        assert_eq!(sig4("1790.400000"), "1790");
+        assert_eq!(sig4("0.000000"), "0");
+        assert_eq!(sig4("4s"), "4s");
     }
 }
