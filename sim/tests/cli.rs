@@ -291,6 +291,16 @@ fn read_dir_sorted(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Runs `sim` with `common`, then `extra`, writing to `out`; it must
+/// succeed.
+fn run_ok(common: &[&str], extra: &[&str], out: &std::path::Path) {
+    let mut args: Vec<&str> = common.to_vec();
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    let o = sim(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 /// Two report folders hold the same files with the same bytes; a
 /// difference names the first file that differs.
 fn assert_same_dirs(a: &std::path::Path, b: &std::path::Path) {
@@ -435,13 +445,7 @@ fn shards_merge_into_the_bytes_of_the_whole_run_for_any_thread_count() {
         "--offers",
         "--quiet",
     ];
-    let run = |extra: &[&str], out: &std::path::Path| {
-        let mut args: Vec<&str> = common.to_vec();
-        args.extend_from_slice(extra);
-        args.extend_from_slice(&["--out", out.to_str().unwrap()]);
-        let o = sim(&args);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    };
+    let run = |extra: &[&str], out: &std::path::Path| run_ok(&common, extra, out);
     let whole = base.join("whole");
     run(&["--jobs", "1"], &whole);
     let two = base.join("two-threads");
@@ -532,13 +536,7 @@ fn a_three_parameter_sweep_draws_valid_charts_and_the_same_bytes_everywhere() {
         "5",
         "--quiet",
     ];
-    let run = |extra: &[&str], out: &std::path::Path| {
-        let mut args: Vec<&str> = common.to_vec();
-        args.extend_from_slice(extra);
-        args.extend_from_slice(&["--out", out.to_str().unwrap()]);
-        let o = sim(&args);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    };
+    let run = |extra: &[&str], out: &std::path::Path| run_ok(&common, extra, out);
     let one = base.join("one");
     run(&["--jobs", "1"], &one);
     let files = read_dir_sorted(&one);
