@@ -2,32 +2,12 @@
 
 mod common;
 
-use common::run;
+use common::{one_app, run};
 use sim::metrics::Metrics;
 
 /// One 4-CPU agent and one app; `conf` for `[apps.conf]`, `faults` appended.
 fn one_agent(conf: &str, jobs: &str, faults: &str) -> String {
-    format!(
-        r#"
-[run]
-horizon = "5m"
-drain = "5m"
-
-[[agents]]
-count = 1
-resources = "cpus:4;mem:16384"
-
-[[apps]]
-name = "app"
-master = "mesos://m:5050"
-executor_startup = {{ kind = "constant", value = "1s" }}
-[apps.conf]
-{conf}
-[apps.jobs]
-{jobs}
-{faults}
-"#
-    )
+    format!("{}{faults}\n", one_app("cpus:4;mem:16384", conf, jobs))
 }
 
 const FOUR_TASKS: &str = "arrival = { kind = \"at\", times = [\"10s\"] }\ntasks = { kind = \"constant\", value = 4 }\ntask_duration = { kind = \"constant\", value = \"10s\" }";

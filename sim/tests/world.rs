@@ -7,32 +7,8 @@
 
 mod common;
 
-use common::{run, run_seed};
+use common::{one_app, run, run_seed};
 use sim::metrics::Metrics;
-
-/// One agent and one app; `conf` and `jobs` are TOML snippets.
-fn one_app(agent: &str, conf: &str, jobs: &str) -> String {
-    format!(
-        r#"
-[run]
-horizon = "5m"
-drain = "5m"
-
-[[agents]]
-count = 1
-resources = "{agent}"
-
-[[apps]]
-name = "app"
-master = "mesos://m:5050"
-executor_startup = {{ kind = "constant", value = "1s" }}
-[apps.conf]
-{conf}
-[apps.jobs]
-{jobs}
-"#
-    )
-}
 
 fn secs(us: u64) -> f64 {
     us as f64 / 1e6

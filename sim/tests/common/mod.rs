@@ -27,3 +27,27 @@ pub fn run_seed(src: &str, seed: Option<u64>) -> Metrics {
         .unwrap()
         .metrics
 }
+
+/// One agent and one app; `conf` and `jobs` are TOML snippets.
+pub fn one_app(agent: &str, conf: &str, jobs: &str) -> String {
+    format!(
+        r#"
+[run]
+horizon = "5m"
+drain = "5m"
+
+[[agents]]
+count = 1
+resources = "{agent}"
+
+[[apps]]
+name = "app"
+master = "mesos://m:5050"
+executor_startup = {{ kind = "constant", value = "1s" }}
+[apps.conf]
+{conf}
+[apps.jobs]
+{jobs}
+"#
+    )
+}
