@@ -119,7 +119,7 @@ impl fmt::Display for SimDuration {
         }
         let (suffix, per) = UNITS
             .iter()
-            .find(|(_, per)| self.0 % per == 0)
+            .find(|(_, per)| self.0.is_multiple_of(*per))
             .copied()
             .unwrap_or(("us", 1));
         write!(f, "{}{suffix}", self.0 / per)

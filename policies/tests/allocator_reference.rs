@@ -99,14 +99,13 @@ fn reference(view: &ClusterView<'_>, seed: u64) -> Vec<(u32, u32, Resources)> {
                 let mut offer = Resources::new();
                 for e in avail.iter() {
                     let mut e = e.clone();
-                    if e.role == "*" {
-                        if let (Quantity::Scalar(m), Some(limit)) =
+                    if e.role == "*"
+                        && let (Quantity::Scalar(m), Some(limit)) =
                             (&mut e.quantity, &view.roles[r].quota_limit)
-                        {
-                            let i = view.scalars.index(&e.name).unwrap();
-                            if limit.0[i] != i64::MAX {
-                                *m = Milli(m.0.min((limit.0[i] - consumed[r][i]).max(0)));
-                            }
+                    {
+                        let i = view.scalars.index(&e.name).unwrap();
+                        if limit.0[i] != i64::MAX {
+                            *m = Milli(m.0.min((limit.0[i] - consumed[r][i]).max(0)));
                         }
                     }
                     offer.add(&Resources::from_entries([e]));

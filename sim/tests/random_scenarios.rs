@@ -80,7 +80,7 @@ fn render(
     seed: u64,
 ) -> String {
     let mut s = format!("[run]\nseed = {seed}\nhorizon = \"90s\"\ndrain = \"60s\"\n\n");
-    s += &format!("[data]\nspark_knows_racks = {}\n\n", seed % 2 == 0);
+    s += &format!("[data]\nspark_knows_racks = {}\n\n", seed.is_multiple_of(2));
     s += "[mesos.roles.r1]\nweight = 2.0\n";
     if quota {
         s += "[mesos.roles.batch]\nquota = \"cpus:4\"\n";
@@ -92,7 +92,7 @@ fn render(
     };
     s += &format!(
         "\n[[agents]]\ncount = {agents}\nresources = \"{res}\"\nattributes = \"zone:a\"\nracks = 2\n\n[[agents]]\ncount = 1\nname = \"other\"\nresources = \"cpus:4;mem:16384\"\nattributes = \"zone:b\"\ndatanode = {}\n",
-        seed % 3 != 0
+        !seed.is_multiple_of(3)
     );
     for (i, a) in apps.iter().enumerate() {
         s += &format!(

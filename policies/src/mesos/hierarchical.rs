@@ -229,11 +229,11 @@ impl<'v> RunState<'v> {
         let scalars = self.view.scalars;
         let consumed = &self.role_consumed[r];
         Resources::from_entries(extra.iter().cloned().map(|mut e| {
-            if let (Quantity::Scalar(m), Some(i)) = (&mut e.quantity, scalars.index(&e.name)) {
-                if limit.0[i] < i64::MAX {
-                    let headroom = (limit.0[i] - consumed.0[i]).max(0);
-                    *m = Milli(m.0.min(headroom));
-                }
+            if let (Quantity::Scalar(m), Some(i)) = (&mut e.quantity, scalars.index(&e.name))
+                && limit.0[i] < i64::MAX
+            {
+                let headroom = (limit.0[i] - consumed.0[i]).max(0);
+                *m = Milli(m.0.min(headroom));
             }
             e
         }))

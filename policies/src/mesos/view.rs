@@ -61,10 +61,10 @@ impl ScalarIndex {
     pub fn vector(&self, r: &Resources) -> Scalars {
         let mut v = self.zero();
         for e in r.iter() {
-            if let Quantity::Scalar(m) = e.quantity {
-                if let Some(i) = self.index_of(&e.name) {
-                    v.0[i] += m.0;
-                }
+            if let Quantity::Scalar(m) = e.quantity
+                && let Some(i) = self.index_of(&e.name)
+            {
+                v.0[i] += m.0;
             }
         }
         v

@@ -282,7 +282,7 @@ pub fn parse_value(input: &str) -> Result<Value, GrammarError> {
             ));
         }
         let tokens = tokenize(&text, &['[', ']', '-', ',', '\n']);
-        if tokens.len() % 2 != 0 {
+        if !tokens.len().is_multiple_of(2) {
             let (pos, _) = tokens.last().copied().unwrap_or((0, ""));
             return Err(GrammarError::new(
                 at(pos),
@@ -316,16 +316,17 @@ pub fn parse_value(input: &str) -> Result<Value, GrammarError> {
     }
 
     // Step 5: numbers.
-    if let Some(x) = parse_number(&text) {
-        if x.is_finite() && x >= 0.0 {
-            if x != 0.0 && !x.is_normal() {
-                return Err(GrammarError::new(
-                    0,
-                    format!("'{text}' is a subnormal number, which Mesos rejects"),
-                ));
-            }
-            return Ok(Value::Scalar(x));
+    if let Some(x) = parse_number(&text)
+        && x.is_finite()
+        && x >= 0.0
+    {
+        if x != 0.0 && !x.is_normal() {
+            return Err(GrammarError::new(
+                0,
+                format!("'{text}' is a subnormal number, which Mesos rejects"),
+            ));
         }
+        return Ok(Value::Scalar(x));
     }
 
     // Step 6: text.

@@ -158,16 +158,16 @@ impl SparkSettings {
         let task_cpus = r
             .int_at_least("spark.task.cpus", 1, "a positive integer")
             .unwrap_or(1) as u32;
-        if let Some(cores) = executor_cores {
-            if cores < task_cpus {
-                // SparkConf.validateSettings (3.x).
-                r.error(
+        if let Some(cores) = executor_cores
+            && cores < task_cpus
+        {
+            // SparkConf.validateSettings (3.x).
+            r.error(
                     "spark.executor.cores",
                     format!(
                         "spark.executor.cores ({cores}) must not be less than spark.task.cpus ({task_cpus})"
                     ),
                 );
-            }
         }
         let refuse_unmet_constraints_s = whole_secs(
             r.time_us("spark.mesos.rejectOfferDurationForUnmetConstraints"),

@@ -43,24 +43,24 @@ pub fn parse_assignment(text: &str) -> Result<Assignment, String> {
         return Err(format!("expected PATH=VALUE, got \"{text}\""));
     }
     let trimmed = value.trim();
-    if trimmed.starts_with('[') {
-        if let Ok(toml::Value::Array(items)) = trimmed.parse::<toml::Value>() {
-            if items.is_empty() {
-                return Err(format!("{path}: an empty list of values"));
-            }
-            let items = items
-                .into_iter()
-                .map(|v| match v {
-                    toml::Value::String(t) => value_from_text(path, &t),
-                    other if is_conf_path(path) => toml::Value::String(render_plain(&other)),
-                    other => other,
-                })
-                .collect();
-            return Ok(Assignment {
-                path: path.to_string(),
-                value: toml::Value::Array(items),
-            });
+    if trimmed.starts_with('[')
+        && let Ok(toml::Value::Array(items)) = trimmed.parse::<toml::Value>()
+    {
+        if items.is_empty() {
+            return Err(format!("{path}: an empty list of values"));
         }
+        let items = items
+            .into_iter()
+            .map(|v| match v {
+                toml::Value::String(t) => value_from_text(path, &t),
+                other if is_conf_path(path) => toml::Value::String(render_plain(&other)),
+                other => other,
+            })
+            .collect();
+        return Ok(Assignment {
+            path: path.to_string(),
+            value: toml::Value::Array(items),
+        });
     }
     if value.contains(',') && !keeps_commas(path) {
         let items = value

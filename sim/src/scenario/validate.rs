@@ -576,11 +576,13 @@ fn validate_mesos(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<MesosConfig> {
         }
     }
     if let Some(l) = &m.allocator {
-        match ctx.string("mesos.allocator", l).as_deref() {
-            Some(name) if AllocatorKind::named(name).is_some() => {
-                out.allocator = AllocatorKind::named(name).expect("just found");
-            }
-            Some(other) => {
+        let name = ctx.string("mesos.allocator", l);
+        match (
+            name.as_deref(),
+            name.as_deref().and_then(AllocatorKind::named),
+        ) {
+            (_, Some(kind)) => out.allocator = kind,
+            (Some(other), None) => {
                 let hint = closest(other, AllocatorKind::names())
                     .map(|c| format!(" (did you mean \"{c}\"?)"))
                     .unwrap_or_default();
@@ -595,7 +597,7 @@ fn validate_mesos(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<MesosConfig> {
                 );
                 ok = false;
             }
-            None => ok = false,
+            (None, None) => ok = false,
         }
     }
     for (name, role) in &m.roles {
@@ -931,14 +933,14 @@ fn validate_app(
         Some(l) if l.get_ref().as_str() == Some("horizon") => Some(StopAt::Horizon),
         Some(l) => ctx.duration(&format!("{path}.stop"), l).map(StopAt::At),
     };
-    if let (Some(s), Some(StopAt::At(e))) = (start, stop) {
-        if e <= s {
-            ctx.error(
-                &format!("{path}.stop"),
-                Some(&span),
-                format!("the app stops at {e}, not after it starts at {s}"),
-            );
-        }
+    if let (Some(s), Some(StopAt::At(e))) = (start, stop)
+        && e <= s
+    {
+        ctx.error(
+            &format!("{path}.stop"),
+            Some(&span),
+            format!("the app stops at {e}, not after it starts at {s}"),
+        );
     }
     let mut conf = SparkConf::new();
     let mut conf_spans: Vec<(String, Range<usize>)> = Vec::new();
@@ -1521,17 +1523,16 @@ fn validate_dist(
             Dist::Empirical { values }
         }
     };
-    if unit == Unit::Count {
-        if let Dist::Constant { value } = dist {
-            if value < 1.0 || value.fract() != 0.0 {
-                ctx.leaf_err(
-                    &format!("{path}.value"),
-                    param(raw, "value"),
-                    format!("expected a whole number of tasks, at least 1, got {value}"),
-                );
-                return None;
-            }
-        }
+    if unit == Unit::Count
+        && let Dist::Constant { value } = dist
+        && (value < 1.0 || value.fract() != 0.0)
+    {
+        ctx.leaf_err(
+            &format!("{path}.value"),
+            param(raw, "value"),
+            format!("expected a whole number of tasks, at least 1, got {value}"),
+        );
+        return None;
     }
     Some(Distribution { unit, dist })
 }

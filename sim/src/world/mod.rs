@@ -515,13 +515,13 @@ impl World {
         if let Some(v) = self.violation.take() {
             return Some(Err(v));
         }
-        if self.opts.check_invariants {
-            if let Err(e) = crate::check::check_all(self) {
-                return Some(Err(format!(
-                    "invariant violated at {} after {:?}: {e}",
-                    self.now, s.event
-                )));
-            }
+        if self.opts.check_invariants
+            && let Err(e) = crate::check::check_all(self)
+        {
+            return Some(Err(format!(
+                "invariant violated at {} after {:?}: {e}",
+                self.now, s.event
+            )));
         }
         self.touched.clear();
         Some(Ok(()))
@@ -537,7 +537,7 @@ impl World {
     pub fn run_observed(mut self, progress: &mut dyn FnMut(SimTime)) -> Result<RunOutput, String> {
         while let Some(r) = self.step() {
             r?;
-            if self.events % 16_384 == 0 {
+            if self.events.is_multiple_of(16_384) {
                 progress(self.now);
             }
         }

@@ -708,10 +708,11 @@ fn make_offers(w: &mut World, fw: FrameworkId, only: Option<u64>) {
     );
     // onTaskStart: a start that leaves nothing pending clears the backlog
     // timer (§4.5).
-    if !picks.is_empty() && backlog == 0 {
-        if let Some(m) = a.dynamic.as_mut() {
-            m.queue_empty();
-        }
+    if !picks.is_empty()
+        && backlog == 0
+        && let Some(m) = a.dynamic.as_mut()
+    {
+        m.queue_empty();
     }
     let held = backlog > 0
         && offers
