@@ -4,11 +4,12 @@
 //! **Not a Mesos policy.** Mesos allocates by hierarchical DRF
 //! (reference/mesos-master.md §1.3); this one ignores roles, weights, quota
 //! and dominant shares and hands each agent's whole unreserved pool to the
-//! next framework in turn. It keeps the master's rules every policy must
-//! keep (reference/mesos-master.md §0, §1.6): only active agents, only
-//! active frameworks that have not suppressed offers, never resources a
-//! framework's decline filter still refuses, never less than
-//! `min_allocatable`. Select it with `mesos.allocator = "round-robin"`.
+//! next framework in turn. It keeps the rules every policy must keep
+//! (reference/mesos-master.md): only active agents and active frameworks
+//! that have not suppressed offers (§1.8), never resources a framework's
+//! decline filter still refuses (§1.7), never another role's reservations
+//! (§1.4), never less than `min_allocatable` (§0). Select it with
+//! `mesos.allocator = "round-robin"`.
 
 use rand_core::Rng;
 
