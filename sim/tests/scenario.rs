@@ -700,3 +700,46 @@ fn the_metrics_reference_documents_every_column() {
         "docs/metrics.md does not document: {missing:?}"
     );
 }
+
+/// `--set PATH=V` wins over a `[sweep]` entry of the same parameter, in
+/// either spelling of a Spark key, and `--set PATH=V1,V2` replaces it.
+#[test]
+fn a_single_set_value_replaces_the_sweep_of_that_parameter() {
+    let src = format!(
+        "{MINIMAL}\n[sweep]\n\"apps.a.conf.spark.cores.max\" = [\"8\", \"16\"]\n\"agents.0.count\" = [1, 2, 3]\n"
+    );
+    let loaded = load_str(&src, &[parse_assignment("agents.0.count=7").unwrap()]).unwrap();
+    assert_eq!(loaded.points.len(), 2, "only the cores.max sweep is left");
+    assert_eq!(loaded.sweep.len(), 1);
+    assert_eq!(loaded.sweep[0].path, "apps.a.conf.spark.cores.max");
+    assert!(
+        loaded
+            .points
+            .iter()
+            .all(|p| p.scenario.agents[0].count == 7)
+    );
+    let quoted = parse_assignment("apps.a.conf.\"spark.cores.max\"=4").unwrap();
+    let loaded = load_str(&src, &[quoted]).unwrap();
+    assert_eq!(loaded.points.len(), 3);
+    assert_eq!(loaded.base.apps[0].settings.cores_max, Some(4));
+    assert!(
+        loaded
+            .points
+            .iter()
+            .all(|p| p.scenario.apps[0].settings.cores_max == Some(4))
+    );
+    let loaded = load_str(&src, &[parse_assignment("agents.0.count=4,5").unwrap()]).unwrap();
+    assert_eq!(loaded.points.len(), 4);
+    let counts: Vec<u32> = loaded
+        .points
+        .iter()
+        .map(|p| p.scenario.agents[0].count)
+        .collect();
+    assert_eq!(counts, [4, 5, 4, 5]);
+    // `sim validate` shows the result: the resolved text has no sweep of
+    // agents.0.count left, and the group has 7 agents.
+    let loaded = load_str(&src, &[parse_assignment("agents.0.count=7").unwrap()]).unwrap();
+    let text = sim::scenario::render_resolved(&loaded.base, &loaded.sweep);
+    assert!(text.contains("count = 7"), "{text}");
+    assert!(!text.contains("\"agents.0.count\" = ["), "{text}");
+}

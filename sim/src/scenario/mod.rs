@@ -123,11 +123,16 @@ pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnosti
     })?;
     let mut ctx = Ctx::new(src);
     for a in overrides {
+        // A `--set` always wins over the file: whatever `[sweep]` (or an
+        // earlier `--set`) said of the same parameter is dropped first.
+        if let Some(sweep) = raw.sweep.as_mut() {
+            let same = paths::canonical(&a.path);
+            sweep.retain(|p, _| paths::canonical(p) != same);
+        }
         if let toml::Value::Array(values) = &a.value {
-            // `--set PATH=V1,V2`: one more sweep parameter (replacing a
-            // `[sweep]` entry of the same path), after those of the file.
+            // `--set PATH=V1,V2`: one more sweep parameter, after those of
+            // the file.
             let sweep = raw.sweep.get_or_insert_with(toml::Table::new);
-            sweep.remove(&a.path);
             sweep.insert(a.path.clone(), toml::Value::Array(values.clone()));
             continue;
         }

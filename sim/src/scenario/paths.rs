@@ -120,6 +120,24 @@ fn value_from_text(path: &str, value: &str) -> toml::Value {
     }
 }
 
+/// The one spelling of a parameter path: a Spark key after `.conf.` loses
+/// its quotes (`apps.a.conf."spark.cores.max"` is
+/// `apps.a.conf.spark.cores.max`), so two spellings name one parameter.
+pub fn canonical(path: &str) -> String {
+    if is_conf_path(path) {
+        let parts: Vec<&str> = path.splitn(4, '.').collect();
+        format!(
+            "{}.{}.{}.{}",
+            parts[0],
+            parts[1],
+            parts[2],
+            parts[3].trim_matches('"')
+        )
+    } else {
+        path.to_string()
+    }
+}
+
 fn is_conf_path(path: &str) -> bool {
     let parts: Vec<&str> = path.splitn(4, '.').collect();
     parts.len() == 4 && parts[0] == "apps" && parts[2] == "conf"
