@@ -195,11 +195,28 @@ pub fn parse_duration(input: &str, grammar: DurationGrammar) -> Result<i64, Stri
                 .ok_or_else(|| format!("duration \"{input}\" is too large"))
         }
         DurationGrammar::Scenario => {
-            let us = parse_decimal_scaled(number, unit_us)
-                .ok_or_else(|| bad_duration(input, grammar))?;
-            i64::try_from(us).map_err(|_| format!("duration \"{input}\" is too large"))
+            let valid = !number.is_empty()
+                && number != "."
+                && number.bytes().filter(|&b| b == b'.').count() <= 1
+                && number.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            if !valid {
+                return Err(bad_duration(input, grammar));
+            }
+            parse_decimal_scaled(number, unit_us)
+                .and_then(|us| i64::try_from(us).ok())
+                .filter(|&us| us <= MAX_SCENARIO_DURATION_US)
+                .ok_or_else(|| too_long(input))
         }
     }
+}
+
+/// The longest duration a scenario may hold: 100 years of simulated time,
+/// far past any run, and small enough that adding a few of them never
+/// overflows the `u64` µs clock.
+pub const MAX_SCENARIO_DURATION_US: i64 = 100 * 365 * 86_400_000_000;
+
+fn too_long(input: &str) -> String {
+    format!("duration \"{input}\" is too long: at most 100 years (36500d) of simulated time")
 }
 
 fn bad_duration(input: &str, grammar: DurationGrammar) -> String {
@@ -214,8 +231,10 @@ fn bad_duration(input: &str, grammar: DurationGrammar) -> String {
     }
 }
 
-/// `digits[.digits]` times `scale`, rounded to the nearest integer, exactly
-/// (no floats).
+/// `digits[.digits]` times `scale`, rounded half up to the nearest integer,
+/// exactly and for any number of digits: the decimal is multiplied digit
+/// by digit (no floats, no intermediate that can overflow), and `None`
+/// comes back for text that is not a decimal or a result above `u64`.
 fn parse_decimal_scaled(number: &str, scale: u64) -> Option<u128> {
     let (whole, frac) = match number.split_once('.') {
         Some((w, f)) => (w, f),
@@ -227,21 +246,34 @@ fn parse_decimal_scaled(number: &str, scale: u64) -> Option<u128> {
     if !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let whole_v: u128 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
-    };
-    let frac = &frac[..frac.len().min(30)];
-    let frac_v: u128 = if frac.is_empty() {
-        0
-    } else {
-        frac.parse().ok()?
-    };
-    let denom = 10u128.checked_pow(frac.len() as u32)?;
-    let scale = scale as u128;
-    let frac_scaled = (frac_v * scale + denom / 2) / denom;
-    whole_v.checked_mul(scale)?.checked_add(frac_scaled)
+    // The digits of whole·frac as one integer, least significant first,
+    // times `scale`; then the last `frac.len()` digits are the fraction.
+    let digits: Vec<u8> = whole
+        .bytes()
+        .chain(frac.bytes())
+        .map(|b| b - b'0')
+        .collect();
+    let mut product: Vec<u8> = Vec::with_capacity(digits.len() + 20);
+    let mut carry: u128 = 0;
+    for &d in digits.iter().rev() {
+        let v = u128::from(d) * u128::from(scale) + carry;
+        product.push((v % 10) as u8);
+        carry = v / 10;
+    }
+    while carry > 0 {
+        product.push((carry % 10) as u8);
+        carry /= 10;
+    }
+    let cut = frac.len().min(product.len());
+    let round_up = cut > 0 && product[cut - 1] >= 5;
+    let mut value: u128 = 0;
+    for &d in product[cut..].iter().rev() {
+        value = value.checked_mul(10)?.checked_add(u128::from(d))?;
+        if value > u128::from(u64::MAX) {
+            return None;
+        }
+    }
+    Some(value + u128::from(round_up))
 }
 
 #[cfg(test)]
@@ -305,6 +337,38 @@ mod tests {
             )
         );
         assert!(p("soon").is_err());
+        // Long fractions round exactly instead of overflowing.
+        assert_eq!(
+            p("1.99999999999999999999999999999h"),
+            Ok(7_200_000_000),
+            "2 h, not about 1 h 03 min"
+        );
+        assert_eq!(p("0.49999999999999999999999999999999999us"), Ok(0));
+        assert_eq!(p("0.50000000000000000000000000000000000us"), Ok(1));
+        assert_eq!(
+            p("1.0000000000000000000000000000000001d"),
+            Ok(86_400_000_000)
+        );
+        assert_eq!(
+            p(&format!("0.{}5us", "0".repeat(2000))),
+            Ok(0),
+            "any number of digits"
+        );
+        assert_eq!(p("36500d"), Ok(MAX_SCENARIO_DURATION_US));
+        assert_eq!(
+            p("36501d"),
+            Err(
+                "duration \"36501d\" is too long: at most 100 years (36500d) of simulated time"
+                    .into()
+            )
+        );
+        assert!(
+            p("99999999999999999999999999999999999999999h")
+                .unwrap_err()
+                .contains("too long")
+        );
+        assert!(p("1..5s").is_err());
+        assert!(p(".s").is_err());
         assert!(p("").is_err());
     }
 

@@ -274,7 +274,7 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
 fn seed_assignment(seed: u64) -> Assignment {
     Assignment {
         path: "run.seed".into(),
-        value: toml::Value::Integer(seed.min(i64::MAX as u64) as i64),
+        value: scenario::seed_value(seed),
     }
 }
 

@@ -192,7 +192,9 @@ fn validate_explains_toml_syntax_errors_with_line_and_column() {
     let err = stderr(&o);
     assert_eq!(
         err,
-        format!("error: {file}:3:14: invalid basic string, expected `\"`\n1 error(s) in {file}\n")
+        format!(
+            "error: {file}:3:14: run.horizon: invalid basic string, expected `\"`\n1 error(s) in {file}\n"
+        )
     );
 }
 
@@ -205,7 +207,7 @@ fn validate_suggests_near_miss_keys() {
     assert_eq!(
         stderr(&o),
         format!(
-            "error: {file}:2:1: unknown field `alocation_interval`, expected one of `allocation_interval`, \
+            "error: {file}:2:1: mesos.alocation_interval: unknown key `alocation_interval`; expected one of `allocation_interval`, \
              `offer_timeout`, `default_refuse`, `allocator`, `task_launch_latency`, \
              `authenticate_frameworks`, `credentials`, `roles` \
              (did you mean `allocation_interval`?)\n1 error(s) in {file}\n"
@@ -677,4 +679,52 @@ fn chart_metrics_come_from_the_scenario_and_no_charts_writes_only_csvs() {
             .all(|(n, _)| n.ends_with(".csv") || n.ends_with(".toml")),
         "CSVs and the resolved scenario only"
     );
+}
+
+/// Seeds from 2^63 to 2^64 - 1 are used whole: they give different jobs
+/// (they were capped at 2^63 - 1 once), and the resolved scenario records
+/// the seed so that it loads back.
+#[test]
+fn seeds_above_two_to_the_63_are_used_whole() {
+    let base = scenario_file("").parent().unwrap().to_path_buf();
+    let scenario = "../scenarios/tests/two-agents.toml";
+    let mut jobs = Vec::new();
+    for seed in [
+        "9223372036854775807",
+        "9223372036854775808",
+        "18446744073709551615",
+    ] {
+        let dir = base.join(format!("seed-{seed}"));
+        let o = sim(&[
+            scenario,
+            "--out",
+            dir.to_str().unwrap(),
+            "--seed",
+            seed,
+            "--quiet",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+        assert!(
+            summary
+                .lines()
+                .nth(1)
+                .unwrap()
+                .starts_with(&format!("0,0,{seed},")),
+            "{summary}"
+        );
+        jobs.push(std::fs::read_to_string(dir.join("jobs.csv")).unwrap());
+        let resolved = dir.join("scenario.resolved.toml");
+        let o = sim(&["validate", resolved.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        // TOML integers stop at 2^63 - 1: larger seeds are written as text.
+        let written = if seed.parse::<u64>().unwrap() > i64::MAX as u64 {
+            format!("seed = \"{seed}\"")
+        } else {
+            format!("seed = {seed}")
+        };
+        assert!(stdout(&o).contains(&written), "{}", stdout(&o));
+    }
+    assert_ne!(jobs[0], jobs[1]);
+    assert_ne!(jobs[1], jobs[2]);
 }

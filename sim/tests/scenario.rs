@@ -743,3 +743,35 @@ fn a_single_set_value_replaces_the_sweep_of_that_parameter() {
     assert!(text.contains("count = 7"), "{text}");
     assert!(!text.contains("\"agents.0.count\" = ["), "{text}");
 }
+
+/// Paste slips get advice that fixes them: an unquoted dotted Spark key is
+/// a nest of TOML tables.
+#[test]
+fn an_unquoted_dotted_spark_key_says_to_quote_it() {
+    let src = MINIMAL.replace(
+        "[apps.jobs]",
+        "[apps.conf]\nspark.cores.max = \"4\"\nspark.executor.memory = \"2g\"\n[apps.jobs]",
+    );
+    let e = load_str(&src, &[]).unwrap_err().errors;
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].path, "apps.a.conf.\"spark\"");
+    assert!(
+        e[0].message
+            .ends_with("quote it: \"spark.cores.max\" = \"4\", \"spark.executor.memory\" = \"2g\""),
+        "{}",
+        e[0].message
+    );
+}
+
+/// A 100,000-character value is cut in the message, with its length told.
+#[test]
+fn a_huge_value_is_cut_in_the_message() {
+    let huge = "x".repeat(100_000);
+    let src = MINIMAL.replace("cpus:8;mem:16384", &huge);
+    let e = load_str(&src, &[]).unwrap_err().errors;
+    assert_eq!(e.len(), 1);
+    let m = &e[0].message;
+    assert!(m.len() < 400, "{} characters", m.len());
+    assert!(m.contains("characters left out"), "{m}");
+    assert!(m.starts_with("invalid Mesos resources \"xxxx"), "{m}");
+}

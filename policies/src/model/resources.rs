@@ -277,6 +277,15 @@ impl Resources {
             let value_offset = offset + value_at;
             let quantity = match parse_value(value_text).map_err(|e| e.shifted(value_offset))? {
                 Value::Scalar(x) => {
+                    if x > Milli::MAX_UNITS as f64 {
+                        return Err(GrammarError::new(
+                            value_offset,
+                            format!(
+                                "'{name}' is {x}, above the limit of {} for one resource",
+                                Milli::MAX_UNITS
+                            ),
+                        ));
+                    }
                     let m = Milli::from_f64(x);
                     if m.is_zero() && x != 0.0 {
                         return Err(GrammarError::new(
@@ -330,11 +339,32 @@ impl Resources {
                 Some(_) => {}
                 None => kinds.push((name.clone(), kind, offset)),
             }
+            let key = (name.clone(), role.clone());
             out.add_entry(Resource {
                 name,
                 role,
                 quantity,
             });
+            // Repeated entries add up; their sum obeys the same limit.
+            let summed = out
+                .iter()
+                .find(|e| e.name == key.0 && e.role == key.1)
+                .and_then(|e| match e.quantity {
+                    Quantity::Scalar(m) => Some(m),
+                    _ => None,
+                });
+            if let Some(m) = summed
+                && m.0 > Milli::MAX_UNITS * 1000
+            {
+                return Err(GrammarError::new(
+                    offset,
+                    format!(
+                        "the entries of '{}' add up to {m}, above the limit of {} for one resource",
+                        key.0,
+                        Milli::MAX_UNITS
+                    ),
+                ));
+            }
         }
         Ok(out)
     }
@@ -496,6 +526,16 @@ mod tests {
                 "range 5-1 of 'ports' begins after it ends",
             ),
             ("disks:{a,a}", 6, "set 'disks' lists 'a' twice"),
+            (
+                "cpus:10000000000000000",
+                5,
+                "'cpus' is 10000000000000000, above the limit of 1000000000 for one resource",
+            ),
+            (
+                "cpus:4;cpus:999999999",
+                7,
+                "the entries of 'cpus' add up to 1000000003, above the limit of 1000000000 for one resource",
+            ),
             (
                 "cpus:1;cpus:[1-2]",
                 7,

@@ -17,6 +17,13 @@ pub struct Milli(pub i64);
 impl Milli {
     pub const ZERO: Milli = Milli(0);
 
+    /// The largest amount of one resource a parsed string may hold, in
+    /// whole units: 10^9 (a billion cpus, or a petabyte of MiB). Mesos
+    /// itself has no limit; ours keeps every sum exact: a cluster of the
+    /// largest size a scenario allows (10^6 agents) totals at most 10^18
+    /// thousandths, below `i64::MAX` (9.2·10^18).
+    pub const MAX_UNITS: i64 = 1_000_000_000;
+
     /// Rounds like Mesos: `llround(value * 1000)` (half away from zero).
     pub fn from_f64(value: f64) -> Milli {
         Milli((value * 1000.0).round() as i64)

@@ -141,11 +141,11 @@ impl SparkSettings {
             .int_at_least("spark.mesos.extra.cores", 0, "a non-negative integer")
             .unwrap_or(0) as u32;
         let mesos_executor_cores = positive_double(&mut r, "spark.mesos.mesosExecutor.cores", 1.0);
-        let executor_memory_mib = r.size_mib("spark.executor.memory").unwrap_or(1024);
+        let executor_memory_mib = int_mib(&mut r, "spark.executor.memory").unwrap_or(1024);
         if executor_memory_mib == 0 {
             r.error("spark.executor.memory", "expected a positive size, got 0");
         }
-        let memory_overhead_mib = r.size_mib("spark.mesos.executor.memoryOverhead");
+        let memory_overhead_mib = int_mib(&mut r, "spark.mesos.executor.memoryOverhead");
         let memory_overhead_factor = r
             .double("spark.executor.memoryOverheadFactor")
             .unwrap_or(0.1);
@@ -253,7 +253,7 @@ impl SparkSettings {
         let driver_cores = r
             .int_at_least("spark.driver.cores", 1, "a positive integer")
             .unwrap_or(1) as u32;
-        let driver_memory_mib = r.size_mib("spark.driver.memory").unwrap_or(1024);
+        let driver_memory_mib = int_mib(&mut r, "spark.driver.memory").unwrap_or(1024);
         let supervise = r.bool("spark.driver.supervise");
 
         if !r.errors.is_empty() {
@@ -296,18 +296,16 @@ impl SparkSettings {
     /// as-is when set, else `floor(max(factor × memory, 384))`
     /// (reference/spark-on-mesos.md §3.5).
     pub fn executor_memory_total_mib(&self) -> u64 {
-        let overhead = self.memory_overhead_mib.unwrap_or_else(|| {
-            let scaled = (self.memory_overhead_factor * self.executor_memory_mib as f64).floor();
-            (scaled as u64).max(384)
-        });
+        let overhead = self
+            .memory_overhead_mib
+            .unwrap_or_else(|| overhead_mib(self.memory_overhead_factor, self.executor_memory_mib));
         self.executor_memory_mib + overhead
     }
 
     /// Memory a cluster-mode driver asks for: driver memory plus the same
     /// overhead rule as executors (`max(384 MiB, 10%)`).
     pub fn driver_memory_total_mib(&self) -> u64 {
-        let overhead =
-            ((self.memory_overhead_factor * self.driver_memory_mib as f64).floor() as u64).max(384);
+        let overhead = overhead_mib(self.memory_overhead_factor, self.driver_memory_mib);
         self.driver_memory_mib + overhead
     }
 
@@ -319,6 +317,38 @@ impl SparkSettings {
         let per_executor = u64::from(self.executor_cores.unwrap_or(1));
         cores - cores % per_executor
     }
+}
+
+/// A memory size Spark holds as an `Int` of MiB (Spark 3.0
+/// `Utils.memoryStringToMb` and `MesosSchedulerUtils.executorMemory`,
+/// reference/spark-on-mesos.md §3.5): above `Int.MaxValue` MiB Spark's
+/// arithmetic wraps, so the simulator refuses the value instead.
+fn int_mib(r: &mut ConfReader<'_>, key: &str) -> Option<u64> {
+    let v = r.size_mib(key)?;
+    if v > INT_MAX as u64 {
+        r.error(
+            key,
+            format!(
+                "{v} MiB is more than Spark can hold: it reads this size as an Int of MiB, at most {INT_MAX}m"
+            ),
+        );
+        return None;
+    }
+    Some(v)
+}
+
+/// `max(factor × memory, 384)` MiB, converted to an `Int` as Spark does
+/// (`Double.toInt` saturates at `Int.MaxValue`; MesosSchedulerUtils
+/// `executorMemory`, reference/spark-on-mesos.md §3.5), so sums of two
+/// such sizes stay far inside `u64`.
+fn overhead_mib(factor: f64, memory_mib: u64) -> u64 {
+    let scaled = (factor * memory_mib as f64).floor();
+    let as_int = if scaled.is_nan() {
+        0.0
+    } else {
+        scaled.min(INT_MAX as f64)
+    };
+    (as_int as u64).max(384)
 }
 
 /// `spark.mesos.executor.docker.portmaps`: `host:container[:tcp|:udp]`,
@@ -590,6 +620,28 @@ mod tests {
             ]),
             10240 + 2048
         );
+    }
+
+    #[test]
+    fn memory_sizes_stay_inside_sparks_int_of_mib() {
+        assert_eq!(
+            errors(&[("spark.executor.memory", "3p")]),
+            [
+                "spark.executor.memory: 3221225472 MiB is more than Spark can hold: it reads this size as an Int of MiB, at most 2147483647m"
+            ]
+        );
+        assert_eq!(errors(&[("spark.driver.memory", "2147483648m")]).len(), 1);
+        assert_eq!(
+            errors(&[("spark.mesos.executor.memoryOverhead", "9999999999g")]).len(),
+            1
+        );
+        // The largest size Spark holds, with a huge factor: the overhead
+        // saturates at Int.MaxValue as Double.toInt does; no overflow.
+        let s = settings(&[
+            ("spark.executor.memory", "2147483647m"),
+            ("spark.executor.memoryOverheadFactor", "1e300"),
+        ]);
+        assert_eq!(s.executor_memory_total_mib(), 2 * 2_147_483_647);
     }
 
     #[test]

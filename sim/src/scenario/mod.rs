@@ -12,6 +12,7 @@ mod model;
 pub mod paths;
 mod raw;
 mod render;
+mod structure;
 mod validate;
 
 use std::fmt;
@@ -19,11 +20,10 @@ use std::path::Path;
 
 pub use model::*;
 pub use paths::{Assignment, parse_assignment};
-pub use render::render_resolved;
+pub use render::{render_resolved, seed_value};
 
-use policies::suggest::closest;
 use raw::RawScenario;
-use validate::{Ctx, line_col};
+use validate::Ctx;
 
 /// One problem (or warning), located by TOML path and, when known, line and
 /// column.
@@ -37,11 +37,45 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(path: &str, line: Option<(usize, usize)>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            path: path.to_string(),
+            path: cut_long(path),
             line,
-            message: message.into(),
+            message: cut_long(&message.into()),
         }
     }
+}
+
+/// Longest run of non-space characters a message repeats whole; a value
+/// pasted by mistake (100,000 characters of it) is cut in the middle.
+const MAX_WORD_CHARS: usize = 120;
+/// Longest message, whatever it holds.
+const MAX_MESSAGE_CHARS: usize = 2_000;
+
+/// `text` with every over-long word cut to its start and end, and the
+/// whole cut to [`MAX_MESSAGE_CHARS`], saying how much was left out.
+pub fn cut_long(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_MESSAGE_CHARS + 64));
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let n = word.chars().count();
+        if n > MAX_WORD_CHARS {
+            let head: String = word.chars().take(60).collect();
+            let tail: String = word.chars().skip(n - 20).collect();
+            out.push_str(&format!("{head}…({} characters left out)…{tail}", n - 80));
+        } else {
+            out.push_str(word);
+        }
+    }
+    let n = out.chars().count();
+    if n > MAX_MESSAGE_CHARS {
+        let head: String = out.chars().take(MAX_MESSAGE_CHARS).collect();
+        return format!(
+            "{head}… (message cut: {} more characters)",
+            n - MAX_MESSAGE_CHARS
+        );
+    }
+    out
 }
 
 impl fmt::Display for Diagnostic {
@@ -114,12 +148,9 @@ pub fn load_file(path: &Path, overrides: &[Assignment]) -> Result<Loaded, LoadEr
 
 /// Loads a scenario from TOML text, applying `overrides` (`--set`) first.
 pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnostics> {
-    let mut raw: RawScenario = toml::from_str(src).map_err(|e| {
-        let line = e.span().map(|s| line_col(src, s.start));
-        Diagnostics {
-            errors: vec![Diagnostic::new("", line, explain_serde_error(e.message()))],
-            warnings: Vec::new(),
-        }
+    let mut raw: RawScenario = toml::from_str(src).map_err(|e| Diagnostics {
+        errors: vec![structure::explain(src, e.message(), e.span())],
+        warnings: Vec::new(),
     })?;
     let mut ctx = Ctx::new(src);
     for a in overrides {
@@ -243,20 +274,4 @@ pub fn cartesian(sweep: &[SweepParam]) -> Vec<Vec<(String, toml::Value)>> {
         points = next;
     }
     points
-}
-
-/// Adds a "did you mean" to serde's unknown-field message.
-fn explain_serde_error(message: &str) -> String {
-    let message = message.trim();
-    let Some(rest) = message.strip_prefix("unknown field `") else {
-        return message.to_string();
-    };
-    let Some((field, expected)) = rest.split_once('`') else {
-        return message.to_string();
-    };
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    match closest(field, candidates.iter().copied()) {
-        Some(c) => format!("{message} (did you mean `{c}`?)"),
-        None => message.to_string(),
-    }
 }

@@ -15,6 +15,15 @@ fn d(duration: SimDuration) -> Value {
     s(duration.to_string())
 }
 
+/// A seed as TOML: an integer while TOML can hold it, the decimal text
+/// from 2^63 up (TOML integers are 64-bit signed; seeds are `u64`).
+pub fn seed_value(seed: u64) -> Value {
+    match i64::try_from(seed) {
+        Ok(n) => Value::Integer(n),
+        Err(_) => s(seed.to_string()),
+    }
+}
+
 /// A TOML value as written in a message (`16`, `"2s"`).
 pub(crate) fn value_text(v: &Value) -> String {
     v.to_string()
@@ -103,7 +112,7 @@ pub fn render_resolved(sc: &Scenario, sweep: &[super::SweepParam]) -> String {
     let mut doc = Table::new();
 
     let mut run = Table::new();
-    run.insert("seed".into(), Value::Integer(sc.run.seed as i64));
+    run.insert("seed".into(), seed_value(sc.run.seed));
     run.insert("horizon".into(), d(sc.run.horizon));
     run.insert("drain".into(), d(sc.run.drain));
     run.insert(

@@ -442,9 +442,24 @@ fn validate_run(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<RunConfig> {
     };
     let mut ok = true;
     if let Some(l) = &r.seed {
-        match ctx.integer("run.seed", l, 0, "a non-negative integer seed") {
-            Some(v) => run.seed = v as u64,
-            None => ok = false,
+        // TOML integers stop at 2^63 - 1; larger seeds (up to 2^64 - 1)
+        // are written as decimal text.
+        match l.get_ref() {
+            toml::Value::String(text) => match text.trim().parse::<u64>() {
+                Ok(v) => run.seed = v,
+                Err(_) => {
+                    ctx.leaf_err(
+                        "run.seed",
+                        l,
+                        format!("expected a seed from 0 to {}, got \"{text}\"", u64::MAX),
+                    );
+                    ok = false;
+                }
+            },
+            _ => match ctx.integer("run.seed", l, 0, "a non-negative integer seed") {
+                Some(v) => run.seed = v as u64,
+                None => ok = false,
+            },
         }
     }
     if let Some(l) = &r.horizon {
@@ -959,6 +974,26 @@ fn validate_app(
             toml::Value::Integer(n) => n.to_string(),
             toml::Value::Float(x) => x.to_string(),
             toml::Value::Boolean(b) => b.to_string(),
+            toml::Value::Table(t) => {
+                // `spark.cores.max = "4"` unquoted is TOML for nested
+                // tables spark → cores → max: the usual paste slip.
+                let mut leaves = Vec::new();
+                flatten(key, t, &mut leaves);
+                let fixes: Vec<String> = leaves
+                    .iter()
+                    .map(|(k, v)| format!("\"{k}\" = {v}"))
+                    .collect();
+                ctx.leaf_err(
+                    &kpath,
+                    leaf,
+                    format!(
+                        "a dotted key without quotes is a nest of tables in TOML, not a Spark property: quote it: {}",
+                        fixes.join(", ")
+                    ),
+                );
+                conf_ok = false;
+                continue;
+            }
             other => {
                 ctx.leaf_err(
                     &kpath,
@@ -1024,6 +1059,17 @@ fn validate_app(
         executor_startup: executor_startup?,
         fetch: fetch?,
     })
+}
+
+/// The dotted keys and values of the leaves under `table` (named `prefix`).
+fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<(String, String)>) {
+    for (k, v) in table {
+        let key = format!("{prefix}.{k}");
+        match v {
+            toml::Value::Table(t) => flatten(&key, t, out),
+            other => out.push((key, other.to_string())),
+        }
+    }
 }
 
 fn validate_fetch(
