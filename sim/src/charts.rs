@@ -616,9 +616,10 @@ fn executors_chart(e: &Table, alloc: Option<&Table>, point: &str) -> Option<Plot
 /// frameworks' summed CPUs and memory over the cluster's.
 fn shares_chart(s: &Table, u: &Table, point: &str) -> Option<Plot> {
     let (ut, uc, um) = (u.col("time_s"), u.col("cpus_total"), u.col("mem_total_mb"));
-    let totals: Vec<(&str, f64, f64)> = u
+    // By time text: a share row finds its sample's totals in O(log n).
+    let totals: std::collections::BTreeMap<&str, (f64, f64)> = u
         .of(point, Some("0"))
-        .filter_map(|r| Some((r[ut].as_str(), num(&r[uc])?, num(&r[um])?)))
+        .filter_map(|r| Some((r[ut].as_str(), (num(&r[uc])?, num(&r[um])?))))
         .collect();
     let (t, role, cpus, mem) = (
         s.col("time_s"),
@@ -638,7 +639,7 @@ fn shares_chart(s: &Table, u: &Table, point: &str) -> Option<Plot> {
             let mut cur: Option<(&str, f64, f64)> = None;
             let flush = |c: Option<(&str, f64, f64)>, pts: &mut Vec<(f64, f64)>| {
                 if let Some((time, c, m)) = c
-                    && let Some(&(_, tc, tm)) = totals.iter().find(|x| x.0 == time)
+                    && let Some(&(tc, tm)) = totals.get(time)
                 {
                     let share = f64::max(
                         if tc > 0.0 { c / tc } else { 0.0 },
