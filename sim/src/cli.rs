@@ -67,6 +67,10 @@ pub struct RunArgs {
     /// Check the simulator's invariants after every event (slower).
     #[arg(long)]
     pub check: bool,
+    /// Refuse a scenario whose runs would hold more memory than this
+    /// (estimated before running), e.g. 16g.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "8g")]
+    pub max_memory: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -81,6 +85,9 @@ pub enum Command {
         /// Master seed (overrides run.seed).
         #[arg(long)]
         seed: Option<u64>,
+        /// Refuse a scenario whose runs would hold more memory than this.
+        #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "8g")]
+        max_memory: u64,
     },
     /// Combine shard folders (`--shard K/N` runs) into the reports of the
     /// whole run.
@@ -109,6 +116,15 @@ pub enum Command {
 
 fn parse_set(s: &str) -> Result<Assignment, String> {
     scenario::parse_assignment(s)
+}
+
+/// A size like `8g` or `512m` (Spark's grammar), in bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    use policies::spark::conf::{ByteUnit, byte_string_as};
+    let mib = byte_string_as(s, ByteUnit::Mib)?;
+    mib.checked_mul(1 << 20)
+        .filter(|&b| b > 0)
+        .ok_or_else(|| format!("expected a size above zero like 8g, got \"{s}\""))
 }
 
 /// Runs the command line; returns the process exit code.
@@ -150,11 +166,12 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
             scenario,
             mut set,
             seed,
+            max_memory,
         }) => {
             if let Some(seed) = seed {
                 set.push(seed_assignment(seed));
             }
-            match load(&scenario, &set, err) {
+            match load(&scenario, &set, max_memory, 1, err) {
                 Some(loaded) => {
                     let _ = write!(
                         out,
@@ -189,7 +206,8 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
                     value: toml::Value::Integer(i64::from(r)),
                 });
             }
-            let Some(loaded) = load(&path, &set, err) else {
+            let share = args.shard.map_or(1, |sh| sh.n);
+            let Some(loaded) = load(&path, &set, args.max_memory, share, err) else {
                 return ExitCode::from(2);
             };
             let opts = RunOptions {
@@ -278,14 +296,40 @@ fn seed_assignment(seed: u64) -> Assignment {
     }
 }
 
-/// Loads and validates; prints warnings and errors to `err`.
-fn load(path: &std::path::Path, set: &[Assignment], err: &mut dyn Write) -> Option<Loaded> {
+/// Loads and validates; prints warnings and errors to `err`. The runs
+/// (a `1/share` part of them, for a shard) must fit in `max_memory`.
+fn load(
+    path: &std::path::Path,
+    set: &[Assignment],
+    max_memory: u64,
+    share: usize,
+    err: &mut dyn Write,
+) -> Option<Loaded> {
     let file = path.display().to_string();
     match scenario::load_file(path, set) {
         Ok(mut loaded) => {
             loaded.warnings.sort_by_key(|d| d.line);
             for w in &loaded.warnings {
                 let _ = writeln!(err, "warning: {}", located(&file, w));
+            }
+            let cost = scenario::estimate(&loaded.points);
+            let bytes = cost.bytes / share.max(1) as u128;
+            if bytes > u128::from(max_memory) {
+                let _ = writeln!(
+                    err,
+                    "error: {file}: the runs would hold about {} in memory, more than the limit of {} (--max-memory); the most is {}",
+                    scenario::estimate::human_bytes(bytes),
+                    scenario::estimate::human_bytes(u128::from(max_memory)),
+                    cost.biggest
+                );
+                return None;
+            }
+            if cost.tasks > scenario::estimate::LONG_RUN_TASKS {
+                let _ = writeln!(
+                    err,
+                    "warning: {file}: about {:.1e} simulated tasks in all: at a few hundred thousand tasks a second this takes hours",
+                    cost.tasks
+                );
             }
             Some(loaded)
         }

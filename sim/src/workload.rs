@@ -94,7 +94,7 @@ impl Sampler {
     pub fn count(&self, rng: &mut ChaCha8Rng) -> u32 {
         let x = self.sample(rng);
         if x.is_finite() {
-            x.round().clamp(1.0, 1.0e7) as u32
+            x.round().clamp(1.0, crate::scenario::MAX_TASKS_PER_STAGE) as u32
         } else {
             1
         }

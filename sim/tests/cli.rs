@@ -728,3 +728,81 @@ fn seeds_above_two_to_the_63_are_used_whole() {
     assert_ne!(jobs[0], jobs[1]);
     assert_ne!(jobs[1], jobs[2]);
 }
+
+/// What cannot fit is refused before running, exit 2, naming the limit
+/// and the cause; these validated once and then died with "memory
+/// allocation failed" (exit 134).
+#[test]
+fn scenarios_that_cannot_fit_are_refused_before_running() {
+    let path = scenario_file(
+        r#"[run]
+horizon = "2h"
+[[agents]]
+count = 1
+resources = "cpus:4;mem:4096"
+[[apps]]
+name = "a"
+master = "mesos://h:5050"
+[apps.jobs]
+arrival = { kind = "every", interval = "1s" }
+tasks = { kind = "constant", value = 1 }
+task_duration = { kind = "constant", value = "1s" }
+"#,
+    );
+    let p = path.to_str().unwrap();
+    let out = path.parent().unwrap().join("out");
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["run.sample_interval=1us"],
+            "more than the limit of 8.0 GiB (--max-memory); the most is 10800000001 samples of 2 rows each",
+        ),
+        (
+            &["apps.a.jobs.tasks.value=1000000000000"],
+            "apps.a.jobs.tasks.value: at most 10000000 tasks per stage, got 1000000000000",
+        ),
+        (
+            &[
+                "apps.a.jobs.stages=10000",
+                "apps.a.jobs.tasks.value=1000000",
+            ],
+            "the most is one job of apps.a.jobs drawing up to 10000000000 tasks at once",
+        ),
+        (
+            &["run.replications=1000000000"],
+            "run.replications: at most 1000000 replications, got 1000000000",
+        ),
+        (
+            &["run.replications=1000000"],
+            "7201 jobs of apps.a.jobs × 1000000 replication(s)",
+        ),
+    ];
+    for (sets, want) in cases {
+        let mut args = vec![p, "--out", out.to_str().unwrap()];
+        for s in sets {
+            args.extend(["--set", s]);
+        }
+        let o = sim(&args);
+        assert_eq!(o.status.code(), Some(2), "{sets:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{sets:?}: {}", stderr(&o));
+        assert!(!out.exists(), "nothing written");
+    }
+    // A bigger budget lets the long sampling through validation.
+    let o = sim(&[
+        "validate",
+        p,
+        "--set",
+        "run.sample_interval=10ms",
+        "--max-memory",
+        "1g",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = sim(&[
+        "validate",
+        p,
+        "--set",
+        "run.sample_interval=10ms",
+        "--max-memory",
+        "4g",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -8,6 +8,7 @@
 //! belongs) come from the serde layer, which stops at the first; every
 //! problem with a value is collected.
 
+pub mod estimate;
 mod model;
 pub mod paths;
 mod raw;
@@ -18,6 +19,7 @@ mod validate;
 use std::fmt;
 use std::path::Path;
 
+pub use estimate::{Estimate, MAX_TASKS_PER_STAGE, estimate};
 pub use model::*;
 pub use paths::{Assignment, parse_assignment};
 pub use render::{render_resolved, seed_value};

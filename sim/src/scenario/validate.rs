@@ -207,6 +207,10 @@ fn quote_key(key: &str) -> String {
 /// be an error, not an out-of-memory abort).
 pub(crate) const MAX_AGENTS: u64 = 1_000_000;
 
+/// The most replications per sweep point: a million runs of a point is
+/// far past any confidence interval's needs.
+pub(crate) const MAX_REPLICATIONS: i64 = 1_000_000;
+
 /// Names of apps, frameworks and agent groups: used in paths and CSVs.
 fn valid_name(name: &str) -> bool {
     !name.is_empty()
@@ -476,7 +480,15 @@ fn validate_run(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<RunConfig> {
     }
     if let Some(l) = &r.replications {
         match ctx.integer("run.replications", l, 1, "a positive integer") {
-            Some(v) => run.replications = v.min(i64::from(u32::MAX)) as u32,
+            Some(v) if v > MAX_REPLICATIONS => {
+                ctx.leaf_err(
+                    "run.replications",
+                    l,
+                    format!("at most {MAX_REPLICATIONS} replications, got {v}"),
+                );
+                ok = false;
+            }
+            Some(v) => run.replications = v as u32,
             None => ok = false,
         }
     }
@@ -1569,6 +1581,25 @@ fn validate_dist(
             Dist::Empirical { values }
         }
     };
+    if unit == Unit::Count {
+        let (name, most) = match &dist {
+            Dist::Constant { value } => ("value", *value),
+            Dist::Uniform { max, .. } => ("max", *max),
+            Dist::Empirical { values } => ("values", values.iter().copied().fold(0.0, f64::max)),
+            _ => ("", 0.0),
+        };
+        if most > super::MAX_TASKS_PER_STAGE {
+            ctx.leaf_err(
+                &format!("{path}.{name}"),
+                param(raw, name),
+                format!(
+                    "at most {} tasks per stage, got {most}",
+                    super::MAX_TASKS_PER_STAGE as u64
+                ),
+            );
+            return None;
+        }
+    }
     if unit == Unit::Count
         && let Dist::Constant { value } = dist
         && (value < 1.0 || value.fract() != 0.0)
