@@ -775,3 +775,24 @@ fn a_huge_value_is_cut_in_the_message() {
     assert!(m.contains("characters left out"), "{m}");
     assert!(m.starts_with("invalid Mesos resources \"xxxx"), "{m}");
 }
+
+/// A bad sweep value is one error however many points hold it, and an
+/// error of a key others fall back to is told once, on that key.
+#[test]
+fn a_bad_sweep_value_is_told_once() {
+    let cores: Vec<String> = (1..=50).map(|i| format!("\"{i}\"")).collect();
+    let src = format!(
+        "{MINIMAL}\n[sweep]\n\"apps.a.conf.spark.locality.wait\" = [\"1s\", \"bad\"]\n\"apps.a.conf.spark.cores.max\" = [{}]\n",
+        cores.join(", ")
+    );
+    let e = load_str(&src, &[]).unwrap_err().errors;
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].path, "apps.a.conf.\"spark.locality.wait\"");
+    assert!(
+        e[0].message.ends_with(
+            "(in sweep point 50: apps.a.conf.spark.locality.wait=\"bad\", apps.a.conf.spark.cores.max=\"1\" and 49 more points)"
+        ),
+        "{}",
+        e[0].message
+    );
+}

@@ -66,6 +66,19 @@ impl SparkConf {
         }
     }
 
+    /// The property whose value `key` takes: `key` itself when set, else
+    /// the key it falls back to (transitively) when that one is set.
+    pub fn origin<'k>(&self, key: &'k str) -> &'k str {
+        let mut at = key;
+        while !self.contains(at) {
+            match keys::lookup(at).map(|d| d.default) {
+                Some(DefaultValue::FallbackTo(other)) => at = other,
+                _ => return key,
+            }
+        }
+        at
+    }
+
     /// Every known property with its effective value (set or default),
     /// followed by the set properties the table does not know. What
     /// `sim validate` prints.
@@ -136,11 +149,17 @@ impl<'a> ConfReader<'a> {
         }
     }
 
+    /// Records an error of `key`'s value, under the key that holds it: a
+    /// bad `spark.locality.wait` is one error, not one more for each key
+    /// that falls back to it.
     pub fn error(&mut self, key: &str, message: impl Into<String>) {
-        self.errors.push(ConfError {
-            key: key.to_string(),
+        let e = ConfError {
+            key: self.conf.origin(key).to_string(),
             message: message.into(),
-        });
+        };
+        if !self.errors.contains(&e) {
+            self.errors.push(e);
+        }
     }
 
     /// Whether the conf sets `key` itself (not through a default).

@@ -738,8 +738,9 @@ mod tests {
         assert_eq!(
             with(&[("spark.dynamicAllocation.schedulerBacklogTimeout", "500ms")]),
             [
+                // The sustained timeout falls back to it: one error, on the
+                // key that holds the value.
                 "spark.dynamicAllocation.schedulerBacklogTimeout: must be > 0 (read in whole seconds)",
-                "spark.dynamicAllocation.sustainedSchedulerBacklogTimeout: must be > 0 (read in whole seconds)"
             ]
         );
         assert_eq!(

@@ -180,6 +180,13 @@ pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnosti
         return Err(diags);
     };
     let mut points = Vec::new();
+    // A problem that many points share is told once: the first point it
+    // appears in, and how many more have it.
+    let mut failed: std::collections::BTreeMap<
+        (String, Option<(usize, usize)>, String),
+        (usize, usize),
+    > = std::collections::BTreeMap::new();
+    let mut order: Vec<(String, Option<(usize, usize)>, String, String)> = Vec::new();
     for (index, assignments) in cartesian(&sweep).into_iter().enumerate() {
         let mut point_raw = raw.clone();
         for (path, value) in &assignments {
@@ -194,15 +201,34 @@ pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnosti
                 scenario,
             }),
             _ => {
-                let label = describe_point(index, &assignments);
                 for e in pctx.diags.errors {
-                    let d = Diagnostic::new(&e.path, e.line, format!("{} (in {label})", e.message));
-                    if !diags.errors.contains(&d) {
-                        diags.errors.push(d);
+                    let key = (e.path.clone(), e.line, e.message.clone());
+                    let entry = failed.entry(key).or_insert((order.len(), 0));
+                    if entry.1 == 0 {
+                        order.push((
+                            e.path,
+                            e.line,
+                            e.message,
+                            describe_point(index, &assignments),
+                        ));
                     }
+                    entry.1 += 1;
                 }
             }
         }
+    }
+    for (path, line, message, label) in order {
+        let points = failed[&(path.clone(), line, message.clone())].1;
+        let more = match points - 1 {
+            0 => String::new(),
+            1 => " and 1 more point".to_string(),
+            n => format!(" and {n} more points"),
+        };
+        diags.errors.push(Diagnostic::new(
+            &path,
+            line,
+            format!("{message} (in {label}{more})"),
+        ));
     }
     if !diags.errors.is_empty() {
         return Err(diags);
