@@ -245,7 +245,11 @@ fn unmodelled_spark_keys_and_set_attributes_warn_once_each() {
     assert!(
         w[1].contains("apps.a.conf.\"spark.mesos.gpus.max\": not modelled: GPUs are not simulated")
     );
-    assert!(w[2].contains("apps.a.conf.\"spark.sql.shuffle.partitions\": unknown Spark property"));
+    // A real Spark property: "not modelled", never "Spark ignores it".
+    assert!(w[2].contains(
+        "apps.a.conf.\"spark.sql.shuffle.partitions\": a real Spark property the simulator does not model"
+    ));
+    assert!(!w[2].contains("Spark ignores"), "{}", w[2]);
 }
 
 #[test]

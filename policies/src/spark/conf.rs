@@ -105,7 +105,7 @@ impl SparkConf {
             let message = match keys::lookup(k) {
                 Some(def) => match def.support {
                     Support::NotModelled(why) => {
-                        format!("not modelled: {why}; the value is ignored")
+                        format!("not modelled: {why}; the simulation ignores the value")
                     }
                     _ if k == "spark.scheduler.mode" && !v.trim().eq_ignore_ascii_case("FIFO") => {
                         "not modelled: only FIFO scheduling is simulated yet".to_string()
@@ -113,12 +113,20 @@ impl SparkConf {
                     _ => continue,
                 },
                 None if keys::reserved_key_advice(k).is_some() => continue,
+                // A real property (spark.sql.shuffle.partitions): Spark uses
+                // it, the simulator does not.
+                None if keys::is_real_spark_key(k) => {
+                    "a real Spark property the simulator does not model; the simulation ignores the value"
+                        .to_string()
+                }
                 None => {
-                    let hint = closest(k, keys::KEYS.iter().map(|d| d.name))
+                    let hint = closest(k, keys::real_spark_keys())
                         .map(|c| format!(" (did you mean \"{c}\"?)"))
                         .unwrap_or_default();
                     if k.starts_with("spark.") {
-                        format!("unknown Spark property, ignored as Spark ignores it{hint}")
+                        format!(
+                            "unknown to Spark (a typo?): Spark ignores properties it does not know{hint}"
+                        )
                     } else {
                         format!("not a Spark property (names start with \"spark.\"), ignored{hint}")
                     }
@@ -416,15 +424,18 @@ mod tests {
             .with("spark.mesos.gpus.max", "2")
             .with("spark.core.max", "8")
             .with("spark.sql.shuffle.partitions", "10")
+            .with("spark.sql.shufle.partitions", "10")
             .with("foo", "bar");
         let w: Vec<String> = conf.warnings().iter().map(|e| e.to_string()).collect();
         assert_eq!(
             w,
             [
                 "foo: not a Spark property (names start with \"spark.\"), ignored",
-                "spark.core.max: unknown Spark property, ignored as Spark ignores it (did you mean \"spark.cores.max\"?)",
-                "spark.mesos.gpus.max: not modelled: GPUs are not simulated; the value is ignored",
-                "spark.sql.shuffle.partitions: unknown Spark property, ignored as Spark ignores it",
+                "spark.core.max: unknown to Spark (a typo?): Spark ignores properties it does not know (did you mean \"spark.cores.max\"?)",
+                "spark.mesos.gpus.max: not modelled: GPUs are not simulated; the simulation ignores the value",
+                // Real: Spark uses it, the simulator does not.
+                "spark.sql.shuffle.partitions: a real Spark property the simulator does not model; the simulation ignores the value",
+                "spark.sql.shufle.partitions: unknown to Spark (a typo?): Spark ignores properties it does not know (did you mean \"spark.sql.shuffle.partitions\"?)",
             ]
         );
     }

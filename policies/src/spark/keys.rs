@@ -87,7 +87,9 @@ use Support::{Modelled, NoEffect, NotModelled};
 
 const PARALLELISM: Support = NotModelled("task counts come from the jobs of the scenario");
 const DYNAMIC: Support = NotModelled("shuffle tracking is not simulated");
-const FAULTS: Support = NotModelled("agent and driver failures are not simulated yet");
+const FAULTS: Support = NotModelled(
+    "agent loss and framework failover are not simulated yet (executor and driver failures are, docs/faults.md)",
+);
 
 pub const SPARK_MESOS: &str = "reference/spark-on-mesos.md";
 
@@ -490,6 +492,35 @@ pub const INT_MAX: i64 = i32::MAX as i64;
 /// effectively never.
 pub const NEVER: SimDuration = SimDuration::MAX;
 
+/// The names of real Spark properties (`real_keys.txt`: Spark 3.5.3's
+/// registered configuration keys, and families such as
+/// `spark.executorEnv.*` whose last part the user names).
+static REAL_KEYS: &str = include_str!("real_keys.txt");
+
+fn real_key_lines() -> impl Iterator<Item = &'static str> {
+    REAL_KEYS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Whether `name` is a real Spark property: in the table, among Spark's
+/// registered keys, or inside a family whose suffix the user names.
+pub fn is_real_spark_key(name: &str) -> bool {
+    lookup(name).is_some()
+        || real_key_lines().any(|k| match k.strip_suffix('.') {
+            Some(family) => name.len() > k.len() && name.starts_with(k) && !family.is_empty(),
+            None => k == name,
+        })
+}
+
+/// Every exact real Spark property name (for "did you mean").
+pub fn real_spark_keys() -> impl Iterator<Item = &'static str> {
+    KEYS.iter()
+        .map(|k| k.name)
+        .chain(real_key_lines().filter(|k| !k.ends_with('.')))
+}
+
 /// Keys Spark itself rejects or that the scenario sets elsewhere.
 pub fn reserved_key_advice(name: &str) -> Option<&'static str> {
     match name {
@@ -522,6 +553,29 @@ mod tests {
                 let target = lookup(other).expect(other);
                 assert_eq!(target.ty, k.ty, "{}", k.name);
             }
+        }
+    }
+
+    #[test]
+    fn real_keys_are_told_from_unknown_ones() {
+        for real in [
+            "spark.sql.shuffle.partitions",
+            "spark.serializer",
+            "spark.speculation",
+            "spark.executorEnv.JAVA_HOME",
+            "spark.hadoop.fs.defaultFS",
+            "spark.cores.max",
+        ] {
+            assert!(is_real_spark_key(real), "{real}");
+        }
+        for unknown in [
+            "spark.sql.shufle.partitions",
+            "spark.core.max",
+            "spark.executorEnv.",
+            "spark.hadoop",
+            "executor.memory",
+        ] {
+            assert!(!is_real_spark_key(unknown), "{unknown}");
         }
     }
 
