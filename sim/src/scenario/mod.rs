@@ -29,7 +29,7 @@ use validate::Ctx;
 
 /// One problem (or warning), located by TOML path and, when known, line and
 /// column.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub path: String,
     pub line: Option<(usize, usize)>,
@@ -182,11 +182,11 @@ pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnosti
     let mut points = Vec::new();
     // A problem that many points share is told once: the first point it
     // appears in, and how many more have it.
-    let mut failed: std::collections::BTreeMap<
-        (String, Option<(usize, usize)>, String),
-        (usize, usize),
-    > = std::collections::BTreeMap::new();
-    let mut order: Vec<(String, Option<(usize, usize)>, String, String)> = Vec::new();
+    // The number of points each problem appears in, and the problems in
+    // the order first seen, with the first point's description.
+    let mut failed: std::collections::BTreeMap<Diagnostic, usize> =
+        std::collections::BTreeMap::new();
+    let mut order: Vec<(Diagnostic, String)> = Vec::new();
     for (index, assignments) in cartesian(&sweep).into_iter().enumerate() {
         let mut point_raw = raw.clone();
         for (path, value) in &assignments {
@@ -202,32 +202,25 @@ pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnosti
             }),
             _ => {
                 for e in pctx.diags.errors {
-                    let key = (e.path.clone(), e.line, e.message.clone());
-                    let entry = failed.entry(key).or_insert((order.len(), 0));
-                    if entry.1 == 0 {
-                        order.push((
-                            e.path,
-                            e.line,
-                            e.message,
-                            describe_point(index, &assignments),
-                        ));
+                    let n = failed.entry(e.clone()).or_insert(0);
+                    if *n == 0 {
+                        order.push((e, describe_point(index, &assignments)));
                     }
-                    entry.1 += 1;
+                    *n += 1;
                 }
             }
         }
     }
-    for (path, line, message, label) in order {
-        let points = failed[&(path.clone(), line, message.clone())].1;
-        let more = match points - 1 {
+    for (e, label) in order {
+        let more = match failed[&e] - 1 {
             0 => String::new(),
             1 => " and 1 more point".to_string(),
             n => format!(" and {n} more points"),
         };
         diags.errors.push(Diagnostic::new(
-            &path,
-            line,
-            format!("{message} (in {label}{more})"),
+            &e.path,
+            e.line,
+            format!("{} (in {label}{more})", e.message),
         ));
     }
     if !diags.errors.is_empty() {
