@@ -71,6 +71,9 @@ pub struct RunArgs {
     /// (estimated before running), e.g. 16g.
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "8g")]
     pub max_memory: u64,
+    /// Treat every warning as an error (exit 2 before running).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +91,9 @@ pub enum Command {
         /// Refuse a scenario whose runs would hold more memory than this.
         #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "8g")]
         max_memory: u64,
+        /// Treat every warning as an error (exit 2).
+        #[arg(long)]
+        strict: bool,
     },
     /// Combine shard folders (`--shard K/N` runs) into the reports of the
     /// whole run.
@@ -167,11 +173,17 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
             mut set,
             seed,
             max_memory,
+            strict,
         }) => {
             if let Some(seed) = seed {
                 set.push(seed_assignment(seed));
             }
-            match load(&scenario, &set, max_memory, 1, err) {
+            let limits = Limits {
+                max_memory,
+                share: 1,
+                strict,
+            };
+            match load(&scenario, &set, limits, err) {
                 Some(loaded) => {
                     let _ = write!(
                         out,
@@ -206,8 +218,12 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
                     value: toml::Value::Integer(i64::from(r)),
                 });
             }
-            let share = args.shard.map_or(1, |sh| sh.n);
-            let Some(loaded) = load(&path, &set, args.max_memory, share, err) else {
+            let limits = Limits {
+                max_memory: args.max_memory,
+                share: args.shard.map_or(1, |sh| sh.n),
+                strict: args.strict,
+            };
+            let Some(loaded) = load(&path, &set, limits, err) else {
                 return ExitCode::from(2);
             };
             let opts = RunOptions {
@@ -296,40 +312,57 @@ fn seed_assignment(seed: u64) -> Assignment {
     }
 }
 
-/// Loads and validates; prints warnings and errors to `err`. The runs
-/// (a `1/share` part of them, for a shard) must fit in `max_memory`.
+/// What a loaded scenario must keep to: its runs (a `1/share` part of
+/// them, for a shard) fit in `max_memory`; with `strict`, no warning.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    max_memory: u64,
+    share: usize,
+    strict: bool,
+}
+
+/// Loads and validates; prints warnings and errors to `err`.
 fn load(
     path: &std::path::Path,
     set: &[Assignment],
-    max_memory: u64,
-    share: usize,
+    limits: Limits,
     err: &mut dyn Write,
 ) -> Option<Loaded> {
     let file = path.display().to_string();
     match scenario::load_file(path, set) {
         Ok(mut loaded) => {
             loaded.warnings.sort_by_key(|d| d.line);
-            for w in &loaded.warnings {
-                let _ = writeln!(err, "warning: {}", located(&file, w));
-            }
             let cost = scenario::estimate(&loaded.points);
-            let bytes = cost.bytes / share.max(1) as u128;
-            if bytes > u128::from(max_memory) {
+            let bytes = cost.bytes / limits.share.max(1) as u128;
+            if bytes > u128::from(limits.max_memory) {
                 let _ = writeln!(
                     err,
                     "error: {file}: the runs would hold about {} in memory, more than the limit of {} (--max-memory); the most is {}",
                     scenario::estimate::human_bytes(bytes),
-                    scenario::estimate::human_bytes(u128::from(max_memory)),
+                    scenario::estimate::human_bytes(u128::from(limits.max_memory)),
                     cost.biggest
                 );
                 return None;
             }
+            let mut warnings: Vec<String> =
+                loaded.warnings.iter().map(|w| located(&file, w)).collect();
             if cost.tasks > scenario::estimate::LONG_RUN_TASKS {
+                warnings.push(format!(
+                    "{file}: about {:.1e} simulated tasks in all: at a few hundred thousand tasks a second this takes hours",
+                    cost.tasks
+                ));
+            }
+            let level = if limits.strict { "error" } else { "warning" };
+            for w in &warnings {
+                let _ = writeln!(err, "{level}: {w}");
+            }
+            if limits.strict && !warnings.is_empty() {
                 let _ = writeln!(
                     err,
-                    "warning: {file}: about {:.1e} simulated tasks in all: at a few hundred thousand tasks a second this takes hours",
-                    cost.tasks
+                    "{} warning(s) in {file}, errors with --strict",
+                    warnings.len()
                 );
+                return None;
             }
             Some(loaded)
         }

@@ -806,3 +806,48 @@ task_duration = { kind = "constant", value = "1s" }
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// `--strict` makes every warning an error: exit 2 before running, and
+/// nothing written.
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let path = scenario_file(
+        r#"[[agents]]
+count = 1
+resources = "cpus:4;mem:4096"
+[[apps]]
+name = "a"
+master = "mesos://h:5050"
+[apps.conf]
+"spark.mesos.constraints" = "os:centos7"
+[apps.jobs]
+arrival = { kind = "at", times = ["0s"] }
+tasks = { kind = "constant", value = 1 }
+task_duration = { kind = "constant", value = "1s" }
+"#,
+    );
+    let p = path.to_str().unwrap();
+    let out = path.parent().unwrap().join("out");
+    let o = sim(&["validate", p]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "warning: {p}:8:29: apps.a.conf.\"spark.mesos.constraints\": no agent satisfies"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    let o = sim(&["validate", "--strict", p]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!("error: {p}:8:29:")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("1 warning(s) in"), "{}", stderr(&o));
+    let o = sim(&[p, "--strict", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!out.exists());
+    let o = sim(&[p, "--quiet", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "without --strict it runs");
+}

@@ -800,3 +800,135 @@ fn a_bad_sweep_value_is_told_once() {
         e[0].message
     );
 }
+
+fn warnings_of(src: &str) -> Vec<String> {
+    load_str(src, &[])
+        .unwrap()
+        .warnings
+        .iter()
+        .map(|d| d.to_string())
+        .collect()
+}
+
+fn with_conf(conf: &str) -> String {
+    MINIMAL.replace("[apps.jobs]", &format!("[apps.conf]\n{conf}\n[apps.jobs]"))
+}
+
+/// A scenario that validates but can make no progress is told so, with
+/// the path and why.
+#[test]
+fn scenarios_that_make_no_progress_warn() {
+    // MINIMAL's agents: cpus 8, mem 16384, no attributes.
+    let w = warnings_of(&with_conf("\"spark.mesos.constraints\" = \"os:centos7\""));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains(
+            "apps.a.conf.\"spark.mesos.constraints\": no agent satisfies the constraints"
+        ),
+        "{}",
+        w[0]
+    );
+    assert!(w[0].contains("agents.0 (agent-*): os:centos7"), "{}", w[0]);
+    // With racks, a constraint on one rack is satisfied.
+    let racks = with_conf("\"spark.mesos.constraints\" = \"rack:r2\"")
+        .replace("count = 3", "count = 3\nracks = 3");
+    assert!(warnings_of(&racks).is_empty());
+    // 16 GiB + 1638 MiB overhead does not fit 16384 MiB.
+    let w = warnings_of(&with_conf("\"spark.executor.memory\" = \"16g\""));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains(
+            "apps.a.conf.\"spark.executor.memory\": an executor needs 1 cpus and 18022 MiB"
+        ),
+        "{}",
+        w[0]
+    );
+    assert!(
+        w[0].contains("agents.0, offers cpus 8 and mem 16384"),
+        "{}",
+        w[0]
+    );
+    let w = warnings_of(&with_conf("\"spark.executor.cores\" = \"12\""));
+    assert!(
+        w[0].contains("apps.a.conf.\"spark.executor.cores\": an executor needs 12 cpus"),
+        "{w:?}"
+    );
+    // Fine mode: executor core + a 8-cpu task = 9 > 8.
+    let w = warnings_of(&with_conf(
+        "\"spark.mesos.coarse\" = \"false\"\n\"spark.task.cpus\" = \"8\"",
+    ));
+    assert!(w[0].contains("an executor needs 9 cpus"), "{w:?}");
+    // Reserved resources of another role are not offered to the app.
+    let reserved = MINIMAL.replace("cpus:8;mem:16384", "cpus(batch):8;mem:16384");
+    let w = warnings_of(&reserved);
+    assert!(w[0].contains("an executor needs 1 cpus"), "{w:?}");
+    assert!(
+        warnings_of(&reserved.replace(
+            "[apps.jobs]",
+            "[apps.conf]\n\"spark.mesos.role\" = \"batch\"\n[apps.jobs]"
+        ))
+        .is_empty()
+    );
+    // The core cap rounds down to 0.
+    let w = warnings_of(&with_conf(
+        "\"spark.cores.max\" = \"2\"\n\"spark.executor.cores\" = \"4\"",
+    ));
+    assert!(
+        w[0].contains("spark.cores.max (2) is below spark.executor.cores (4)"),
+        "{w:?}"
+    );
+    // A role nothing declares, with a suggestion from the declared ones.
+    let roles = format!(
+        "[mesos.roles.analytics]\nweight = 2.0\n{}",
+        with_conf("\"spark.mesos.role\" = \"anlytics\"")
+    );
+    let w = warnings_of(&roles);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("apps.a.conf.\"spark.mesos.role\": role \"anlytics\" has no weight, quota or reservation"), "{}", w[0]);
+    assert!(w[0].ends_with("(did you mean \"analytics\"?)"), "{}", w[0]);
+    assert!(
+        warnings_of(&roles.replace("anlytics", "analytics/team")).is_empty(),
+        "a child of a declared role"
+    );
+    // Duplicate sweep values.
+    let w = warnings_of(&format!(
+        "{MINIMAL}\n[sweep]\n\"agents.0.count\" = [1, 2, 1]\n"
+    ));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("sweep.\"agents.0.count\": the value 1 is listed twice (items 0 and 2)"),
+        "{}",
+        w[0]
+    );
+    // A swept value the base does not have: told once, in its point.
+    let w = warnings_of(&format!(
+        "{MINIMAL}\n[sweep]\n\"apps.a.conf.spark.executor.memory\" = [\"1g\", \"20g\"]\n"
+    ));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("(in sweep point 1: apps.a.conf.spark.executor.memory=\"20g\")"),
+        "{}",
+        w[0]
+    );
+    // A framework task larger than every agent.
+    let fw = format!(
+        "{MINIMAL}\n[[frameworks]]\nname = \"etl\"\nkind = \"elastic\"\ntask = \"cpus:16;mem:1024\"\n[frameworks.jobs]\narrival = {{ kind = \"at\", times = [\"0s\"] }}\ntasks = {{ kind = \"constant\", value = 1 }}\ntask_duration = {{ kind = \"constant\", value = \"1s\" }}\n"
+    );
+    let w = warnings_of(&fw);
+    assert!(
+        w[0].contains("frameworks.etl.task: one task (cpus:16;mem:1024) is larger"),
+        "{w:?}"
+    );
+    // The shipped scenarios are clean.
+    for f in [
+        "interactive",
+        "capacity",
+        "dynamic",
+        "fine-vs-coarse",
+        "locality",
+    ] {
+        let path = format!("{}/../scenarios/{f}.toml", env!("CARGO_MANIFEST_DIR"));
+        let loaded = sim::scenario::load_file(std::path::Path::new(&path), &[]).unwrap();
+        assert!(loaded.warnings.is_empty(), "{f}: {:?}", loaded.warnings);
+    }
+}

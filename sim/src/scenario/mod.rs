@@ -9,6 +9,7 @@
 //! problem with a value is collected.
 
 pub mod estimate;
+mod lint;
 mod model;
 pub mod paths;
 mod raw;
@@ -182,11 +183,10 @@ pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnosti
     let mut points = Vec::new();
     // A problem that many points share is told once: the first point it
     // appears in, and how many more have it.
-    // The number of points each problem appears in, and the problems in
-    // the order first seen, with the first point's description.
-    let mut failed: std::collections::BTreeMap<Diagnostic, usize> =
-        std::collections::BTreeMap::new();
-    let mut order: Vec<(Diagnostic, String)> = Vec::new();
+    let mut errors = Grouped::default();
+    // Warnings of a point that the base does not have (a swept value that
+    // no agent can hold), each told once.
+    let mut warnings = Grouped::default();
     for (index, assignments) in cartesian(&sweep).into_iter().enumerate() {
         let mut point_raw = raw.clone();
         for (path, value) in &assignments {
@@ -194,7 +194,13 @@ pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnosti
             let _ = paths::apply(&mut point_raw, path, value.clone());
         }
         let mut pctx = Ctx::new(src);
-        match validate::validate(&point_raw, &mut pctx) {
+        let validated = validate::validate(&point_raw, &mut pctx);
+        for w in pctx.diags.warnings {
+            if !diags.warnings.contains(&w) {
+                warnings.add(w, || describe_point(index, &assignments));
+            }
+        }
+        match validated {
             Some(scenario) if pctx.diags.errors.is_empty() => points.push(Point {
                 index,
                 assignments,
@@ -202,27 +208,13 @@ pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnosti
             }),
             _ => {
                 for e in pctx.diags.errors {
-                    let n = failed.entry(e.clone()).or_insert(0);
-                    if *n == 0 {
-                        order.push((e, describe_point(index, &assignments)));
-                    }
-                    *n += 1;
+                    errors.add(e, || describe_point(index, &assignments));
                 }
             }
         }
     }
-    for (e, label) in order {
-        let more = match failed[&e] - 1 {
-            0 => String::new(),
-            1 => " and 1 more point".to_string(),
-            n => format!(" and {n} more points"),
-        };
-        diags.errors.push(Diagnostic::new(
-            &e.path,
-            e.line,
-            format!("{} (in {label}{more})", e.message),
-        ));
-    }
+    diags.errors.extend(errors.finish());
+    diags.warnings.extend(warnings.finish());
     if !diags.errors.is_empty() {
         return Err(diags);
     }
@@ -232,6 +224,38 @@ pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnosti
         points,
         warnings: diags.warnings,
     })
+}
+
+/// Problems of sweep points, each told once: in the first point it
+/// appears in, with how many more points share it.
+#[derive(Default)]
+struct Grouped {
+    counts: std::collections::BTreeMap<Diagnostic, usize>,
+    order: Vec<(Diagnostic, String)>,
+}
+
+impl Grouped {
+    fn add(&mut self, d: Diagnostic, label: impl FnOnce() -> String) {
+        let n = self.counts.entry(d.clone()).or_insert(0);
+        if *n == 0 {
+            self.order.push((d, label()));
+        }
+        *n += 1;
+    }
+
+    fn finish(self) -> Vec<Diagnostic> {
+        self.order
+            .into_iter()
+            .map(|(d, label)| {
+                let more = match self.counts[&d] - 1 {
+                    0 => String::new(),
+                    1 => " and 1 more point".to_string(),
+                    n => format!(" and {n} more points"),
+                };
+                Diagnostic::new(&d.path, d.line, format!("{} (in {label}{more})", d.message))
+            })
+            .collect()
+    }
 }
 
 fn describe_point(index: usize, assignments: &[(String, toml::Value)]) -> String {
@@ -262,6 +286,18 @@ fn read_sweep(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Vec<SweepParam> {
         if let Err(e) = paths::apply(&mut probe, path, values[0].clone()) {
             ctx.error(&label, None, e);
             continue;
+        }
+        for (k, v) in values.iter().enumerate() {
+            if let Some(first) = values[..k].iter().position(|u| u == v) {
+                ctx.warn(
+                    &label,
+                    None,
+                    format!(
+                        "the value {} is listed twice (items {first} and {k}): those points run the same configuration twice",
+                        render::value_text(v)
+                    ),
+                );
+            }
         }
         total = total.saturating_mul(values.len());
         out.push(SweepParam {

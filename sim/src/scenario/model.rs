@@ -200,6 +200,25 @@ impl AgentGroup {
     pub fn hostname(&self, i: u32) -> String {
         format!("{}-{i}", self.name)
     }
+
+    /// The attributes of the group's agent `i`: as written, plus
+    /// `rack:rK` (K = i mod racks) when `racks` is set.
+    pub fn attributes_of(&self, i: u32) -> Attributes {
+        let mut attributes = self.attributes.clone();
+        if let Some(racks) = self.racks {
+            attributes.push(
+                "rack",
+                policies::model::Value::Text(format!("r{}", i % racks.max(1))),
+            );
+        }
+        attributes
+    }
+
+    /// The distinct attribute sets of the group's agents (one per rack).
+    pub fn attribute_variants(&self) -> impl Iterator<Item = Attributes> + '_ {
+        let n = self.racks.map_or(1, |r| r.min(self.count).max(1));
+        (0..n).map(|i| self.attributes_of(i))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

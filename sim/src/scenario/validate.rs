@@ -266,7 +266,7 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
     if !ctx.diags.errors.is_empty() {
         return None;
     }
-    Some(Scenario {
+    let sc = Scenario {
         run: run?,
         mesos: mesos?,
         agents,
@@ -274,7 +274,9 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
         frameworks: frameworks.into_iter().collect::<Option<Vec<_>>>()?,
         data: data?,
         faults,
-    })
+    };
+    super::lint::lint(&sc, raw, ctx);
+    Some(sc)
 }
 
 fn validate_faults(

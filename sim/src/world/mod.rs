@@ -28,7 +28,7 @@ use policies::mesos::{
     AgentView, Allocator, ClusterView, FrameworkView, Grant, MinAllocatable, OfferFilters, Refuse,
     RoleView, ScalarIndex, Scalars, allocator_named, filter_lifetime,
 };
-use policies::model::{AgentId, Attributes, FrameworkId, Resources, UNRESERVED, Value};
+use policies::model::{AgentId, Attributes, FrameworkId, Resources, UNRESERVED};
 use rand_chacha::ChaCha8Rng;
 
 use crate::metrics::{ExecutorRow, Metrics, OfferRow};
@@ -280,10 +280,7 @@ impl World {
         let mut agents = Vec::new();
         for g in &sc.agents {
             for i in 0..g.count {
-                let mut attributes = g.attributes.clone();
-                if let Some(racks) = g.racks {
-                    attributes.push("rack", Value::Text(format!("r{}", i % racks)));
-                }
+                let attributes = g.attributes_of(i);
                 agents.push(Agent {
                     hostname: g.hostname(i),
                     total: g.resources.clone(),
