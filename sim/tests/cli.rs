@@ -851,3 +851,35 @@ task_duration = { kind = "constant", value = "1s" }
     let o = sim(&[p, "--quiet", "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "without --strict it runs");
 }
+
+/// The shipped paste scenario runs unchanged: agents' --resources (text
+/// and JSON) and --attributes flags, a spark-defaults.conf beside it, and
+/// the seed guide's spark-submit line.
+#[test]
+fn the_pasted_configuration_scenario_runs_unchanged() {
+    let out = scenario_file("").parent().unwrap().join("pasted");
+    let o = sim(&[
+        "../scenarios/pasted/pasted.toml",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-charts",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(table.contains("sparkpi"), "{table}");
+    let executors = std::fs::read_to_string(out.join("executors.csv")).unwrap();
+    // 20 GiB executors of 4 cores (spark.executor.cores from the defaults
+    // file), 100 cores at most: 25 executors.
+    let sparkpi: Vec<&str> = executors
+        .lines()
+        .filter(|l| l.contains(",sparkpi,"))
+        .collect();
+    assert_eq!(sparkpi.len(), 25, "{executors}");
+    assert!(
+        sparkpi.iter().all(|l| l.contains(",4,4,22528,")),
+        "{executors}"
+    );
+    let resolved = std::fs::read_to_string(out.join("scenario.resolved.toml")).unwrap();
+    assert!(resolved.contains("deploy_mode = \"cluster\""));
+    assert!(resolved.contains("\"spark.driver.supervise\" = \"true\""));
+}

@@ -932,3 +932,117 @@ fn scenarios_that_make_no_progress_warn() {
         assert!(loaded.warnings.is_empty(), "{f}: {:?}", loaded.warnings);
     }
 }
+
+/// The cluster-mode example of Spark 1.6's "Running Spark on Mesos" guide,
+/// pasted as written between ''' quotes, gives the app its master, deploy
+/// mode and properties.
+#[test]
+fn the_seed_guides_spark_submit_example_pastes_as_written() {
+    let src = r#"
+[[agents]]
+count = 4
+resources = "--resources=cpus:32;mem:131072"
+attributes = "--attributes=rack:r1;zone:a"
+
+[[apps]]
+name = "pi"
+submit = '''
+./bin/spark-submit \
+  --class org.apache.spark.examples.SparkPi \
+  --master mesos://207.184.161.138:7077 \
+  --deploy-mode cluster \
+  --supervise \
+  --executor-memory 20G \
+  --total-executor-cores 100\
+  https://path/to/examples.jar \
+  1000
+'''
+[apps.jobs]
+arrival = { kind = "at", times = ["0s"] }
+tasks = { kind = "constant", value = 4 }
+task_duration = { kind = "constant", value = "1s" }
+"#;
+    let loaded = load_str(src, &[]).unwrap();
+    let a = &loaded.base.apps[0];
+    assert_eq!(a.deploy_mode, sim::scenario::DeployMode::Cluster);
+    assert_eq!(a.master.to_string(), "mesos://207.184.161.138:7077");
+    assert!(a.settings.supervise);
+    assert_eq!(a.settings.executor_memory_mib, 20 * 1024);
+    assert_eq!(a.settings.cores_max, Some(100));
+    let g = &loaded.base.agents[0];
+    assert_eq!(g.resources.to_string(), "cpus:32;mem:131072");
+    assert_eq!(g.attributes.len(), 2);
+    // The resolved scenario holds the result and loads alone.
+    let text = sim::scenario::render_resolved(&loaded.base, &loaded.sweep);
+    assert!(!text.contains("submit"), "{text}");
+    let again = load_str(&text, &[]).unwrap();
+    assert_eq!(again.base.apps[0].settings, a.settings);
+    assert_eq!(again.base.apps[0].deploy_mode, a.deploy_mode);
+}
+
+/// spark-defaults.conf (a file beside the scenario, or inline text) under
+/// submit's --conf, under its options, under [apps.conf].
+#[test]
+fn pasted_properties_apply_in_sparks_order() {
+    let dir = std::env::temp_dir().join(format!("sim-conf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("spark-defaults.conf"),
+        "# cluster defaults\nspark.master  mesos://zk://zk1:2181/mesos\nspark.executor.memory  2g\nspark.cores.max 8\nspark.executor.cores=2\nspark.mesos.role   analytics\nnot.spark  1\n",
+    )
+    .unwrap();
+    let src = MINIMAL.replace("master = \"mesos://m:5050\"\n", "conf_file = \"spark-defaults.conf\"\nconf_text = \"spark.cores.max 12\\nspark.executor.cores 3\"\nsubmit = \"--conf spark.executor.cores=4 --executor-cores 6 --conf spark.task.cpus=2\"\n[apps.conf]\n\"spark.task.cpus\" = \"3\"\n");
+    let loaded = sim::scenario::load_str_in(&src, &[], Some(&dir)).unwrap();
+    let s = &loaded.base.apps[0].settings;
+    assert_eq!(s.executor_memory_mib, 2048, "from the file");
+    assert_eq!(s.cores_max, Some(12), "conf_text over the file");
+    assert_eq!(
+        s.executor_cores,
+        Some(6),
+        "--executor-cores over --conf over the text"
+    );
+    assert_eq!(s.task_cpus, 3, "[apps.conf] over everything");
+    assert_eq!(s.role, "analytics");
+    assert_eq!(
+        loaded.base.apps[0].master.to_string(),
+        "mesos://zk://zk1:2181/mesos"
+    );
+    let w: Vec<String> = loaded.warnings.iter().map(|d| d.to_string()).collect();
+    assert!(
+        w.iter().any(|w| w
+            .contains("apps.a.conf_file: line 7: ignoring non-Spark config property: not.spark")),
+        "{w:?}"
+    );
+    // A value error names the file and line that set it.
+    std::fs::write(dir.join("bad.conf"), "spark.cores.max lots\n").unwrap();
+    let bad = MINIMAL.replace("[apps.jobs]", "conf_file = \"bad.conf\"\n[apps.jobs]");
+    let e = sim::scenario::load_str_in(&bad, &[], Some(&dir))
+        .unwrap_err()
+        .errors;
+    assert!(
+        e[0].message.ends_with("(set in apps.a.conf_file line 1)"),
+        "{e:?}"
+    );
+    let missing = MINIMAL.replace("[apps.jobs]", "conf_file = \"nope.conf\"\n[apps.jobs]");
+    let e = sim::scenario::load_str_in(&missing, &[], Some(&dir))
+        .unwrap_err()
+        .errors;
+    assert!(
+        e[0].message.starts_with("cannot read the properties file"),
+        "{e:?}"
+    );
+    let e = load_str(
+        &MINIMAL.replace(
+            "[apps.jobs]",
+            "submit = \"--executor-memroy 2g\"\n[apps.jobs]",
+        ),
+        &[],
+    )
+    .unwrap_err()
+    .errors;
+    assert_eq!(e[0].path, "apps.a.submit");
+    assert!(
+        e[0].message.contains("did you mean --executor-memory?"),
+        "{e:?}"
+    );
+}

@@ -1,6 +1,7 @@
 //! The Mesos vocabulary: values and their text grammar, attributes,
 //! resources with roles and static reservations, fixed-point scalars, ids.
 
+mod agent_flags;
 mod attributes;
 mod ids;
 mod name;
@@ -9,6 +10,7 @@ mod role;
 mod scalar;
 mod value;
 
+pub use agent_flags::{AgentFlag, flag_value};
 pub use attributes::{Attribute, Attributes, ParsedAttributes};
 pub use ids::{AgentId, FrameworkId};
 pub use name::Name;

@@ -7,7 +7,8 @@
 //! reservation; TEXT values are refused; repeated entries with the same name,
 //! type and role add up; empty entries (zero scalar, empty ranges or set) are
 //! dropped. Scalars are fixed point ([`Milli`]). The JSON form Mesos also
-//! accepts is not supported (docs/deviations.md).
+//! accepts, and the `--resources=` flag around either, are read by
+//! [`Resources::parse_agent_flag`] (`agent_flags.rs`).
 
 use std::collections::BTreeSet;
 use std::fmt;

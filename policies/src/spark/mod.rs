@@ -8,7 +8,9 @@ pub mod fine;
 pub mod java;
 pub mod keys;
 pub mod master_url;
+pub mod properties;
 pub mod settings;
+pub mod submit;
 pub mod task_scheduler;
 
 pub use conf::{ConfError, SparkConf};

@@ -8,6 +8,7 @@
 //! belongs) come from the serde layer, which stops at the first; every
 //! problem with a value is collected.
 
+mod app_conf;
 pub mod estimate;
 mod lint;
 mod model;
@@ -146,16 +147,27 @@ pub fn load_file(path: &Path, overrides: &[Assignment]) -> Result<Loaded, LoadEr
         path: path.display().to_string(),
         source,
     })?;
-    load_str(&src, overrides).map_err(LoadError::Invalid)
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    load_str_in(&src, overrides, dir).map_err(LoadError::Invalid)
 }
 
-/// Loads a scenario from TOML text, applying `overrides` (`--set`) first.
+/// Loads a scenario from TOML text, applying `overrides` (`--set`) first;
+/// relative paths in it resolve against the current folder.
 pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnostics> {
+    load_str_in(src, overrides, None)
+}
+
+/// [`load_str`], with relative paths resolved against `dir`.
+pub fn load_str_in(
+    src: &str,
+    overrides: &[Assignment],
+    dir: Option<&Path>,
+) -> Result<Loaded, Diagnostics> {
     let mut raw: RawScenario = toml::from_str(src).map_err(|e| Diagnostics {
         errors: vec![structure::explain(src, e.message(), e.span())],
         warnings: Vec::new(),
     })?;
-    let mut ctx = Ctx::new(src);
+    let mut ctx = Ctx::new(src, dir);
     for a in overrides {
         // A `--set` always wins over the file: whatever `[sweep]` (or an
         // earlier `--set`) said of the same parameter is dropped first.
@@ -193,7 +205,7 @@ pub fn load_str(src: &str, overrides: &[Assignment]) -> Result<Loaded, Diagnosti
             // Paths were checked in read_sweep.
             let _ = paths::apply(&mut point_raw, path, value.clone());
         }
-        let mut pctx = Ctx::new(src);
+        let mut pctx = Ctx::new(src, dir);
         let validated = validate::validate(&point_raw, &mut pctx);
         for w in pctx.diags.warnings {
             if !diags.warnings.contains(&w) {

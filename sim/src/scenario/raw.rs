@@ -104,6 +104,12 @@ pub struct RawApp {
     pub stop: Option<Leaf>,
     #[serde(default)]
     pub conf: BTreeMap<String, Option<Leaf>>,
+    /// A pasted `spark-submit` command line.
+    pub submit: Option<Leaf>,
+    /// A `spark-defaults.conf` file, relative to the scenario's folder.
+    pub conf_file: Option<Leaf>,
+    /// `spark-defaults.conf` text, inline.
+    pub conf_text: Option<Leaf>,
     pub jobs: Option<Spanned<RawJobs>>,
     pub executor_startup: Option<Spanned<RawDist>>,
     pub fetch: Option<Spanned<RawFetch>>,

@@ -5,8 +5,7 @@ use std::ops::Range;
 
 use policies::model::{Attributes, Quantity, Resources, top_level, validate_role};
 use policies::spark::conf::{ByteUnit, byte_string_as};
-use policies::spark::keys::reserved_key_advice;
-use policies::spark::{MasterUrl, SparkConf, SparkSettings};
+use policies::spark::{MasterUrl, SparkSettings};
 use policies::suggest::closest;
 
 use super::model::*;
@@ -18,14 +17,26 @@ use toml::Spanned;
 /// Collects diagnostics while reading leaves.
 pub(crate) struct Ctx<'s> {
     src: &'s str,
+    /// The scenario file's folder: relative paths in the scenario resolve
+    /// against it (the current folder for a scenario without a file).
+    dir: Option<&'s std::path::Path>,
     pub diags: Diagnostics,
 }
 
 impl<'s> Ctx<'s> {
-    pub(crate) fn new(src: &'s str) -> Ctx<'s> {
+    pub(crate) fn new(src: &'s str, dir: Option<&'s std::path::Path>) -> Ctx<'s> {
         Ctx {
             src,
+            dir,
             diags: Diagnostics::default(),
+        }
+    }
+
+    /// A path written in the scenario, resolved against its folder.
+    pub(crate) fn resolve(&self, path: &str) -> std::path::PathBuf {
+        match self.dir {
+            Some(d) if std::path::Path::new(path).is_relative() => d.join(path),
+            _ => std::path::PathBuf::from(path),
         }
     }
 
@@ -55,12 +66,12 @@ impl<'s> Ctx<'s> {
             .push(Diagnostic::new(path, line, message));
     }
 
-    fn leaf_err(&mut self, path: &str, leaf: &Leaf, message: impl Into<String>) {
+    pub(crate) fn leaf_err(&mut self, path: &str, leaf: &Leaf, message: impl Into<String>) {
         let span = leaf.span();
         self.error(path, Some(&span), message);
     }
 
-    fn string(&mut self, path: &str, leaf: &Leaf) -> Option<String> {
+    pub(crate) fn string(&mut self, path: &str, leaf: &Leaf) -> Option<String> {
         match leaf.get_ref() {
             toml::Value::String(s) => Some(s.clone()),
             other => {
@@ -760,7 +771,7 @@ fn validate_agents(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Vec<AgentGroup> {
             ok = false;
         }
         let resources = match &a.resources {
-            Some(l) => ctx.string(&format!("{path}.resources"), l).and_then(|s| match Resources::parse(&s) {
+            Some(l) => ctx.string(&format!("{path}.resources"), l).and_then(|s| match Resources::parse_agent_flag(&s) {
                 Ok(r) => {
                     if r.cpus().is_zero() && r.mem_mb().is_zero() {
                         ctx.leaf_err(
@@ -786,7 +797,7 @@ fn validate_agents(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Vec<AgentGroup> {
         ok &= resources.is_some();
         let attributes = match &a.attributes {
             Some(l) => ctx.string(&format!("{path}.attributes"), l).and_then(|s| {
-                match Attributes::parse(&s) {
+                match Attributes::parse_agent_flag(&s) {
                     Ok(parsed) => {
                         for w in parsed.warnings {
                             ctx.warn(&format!("{path}.attributes"), Some(&l.span()), w);
@@ -913,7 +924,8 @@ fn validate_app(
         ctx,
     );
     let path = format!("apps.{}", name.clone().unwrap_or_else(|| i.to_string()));
-    let master = match &a.master {
+    let pasted = super::app_conf::app_conf(&path, a, ctx);
+    let master = match a.master.as_ref().or(pasted.master.as_ref()) {
         Some(l) => ctx.string(&format!("{path}.master"), l).and_then(|s| match MasterUrl::parse(&s) {
             Ok(m) if m.is_mesos() => Some(m),
             Ok(m) => {
@@ -933,11 +945,11 @@ fn validate_app(
             }
         }),
         None => {
-            ctx.error(&format!("{path}.master"), Some(&span), "missing: the Spark master URL, like \"mesos://zk://zk1:2181/mesos\"");
+            ctx.error(&format!("{path}.master"), Some(&span), "missing: the Spark master URL, like \"mesos://zk://zk1:2181/mesos\" (or a submit line with --master)");
             None
         }
     };
-    let deploy_mode = match &a.deploy_mode {
+    let deploy_mode = match a.deploy_mode.as_ref().or(pasted.deploy_mode.as_ref()) {
         None => Some(DeployMode::Client),
         Some(l) => match ctx.string(&format!("{path}.deploy_mode"), l).as_deref() {
             Some("client") => Some(DeployMode::Client),
@@ -971,75 +983,52 @@ fn validate_app(
             format!("the app stops at {e}, not after it starts at {s}"),
         );
     }
-    let mut conf = SparkConf::new();
-    let mut conf_spans: Vec<(String, Range<usize>)> = Vec::new();
-    let mut conf_ok = true;
-    for (key, leaf) in &a.conf {
-        let Some(leaf) = leaf else { continue };
-        let kpath = format!("{path}.conf.\"{key}\"");
-        if let Some(advice) = reserved_key_advice(key) {
-            ctx.leaf_err(&kpath, leaf, format!("not allowed in conf: {advice}"));
-            conf_ok = false;
-            continue;
-        }
-        let value = match leaf.get_ref() {
-            toml::Value::String(s) => s.clone(),
-            // Lenient: numbers and booleans mean their text, as in spark-defaults.conf.
-            toml::Value::Integer(n) => n.to_string(),
-            toml::Value::Float(x) => x.to_string(),
-            toml::Value::Boolean(b) => b.to_string(),
-            toml::Value::Table(t) => {
-                // `spark.cores.max = "4"` unquoted is TOML for nested
-                // tables spark → cores → max: the usual paste slip.
-                let mut leaves = Vec::new();
-                flatten(key, t, &mut leaves);
-                let fixes: Vec<String> = leaves
-                    .iter()
-                    .map(|(k, v)| format!("\"{k}\" = {v}"))
-                    .collect();
-                ctx.leaf_err(
-                    &kpath,
-                    leaf,
-                    format!(
-                        "a dotted key without quotes is a nest of tables in TOML, not a Spark property: quote it: {}",
-                        fixes.join(", ")
-                    ),
-                );
-                conf_ok = false;
-                continue;
-            }
-            other => {
-                ctx.leaf_err(
-                    &kpath,
-                    leaf,
-                    format!("expected a string value, got {}", describe(other)),
-                );
-                conf_ok = false;
-                continue;
-            }
-        };
-        conf.set(key.clone(), value);
-        conf_spans.push((key.clone(), leaf.span()));
-    }
-    let span_of = |key: &str| {
-        conf_spans
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, s)| s.clone())
+    let conf_ok = pasted.ok;
+    let conf = pasted.conf.clone();
+    // Where a key was set: its span, and the source's name when pasted.
+    let located = |key: &str, message: String| match pasted.origin(key) {
+        Some((span, Some(note))) => (Some(span), format!("{message} (set in {note})")),
+        Some((span, None)) => (Some(span), message),
+        None => (None, message),
     };
-    for w in conf.warnings() {
-        let s = span_of(&w.key);
-        ctx.warn(&format!("{path}.conf.\"{}\"", w.key), s.as_ref(), w.message);
+    // Real Spark properties without a model (a pasted spark-defaults.conf
+    // holds many: event logs, serializers) are told in one warning.
+    let (real, others): (Vec<_>, Vec<_>) = conf.warnings().into_iter().partition(|w| {
+        policies::spark::keys::lookup(&w.key).is_none()
+            && policies::spark::keys::is_real_spark_key(&w.key)
+    });
+    if let Some(first) = real.first() {
+        let keys: Vec<&str> = real.iter().map(|w| w.key.as_str()).collect();
+        let (s, _) = located(&first.key, String::new());
+        let message = if keys.len() == 1 {
+            first.message.clone()
+        } else {
+            format!(
+                "{} real Spark properties the simulator does not model; the simulation ignores their values: {}",
+                keys.len(),
+                keys.join(", ")
+            )
+        };
+        let p = if keys.len() == 1 {
+            format!("{path}.conf.\"{}\"", first.key)
+        } else {
+            format!("{path}.conf")
+        };
+        ctx.warn(&p, s.as_ref(), message);
+    }
+    for w in others {
+        let (s, message) = located(&w.key, w.message);
+        ctx.warn(&format!("{path}.conf.\"{}\"", w.key), s.as_ref(), message);
     }
     let settings = match SparkSettings::from_conf(&conf) {
         Ok(s) => Some(s),
         Err(errors) => {
             for e in errors {
-                let s = span_of(&e.key);
+                let (s, message) = located(&e.key, e.message);
                 ctx.error(
                     &format!("{path}.conf.\"{}\"", e.key),
                     s.as_ref().or(Some(&span)),
-                    e.message,
+                    message,
                 );
             }
             None
@@ -1073,17 +1062,6 @@ fn validate_app(
         executor_startup: executor_startup?,
         fetch: fetch?,
     })
-}
-
-/// The dotted keys and values of the leaves under `table` (named `prefix`).
-fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<(String, String)>) {
-    for (k, v) in table {
-        let key = format!("{prefix}.{k}");
-        match v {
-            toml::Value::Table(t) => flatten(&key, t, out),
-            other => out.push((key, other.to_string())),
-        }
-    }
 }
 
 fn validate_fetch(
