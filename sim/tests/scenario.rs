@@ -1046,3 +1046,13 @@ fn pasted_properties_apply_in_sparks_order() {
         "{e:?}"
     );
 }
+
+/// Real Spark properties without a model are told in one warning per app.
+#[test]
+fn real_unmodelled_properties_are_one_warning() {
+    let w = warnings_of(&with_conf(
+        "\"spark.serializer\" = \"org.apache.spark.serializer.KryoSerializer\"\n\"spark.eventLog.enabled\" = \"true\"\n\"spark.sql.shuffle.partitions\" = \"64\"",
+    ));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("apps.a.conf: 3 real Spark properties the simulator does not model; the simulation ignores their values: spark.eventLog.enabled, spark.serializer, spark.sql.shuffle.partitions"), "{}", w[0]);
+}

@@ -997,6 +997,10 @@ fn validate_app(
         policies::spark::keys::lookup(&w.key).is_none()
             && policies::spark::keys::is_real_spark_key(&w.key)
     });
+    for w in others {
+        let (s, message) = located(&w.key, w.message);
+        ctx.warn(&format!("{path}.conf.\"{}\"", w.key), s.as_ref(), message);
+    }
     if let Some(first) = real.first() {
         let keys: Vec<&str> = real.iter().map(|w| w.key.as_str()).collect();
         let (s, _) = located(&first.key, String::new());
@@ -1015,10 +1019,6 @@ fn validate_app(
             format!("{path}.conf")
         };
         ctx.warn(&p, s.as_ref(), message);
-    }
-    for w in others {
-        let (s, message) = located(&w.key, w.message);
-        ctx.warn(&format!("{path}.conf.\"{}\"", w.key), s.as_ref(), message);
     }
     let settings = match SparkSettings::from_conf(&conf) {
         Ok(s) => Some(s),
