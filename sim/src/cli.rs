@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use policies::constraints::Constraints;
 use policies::model::Attributes;
 
+use crate::output::{OutputDir, OutputError};
 use crate::scenario::{self, Assignment, LoadError, Loaded};
 use crate::world::RunOptions;
 use crate::{report, run};
@@ -78,6 +79,8 @@ pub struct RunArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run a scenario (the same as `sim SCENARIO.toml`).
+    Run(RunArgs),
     /// Check a scenario and print it resolved (every default filled in).
     Validate {
         #[arg(value_name = "SCENARIO.toml")]
@@ -148,26 +151,40 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
             dirs,
             out: dir,
             no_charts,
-        }) => match crate::merge::merge(&dirs) {
-            Ok((files, resolved)) => match report::write(
-                &dir,
-                &report::with_charts(files, &resolved, !no_charts),
-                &resolved,
-            ) {
-                Ok(()) => {
-                    let _ = writeln!(out, "merged {} shard(s) into {}", dirs.len(), dir.display());
-                    ExitCode::SUCCESS
+        }) => {
+            let output = match OutputDir::prepare(&dir) {
+                Ok(o) => o,
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e}");
+                    return ExitCode::from(BAD_INPUT);
+                }
+            };
+            match crate::merge::merge(&dirs) {
+                Ok((files, resolved)) => {
+                    let files = report::with_charts(files, &resolved, !no_charts);
+                    match output.commit(&files, &resolved, Some(&interrupt_flag())) {
+                        Ok(()) => {
+                            let _ = writeln!(
+                                out,
+                                "merged {} shard(s) into {}",
+                                dirs.len(),
+                                dir.display()
+                            );
+                            ExitCode::SUCCESS
+                        }
+                        Err(OutputError::Interrupted) => ExitCode::from(INTERRUPTED),
+                        Err(e) => {
+                            let _ = writeln!(err, "error: {e}; nothing was replaced");
+                            ExitCode::from(BAD_INPUT)
+                        }
+                    }
                 }
                 Err(e) => {
-                    let _ = writeln!(err, "error: cannot write {}: {e}", dir.display());
-                    ExitCode::from(1)
+                    let _ = writeln!(err, "error: {e}");
+                    ExitCode::from(BAD_INPUT)
                 }
-            },
-            Err(e) => {
-                let _ = writeln!(err, "error: {e}");
-                ExitCode::from(2)
             }
-        },
+        }
         Some(Command::Validate {
             scenario,
             mut set,
@@ -202,107 +219,165 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
                 None => ExitCode::from(2),
             }
         }
-        None => {
-            let args = cli.run;
-            let Some(path) = args.scenario else {
-                let _ = writeln!(err, "error: a scenario file is required (see sim --help)");
-                return ExitCode::from(2);
-            };
-            let mut set = args.set;
-            if let Some(seed) = args.seed {
-                set.push(seed_assignment(seed));
-            }
-            if let Some(r) = args.replications {
-                set.push(Assignment {
-                    path: "run.replications".into(),
-                    value: toml::Value::Integer(i64::from(r)),
-                });
-            }
-            let limits = Limits {
-                max_memory: args.max_memory,
-                share: args.shard.map_or(1, |sh| sh.n),
-                strict: args.strict,
-            };
-            let Some(loaded) = load(&path, &set, limits, err) else {
-                return ExitCode::from(2);
-            };
-            let opts = RunOptions {
-                record_offers: args.offers,
-                check_invariants: args.check || cfg!(debug_assertions),
-            };
-            #[allow(clippy::disallowed_methods)] // wall time of the run, reported only
-            let started = std::time::Instant::now();
-            let threads = args.jobs.map_or_else(
-                || std::thread::available_parallelism().map_or(1, |n| n.get()),
-                |j| j as usize,
-            );
-            let all = run::run_keys(&loaded);
-            let keys = match args.shard {
-                Some(shard) => shard.select(&all),
-                None => all.clone(),
-            };
-            // A progress bar only for a person watching a terminal; it is
-            // drawn by its own thread, the runs only update counters.
-            let show = !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let progress = run::Progress::new(keys.len());
-            let stop = std::sync::atomic::AtomicBool::new(false);
-            let outcome = std::thread::scope(|s| {
-                let display = show.then(|| s.spawn(|| run::show_progress(&progress, &stop)));
-                let outcome =
-                    run::run_keys_observed(&loaded, &keys, opts, threads, Some(&progress));
-                stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                if let Some(h) = display {
-                    h.thread().unpark();
-                    let _ = h.join();
-                }
-                outcome
-            });
-            let results = match outcome {
-                Ok(r) => r,
-                Err(e) => {
-                    let _ = writeln!(err, "error: the run failed: {e}");
-                    return ExitCode::from(1);
-                }
-            };
-            let wall_s = started.elapsed().as_secs_f64();
-            let dir = args.out.unwrap_or_else(|| {
-                let stem = path
-                    .file_stem()
-                    .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
-                let dir = PathBuf::from("reports").join(stem);
-                match args.shard {
-                    Some(sh) => dir.join(format!("shard-{}-of-{}", sh.k, sh.n)),
-                    None => dir,
-                }
-            });
-            let name = path
-                .file_name()
-                .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
-            let mut resolved = report::resolved_with_runs(
-                &scenario::render_resolved(&loaded.base, &loaded.sweep),
-                &results,
-                &name,
-            );
-            let charts = !args.no_charts && args.shard.is_none();
-            let files = report::with_charts(
-                report::render(&results, &loaded.sweep, args.offers),
-                &resolved,
-                charts,
-            );
-            if let Some(shard) = args.shard {
-                resolved.push_str(&shard.marker(all.len()));
-            }
-            if let Err(e) = report::write(&dir, &files, &resolved) {
-                let _ = writeln!(err, "error: cannot write reports to {}: {e}", dir.display());
-                return ExitCode::from(1);
-            }
-            if !args.quiet {
-                let _ = write!(out, "{}", run::summary_table(&results, wall_s));
-                let _ = writeln!(out, "reports: {}", dir.display());
-            }
-            ExitCode::SUCCESS
+        Some(Command::Run(args)) => run_scenario(args, out, err),
+        None => run_scenario(cli.run, out, err),
+    }
+}
+
+/// Exit codes (README "Exit codes"): 0 success; 1 no match (`sim match`)
+/// or a failed simulation (a bug); 2 bad input or an unusable output
+/// folder; 130 interrupted (Ctrl-C or SIGTERM), nothing written.
+const BAD_INPUT: u8 = 2;
+const INTERRUPTED: u8 = 130;
+
+/// A flag set by Ctrl-C (SIGINT) and SIGTERM: the runs stop at their next
+/// check and nothing is written.
+fn interrupt_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    #[cfg(unix)]
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        let _ = signal_hook::flag::register(signal, flag.clone());
+    }
+    flag
+}
+
+/// `sim SCENARIO.toml`: check, run every point × replication, write the
+/// reports whole or not at all.
+fn run_scenario(args: RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let Some(path) = args.scenario else {
+        let _ = writeln!(err, "error: a scenario file is required (see sim --help)");
+        return ExitCode::from(BAD_INPUT);
+    };
+    let mut set = args.set;
+    if let Some(seed) = args.seed {
+        set.push(seed_assignment(seed));
+    }
+    if let Some(r) = args.replications {
+        set.push(Assignment {
+            path: "run.replications".into(),
+            value: toml::Value::Integer(i64::from(r)),
+        });
+    }
+    let limits = Limits {
+        max_memory: args.max_memory,
+        share: args.shard.map_or(1, |sh| sh.n),
+        strict: args.strict,
+    };
+    let Some(loaded) = load(&path, &set, limits, err) else {
+        return ExitCode::from(BAD_INPUT);
+    };
+    let dir = args.out.unwrap_or_else(|| {
+        let stem = path
+            .file_stem()
+            .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+        let dir = PathBuf::from("reports").join(stem);
+        match args.shard {
+            Some(sh) => dir.join(format!("shard-{}-of-{}", sh.k, sh.n)),
+            None => dir,
+        }
+    });
+    // The output is checked before anything runs.
+    let output = match OutputDir::prepare(&dir) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
+    let cancel = interrupt_flag();
+    let interrupted = |err: &mut dyn Write| {
+        let _ = writeln!(
+            err,
+            "interrupted: nothing was written (the reports in {} are as they were)",
+            dir.display()
+        );
+        ExitCode::from(INTERRUPTED)
+    };
+    let opts = RunOptions {
+        record_offers: args.offers,
+        check_invariants: args.check || cfg!(debug_assertions),
+    };
+    #[allow(clippy::disallowed_methods)] // wall time of the run, reported only
+    let started = std::time::Instant::now();
+    let threads = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |j| j as usize,
+    );
+    let all = run::run_keys(&loaded);
+    let keys = match args.shard {
+        Some(shard) => shard.select(&all),
+        None => all.clone(),
+    };
+    // A progress bar only for a person watching a terminal; it is drawn
+    // by its own thread, the runs only update counters.
+    let show = !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let progress = run::Progress::of(&loaded, &keys);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let outcome = std::thread::scope(|s| {
+        let display = show.then(|| s.spawn(|| run::show_progress(&progress, &stop)));
+        let outcome = run::run_keys_observed(
+            &loaded,
+            &keys,
+            opts,
+            threads,
+            Some(&progress),
+            Some(&cancel),
+        );
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(h) = display {
+            h.thread().unpark();
+            let _ = h.join();
+        }
+        outcome
+    });
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = writeln!(
+            err,
+            "interrupted after {} of {} runs ({:.1} % of the simulated time)",
+            progress.done(),
+            progress.runs(),
+            progress.units() as f64 / (progress.runs().max(1) as f64 * 10.0)
+        );
+        return interrupted(err);
+    }
+    let results = match outcome {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(err, "error: the run failed: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let wall_s = started.elapsed().as_secs_f64();
+    let name = path
+        .file_name()
+        .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+    let mut resolved = report::resolved_with_runs(
+        &scenario::render_resolved(&loaded.base, &loaded.sweep),
+        &results,
+        &name,
+    );
+    let charts = !args.no_charts && args.shard.is_none();
+    let files = report::with_charts(
+        report::render(&results, &loaded.sweep, args.offers),
+        &resolved,
+        charts,
+    );
+    if let Some(shard) = args.shard {
+        resolved.push_str(&shard.marker(all.len()));
+    }
+    match output.commit(&files, &resolved, Some(&cancel)) {
+        Ok(()) => {}
+        Err(OutputError::Interrupted) => return interrupted(err),
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}; nothing was replaced");
+            return ExitCode::from(BAD_INPUT);
         }
     }
+    if !args.quiet {
+        let _ = write!(out, "{}", run::summary_table(&results, wall_s));
+        let _ = writeln!(out, "reports: {}", dir.display());
+    }
+    ExitCode::SUCCESS
 }
 
 fn seed_assignment(seed: u64) -> Assignment {

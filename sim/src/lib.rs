@@ -41,6 +41,7 @@ pub mod check;
 pub mod cli;
 pub mod merge;
 pub mod metrics;
+pub mod output;
 pub mod queue;
 pub mod report;
 pub mod rng;

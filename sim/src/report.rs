@@ -3,7 +3,6 @@
 //! decimals from integer µs, and an empty field means "did not happen".
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use policies::model::Milli;
 
@@ -507,22 +506,6 @@ fn resolved_chart_metrics(resolved: &str) -> Vec<String> {
             .map(String::from)
             .to_vec()
     })
-}
-
-/// Writes the files into `dir` (created if needed). Everything is rendered
-/// before the first byte is written, so a failure leaves no partial set of
-/// new reports behind except what the file system itself failed on.
-pub fn write<S: AsRef<str>>(
-    dir: &Path,
-    files: &[(S, String)],
-    resolved: &str,
-) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    for (name, body) in files {
-        std::fs::write(dir.join(name.as_ref()), body)?;
-    }
-    std::fs::write(dir.join("scenario.resolved.toml"), resolved)?;
-    Ok(())
 }
 
 /// The resolved scenario with the version, the scenario's name (its file

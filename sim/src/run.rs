@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -32,13 +32,14 @@ pub fn run_keys(loaded: &Loaded) -> Vec<(usize, u32)> {
 }
 
 /// One run: point `i` (index into `loaded.points`), replication `r`,
-/// telling `progress` its simulated time now and then.
+/// telling `progress` its simulated time now and then (it stops the run by
+/// returning false).
 fn run_one(
     loaded: &Loaded,
     i: usize,
     r: u32,
     opts: RunOptions,
-    progress: &mut dyn FnMut(SimTime),
+    progress: &mut dyn FnMut(SimTime) -> bool,
 ) -> Result<RunResult, String> {
     let point = &loaded.points[i];
     let sc = &point.scenario;
@@ -61,27 +62,34 @@ pub fn run_parallel(
     opts: RunOptions,
     threads: usize,
 ) -> Result<Vec<RunResult>, String> {
-    run_keys_observed(loaded, &run_keys(loaded), opts, threads, None)
+    run_keys_observed(loaded, &run_keys(loaded), opts, threads, None, None)
 }
 
 /// Runs the given (point, replication) pairs on `threads` threads,
-/// updating `progress` as runs advance. Each run depends only on its
-/// scenario and seed, and results are collected in the order of `keys`,
-/// so the reports are byte-identical for any number of threads.
+/// updating `progress` as runs advance; setting `cancel` stops every run
+/// within a few thousand events. Each run depends only on its scenario and
+/// seed, and results are collected in the order of `keys`, so the reports
+/// are byte-identical for any number of threads.
 pub fn run_keys_observed(
     loaded: &Loaded,
     keys: &[(usize, u32)],
     opts: RunOptions,
     threads: usize,
     progress: Option<&Progress>,
+    cancel: Option<&AtomicBool>,
 ) -> Result<Vec<RunResult>, String> {
+    let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let one = |slot: usize, &(i, r): &(usize, u32)| {
+        if cancelled() {
+            return Err("interrupted".to_string());
+        }
         let result = run_one(loaded, i, r, opts, &mut |now| {
             if let Some(p) = progress {
                 p.advanced(slot, now);
             }
+            !cancelled()
         });
-        if let Some(p) = progress {
+        if let (Some(p), Ok(_)) = (progress, &result) {
             p.finished(slot);
         }
         result
@@ -103,6 +111,8 @@ pub fn run_keys_observed(
 
 const NOT_STARTED: u64 = u64::MAX - 1;
 const DONE: u64 = u64::MAX;
+/// Progress units per run on the bar.
+const UNITS: u64 = 1_000;
 
 /// How far a batch of runs got: written by the runs (atomics only), read
 /// by whoever displays it.
@@ -110,15 +120,32 @@ const DONE: u64 = u64::MAX;
 pub struct Progress {
     /// Per run: its simulated time in µs, or NOT_STARTED / DONE.
     at: Vec<AtomicU64>,
+    /// Per run: the simulated time it ends by at the latest (horizon plus
+    /// drain), in µs.
+    ends: Vec<u64>,
     done: AtomicU64,
 }
 
 impl Progress {
-    pub fn new(runs: usize) -> Progress {
+    /// Progress of runs that end by `ends` (µs) at the latest.
+    pub fn new(ends: Vec<u64>) -> Progress {
         Progress {
-            at: (0..runs).map(|_| AtomicU64::new(NOT_STARTED)).collect(),
+            at: ends.iter().map(|_| AtomicU64::new(NOT_STARTED)).collect(),
+            ends,
             done: AtomicU64::new(0),
         }
+    }
+
+    /// The progress of the runs `keys` of `loaded`.
+    pub fn of(loaded: &Loaded, keys: &[(usize, u32)]) -> Progress {
+        Progress::new(
+            keys.iter()
+                .map(|&(i, _)| {
+                    let run = &loaded.points[i].scenario.run;
+                    (run.horizon + run.drain).as_micros()
+                })
+                .collect(),
+        )
     }
 
     fn advanced(&self, slot: usize, now: SimTime) {
@@ -146,25 +173,45 @@ impl Progress {
             .filter(|&t| t < NOT_STARTED)
             .min()
     }
+
+    /// Work done in [`UNITS`] per run: whole runs done, and each running
+    /// run's simulated time as a share of its end. A run that finishes
+    /// early (its jobs done before the drain ends) jumps to its whole.
+    pub fn units(&self) -> u64 {
+        self.at
+            .iter()
+            .zip(&self.ends)
+            .map(|(a, &end)| match a.load(Ordering::Relaxed) {
+                DONE => UNITS,
+                NOT_STARTED => 0,
+                t => (u128::from(t.min(end)) * u128::from(UNITS) / u128::from(end.max(1))) as u64,
+            })
+            .sum()
+    }
 }
 
-/// Shows `progress` as a bar on stderr (runs done, the slowest run's
-/// simulated time, ETA) until `stop` is set, redrawing 5 times a second
-/// from this thread only.
+/// Shows `progress` as a bar on stderr (share of the simulated time done,
+/// runs done, the slowest run's simulated time, ETA) until `stop` is set,
+/// redrawing 5 times a second from this thread only.
 pub fn show_progress(progress: &Progress, stop: &std::sync::atomic::AtomicBool) {
-    let bar = indicatif::ProgressBar::new(progress.runs() as u64);
+    let bar = indicatif::ProgressBar::new(progress.runs() as u64 * UNITS);
     if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} runs, {msg}, ETA {eta}")
+        indicatif::ProgressStyle::with_template("{bar:30} {percent:>3}% {msg}, ETA {eta}")
     {
         bar.set_style(style);
     }
+    let longest = progress.ends.iter().copied().max().unwrap_or(0) / 1_000_000;
+    let message = || {
+        let runs = format!("{}/{} runs", progress.done(), progress.runs());
+        match progress.slowest() {
+            Some(us) => format!("{runs}, slowest {}/{longest} s", us / 1_000_000),
+            None => runs,
+        }
+    };
+    bar.set_message(message());
     while !stop.load(Ordering::Relaxed) {
-        bar.set_position(progress.done());
-        let msg = match progress.slowest() {
-            Some(us) => format!("slowest run at {} s simulated", us / 1_000_000),
-            None => "starting".to_string(),
-        };
-        bar.set_message(msg);
+        bar.set_position(progress.units());
+        bar.set_message(message());
         std::thread::park_timeout(std::time::Duration::from_millis(200));
     }
     bar.finish_and_clear();
@@ -250,7 +297,7 @@ mod tests {
 
     #[test]
     fn progress_tracks_the_slowest_run_in_flight() {
-        let p = Progress::new(3);
+        let p = Progress::new(vec![10_000_000; 3]);
         assert_eq!(p.slowest(), None);
         p.advanced(0, SimTime(5_000_000));
         p.advanced(2, SimTime(9_000_000));
@@ -260,5 +307,18 @@ mod tests {
         p.finished(2);
         assert_eq!(p.slowest(), None);
         assert_eq!(p.done(), 2);
+    }
+
+    #[test]
+    fn progress_units_count_simulated_time_within_runs() {
+        let p = Progress::new(vec![10_000_000, 20_000_000]);
+        assert_eq!(p.units(), 0);
+        p.advanced(0, SimTime(5_000_000));
+        p.advanced(1, SimTime(5_000_000));
+        assert_eq!(p.units(), 500 + 250);
+        p.finished(1);
+        assert_eq!(p.units(), 500 + 1000);
+        p.advanced(0, SimTime(99_000_000));
+        assert_eq!(p.units(), 2000, "capped at the run's end");
     }
 }

@@ -883,3 +883,190 @@ fn the_pasted_configuration_scenario_runs_unchanged() {
     assert!(resolved.contains("deploy_mode = \"cluster\""));
     assert!(resolved.contains("\"spark.driver.supervise\" = \"true\""));
 }
+
+fn folder_bytes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn hidden_temp_folders(parent: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".sim-tmp-"))
+        .collect()
+}
+
+/// Sends SIGINT to a real `sim` process while it writes its reports (the
+/// writer pauses after its first file under SIM_TEST_WRITE_PAUSE_MS):
+/// exit 130, the previous reports intact byte for byte, no partial file.
+#[cfg(unix)]
+#[test]
+fn sigint_in_mid_write_leaves_the_previous_reports_intact() {
+    let parent = scenario_file("").parent().unwrap().join("sigint-write");
+    std::fs::create_dir_all(&parent).unwrap();
+    let out = parent.join("reports");
+    let scenario = "../scenarios/tests/two-agents.toml";
+    let o = sim(&[scenario, "--out", out.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = folder_bytes(&out);
+    let child = Command::new(env!("CARGO_BIN_EXE_sim"))
+        .args([
+            scenario,
+            "--out",
+            out.to_str().unwrap(),
+            "--seed",
+            "99",
+            "--quiet",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SIM_TEST_WRITE_PAUSE_MS", "5000")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the writer has started (its temporary folder holds a file).
+    #[allow(clippy::disallowed_methods)] // a test waiting on a real process
+    let t0 = std::time::Instant::now();
+    loop {
+        let writing = hidden_temp_folders(&parent)
+            .iter()
+            .any(|t| std::fs::read_dir(parent.join(t)).is_ok_and(|mut d| d.next().is_some()));
+        if writing {
+            break;
+        }
+        assert!(t0.elapsed().as_secs() < 60, "the writer never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("interrupted: nothing was written"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        folder_bytes(&out),
+        before,
+        "the previous reports, untouched"
+    );
+    assert!(
+        hidden_temp_folders(&parent).is_empty(),
+        "no partial folder left"
+    );
+}
+
+/// Ctrl-C during the simulation stops promptly with exit 130 and writes
+/// nothing.
+#[cfg(unix)]
+#[test]
+fn sigint_in_mid_run_stops_promptly_and_writes_nothing() {
+    let parent = scenario_file("").parent().unwrap().join("sigint-run");
+    std::fs::create_dir_all(&parent).unwrap();
+    let out = parent.join("reports");
+    // The debug build checks every invariant after every event: this run
+    // takes minutes, so the signal finds it simulating.
+    let child = Command::new(env!("CARGO_BIN_EXE_sim"))
+        .args([
+            "../scenarios/bench/large.toml",
+            "--out",
+            out.to_str().unwrap(),
+            "--jobs",
+            "2",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    // It stopped in mid-run, not after finishing the work.
+    assert!(
+        stderr(&o).contains("interrupted after 0 of 1 runs ("),
+        "{}",
+        stderr(&o)
+    );
+    let share: f64 = stderr(&o)
+        .split(" runs (")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|x| x.parse().ok())
+        .unwrap();
+    assert!(share < 100.0, "{}", stderr(&o));
+    assert!(!out.exists(), "nothing written");
+    assert!(hidden_temp_folders(&parent).is_empty());
+    assert!(stdout(&o).is_empty());
+}
+
+/// An unusable --out is refused before anything runs (exit 2), and a
+/// finished run never leaves an older run's files beside its own.
+#[test]
+fn the_output_folder_is_checked_first_and_replaced_whole() {
+    let parent = scenario_file("").parent().unwrap().join("outputs");
+    std::fs::create_dir_all(&parent).unwrap();
+    let scenario = "../scenarios/tests/two-agents.toml";
+    let file = parent.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = sim(&[scenario, "--out", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("exists and is not a folder"),
+        "{}",
+        stderr(&o)
+    );
+    let docs = parent.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("thesis.tex"), "x").unwrap();
+    let o = sim(&[scenario, "--out", docs.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("holds no sim reports"),
+        "{}",
+        stderr(&o)
+    );
+    let o = sim(&[scenario, "--out", file.join("sub").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // A two-point sweep, then one point into the same folder.
+    let out = parent.join("r");
+    let o = sim(&[
+        scenario,
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+        "--set",
+        "run.seed=1,2",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.join("cpu-p1.svg").exists());
+    std::fs::write(out.join("notes.md"), "mine").unwrap();
+    let o = sim(&[scenario, "--out", out.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!out.join("cpu-p1.svg").exists(), "no stale chart");
+    assert!(!out.join("cpu-p0.svg").exists());
+    assert!(out.join("cpu.svg").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.md")).unwrap(),
+        "mine"
+    );
+    assert!(hidden_temp_folders(&parent).is_empty());
+}

@@ -526,16 +526,22 @@ impl World {
 
     /// Runs to the end and returns the metrics.
     pub fn run(self) -> Result<RunOutput, String> {
-        self.run_observed(&mut |_| {})
+        self.run_observed(&mut |_| true)
     }
 
     /// Runs to the end, telling `progress` the simulated time every 16,384
     /// events (for a progress display; it cannot change the run).
-    pub fn run_observed(mut self, progress: &mut dyn FnMut(SimTime)) -> Result<RunOutput, String> {
+    /// Runs to the end, telling `progress` the simulated time every 16,384
+    /// events; the run stops with an error when `progress` returns false
+    /// (Ctrl-C).
+    pub fn run_observed(
+        mut self,
+        progress: &mut dyn FnMut(SimTime) -> bool,
+    ) -> Result<RunOutput, String> {
         while let Some(r) = self.step() {
             r?;
-            if self.events.is_multiple_of(16_384) {
-                progress(self.now);
+            if self.events.is_multiple_of(16_384) && !progress(self.now) {
+                return Err(format!("stopped at {} s simulated", self.now));
             }
         }
         let end = self.now.min(self.end);
