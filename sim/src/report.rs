@@ -26,7 +26,7 @@ pub const JOBS: [&str; 13] = [
     "local_tasks",
     "input_tasks",
 ];
-pub const EXECUTORS: [&str; 13] = [
+pub const EXECUTORS: [&str; 14] = [
     "point",
     "replication",
     "app",
@@ -40,6 +40,7 @@ pub const EXECUTORS: [&str; 13] = [
     "ready_s",
     "end_s",
     "end_reason",
+    "incarnation",
 ];
 pub const UTILIZATION: [&str; 10] = [
     "point",
@@ -236,7 +237,24 @@ pub fn render(
                 j.input_tasks.to_string(),
             ]);
         }
-        for e in &mx.executors {
+        // Rows are unique by (point, replication, app, executor,
+        // incarnation): a relaunched driver numbers its executors from 0
+        // again, and fine-grained mode names an executor after its agent,
+        // so an id can come back; the incarnation counts its earlier
+        // executors, in launch order.
+        let mut order: Vec<usize> = (0..mx.executors.len()).collect();
+        order.sort_by(|&x, &y| {
+            let (a, b) = (&mx.executors[x], &mx.executors[y]);
+            (&a.app, a.executor, a.launch, x).cmp(&(&b.app, b.executor, b.launch, y))
+        });
+        let mut previous: Option<(&str, u64)> = None;
+        let mut incarnation = 0u32;
+        for e in order.into_iter().map(|i| &mx.executors[i]) {
+            incarnation = match previous {
+                Some((app, id)) if app == e.app && id == e.executor => incarnation + 1,
+                _ => 0,
+            };
+            previous = Some((&e.app, e.executor));
             executors.push(vec![
                 p.clone(),
                 rep.clone(),
@@ -253,6 +271,7 @@ pub fn render(
                 opt(e.ready),
                 opt(e.end),
                 e.end_reason.unwrap_or("").to_string(),
+                incarnation.to_string(),
             ]);
         }
         for u in &mx.utilization {

@@ -178,3 +178,46 @@ fn an_unsupervised_cluster_driver_failure_ends_the_app() {
     assert_eq!(rows, [(1_020, Some(12_040)), (60_000, None)]);
     assert_eq!(ends(&m), [(Some(65_000_000), Some("driver_failed"))]);
 }
+
+/// executors.csv rows are unique by (point, replication, app, executor,
+/// incarnation), also when an id comes back: a relaunched driver numbers
+/// its executors from 0 again, and fine-grained mode names an executor
+/// after its agent.
+#[test]
+fn executor_rows_are_unique_by_their_documented_key() {
+    let jobs = FOUR_TASKS.replace("value = 4", "value = 3");
+    let fine = one_agent(
+        "\"spark.mesos.coarse\" = \"false\"",
+        &jobs,
+        &executor_failure("15s"),
+    );
+    for src in [cluster(true), fine] {
+        let loaded = sim::scenario::load_str(&src, &[]).unwrap();
+        let opts = sim::world::RunOptions {
+            record_offers: false,
+            check_invariants: true,
+        };
+        let results = sim::run::run_all(&loaded, opts).unwrap();
+        let files = sim::report::render(&results, &loaded.sweep, false);
+        let csv = &files.iter().find(|(n, _)| *n == "executors.csv").unwrap().1;
+        let rows: Vec<Vec<&str>> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect())
+            .collect();
+        // Both executors have id 0 (coarse: the new driver's first; fine:
+        // agent 0's), told apart by the incarnation, in launch order.
+        assert_eq!(rows.len(), 2, "{csv}");
+        assert_eq!((rows[0][3], rows[0][13]), ("0", "0"), "{csv}");
+        assert_eq!((rows[1][3], rows[1][13]), ("0", "1"), "{csv}");
+        let launch = |r: &Vec<&str>| r[9].parse::<f64>().unwrap();
+        assert!(launch(&rows[0]) < launch(&rows[1]), "launch order: {csv}");
+        let mut keys: Vec<String> = rows
+            .iter()
+            .map(|r| [r[0], r[1], r[2], r[3], r[13]].join(","))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), rows.len());
+    }
+}
