@@ -128,6 +128,122 @@ pub(crate) fn parse_csv(
     Ok((header, rows))
 }
 
+/// What a run line of `scenario.resolved.toml` promises: the run's
+/// (point, replication), seed and fingerprint as `summary.csv` writes
+/// them, and its rows per report file (older shards list none).
+#[derive(Debug)]
+struct RunLine {
+    key: (u64, u64),
+    seed: String,
+    fingerprint: String,
+    rows: Vec<(String, usize)>,
+}
+
+fn parse_run_line(line: &str) -> Option<RunLine> {
+    let key = run_key(line);
+    let rest = line.split_once(": ")?.1;
+    let field = |name: &str| {
+        rest.split(", ")
+            .find_map(|f| f.strip_prefix(name))
+            .map(str::to_string)
+    };
+    let rows = match rest.split_once(", rows ") {
+        Some((_, counts)) => counts
+            .split(' ')
+            .filter_map(|c| {
+                let (file, n) = c.split_once('=')?;
+                Some((format!("{file}.csv"), n.parse().ok()?))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    Some(RunLine {
+        key,
+        seed: field("seed ")?,
+        fingerprint: field("fingerprint ")?,
+        rows,
+    })
+}
+
+/// Checks one shard's report files against its own run lines: every row
+/// belongs to one of its runs, each run has the rows it lists, and
+/// `summary.csv` has each run once with its seed and fingerprint. A cut
+/// or edited file is refused instead of merged.
+fn check_shard(
+    dir: &Path,
+    runs: &[String],
+    name: &str,
+    rows: &[Vec<String>],
+    header: &[String],
+) -> Result<(), String> {
+    let lines: Vec<RunLine> = runs.iter().filter_map(|l| parse_run_line(l)).collect();
+    let path = dir.join(name);
+    let mut counts: Vec<((u64, u64), usize)> = lines.iter().map(|l| (l.key, 0)).collect();
+    let num = |s: &str| s.parse::<u64>().ok();
+    for r in rows {
+        let key = match (
+            r.first().and_then(|v| num(v)),
+            r.get(1).and_then(|v| num(v)),
+        ) {
+            (Some(p), Some(q)) => (p, q),
+            _ => {
+                return Err(format!(
+                    "{}: a row without a point and replication: {}",
+                    path.display(),
+                    r.join(",")
+                ));
+            }
+        };
+        match counts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => {
+                return Err(format!(
+                    "{}: rows of point {} replication {}, which no run of this shard has",
+                    path.display(),
+                    key.0,
+                    key.1
+                ));
+            }
+        }
+    }
+    for (line, (_, n)) in lines.iter().zip(&counts) {
+        let expected = if name == "summary.csv" {
+            Some(1)
+        } else {
+            line.rows.iter().find(|(f, _)| f == name).map(|(_, n)| *n)
+        };
+        if let Some(want) = expected
+            && want != *n
+        {
+            return Err(format!(
+                "{}: point {} replication {} has {n} rows, its run lists {want} (the file was cut or edited)",
+                path.display(),
+                line.key.0,
+                line.key.1
+            ));
+        }
+    }
+    if name == "summary.csv" {
+        let col = |h: &str| header.iter().position(|x| x == h);
+        if let (Some(seed), Some(fp)) = (col("seed"), col("fingerprint")) {
+            for r in rows {
+                let key = (num(&r[0]).unwrap_or(0), num(&r[1]).unwrap_or(0));
+                if let Some(line) = lines.iter().find(|l| l.key == key)
+                    && (r.get(seed) != Some(&line.seed) || r.get(fp) != Some(&line.fingerprint))
+                {
+                    return Err(format!(
+                        "{}: point {} replication {} does not have the seed and fingerprint its run lists",
+                        path.display(),
+                        key.0,
+                        key.1
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A merged run: the report files, and the resolved scenario.
 pub type Merged = (Vec<(&'static str, String)>, String);
 
@@ -140,6 +256,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, String> {
     // The resolved scenario: the same text, the shards 0..N of one split.
     let mut head: Option<String> = None;
     let mut runs: Vec<String> = Vec::new();
+    let mut runs_of: Vec<Vec<String>> = Vec::new();
     let mut seen: Vec<usize> = Vec::new();
     let mut split: Option<(usize, usize)> = None;
     for dir in dirs {
@@ -187,6 +304,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, String> {
             return Err(format!("{}: shard {} given twice", dir.display(), shard.k));
         }
         seen.push(shard.k);
+        runs_of.push(r.clone());
         runs.extend(r);
     }
     let (n, total) = split.expect("at least one shard");
@@ -216,12 +334,13 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, String> {
         let mut header: Option<Vec<String>> = None;
         let mut rows = Vec::new();
         let mut present = 0;
-        for dir in dirs {
+        for (dir, shard_runs) in dirs.iter().zip(&runs_of) {
             let Some(text) = read(dir, name)? else {
                 continue;
             };
             present += 1;
             let (h, r) = parse_csv(&text, &dir.join(name))?;
+            check_shard(dir, shard_runs, name, &r, &h)?;
             match &header {
                 None => header = Some(h),
                 Some(first) if *first != h => {

@@ -534,10 +534,21 @@ pub fn resolved_with_runs(resolved: &str, results: &[RunResult], name: &str) -> 
     let mut s = resolved.to_string();
     let _ = writeln!(s, "\n# sim {} — runs of {name}:", env!("CARGO_PKG_VERSION"));
     for r in results {
+        let mx = &r.output.metrics;
         let _ = writeln!(
             s,
-            "# point {} replication {}: seed {}, fingerprint {:016x}, {} events",
-            r.point, r.replication, r.seed, r.output.fingerprint, r.output.events
+            "# point {} replication {}: seed {}, fingerprint {:016x}, {} events, rows jobs={} executors={} utilization={} shares={} allocation={} offers={}",
+            r.point,
+            r.replication,
+            r.seed,
+            r.output.fingerprint,
+            r.output.events,
+            mx.jobs.len(),
+            mx.executors.len(),
+            mx.utilization.len(),
+            mx.shares.len(),
+            mx.allocations.len(),
+            mx.offers.len(),
         );
     }
     s

@@ -486,6 +486,55 @@ fn shards_merge_into_the_bytes_of_the_whole_run_for_any_thread_count() {
         "{}",
         stderr(&o)
     );
+    // A shard whose jobs.csv lost rows at a row boundary is refused, and
+    // so are rows of a point no run of the shard has.
+    let merge_with = |broken: &std::path::Path| {
+        sim(&[
+            "merge",
+            shards[0].to_str().unwrap(),
+            broken.to_str().unwrap(),
+            shards[2].to_str().unwrap(),
+            "--out",
+            base.join("refused").to_str().unwrap(),
+        ])
+    };
+    let copy = base.join("shard1-cut");
+    std::fs::create_dir_all(&copy).unwrap();
+    for e in std::fs::read_dir(&shards[1]).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), copy.join(e.file_name())).unwrap();
+    }
+    let jobs = std::fs::read_to_string(copy.join("jobs.csv")).unwrap();
+    let lines: Vec<&str> = jobs.lines().collect();
+    std::fs::write(
+        copy.join("jobs.csv"),
+        lines[..lines.len() - 1].join("\n") + "\n",
+    )
+    .unwrap();
+    let o = merge_with(&copy);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("jobs.csv: point 3 replication 1 has"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("the file was cut or edited"),
+        "{}",
+        stderr(&o)
+    );
+    let mut foreign = lines.clone();
+    let extra = format!("9{}", &foreign[1][foreign[1].find(',').unwrap()..]);
+    foreign.push(&extra);
+    std::fs::write(copy.join("jobs.csv"), foreign.join("\n") + "\n").unwrap();
+    let o = merge_with(&copy);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("rows of point 9 replication"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!base.join("refused").exists());
     // A bad shard spec is refused.
     let o = sim(&[scenario, "--shard", "3/3"]);
     assert_eq!(o.status.code(), Some(2));
