@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::report::SUMMARY_METRICS;
+use crate::columns::{SUMMARY_METRICS, chart_metric_names};
 
 const WIDTH: u32 = 760;
 const HEIGHT: u32 = 400;
@@ -53,7 +53,7 @@ struct Table {
 impl Table {
     fn from(files: &[(&str, String)], name: &str) -> Option<Table> {
         let (_, text) = files.iter().find(|(n, _)| *n == name)?;
-        let (header, rows) = crate::merge::parse_csv(text, Path::new(name)).ok()?;
+        let (header, rows) = crate::table::parse_csv(text, Path::new(name)).ok()?;
         Some(Table { header, rows })
     }
 
@@ -917,7 +917,7 @@ fn html(
             let mut header: Vec<String> = vec!["point".into()];
             header.extend(swept.iter().cloned());
             header.push("n".into());
-            let metrics: Vec<&str> = crate::report::chart_metric_names().collect();
+            let metrics: Vec<&str> = chart_metric_names().collect();
             header.extend(metrics.iter().map(|m| m.to_string()));
             let rows: Vec<Vec<String>> = ci
                 .rows
@@ -1013,7 +1013,7 @@ mod tests {
     use super::*;
 
     fn table(text: &str) -> Table {
-        let (header, rows) = crate::merge::parse_csv(text, Path::new("t.csv")).unwrap();
+        let (header, rows) = crate::table::parse_csv(text, Path::new("t.csv")).unwrap();
         Table { header, rows }
     }
 

@@ -39,6 +39,7 @@
 pub mod charts;
 pub mod check;
 pub mod cli;
+pub mod columns;
 pub mod merge;
 pub mod metrics;
 pub mod output;
@@ -47,6 +48,7 @@ pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod table;
 pub mod time;
 pub mod workload;
 pub mod world;

@@ -14,7 +14,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::report::{self, SORTS};
+use crate::columns::SORTS;
+use crate::report;
+use crate::table::parse_csv;
 
 /// A slice of the runs: those whose index is `k` modulo `n`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,26 +108,6 @@ fn read(dir: &Path, name: &str) -> Result<Option<String>, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("cannot read {}: {e}", path.display())),
     }
-}
-
-pub(crate) fn parse_csv(
-    text: &str,
-    path: &Path,
-) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    let mut records = r.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h.iter().map(str::to_string).collect(),
-        _ => return Err(format!("{}: no header", path.display())),
-    };
-    let mut rows = Vec::new();
-    for rec in records {
-        let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
-        rows.push(rec.iter().map(str::to_string).collect());
-    }
-    Ok((header, rows))
 }
 
 /// What a run line of `scenario.resolved.toml` promises: the run's

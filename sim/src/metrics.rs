@@ -182,34 +182,6 @@ impl Metrics {
         }
     }
 
-    /// One utilization row and one share row per framework, as of now.
-    pub(crate) fn sample_of(w: &crate::world::World) -> (UtilizationRow, Vec<ShareRow>) {
-        let m = &w.metrics;
-        let row = UtilizationRow {
-            time: w.now,
-            cpus_offered: m.cpus_offered,
-            cpus_allocated: m.cpus_allocated,
-            cpus_busy: m.cpus_busy,
-            mem_offered: m.mem_offered,
-            mem_allocated: m.mem_allocated,
-        };
-        let cpus = w.scalars.index("cpus");
-        let mem = w.scalars.index("mem");
-        let shares = w
-            .fw_views
-            .iter()
-            .enumerate()
-            .map(|(i, v)| ShareRow {
-                time: w.now,
-                framework: FrameworkId(i as u32),
-                cpus: cpus.map_or(0, |c| v.allocated.0[c]),
-                mem: mem.map_or(0, |m| v.allocated.0[m]),
-                dominant_share: v.allocated.dominant_share(&w.totals),
-            })
-            .collect();
-        (row, shares)
-    }
-
     pub fn finish(&mut self, end: SimTime) {
         self.end = end;
     }

@@ -11,98 +11,7 @@ use crate::scenario::SweepParam;
 use crate::time::{SimTime, format_secs};
 use crate::world::RunOutput;
 
-pub const JOBS: [&str; 13] = [
-    "point",
-    "replication",
-    "app",
-    "job",
-    "submit_s",
-    "start_s",
-    "end_s",
-    "latency_s",
-    "wait_s",
-    "stages",
-    "tasks",
-    "local_tasks",
-    "input_tasks",
-];
-pub const EXECUTORS: [&str; 14] = [
-    "point",
-    "replication",
-    "app",
-    "executor",
-    "agent",
-    "host",
-    "cpus",
-    "advertised_cores",
-    "mem_mb",
-    "launch_s",
-    "ready_s",
-    "end_s",
-    "end_reason",
-    "incarnation",
-];
-pub const UTILIZATION: [&str; 10] = [
-    "point",
-    "replication",
-    "time_s",
-    "cpus_total",
-    "cpus_offered",
-    "cpus_allocated",
-    "cpus_busy",
-    "mem_total_mb",
-    "mem_offered_mb",
-    "mem_allocated_mb",
-];
-pub const SHARES: [&str; 8] = [
-    "point",
-    "replication",
-    "time_s",
-    "role",
-    "framework",
-    "cpus_allocated",
-    "mem_allocated_mb",
-    "dominant_share",
-];
-pub const ALLOCATION: [&str; 6] = [
-    "point",
-    "replication",
-    "time_s",
-    "app",
-    "target_executors",
-    "executors",
-];
-pub const OFFERS: [&str; 10] = [
-    "point",
-    "replication",
-    "offer_s",
-    "framework",
-    "agent",
-    "cpus",
-    "mem_mb",
-    "outcome",
-    "refuse_s",
-    "resolved_s",
-];
-pub const SUMMARY_METRICS: [&str; 17] = [
-    "jobs_submitted",
-    "jobs_completed",
-    "latency_mean_s",
-    "latency_p50_s",
-    "latency_p95_s",
-    "latency_p99_s",
-    "wait_p50_s",
-    "wait_p95_s",
-    "cpu_offered_mean",
-    "cpu_allocated_mean",
-    "cpu_busy_mean",
-    "offers_made",
-    "offers_declined",
-    "executors_launched",
-    "events",
-    "fingerprint",
-    "frameworks_refused",
-];
+pub use crate::columns::*;
 
 /// One finished run.
 #[derive(Debug)]
@@ -375,19 +284,6 @@ pub fn render(
     files
 }
 
-/// How each per-run report is sorted: (file, leading columns compared,
-/// which of them compare as numbers). Rows with equal keys keep their
-/// order, so rows of different runs never interleave differently.
-pub const SORTS: [(&str, usize, &[usize]); 7] = [
-    ("jobs.csv", 4, &[0, 1, 3]),
-    ("executors.csv", 4, &[0, 1, 3]),
-    ("utilization.csv", 3, &[0, 1, 2]),
-    ("shares.csv", 5, &[0, 1, 2]),
-    ("allocation.csv", 4, &[0, 1, 2]),
-    ("summary.csv", 2, &[0, 1]),
-    ("offers.csv", 5, &[0, 1, 2]),
-];
-
 /// A per-run report, sorted as [`SORTS`] says.
 pub fn sorted_csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> String {
     let (_, cols, numeric) = SORTS
@@ -410,12 +306,6 @@ pub fn summary_ci_csv(summary_header: &[String], summary: &[Vec<String>]) -> Str
         .collect();
     header.extend(names.iter().map(String::as_str));
     csv(&header, summary_ci(summary, swept), 1, &[0])
-}
-
-/// The summary metrics `summary_ci.csv` aggregates and sweep charts can
-/// show: every numeric one.
-pub fn chart_metric_names() -> impl Iterator<Item = &'static str> {
-    SUMMARY_METRICS.into_iter().filter(|m| *m != "fingerprint")
 }
 
 /// Mean, sample standard deviation and the half-width of the 95 %

@@ -23,8 +23,8 @@ use policies::spark::properties::parse_properties;
 use policies::spark::submit::parse_submit;
 use toml::Spanned;
 
+use super::ctx::{Ctx, describe};
 use super::raw::{Leaf, RawApp};
-use super::validate::{Ctx, describe};
 
 /// Where each property was set: its key, the span of the text that set it,
 /// and a note naming the source when it is not `[apps.conf]`.

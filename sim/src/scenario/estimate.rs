@@ -11,8 +11,7 @@
 //! (`interactive.toml` sampled every 20 ms: 600,000 rows, 388 MB peak, so
 //! about 650 bytes a row with the CSV text and the charts' parse of it).
 
-use super::model::{Arrival, Dist, JobSpec, Scenario};
-use super::{DeployMode, Point};
+use super::model::{Arrival, DeployMode, Dist, JobSpec, Point, Scenario};
 
 /// Bytes one sample row costs from the run to the written report.
 const BYTES_PER_SAMPLE_ROW: u128 = 700;

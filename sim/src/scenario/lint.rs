@@ -27,9 +27,9 @@
 use policies::model::{Milli, Resources, is_allocatable_to};
 use policies::suggest::closest;
 
+use super::ctx::Ctx;
 use super::model::{AgentGroup, App, DeployMode, Scenario};
 use super::raw::RawScenario;
-use super::validate::Ctx;
 
 /// Adds a warning to `ctx` for every problem of `sc` listed above.
 pub(crate) fn lint(sc: &Scenario, raw: &RawScenario, ctx: &mut Ctx<'_>) {

@@ -9,6 +9,8 @@
 //! problem with a value is collected.
 
 mod app_conf;
+mod ctx;
+mod diagnostic;
 pub mod estimate;
 mod lint;
 mod model;
@@ -18,102 +20,16 @@ mod render;
 mod structure;
 mod validate;
 
-use std::fmt;
 use std::path::Path;
 
+pub use diagnostic::{Diagnostic, Diagnostics, cut_long};
 pub use estimate::{Estimate, MAX_TASKS_PER_STAGE, estimate};
 pub use model::*;
 pub use paths::{Assignment, parse_assignment};
 pub use render::{render_resolved, seed_value};
 
+use ctx::Ctx;
 use raw::RawScenario;
-use validate::Ctx;
-
-/// One problem (or warning), located by TOML path and, when known, line and
-/// column.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Diagnostic {
-    pub path: String,
-    pub line: Option<(usize, usize)>,
-    pub message: String,
-}
-
-impl Diagnostic {
-    pub fn new(path: &str, line: Option<(usize, usize)>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            path: cut_long(path),
-            line,
-            message: cut_long(&message.into()),
-        }
-    }
-}
-
-/// Longest run of non-space characters a message repeats whole; a value
-/// pasted by mistake (100,000 characters of it) is cut in the middle.
-const MAX_WORD_CHARS: usize = 120;
-/// Longest message, whatever it holds.
-const MAX_MESSAGE_CHARS: usize = 2_000;
-
-/// `text` with every over-long word cut to its start and end, and the
-/// whole cut to [`MAX_MESSAGE_CHARS`], saying how much was left out.
-pub fn cut_long(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(MAX_MESSAGE_CHARS + 64));
-    for (i, word) in text.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        let n = word.chars().count();
-        if n > MAX_WORD_CHARS {
-            let head: String = word.chars().take(60).collect();
-            let tail: String = word.chars().skip(n - 20).collect();
-            out.push_str(&format!("{head}…({} characters left out)…{tail}", n - 80));
-        } else {
-            out.push_str(word);
-        }
-    }
-    let n = out.chars().count();
-    if n > MAX_MESSAGE_CHARS {
-        let head: String = out.chars().take(MAX_MESSAGE_CHARS).collect();
-        return format!(
-            "{head}… (message cut: {} more characters)",
-            n - MAX_MESSAGE_CHARS
-        );
-    }
-    out
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some((line, col)) = self.line {
-            write!(f, "{line}:{col}: ")?;
-        }
-        if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Diagnostics {
-    pub errors: Vec<Diagnostic>,
-    pub warnings: Vec<Diagnostic>,
-}
-
-/// A `[sweep]` or repeated-`--set` parameter and its values.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SweepParam {
-    pub path: String,
-    pub values: Vec<toml::Value>,
-}
-
-/// One point of the cartesian product, with its validated scenario.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Point {
-    pub index: usize,
-    pub assignments: Vec<(String, toml::Value)>,
-    pub scenario: Scenario,
-}
 
 /// A loaded scenario: the base (no sweep applied) and every sweep point (a
 /// single point equal to the base without a sweep).

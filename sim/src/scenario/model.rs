@@ -8,6 +8,7 @@ use crate::time::SimDuration;
 
 /// The defaults of SPEC §1, and the simulator's own assumptions.
 pub mod defaults {
+    use crate::scenario::model::{Dist, Distribution, Unit};
     use crate::time::SimDuration;
 
     pub const SEED: u64 = 1;
@@ -29,10 +30,10 @@ pub mod defaults {
     pub const STAGES: u32 = 1;
     pub const CPU_FRACTION: f64 = 1.0;
     /// Executor start-up: JVM start and registration, a few seconds.
-    pub fn executor_startup() -> super::Distribution {
-        super::Distribution {
-            unit: super::Unit::Duration,
-            dist: super::Dist::Lognormal {
+    pub fn executor_startup() -> Distribution {
+        Distribution {
+            unit: Unit::Duration,
+            dist: Dist::Lognormal {
                 median: 3_000_000.0,
                 sigma: 0.25,
             },
@@ -397,4 +398,19 @@ impl Dist {
 pub struct Distribution {
     pub unit: Unit,
     pub dist: Dist,
+}
+
+/// A `[sweep]` or repeated-`--set` parameter and its values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepParam {
+    pub path: String,
+    pub values: Vec<toml::Value>,
+}
+
+/// One point of the cartesian product, with its validated scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    pub index: usize,
+    pub assignments: Vec<(String, toml::Value)>,
+    pub scenario: Scenario,
 }

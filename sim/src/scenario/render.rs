@@ -108,7 +108,7 @@ fn jobs_table(j: &JobSpec) -> Table {
 }
 
 /// The scenario as a TOML document, with a header naming the program.
-pub fn render_resolved(sc: &Scenario, sweep: &[super::SweepParam]) -> String {
+pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
     let mut doc = Table::new();
 
     let mut run = Table::new();
@@ -208,11 +208,11 @@ pub fn render_resolved(sc: &Scenario, sweep: &[super::SweepParam]) -> String {
                 let mut t = Table::new();
                 t.insert("at".into(), d(f.at));
                 match &f.kind {
-                    super::FaultKind::DriverFailure { app } => {
+                    FaultKind::DriverFailure { app } => {
                         t.insert("kind".into(), s("driver_failure"));
                         t.insert("app".into(), s(app));
                     }
-                    super::FaultKind::ExecutorFailure { app, agent } => {
+                    FaultKind::ExecutorFailure { app, agent } => {
                         t.insert("kind".into(), s("executor_failure"));
                         t.insert("app".into(), s(app));
                         t.insert("agent".into(), s(agent));

@@ -9,8 +9,8 @@
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::Diagnostic;
-use super::validate::line_col;
+use super::ctx::line_col;
+use super::diagnostic::Diagnostic;
 use policies::suggest::closest;
 
 /// The diagnostic for a TOML or serde error at `span` in `src`.

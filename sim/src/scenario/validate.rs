@@ -8,200 +8,11 @@ use policies::spark::conf::{ByteUnit, byte_string_as};
 use policies::spark::{MasterUrl, SparkSettings};
 use policies::suggest::closest;
 
+use super::ctx::Ctx;
 use super::model::*;
 use super::raw::{Leaf, RawDist, RawJobs, RawScenario};
-use super::{Diagnostic, Diagnostics};
-use crate::time::{SimDuration, parse_scenario_duration};
+use crate::time::SimDuration;
 use toml::Spanned;
-
-/// Collects diagnostics while reading leaves.
-pub(crate) struct Ctx<'s> {
-    src: &'s str,
-    /// The scenario file's folder: relative paths in the scenario resolve
-    /// against it (the current folder for a scenario without a file).
-    dir: Option<&'s std::path::Path>,
-    pub diags: Diagnostics,
-}
-
-impl<'s> Ctx<'s> {
-    pub(crate) fn new(src: &'s str, dir: Option<&'s std::path::Path>) -> Ctx<'s> {
-        Ctx {
-            src,
-            dir,
-            diags: Diagnostics::default(),
-        }
-    }
-
-    /// A path written in the scenario, resolved against its folder.
-    pub(crate) fn resolve(&self, path: &str) -> std::path::PathBuf {
-        match self.dir {
-            Some(d) if std::path::Path::new(path).is_relative() => d.join(path),
-            _ => std::path::PathBuf::from(path),
-        }
-    }
-
-    fn at(&self, span: &Range<usize>) -> Option<(usize, usize)> {
-        (span.end > span.start).then(|| line_col(self.src, span.start))
-    }
-
-    pub(crate) fn error(
-        &mut self,
-        path: &str,
-        span: Option<&Range<usize>>,
-        message: impl Into<String>,
-    ) {
-        let line = span.and_then(|s| self.at(s));
-        self.diags.errors.push(Diagnostic::new(path, line, message));
-    }
-
-    pub(crate) fn warn(
-        &mut self,
-        path: &str,
-        span: Option<&Range<usize>>,
-        message: impl Into<String>,
-    ) {
-        let line = span.and_then(|s| self.at(s));
-        self.diags
-            .warnings
-            .push(Diagnostic::new(path, line, message));
-    }
-
-    pub(crate) fn leaf_err(&mut self, path: &str, leaf: &Leaf, message: impl Into<String>) {
-        let span = leaf.span();
-        self.error(path, Some(&span), message);
-    }
-
-    pub(crate) fn string(&mut self, path: &str, leaf: &Leaf) -> Option<String> {
-        match leaf.get_ref() {
-            toml::Value::String(s) => Some(s.clone()),
-            other => {
-                self.leaf_err(
-                    path,
-                    leaf,
-                    format!("expected a string, got {}", describe(other)),
-                );
-                None
-            }
-        }
-    }
-
-    fn duration(&mut self, path: &str, leaf: &Leaf) -> Option<SimDuration> {
-        match leaf.get_ref() {
-            toml::Value::String(s) => match parse_scenario_duration(s) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    self.leaf_err(path, leaf, e);
-                    None
-                }
-            },
-            toml::Value::Integer(n) => {
-                self.leaf_err(
-                    path,
-                    leaf,
-                    format!("expected a duration string, got the bare number {n}: write \"{n}s\" or \"{n}ms\""),
-                );
-                None
-            }
-            toml::Value::Float(x) => {
-                self.leaf_err(
-                    path,
-                    leaf,
-                    format!("expected a duration string, got the bare number {x}: write \"{x}s\""),
-                );
-                None
-            }
-            other => {
-                self.leaf_err(
-                    path,
-                    leaf,
-                    format!(
-                        "expected a duration string like \"30s\", got {}",
-                        describe(other)
-                    ),
-                );
-                None
-            }
-        }
-    }
-
-    fn positive_duration(&mut self, path: &str, leaf: &Leaf) -> Option<SimDuration> {
-        let d = self.duration(path, leaf)?;
-        if d.is_zero() {
-            self.leaf_err(path, leaf, "expected a duration above zero");
-            return None;
-        }
-        Some(d)
-    }
-
-    fn integer(&mut self, path: &str, leaf: &Leaf, min: i64, what: &str) -> Option<i64> {
-        match leaf.get_ref() {
-            toml::Value::Integer(n) if *n >= min => Some(*n),
-            toml::Value::Integer(n) => {
-                self.leaf_err(path, leaf, format!("expected {what}, got {n}"));
-                None
-            }
-            other => {
-                self.leaf_err(
-                    path,
-                    leaf,
-                    format!("expected {what}, got {}", describe(other)),
-                );
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, path: &str, leaf: &Leaf) -> Option<bool> {
-        match leaf.get_ref() {
-            toml::Value::Boolean(b) => Some(*b),
-            other => {
-                self.leaf_err(
-                    path,
-                    leaf,
-                    format!("expected true or false, got {}", describe(other)),
-                );
-                None
-            }
-        }
-    }
-
-    fn number(&mut self, path: &str, leaf: &Leaf) -> Option<f64> {
-        match leaf.get_ref() {
-            toml::Value::Integer(n) => Some(*n as f64),
-            toml::Value::Float(x) if x.is_finite() => Some(*x),
-            other => {
-                self.leaf_err(
-                    path,
-                    leaf,
-                    format!("expected a number, got {}", describe(other)),
-                );
-                None
-            }
-        }
-    }
-}
-
-/// A TOML value named for an error message.
-pub(crate) fn describe(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => format!("the string \"{s}\""),
-        toml::Value::Integer(n) => format!("the integer {n}"),
-        toml::Value::Float(x) => format!("the number {x}"),
-        toml::Value::Boolean(b) => format!("the boolean {b}"),
-        toml::Value::Datetime(d) => format!("the date {d}"),
-        toml::Value::Array(_) => "an array".to_string(),
-        toml::Value::Table(_) => "a table".to_string(),
-    }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(src.len());
-    let before = &src[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    (line, col)
-}
 
 fn quote_key(key: &str) -> String {
     if key
@@ -523,7 +334,7 @@ fn validate_run(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<RunConfig> {
 /// `run.chart_metrics`: a list of numeric `summary.csv` metric names.
 fn chart_metrics(ctx: &mut Ctx<'_>, leaf: &Leaf) -> Option<Vec<String>> {
     const PATH: &str = "run.chart_metrics";
-    let known = crate::report::chart_metric_names;
+    let known = crate::columns::chart_metric_names;
     let Some(items) = leaf.get_ref().as_array() else {
         ctx.leaf_err(PATH, leaf, "expected a list of summary.csv metric names");
         return None;
@@ -1568,13 +1379,13 @@ fn validate_dist(
             Dist::Empirical { values } => ("values", values.iter().copied().fold(0.0, f64::max)),
             _ => ("", 0.0),
         };
-        if most > super::MAX_TASKS_PER_STAGE {
+        if most > super::estimate::MAX_TASKS_PER_STAGE {
             ctx.leaf_err(
                 &format!("{path}.{name}"),
                 param(raw, name),
                 format!(
                     "at most {} tasks per stage, got {most}",
-                    super::MAX_TASKS_PER_STAGE as u64
+                    super::estimate::MAX_TASKS_PER_STAGE as u64
                 ),
             );
             return None;

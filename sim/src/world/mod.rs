@@ -31,7 +31,7 @@ use policies::mesos::{
 use policies::model::{AgentId, Attributes, FrameworkId, Resources, UNRESERVED};
 use rand_chacha::ChaCha8Rng;
 
-use crate::metrics::{ExecutorRow, Metrics, OfferRow};
+use crate::metrics::{ExecutorRow, Metrics, OfferRow, ShareRow, UtilizationRow};
 use crate::queue::{EventClass, EventQueue};
 use crate::rng::{RngStreams, fnv1a64, splitmix64};
 use crate::scenario::{DeployMode, Fault, FaultKind, Scenario};
@@ -618,7 +618,7 @@ impl World {
                 }
             }
             Event::Sample => {
-                let (row, shares) = crate::metrics::Metrics::sample_of(self);
+                let (row, shares) = self.sample();
                 self.metrics.utilization.push(row);
                 self.metrics.shares.extend(shares);
                 let next = self.now + self.metrics.sample_interval;
@@ -1022,5 +1022,36 @@ impl World {
 
     pub(crate) fn executor_row(&mut self, row: ExecutorRow) {
         self.metrics.executors.push(row);
+    }
+}
+
+impl World {
+    /// One utilization row and one share row per framework, as of now.
+    fn sample(&self) -> (UtilizationRow, Vec<ShareRow>) {
+        let w = self;
+        let m = &w.metrics;
+        let row = UtilizationRow {
+            time: w.now,
+            cpus_offered: m.cpus_offered,
+            cpus_allocated: m.cpus_allocated,
+            cpus_busy: m.cpus_busy,
+            mem_offered: m.mem_offered,
+            mem_allocated: m.mem_allocated,
+        };
+        let cpus = w.scalars.index("cpus");
+        let mem = w.scalars.index("mem");
+        let shares = w
+            .fw_views
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ShareRow {
+                time: w.now,
+                framework: FrameworkId(i as u32),
+                cpus: cpus.map_or(0, |c| v.allocated.0[c]),
+                mem: mem.map_or(0, |m| v.allocated.0[m]),
+                dominant_share: v.allocated.dominant_share(&w.totals),
+            })
+            .collect();
+        (row, shares)
     }
 }
