@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::columns::{SUMMARY_METRICS, chart_metric_names};
+use crate::columns::{ALL_SCOPE, chart_metric_names, summary_swept};
 
 const WIDTH: u32 = 760;
 const HEIGHT: u32 = 400;
@@ -42,6 +42,8 @@ pub struct ChartSpec<'a> {
     pub metrics: &'a [String],
     /// `scenario.resolved.toml`, shown at the end of the report.
     pub resolved: &'a str,
+    /// `run.slo_latency_s`: a line on the latency charts.
+    pub slo_latency_s: Option<f64>,
 }
 
 /// A parsed CSV report.
@@ -88,8 +90,7 @@ pub fn render(files: &[(&str, String)], spec: ChartSpec<'_>) -> Vec<(String, Str
         return Vec::new();
     };
     let ci = Table::from(files, "summary_ci.csv");
-    let swept: Vec<String> =
-        summary.header[3..summary.header.len() - SUMMARY_METRICS.len()].to_vec();
+    let swept: Vec<String> = summary.header[3..3 + summary_swept(summary.header.len())].to_vec();
     let mut points: Vec<&str> = summary.rows.iter().map(|r| r[0].as_str()).collect();
     points.dedup();
     let many = points.len() > 1;
@@ -97,7 +98,10 @@ pub fn render(files: &[(&str, String)], spec: ChartSpec<'_>) -> Vec<(String, Str
     let mut charts: Vec<Chart> = Vec::new();
     if let (Some(ci), true) = (&ci, !swept.is_empty()) {
         for m in spec.metrics {
-            if let Some(c) = sweep_chart(ci, &swept, m).as_ref().and_then(draw) {
+            if let Some(c) = sweep_chart(ci, &swept, m, spec.slo_latency_s)
+                .as_ref()
+                .and_then(draw)
+            {
                 charts.push(c);
             }
         }
@@ -119,7 +123,8 @@ pub fn render(files: &[(&str, String)], spec: ChartSpec<'_>) -> Vec<(String, Str
         };
         let per_point = [
             util.as_ref().and_then(|u| cpu_chart(u, p)),
-            jobs.as_ref().and_then(|j| latency_chart(j, p)),
+            jobs.as_ref()
+                .and_then(|j| latency_chart(j, p, spec.slo_latency_s)),
             execs
                 .as_ref()
                 .and_then(|e| executors_chart(e, alloc.as_ref(), p)),
@@ -176,10 +181,18 @@ struct Line {
     points: Vec<(f64, f64)>,
     dashed: bool,
     colour: RGBColor,
+    /// Stroke width: lines that may coincide are drawn wide first and
+    /// narrow on top, so every one stays visible.
+    width: u32,
     /// Vertical error bars (x, low, mean, high).
     bars: Vec<(f64, f64, f64, f64)>,
     /// A dot at every point (sweep points are discrete).
     markers: bool,
+    /// The points joined by a line (not for categories: their order means
+    /// nothing).
+    joined: bool,
+    /// Crosses instead of dots (overloaded points).
+    crosses: bool,
 }
 
 impl Line {
@@ -189,11 +202,17 @@ impl Line {
             points: thin(points),
             dashed: false,
             colour,
+            width: 2,
             bars: Vec::new(),
             markers: false,
+            joined: true,
+            crosses: false,
         }
     }
 }
+
+/// The colour of service-level objectives and of overloaded points.
+const ALERT: RGBColor = RGBColor(200, 30, 30);
 
 /// A legend entry, cut to 48 characters.
 fn legend_name(name: &str) -> String {
@@ -389,8 +408,9 @@ fn draw(p: &Plot) -> Option<Chart> {
         }
         mesh.draw().ok()?;
         for l in lines {
-            let style = l.colour.stroke_width(2);
-            if l.dashed {
+            let style = l.colour.stroke_width(l.width);
+            if !l.joined {
+            } else if l.dashed {
                 chart
                     .draw_series(DashedLineSeries::new(l.points.clone(), 6, 4, style))
                     .ok()?;
@@ -398,6 +418,16 @@ fn draw(p: &Plot) -> Option<Chart> {
                 chart
                     .draw_series(LineSeries::new(l.points.clone(), style))
                     .ok()?;
+            }
+            if l.crosses {
+                chart
+                    .draw_series(
+                        l.points
+                            .iter()
+                            .map(|&p| Cross::new(p, 6, l.colour.stroke_width(2))),
+                    )
+                    .ok()?;
+                continue;
             }
             if !l.bars.is_empty() {
                 chart
@@ -419,8 +449,10 @@ fn draw(p: &Plot) -> Option<Chart> {
         let rows = (HEIGHT as usize - 70) / 17;
         for (i, (l, name)) in lines.iter().zip(&names).enumerate().take(rows) {
             let y = 48 + 17 * i as i32;
-            let style = l.colour.stroke_width(2);
-            let marks: &[(i32, i32)] = if l.dashed {
+            let style = l.colour.stroke_width(l.width.min(4));
+            let marks: &[(i32, i32)] = if l.crosses || !l.joined {
+                &[]
+            } else if l.dashed {
                 &[(4, 10), (14, 20)]
             } else {
                 &[(4, 20)]
@@ -428,6 +460,15 @@ fn draw(p: &Plot) -> Option<Chart> {
             for &(a, b) in marks {
                 legend
                     .draw(&PathElement::new(vec![(a, y), (b, y)], style))
+                    .ok()?;
+            }
+            if l.crosses {
+                legend
+                    .draw(&Cross::new((12, y), 6, l.colour.stroke_width(2)))
+                    .ok()?;
+            } else if !l.joined {
+                legend
+                    .draw(&Circle::new((12, y), 3, l.colour.filled()))
                     .ok()?;
             }
             legend
@@ -462,12 +503,15 @@ fn cpu_chart(u: &Table, point: &str) -> Option<Plot> {
     };
     let mut total = Line::new("total", RGBColor(150, 150, 150), series("cpus_total"));
     total.dashed = true;
-    let lines = [
-        total,
-        Line::new("allocated", colour(0), series("cpus_allocated")),
-        Line::new("busy", colour(1), series("cpus_busy")),
-        Line::new("offered", colour(2), series("cpus_offered")),
-    ];
+    // Wide to narrow: where two series coincide (busy = allocated, or
+    // offered = 0 on the axis) the narrower one shows on the wider.
+    let mut allocated = Line::new("allocated", colour(0), series("cpus_allocated"));
+    allocated.width = 6;
+    let mut busy = Line::new("busy", colour(1), series("cpus_busy"));
+    busy.width = 3;
+    let mut offered = Line::new("offered", colour(2), series("cpus_offered"));
+    offered.width = 1;
+    let lines = [allocated, busy, total, offered];
     plot(
         "cpu",
         "Cluster CPUs over time",
@@ -484,7 +528,7 @@ fn cpu_chart(u: &Table, point: &str) -> Option<Plot> {
 
 /// Job latency CDF per app, over all replications of the point; the
 /// fraction is of submitted jobs, so unfinished jobs keep a curve below 1.
-fn latency_chart(j: &Table, point: &str) -> Option<Plot> {
+fn latency_chart(j: &Table, point: &str, slo_s: Option<f64>) -> Option<Plot> {
     let (app, lat) = (j.col("app"), j.col("latency_s"));
     let mut apps: Vec<(&str, Vec<f64>, usize)> = Vec::new();
     for r in j.of(point, None) {
@@ -523,6 +567,17 @@ fn latency_chart(j: &Table, point: &str) -> Option<Plot> {
             Line::new(name, colour(i), pts)
         })
         .collect();
+    let mut lines = lines;
+    if let Some(slo) = slo_s.filter(|s| *s > 0.0) {
+        let x = slo.max(floor).log10();
+        let mut l = Line::new(
+            format!("SLO {} s", short(slo)),
+            ALERT,
+            vec![(x, 0.0), (x, 1.0)],
+        );
+        l.dashed = true;
+        lines.push(l);
+    }
     plot(
         "latency",
         "Job latency CDF per app",
@@ -688,14 +743,114 @@ fn axis_value(v: &str) -> Option<f64> {
     })
 }
 
-/// `metric` (mean, 95 % CI bars) against the first swept parameter, one
-/// line per combination of the other swept parameters.
-fn sweep_chart(ci: &Table, swept: &[String], metric: &str) -> Option<Plot> {
+/// A point is overloaded when more than this share of its submitted jobs
+/// never finished: its latency describes the finished ones only.
+const OVERLOADED_UNFINISHED: f64 = 0.05;
+
+/// A `summary.csv` metric as an axis label: `p95 latency (s)`.
+pub fn metric_label(metric: &str) -> String {
+    let fraction = "(fraction of the cluster)";
+    match metric {
+        "jobs_submitted" => "jobs submitted".into(),
+        "jobs_completed" => "jobs completed".into(),
+        "latency_mean_s" => "mean latency (s)".into(),
+        "latency_p50_s" => "p50 latency (s)".into(),
+        "latency_p95_s" => "p95 latency (s)".into(),
+        "latency_p99_s" => "p99 latency (s)".into(),
+        "wait_p50_s" => "p50 wait (s)".into(),
+        "wait_p95_s" => "p95 wait (s)".into(),
+        "cpu_offered_mean" => format!("CPUs offered {fraction}"),
+        "cpu_allocated_mean" => format!("CPUs allocated {fraction}"),
+        "cpu_busy_mean" => format!("CPUs busy {fraction}"),
+        "offers_made" => "offers made".into(),
+        "offers_declined" => "offers declined".into(),
+        "executors_launched" => "executors launched".into(),
+        "events" => "events".into(),
+        "frameworks_refused" => "frameworks refused".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// A parameter path as a label: `agents`, `spark.locality.wait`,
+/// `dashboards: arrival mean`; `all` is every swept path (a Spark key
+/// swept on two apps names its app).
+pub fn param_label(path: &str, all: &[String]) -> String {
+    let segs: Vec<&str> = path.split('.').collect();
+    match segs.as_slice() {
+        ["agents", i, "count"] => {
+            let groups = all
+                .iter()
+                .filter(|p| p.starts_with("agents.") && p.ends_with(".count"))
+                .count();
+            if groups > 1 {
+                format!("agents of group {i}")
+            } else {
+                "agents".into()
+            }
+        }
+        ["apps", app, "conf", ..] => {
+            let key = segs[3..].join(".").trim_matches('"').to_string();
+            let same = all
+                .iter()
+                .filter(|p| p.split('.').nth(2) == Some("conf") && p.ends_with(&key))
+                .count();
+            if same > 1 {
+                format!("{key} ({app})")
+            } else {
+                key
+            }
+        }
+        ["apps" | "frameworks", name, "jobs", rest @ ..] => format!("{name}: {}", rest.join(" ")),
+        ["apps" | "frameworks", name, rest @ ..] => format!("{name}: {}", rest.join(" ")),
+        ["mesos", "roles", role, key] => format!("{key} of role {role}"),
+        ["run" | "mesos" | "data", rest @ ..] => rest.join(" "),
+        _ => path.to_string(),
+    }
+}
+
+/// Whether a latency-like metric, on which an SLO line belongs.
+fn is_latency(metric: &str) -> bool {
+    metric.starts_with("latency_") || metric.starts_with("wait_")
+}
+
+/// `metric` (mean, with 95 % CI bars when there are replications) against
+/// the first swept parameter: one line per app when two or more apps have
+/// the metric (latency, waits, executors), else one line for the whole
+/// run; either way one line per combination of the other swept
+/// parameters. Overloaded points (more than 5 % of jobs unfinished) are
+/// crossed out; an SLO draws a line on latency metrics.
+fn sweep_chart(ci: &Table, swept: &[String], metric: &str, slo_s: Option<f64>) -> Option<Plot> {
     let (mean, half) = (
         ci.col(&format!("{metric}_mean")),
         ci.col(&format!("{metric}_ci95")),
     );
-    let xs: Vec<&str> = ci.rows.iter().map(|r| r[1].as_str()).collect();
+    let (scope, name_col, n_col) = (ci.col("scope"), ci.col("name"), ci.col("n"));
+    let (done, submitted) = (ci.col("jobs_completed_mean"), ci.col("jobs_submitted_mean"));
+    let mut apps: Vec<&str> = ci
+        .rows
+        .iter()
+        .filter(|r| {
+            r[scope] == "app"
+                && num(&r[mean]).is_some()
+                && num(&r[submitted]).is_some_and(|s| s > 0.0)
+        })
+        .map(|r| r[name_col].as_str())
+        .collect();
+    apps.sort_unstable();
+    apps.dedup();
+    let per_app = apps.len() >= 2;
+    let rows: Vec<&Vec<String>> = ci
+        .rows
+        .iter()
+        .filter(|r| {
+            if per_app {
+                r[scope] == "app" && apps.contains(&r[name_col].as_str())
+            } else {
+                r[scope] == ALL_SCOPE
+            }
+        })
+        .collect();
+    let xs: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
     let numeric = xs.iter().all(|v| axis_value(v).is_some());
     let mut labels: Vec<String> = Vec::new();
     for v in &xs {
@@ -711,16 +866,21 @@ fn sweep_chart(ci: &Table, swept: &[String], metric: &str) -> Option<Plot> {
         }
     };
     let mut groups: Vec<(String, Vec<&Vec<String>>)> = Vec::new();
-    for r in &ci.rows {
-        let key = swept[1..]
-            .iter()
-            .zip(&r[2..swept.len() + 1])
-            .map(|(p, v)| format!("{p}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+    for r in &rows {
+        let mut parts: Vec<String> = Vec::new();
+        if per_app {
+            parts.push(r[name_col].clone());
+        }
+        parts.extend(
+            swept[1..]
+                .iter()
+                .zip(&r[2..swept.len() + 1])
+                .map(|(p, v)| format!("{} = {v}", param_label(p, swept))),
+        );
+        let key = parts.join(", ");
         match groups.iter_mut().find(|g| g.0 == key) {
             Some(g) => g.1.push(r),
-            None => groups.push((key, vec![r])),
+            None => groups.push((key, vec![*r])),
         }
     }
     // Lines side by side, a little apart, so their error bars do not hide
@@ -733,7 +893,8 @@ fn sweep_chart(ci: &Table, swept: &[String], metric: &str) -> Option<Plot> {
         labels.len() as f64
     };
     let n = groups.len() as f64;
-    let lines: Vec<Line> = groups
+    let mut overloaded: Vec<(f64, f64)> = Vec::new();
+    let mut lines: Vec<Line> = groups
         .into_iter()
         .enumerate()
         .map(|(i, (key, rows))| {
@@ -747,19 +908,49 @@ fn sweep_chart(ci: &Table, swept: &[String], metric: &str) -> Option<Plot> {
                 if let Some(h) = num(&r[half]) {
                     bars.push((x, m - h, m, m + h));
                 }
+                if let (Some(d), Some(s)) = (num(&r[done]), num(&r[submitted]))
+                    && s > 0.0
+                    && d / s < 1.0 - OVERLOADED_UNFINISHED
+                {
+                    overloaded.push((x, m));
+                }
             }
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
             let name = if key.is_empty() {
-                metric.to_string()
+                metric_label(metric)
             } else {
                 key
             };
             let mut l = Line::new(name, colour(i), pts);
             l.bars = bars;
             l.markers = true;
+            l.joined = numeric;
             l
         })
         .collect();
+    if !overloaded.is_empty() {
+        let mut l = Line::new("overloaded: over 5 % of jobs unfinished", ALERT, overloaded);
+        l.crosses = true;
+        l.joined = false;
+        lines.push(l);
+    }
+    if let Some(slo) = slo_s.filter(|s| *s > 0.0 && is_latency(metric)) {
+        let (x0, x1) = lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.0))
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                (a.min(x), b.max(x))
+            });
+        if x0.is_finite() {
+            let mut l = Line::new(
+                format!("SLO {} s", short(slo)),
+                ALERT,
+                vec![(x0, slo), (x1, slo)],
+            );
+            l.dashed = true;
+            lines.push(l);
+        }
+    }
     // Means spanning more than a factor of 30 (an overloaded point next to
     // healthy ones) go on a log axis, or the healthy ones flatten to 0.
     let (lo, hi) = lines
@@ -767,7 +958,6 @@ fn sweep_chart(ci: &Table, swept: &[String], metric: &str) -> Option<Plot> {
         .flat_map(|l| l.points.iter().map(|p| p.1))
         .fold((f64::INFINITY, 0f64), |(a, b), y| (a.min(y), b.max(y)));
     let y_log = lo > 0.0 && hi / lo > 30.0;
-    let mut lines = lines;
     if y_log {
         let floor = lo / 2.0;
         for l in &mut lines {
@@ -781,20 +971,27 @@ fn sweep_chart(ci: &Table, swept: &[String], metric: &str) -> Option<Plot> {
             }
         }
     }
+    let x_name = param_label(&swept[0], swept);
     let x_desc = if numeric && xs.iter().any(|v| num(v).is_none()) {
-        format!("{} (s)", swept[0])
+        format!("{x_name} (s)")
     } else {
-        swept[0].clone()
+        x_name.clone()
     };
+    let replicated = rows.iter().any(|r| num(&r[n_col]).is_some_and(|n| n > 1.0));
+    let y_name = metric_label(metric);
+    let title = format!(
+        "{y_name} vs {x_name}{}",
+        if replicated { " (mean, 95 % CI)" } else { "" }
+    );
     plot(
         &format!("sweep-{metric}"),
-        &format!("{metric} vs {} (mean, 95 % CI)", swept[0]),
+        &title,
         Axes {
             x_desc,
             y_desc: if y_log {
-                format!("{metric} (log scale)")
+                format!("{y_name}, log scale")
             } else {
-                metric.into()
+                y_name
             },
             x: if numeric {
                 XAxis::Linear
@@ -890,7 +1087,13 @@ fn html(
          <title>{title} — sim report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <h1>{title}</h1>\n"
     );
-    let reps = summary.rows.len() / points.len().max(1);
+    let scope_col = summary.col("scope");
+    let whole: Vec<&Vec<String>> = summary
+        .rows
+        .iter()
+        .filter(|r| r[scope_col] == ALL_SCOPE)
+        .collect();
+    let reps = whole.len() / points.len().max(1);
     let _ = writeln!(
         h,
         "<p>sim {}: {} sweep point(s) × {} replication(s). Every figure is drawn \
@@ -908,45 +1111,104 @@ fn html(
     let _ = writeln!(h, "{}.</p>", names.join(", "));
 
     h.push_str("<h2>Summary</h2>\n");
+    // The per-app and per-role columns, as the terminal table has them.
+    const APP_METRICS: [&str; 8] = [
+        "jobs_submitted",
+        "jobs_completed",
+        "latency_p50_s",
+        "latency_p95_s",
+        "latency_p99_s",
+        "wait_p50_s",
+        "cpu_allocated_mean",
+        "executors_launched",
+    ];
+    const ROLE_METRICS: [&str; 1] = ["cpu_allocated_mean"];
     match ci {
         Some(ci) if points.len() > 1 || reps > 1 => {
             h.push_str(
                 "<p>Per sweep point: mean ± half-width of the 95 % confidence \
                  interval over the replications (summary_ci.csv).</p>\n",
             );
-            let mut header: Vec<String> = vec!["point".into()];
-            header.extend(swept.iter().cloned());
-            header.push("n".into());
-            let metrics: Vec<&str> = chart_metric_names().collect();
-            header.extend(metrics.iter().map(|m| m.to_string()));
-            let rows: Vec<Vec<String>> = ci
-                .rows
-                .iter()
-                .map(|r| {
-                    let mut row = r[..swept.len() + 2].to_vec();
-                    for m in &metrics {
-                        let mean = sig4(&r[ci.col(&format!("{m}_mean"))]);
-                        let half = sig4(&r[ci.col(&format!("{m}_ci95"))]);
-                        row.push(if half.is_empty() {
-                            mean
-                        } else {
-                            format!("{mean} ± {half}")
-                        });
-                    }
-                    row
-                })
-                .collect();
-            table_html(&mut h, &header, &rows);
+            let all: Vec<&str> = chart_metric_names().collect();
+            let sections: [(&str, &str, &[&str]); 3] = [
+                (ALL_SCOPE, "", &all),
+                ("app", "<h3>Per app</h3>\n", &APP_METRICS),
+                ("role", "<h3>Per role</h3>\n", &ROLE_METRICS),
+            ];
+            let (scope, name) = (ci.col("scope"), ci.col("name"));
+            for (wanted, heading, metrics) in sections {
+                let chosen: Vec<&Vec<String>> =
+                    ci.rows.iter().filter(|r| r[scope] == wanted).collect();
+                if chosen.is_empty() {
+                    continue;
+                }
+                h.push_str(heading);
+                let mut header: Vec<String> = vec!["point".into()];
+                header.extend(swept.iter().cloned());
+                if wanted != ALL_SCOPE {
+                    header.push(wanted.to_string());
+                }
+                header.push("n".into());
+                header.extend(metrics.iter().map(|m| m.to_string()));
+                let rows: Vec<Vec<String>> = chosen
+                    .iter()
+                    .map(|r| {
+                        let mut row = r[..swept.len() + 1].to_vec();
+                        if wanted != ALL_SCOPE {
+                            row.push(r[name].clone());
+                        }
+                        row.push(r[swept.len() + 1].clone());
+                        for m in metrics.iter() {
+                            let mean = sig4(&r[ci.col(&format!("{m}_mean"))]);
+                            let half = sig4(&r[ci.col(&format!("{m}_ci95"))]);
+                            row.push(if half.is_empty() {
+                                mean
+                            } else {
+                                format!("{mean} ± {half}")
+                            });
+                        }
+                        row
+                    })
+                    .collect();
+                table_html(&mut h, &header, &rows);
+            }
         }
         _ => {
             let header = vec!["metric".to_string(), "value".to_string()];
             let rows: Vec<Vec<String>> = summary
                 .header
                 .iter()
-                .zip(summary.rows.first().into_iter().flatten())
+                .zip(whole.first().into_iter().copied().flatten())
+                .take(scope_col)
                 .map(|(k, v)| vec![k.clone(), v.clone()])
                 .collect();
             table_html(&mut h, &header, &rows);
+            let name_col = summary.col("name");
+            for (wanted, heading, metrics) in [
+                ("app", "<h3>Per app</h3>\n", &APP_METRICS[..]),
+                ("role", "<h3>Per role</h3>\n", &ROLE_METRICS[..]),
+            ] {
+                let chosen: Vec<&Vec<String>> = summary
+                    .rows
+                    .iter()
+                    .filter(|r| r[scope_col] == wanted)
+                    .collect();
+                if chosen.is_empty() {
+                    continue;
+                }
+                h.push_str(heading);
+                let mut header = vec![wanted.to_string()];
+                header.extend(metrics.iter().map(|m| m.to_string()));
+                let rows: Vec<Vec<String>> = chosen
+                    .iter()
+                    .map(|r| {
+                        let mut row = vec![r[name_col].clone()];
+                        row.extend(metrics.iter().map(|m| sig4(&r[summary.col(m)])));
+                        row
+                    })
+                    .collect();
+                table_html(&mut h, &header, &rows);
+            }
         }
     }
 
@@ -954,9 +1216,12 @@ fn html(
     if !sweep.is_empty() {
         let _ = writeln!(
             h,
-            "<h2>Sweep</h2>\n<p>Each metric against {}; one line per combination of \
-             the other swept parameters; bars are 95 % confidence intervals.</p>",
-            esc(&swept[0])
+            "<h2>Sweep</h2>\n<p>Each metric against {}; one line per app where \
+             apps differ (latency, waits), one per combination of the other swept \
+             parameters; bars are 95 % confidence intervals where there are \
+             replications; a cross marks a point where more than 5 % of the jobs \
+             never finished.</p>",
+            esc(&param_label(&swept[0], swept))
         );
         for c in sweep {
             figure(&mut h, c);
@@ -964,7 +1229,11 @@ fn html(
     }
     for p in points {
         let label = ci
-            .and_then(|ci| ci.rows.iter().find(|r| r[0] == *p))
+            .and_then(|ci| {
+                ci.rows
+                    .iter()
+                    .find(|r| r[0] == *p && r[ci.col("scope")] == ALL_SCOPE)
+            })
             .map(|r| {
                 swept
                     .iter()
@@ -1028,7 +1297,7 @@ mod tests {
              0,0,a,0,0,0,1,1\n0,0,a,1,0,0,,\n0,1,a,0,0,0,4,4\n0,1,a,1,0,0,2,2\n\
              0,0,b,0,0,,,\n1,0,a,0,0,0,9,9\n",
         );
-        let p = latency_chart(&j, "0").unwrap();
+        let p = latency_chart(&j, "0", None).unwrap();
         assert_eq!(p.lines.len(), 1, "b finished nothing: no line");
         let want = [(0.0, 0.25), (2f64.log10(), 0.5), (4f64.log10(), 0.75)];
         assert_eq!(line(&p, "a").points, want);
@@ -1082,16 +1351,59 @@ mod tests {
         assert_eq!(line(&p, "q").points, [(0.0, 0.5), (10.0, 0.0)]);
     }
 
+    /// A summary_ci.csv table: `rows` as (point, swept values, n, mean,
+    /// ci95, jobs completed, scope, name); jobs submitted are 10.
+    fn ci_table(swept: &[&str], rows: &[&str]) -> Table {
+        ci_table_of("m", swept, rows)
+    }
+
+    fn ci_table_of(metric: &str, swept: &[&str], rows: &[&str]) -> Table {
+        let mut text = format!(
+            "point,{},n,{metric}_mean,{metric}_sd,{metric}_ci95,jobs_completed_mean,jobs_submitted_mean,scope,name\n",
+            swept.join(",")
+        );
+        for r in rows {
+            let f: Vec<&str> = r.split(',').collect();
+            let k = swept.len();
+            // point, swept..., n, mean, ci, done, scope, name
+            text.push_str(&format!(
+                "{},{},{},{},,{},{},10,{},{}\n",
+                f[0],
+                f[1..=k].join(","),
+                f[k + 1],
+                f[k + 2],
+                f[k + 3],
+                f[k + 4],
+                f[k + 5],
+                f.get(k + 6).copied().unwrap_or("")
+            ));
+        }
+        table(&text)
+    }
+
     #[test]
     fn sweeps_put_the_first_parameter_on_x_and_one_line_per_other_combination() {
-        let ci = table(
-            "point,a,b,n,m_mean,m_sd,m_ci95\n\
-             0,500ms,x,3,10,1,2\n1,500ms,y,3,20,1,\n2,2s,x,3,30,1,4\n3,2s,y,3,40,1,1\n",
+        let ci = ci_table(
+            &["apps.a.conf.spark.locality.wait", "b"],
+            &[
+                "0,500ms,x,3,10,2,10,all",
+                "1,500ms,y,3,20,,10,all",
+                "2,2s,x,3,30,4,10,all",
+                "3,2s,y,3,40,1,10,all",
+            ],
         );
-        let p = sweep_chart(&ci, &["a".into(), "b".into()], "m").unwrap();
+        let swept = [
+            "apps.a.conf.spark.locality.wait".to_string(),
+            "b".to_string(),
+        ];
+        let p = sweep_chart(&ci, &swept, "m", None).unwrap();
         assert_eq!(p.file, "sweep-m.svg");
-        assert_eq!(p.axes.x_desc, "a (s)", "durations become seconds");
-        let (x, y) = (line(&p, "b=x"), line(&p, "b=y"));
+        assert_eq!(
+            p.axes.x_desc, "spark.locality.wait (s)",
+            "readable, in seconds"
+        );
+        assert_eq!(p.title, "m vs spark.locality.wait (mean, 95 % CI)");
+        let (x, y) = (line(&p, "b = x"), line(&p, "b = y"));
         // Two lines 1.2 % of the 1.5 s span apart, either side of the value.
         let d = 1.5 * 0.012 / 2.0;
         assert_eq!(x.points, [(0.5 - d, 10.0), (2.0 - d, 30.0)]);
@@ -1106,19 +1418,78 @@ mod tests {
             "no CI with one replication"
         );
         assert!(!p.axes.y_log);
+        assert!(x.joined, "numbers are joined");
         // Means over a factor of 30 apart go on a log axis.
-        let ci = table("point,a,n,m_mean,m_sd,m_ci95\n0,1,2,10,1,5\n1,2,2,1000,1,100\n");
-        let p = sweep_chart(&ci, &["a".into()], "m").unwrap();
+        let ci = ci_table(&["a"], &["0,1,2,10,5,10,all", "1,2,2,1000,100,10,all"]);
+        let p = sweep_chart(&ci, &["a".into()], "m", None).unwrap();
         assert!(p.axes.y_log);
         assert_eq!(p.lines[0].points, [(1.0, 1.0), (2.0, 3.0)]);
         assert_eq!(p.lines[0].bars[0].1, 5f64.log10());
         assert_eq!(p.lines[0].bars[1].3, 1100f64.log10());
-        // Words are categories, in the order they first appear.
-        let ci = table("point,a,n,m_mean,m_sd,m_ci95\n0,fine,1,5,,\n1,coarse,1,6,,\n");
-        let p = sweep_chart(&ci, &["a".into()], "m").unwrap();
+        // Words are categories, in the order they first appear, as points
+        // not joined; one replication: no "(mean, 95 % CI)".
+        let ci = ci_table(&["a"], &["0,fine,1,5,,10,all", "1,coarse,1,6,,10,all"]);
+        let p = sweep_chart(&ci, &["a".into()], "m", None).unwrap();
         assert!(matches!(&p.axes.x, XAxis::Categories(l) if l == &["fine", "coarse"]));
         assert_eq!(p.lines[0].name, "m");
         assert_eq!(p.lines[0].points, [(0.0, 5.0), (1.0, 6.0)]);
+        assert!(!p.lines[0].joined);
+        assert_eq!(p.title, "m vs a");
+    }
+
+    #[test]
+    fn sweeps_draw_one_line_per_app_cross_out_overloaded_points_and_the_slo() {
+        let ci = ci_table_of(
+            "latency_p95_s",
+            &["agents.0.count"],
+            &[
+                "0,4,3,30,,10,all",
+                "0,4,3,90,,6,app,etl",
+                "0,4,3,2,,10,app,web",
+                "1,8,3,20,,10,all",
+                "1,8,3,40,,10,app,etl",
+                "1,8,3,1,,10,app,web",
+            ],
+        );
+        let p = sweep_chart(&ci, &["agents.0.count".into()], "latency_p95_s", Some(45.0)).unwrap();
+        assert_eq!(p.axes.x_desc, "agents");
+        assert_eq!(
+            p.axes.y_desc, "p95 latency (s), log scale",
+            "2 to 90: a log axis"
+        );
+        let etl = line(&p, "etl");
+        assert_eq!(
+            etl.points,
+            [(4.0 - 0.024, 90f64.log10()), (8.0 - 0.024, 40f64.log10())]
+        );
+        assert!(p.lines.iter().any(|l| l.name == "web"));
+        // etl finished 6 of 10 jobs at 4 agents: crossed out.
+        let over = line(&p, "overloaded: over 5 % of jobs unfinished");
+        assert!(over.crosses);
+        assert_eq!(over.points, [(4.0 - 0.024, 90f64.log10())]);
+        let slo = line(&p, "SLO 45 s");
+        assert!(slo.dashed);
+        assert_eq!(slo.points[0].1, 45f64.log10());
+        // A metric only the whole run has: one line, and no SLO.
+        let ci = ci_table(
+            &["agents.0.count"],
+            &["0,4,3,30,,10,all", "0,4,3,,,6,app,etl", "1,8,3,20,,10,all"],
+        );
+        let p = sweep_chart(&ci, &["agents.0.count".into()], "m", Some(45.0)).unwrap();
+        assert_eq!(p.lines.len(), 1, "not a latency: no SLO");
+        assert_eq!(p.lines[0].name, "m");
+        assert_eq!(
+            metric_label("cpu_busy_mean"),
+            "CPUs busy (fraction of the cluster)"
+        );
+        assert_eq!(
+            param_label("apps.web.jobs.arrival.mean", &[]),
+            "web: arrival mean"
+        );
+        assert_eq!(
+            param_label("mesos.roles.batch.weight", &[]),
+            "weight of role batch"
+        );
     }
 
     #[test]

@@ -90,6 +90,17 @@ pub fn check_counters(w: &World) -> Result<(), String> {
     if w.metrics.cpus_allocated < 0 || w.metrics.cpus_busy < 0 {
         return Err("negative allocated or busy counter".to_string());
     }
+    // Each framework's allocated CPUs (summary.csv's per-app rows) add up
+    // to the cluster's.
+    let per_framework: i64 = w.metrics.fw_allocated.iter().map(|f| f.cpus).sum();
+    if per_framework != w.metrics.cpus_allocated
+        || w.metrics.fw_allocated.iter().any(|f| f.cpus < 0)
+    {
+        return Err(format!(
+            "frameworks hold {per_framework} mcpus between them but the cluster counter says {}",
+            w.metrics.cpus_allocated
+        ));
+    }
     Ok(())
 }
 

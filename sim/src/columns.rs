@@ -113,3 +113,18 @@ pub const SORTS: [(&str, usize, &[usize]); 7] = [
 pub fn chart_metric_names() -> impl Iterator<Item = &'static str> {
     SUMMARY_METRICS.into_iter().filter(|m| *m != "fingerprint")
 }
+
+/// The last two columns of `summary.csv` and `summary_ci.csv`: which part
+/// of the run a row describes. `all` (empty name) is the whole run, as the
+/// row of a run always was; `app` a framework by name (a Spark app, another
+/// framework, the cluster-mode dispatcher); `role` a Mesos role.
+pub const SUMMARY_SCOPE: [&str; 2] = ["scope", "name"];
+
+/// The scope of a run's whole-run row.
+pub const ALL_SCOPE: &str = "all";
+
+/// How many swept-parameter columns a `summary.csv` header of `len`
+/// columns has: those between (point, replication, seed) and the metrics.
+pub fn summary_swept(len: usize) -> usize {
+    len.saturating_sub(3 + SUMMARY_METRICS.len() + SUMMARY_SCOPE.len())
+}

@@ -189,11 +189,7 @@ fn check_shard(
         }
     }
     for (line, (_, n)) in lines.iter().zip(&counts) {
-        let expected = if name == "summary.csv" {
-            Some(1)
-        } else {
-            line.rows.iter().find(|(f, _)| f == name).map(|(_, n)| *n)
-        };
+        let expected = line.rows.iter().find(|(f, _)| f == name).map(|(_, n)| *n);
         if let Some(want) = expected
             && want != *n
         {
@@ -207,8 +203,12 @@ fn check_shard(
     }
     if name == "summary.csv" {
         let col = |h: &str| header.iter().position(|x| x == h);
-        if let (Some(seed), Some(fp)) = (col("seed"), col("fingerprint")) {
-            for r in rows {
+        if let (Some(seed), Some(fp), Some(scope)) = (col("seed"), col("fingerprint"), col("scope"))
+        {
+            for r in rows
+                .iter()
+                .filter(|r| r.get(scope).map(String::as_str) == Some(crate::columns::ALL_SCOPE))
+            {
                 let key = (num(&r[0]).unwrap_or(0), num(&r[1]).unwrap_or(0));
                 if let Some(line) = lines.iter().find(|l| l.key == key)
                     && (r.get(seed) != Some(&line.seed) || r.get(fp) != Some(&line.fingerprint))

@@ -81,6 +81,22 @@ pub struct ShareRow {
     pub dominant_share: f64,
 }
 
+/// One framework's allocated CPUs over time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameworkCpus {
+    pub cpus: i64,
+    pub since: SimTime,
+    pub integral: i128,
+}
+
+impl FrameworkCpus {
+    fn advance(&mut self, to: SimTime) {
+        let dt = i128::from(to.since(self.since).as_micros());
+        self.integral += i128::from(self.cpus) * dt;
+        self.since = self.since.max(to);
+    }
+}
+
 /// Everything one run records.
 #[derive(Clone, Debug)]
 pub struct Metrics {
@@ -95,6 +111,10 @@ pub struct Metrics {
     pub cpus_busy: i64,
     pub mem_offered: i64,
     pub mem_allocated: i64,
+    /// Per framework (by id): CPUs its launched tasks hold now, since
+    /// when, and their integral up to then (thousandths × µs), kept as
+    /// each changes, so a framework costs nothing between its changes.
+    pub fw_allocated: Vec<FrameworkCpus>,
     // Integrals over time (thousandths × µs).
     pub offered_integral: i128,
     pub allocated_integral: i128,
@@ -147,6 +167,7 @@ impl Metrics {
             sample_interval: sc.run.sample_interval,
             cpus_total,
             mem_total,
+            fw_allocated: vec![FrameworkCpus::default(); frameworks.len()],
             frameworks,
             cpus_offered: 0,
             cpus_allocated: 0,
@@ -182,8 +203,21 @@ impl Metrics {
         }
     }
 
+    /// A framework's launched tasks now hold `delta` more CPUs
+    /// (thousandths; negative when tasks end).
+    pub fn allocated_by(&mut self, fw: FrameworkId, now: SimTime, delta: i64) {
+        if let Some(f) = self.fw_allocated.get_mut(fw.index()) {
+            f.advance(now);
+            f.cpus += delta;
+        }
+        self.cpus_allocated += delta;
+    }
+
     pub fn finish(&mut self, end: SimTime) {
         self.end = end;
+        for f in &mut self.fw_allocated {
+            f.advance(end);
+        }
     }
 
     /// Time-weighted mean of an integral as a fraction of the cluster's CPUs.

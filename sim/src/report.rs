@@ -44,20 +44,22 @@ pub fn percentile(sorted: &[u64], p: u32) -> Option<u64> {
     Some(sorted[(rank as usize - 1).min(sorted.len() - 1)])
 }
 
-/// Summary statistics of one run, in SUMMARY_METRICS order.
-pub fn summary_values(out: &RunOutput) -> Vec<String> {
-    let mx = &out.metrics;
-    let mut latency: Vec<u64> = mx
-        .jobs
-        .iter()
-        .filter_map(|j| j.end.map(|e| e.since(j.submit).as_micros()))
-        .collect();
+/// Latency and wait statistics of some jobs, in SUMMARY_METRICS order:
+/// submitted, completed, mean, p50, p95, p99 latency, p50 and p95 wait.
+fn job_stats<'a>(jobs: impl Iterator<Item = &'a crate::metrics::JobRow>) -> Vec<String> {
+    let mut submitted = 0usize;
+    let mut latency: Vec<u64> = Vec::new();
+    let mut wait: Vec<u64> = Vec::new();
+    for j in jobs {
+        submitted += 1;
+        if let Some(e) = j.end {
+            latency.push(e.since(j.submit).as_micros());
+        }
+        if let Some(s) = j.start {
+            wait.push(s.since(j.submit).as_micros());
+        }
+    }
     latency.sort_unstable();
-    let mut wait: Vec<u64> = mx
-        .jobs
-        .iter()
-        .filter_map(|j| j.start.map(|s| s.since(j.submit).as_micros()))
-        .collect();
     wait.sort_unstable();
     let secs = |v: Option<u64>| v.map(format_secs).unwrap_or_default();
     let mean = (!latency.is_empty()).then(|| {
@@ -65,7 +67,7 @@ pub fn summary_values(out: &RunOutput) -> Vec<String> {
         ((sum + latency.len() as u128 / 2) / latency.len() as u128) as u64
     });
     vec![
-        mx.jobs.len().to_string(),
+        submitted.to_string(),
         latency.len().to_string(),
         secs(mean),
         secs(percentile(&latency, 50)),
@@ -73,6 +75,14 @@ pub fn summary_values(out: &RunOutput) -> Vec<String> {
         secs(percentile(&latency, 99)),
         secs(percentile(&wait, 50)),
         secs(percentile(&wait, 95)),
+    ]
+}
+
+/// Summary statistics of one run, in SUMMARY_METRICS order.
+pub fn summary_values(out: &RunOutput) -> Vec<String> {
+    let mx = &out.metrics;
+    let mut row = job_stats(mx.jobs.iter());
+    row.extend([
         format!("{:.6}", mx.mean_fraction(mx.offered_integral)),
         format!("{:.6}", mx.mean_fraction(mx.allocated_integral)),
         format!("{:.6}", mx.mean_fraction(mx.busy_integral)),
@@ -82,7 +92,62 @@ pub fn summary_values(out: &RunOutput) -> Vec<String> {
         out.events.to_string(),
         format!("{:016x}", out.fingerprint),
         mx.refused.len().to_string(),
-    ]
+    ]);
+    row
+}
+
+/// The per-app and per-role rows of one run's summary: (scope, name,
+/// values in SUMMARY_METRICS order), apps (every framework: Spark apps,
+/// other frameworks, the dispatcher) by name, then roles by name. An app
+/// row has its jobs' statistics, the CPUs its Mesos tasks held (a
+/// time-weighted fraction of the cluster's, exact), its executors and
+/// whether the master refused it; a role row the CPUs of its frameworks.
+/// What a scope does not measure is empty.
+pub fn scoped_summary_values(out: &RunOutput) -> Vec<(&'static str, String, Vec<String>)> {
+    let mx = &out.metrics;
+    let fraction = |integral: i128| format!("{:.6}", mx.mean_fraction(integral));
+    let mut order: Vec<usize> = (0..mx.frameworks.len()).collect();
+    order.sort_by(|&a, &b| mx.frameworks[a].0.cmp(&mx.frameworks[b].0));
+    let mut rows = Vec::new();
+    for i in order {
+        let (name, _) = &mx.frameworks[i];
+        let mut v = job_stats(mx.jobs.iter().filter(|j| &j.app == name));
+        let integral = mx.fw_allocated.get(i).map_or(0, |f| f.integral);
+        let executors = mx.executors.iter().filter(|e| &e.app == name).count();
+        let refused = mx.refused.iter().any(|(n, _)| n == name);
+        v.extend([
+            String::new(),
+            fraction(integral),
+            String::new(),
+            String::new(),
+            String::new(),
+            executors.to_string(),
+            String::new(),
+            String::new(),
+            u8::from(refused).to_string(),
+        ]);
+        rows.push(("app", name.clone(), v));
+    }
+    let mut roles: Vec<&str> = mx.frameworks.iter().map(|(_, r)| r.as_str()).collect();
+    roles.sort_unstable();
+    roles.dedup();
+    for role in roles {
+        let integral: i128 = mx
+            .frameworks
+            .iter()
+            .zip(&mx.fw_allocated)
+            .filter(|((_, r), _)| r == role)
+            .map(|(_, f)| f.integral)
+            .sum();
+        let mut v = vec![String::new(); SUMMARY_METRICS.len()];
+        let col = SUMMARY_METRICS
+            .iter()
+            .position(|m| *m == "cpu_allocated_mean")
+            .expect("a summary metric");
+        v[col] = fraction(integral);
+        rows.push(("role", role.to_string(), v));
+    }
+    rows
 }
 
 fn csv(header: &[&str], mut rows: Vec<Vec<String>>, sort_cols: usize, numeric: &[usize]) -> String {
@@ -236,7 +301,7 @@ pub fn render(
                 t(o.resolved_s),
             ]);
         }
-        let mut row = vec![p.clone(), rep.clone(), r.seed.to_string()];
+        let mut lead = vec![p.clone(), rep.clone(), r.seed.to_string()];
         for param in sweep {
             let v = r
                 .assignments
@@ -247,14 +312,23 @@ pub fn render(
                     other => other.to_string(),
                 })
                 .unwrap_or_default();
-            row.push(v);
+            lead.push(v);
         }
+        let mut row = lead.clone();
         row.extend(summary_values(&r.output));
+        row.extend([ALL_SCOPE.to_string(), String::new()]);
         summary.push(row);
+        for (scope, name, values) in scoped_summary_values(&r.output) {
+            let mut row = lead.clone();
+            row.extend(values);
+            row.extend([scope.to_string(), name]);
+            summary.push(row);
+        }
     }
     let mut summary_header: Vec<&str> = vec!["point", "replication", "seed"];
     summary_header.extend(sweep.iter().map(|s| s.path.as_str()));
     summary_header.extend(SUMMARY_METRICS);
+    summary_header.extend(SUMMARY_SCOPE);
     let owned: Vec<String> = summary_header.iter().map(|h| h.to_string()).collect();
     let ci = summary_ci_csv(&owned, &summary);
     let mut files = vec![
@@ -295,9 +369,7 @@ pub fn sorted_csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> String
 
 /// `summary_ci.csv` from the header and rows of `summary.csv`.
 pub fn summary_ci_csv(summary_header: &[String], summary: &[Vec<String>]) -> String {
-    let swept = summary_header
-        .len()
-        .saturating_sub(3 + SUMMARY_METRICS.len());
+    let swept = summary_swept(summary_header.len());
     let mut header: Vec<&str> = vec!["point"];
     header.extend(summary_header[3..3 + swept].iter().map(String::as_str));
     header.push("n");
@@ -305,6 +377,7 @@ pub fn summary_ci_csv(summary_header: &[String], summary: &[Vec<String>]) -> Str
         .flat_map(|m| ["mean", "sd", "ci95"].map(|s| format!("{m}_{s}")))
         .collect();
     header.extend(names.iter().map(String::as_str));
+    header.extend(SUMMARY_SCOPE);
     csv(&header, summary_ci(summary, swept), 1, &[0])
 }
 
@@ -339,9 +412,21 @@ fn summary_ci(summary: &[Vec<String>], swept: usize) -> Vec<Vec<String>> {
     let num = |s: &str| s.parse::<u64>().unwrap_or(u64::MAX);
     sorted.sort_by_key(|r| (num(&r[0]), num(&r[1])));
     let summary = sorted;
-    let mut points: Vec<&str> = summary.iter().map(|r| r[0].as_str()).collect();
-    points.sort_by_key(|p| p.parse::<u64>().unwrap_or(u64::MAX));
-    points.dedup();
+    let scope_col = 3 + swept + SUMMARY_METRICS.len();
+    // (point, scope, name) in point order, then in the order the rows of
+    // a run list them (the whole run, apps, roles).
+    let mut groups: Vec<(&str, &str, &str)> = Vec::new();
+    for r in &summary {
+        let key = (
+            r[0].as_str(),
+            r[scope_col].as_str(),
+            r[scope_col + 1].as_str(),
+        );
+        if !groups.contains(&key) {
+            groups.push(key);
+        }
+    }
+    groups.sort_by_key(|g| num(g.0));
     let metric_col = |name: &str| {
         3 + swept
             + SUMMARY_METRICS
@@ -350,19 +435,24 @@ fn summary_ci(summary: &[Vec<String>], swept: usize) -> Vec<Vec<String>> {
                 .expect("a summary metric")
     };
     let f = |x: Option<f64>| x.map(|v| format!("{v:.6}")).unwrap_or_default();
-    points
+    groups
         .into_iter()
-        .map(|p| {
-            let rows: Vec<&Vec<String>> = summary.iter().copied().filter(|r| r[0] == p).collect();
+        .map(|(p, scope, name)| {
+            let rows: Vec<&Vec<String>> = summary
+                .iter()
+                .copied()
+                .filter(|r| r[0] == p && r[scope_col] == scope && r[scope_col + 1] == name)
+                .collect();
             let mut out = vec![p.to_string()];
             out.extend(rows[0][3..3 + swept].iter().cloned());
             out.push(rows.len().to_string());
-            for name in chart_metric_names() {
-                let c = metric_col(name);
+            for m in chart_metric_names() {
+                let c = metric_col(m);
                 let xs: Vec<f64> = rows.iter().filter_map(|r| r[c].parse().ok()).collect();
                 let (mean, sd, ci) = mean_sd_ci(&xs);
                 out.extend([f(mean), f(sd), f(ci)]);
             }
+            out.extend([scope.to_string(), name.to_string()]);
             out
         })
         .collect()
@@ -383,6 +473,7 @@ pub fn with_charts(
             title: &name,
             metrics: &metrics,
             resolved,
+            slo_latency_s: resolved_slo(resolved),
         };
         crate::charts::render(&files, spec)
     } else {
@@ -402,6 +493,16 @@ fn scenario_name(resolved: &str) -> String {
         .find_map(|l| l.strip_prefix("# sim ")?.split_once(" — runs of "))
         .map(|(_, rest)| rest.trim_end_matches(':').to_string())
         .unwrap_or_else(|| "scenario".to_string())
+}
+
+/// `run.slo_latency_s` of a resolved scenario.
+fn resolved_slo(resolved: &str) -> Option<f64> {
+    let table = resolved.parse::<toml::Table>().ok()?;
+    match table.get("run")?.get("slo_latency_s")? {
+        toml::Value::Float(x) => Some(*x),
+        toml::Value::Integer(n) => Some(*n as f64),
+        _ => None,
+    }
 }
 
 /// `run.chart_metrics` of a resolved scenario (the defaults if missing).
@@ -427,7 +528,7 @@ pub fn resolved_with_runs(resolved: &str, results: &[RunResult], name: &str) -> 
         let mx = &r.output.metrics;
         let _ = writeln!(
             s,
-            "# point {} replication {}: seed {}, fingerprint {:016x}, {} events, rows jobs={} executors={} utilization={} shares={} allocation={} offers={}",
+            "# point {} replication {}: seed {}, fingerprint {:016x}, {} events, rows jobs={} executors={} utilization={} shares={} allocation={} offers={} summary={}",
             r.point,
             r.replication,
             r.seed,
@@ -439,6 +540,7 @@ pub fn resolved_with_runs(resolved: &str, results: &[RunResult], name: &str) -> 
             mx.shares.len(),
             mx.allocations.len(),
             mx.offers.len(),
+            1 + scoped_summary_values(&r.output).len(),
         );
     }
     s

@@ -378,7 +378,13 @@ fn seed_and_replications_change_the_runs() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
-    let rows: Vec<&str> = summary.lines().skip(1).collect();
+    // The whole-run row of each replication (per-app and per-role rows
+    // follow each).
+    let rows: Vec<&str> = summary
+        .lines()
+        .skip(1)
+        .filter(|r| r.ends_with(",all,"))
+        .collect();
     assert_eq!(rows.len(), 3);
     assert!(
         rows[0].starts_with("0,0,11,"),
@@ -426,9 +432,17 @@ task_duration = { kind = "constant", value = "1s" }
             .lines()
             .next()
             .unwrap()
-            .ends_with(",frameworks_refused")
+            .ends_with(",frameworks_refused,scope,name")
     );
-    assert!(summary.lines().nth(1).unwrap().ends_with(",1"));
+    assert!(
+        summary.lines().nth(1).unwrap().ends_with(",1,all,"),
+        "{summary}"
+    );
+    // The app's own row says it was refused.
+    assert!(
+        summary.lines().any(|l| l.ends_with(",1,app,anon")),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -470,7 +484,10 @@ fn shards_merge_into_the_bytes_of_the_whole_run_for_any_thread_count() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_same_dirs(&whole, &merged);
     let ci = std::fs::read_to_string(merged.join("summary_ci.csv")).unwrap();
-    assert_eq!(ci.lines().count(), 5, "a header and 4 points");
+    // A header, and per point the whole run, the two apps and the role.
+    assert_eq!(ci.lines().count(), 1 + 4 * 4, "{ci}");
+    assert_eq!(ci.lines().filter(|l| l.ends_with(",all,")).count(), 4);
+    assert_eq!(ci.lines().filter(|l| l.ends_with(",app,static")).count(), 4);
     assert!(ci.starts_with("point,apps.static.conf.spark.locality.wait,data.remote_read,n,"));
     // A missing shard is an error, exit 2.
     let o = sim(&[
@@ -614,18 +631,33 @@ fn a_three_parameter_sweep_draws_valid_charts_and_the_same_bytes_everywhere() {
     for (name, bytes) in &svgs {
         let texts = check_svg(name, std::str::from_utf8(bytes).unwrap());
         if name.starts_with("sweep-") {
-            // x: the first swept parameter; one line per combination of
-            // the other two (2 × 2), named in the legend.
+            // x: the first swept parameter, by a readable name; one line
+            // per combination of the other two (2 × 2), named in the
+            // legend, and for the latency one per app as well.
             assert!(
+                texts.iter().any(|t| t == "spark.locality.wait (s)"),
+                "{name}: {texts:?}"
+            );
+            let combos = |prefix: &str| {
                 texts
                     .iter()
-                    .any(|t| t == "apps.static.conf.spark.locality.wait (s)")
+                    .filter(|t| t.starts_with(prefix) && t.contains("remote_read = "))
+                    .count()
+            };
+            if name == "sweep-latency_p95_s.svg" {
+                assert_eq!(combos("static, "), 4, "{name}: {texts:?}");
+                assert_eq!(combos("dynamic, "), 4, "{name}: {texts:?}");
+                assert!(
+                    texts.iter().any(|t| t.starts_with("p95 latency (s)")),
+                    "{texts:?}"
+                );
+            } else {
+                assert_eq!(combos("remote_read = "), 4, "{name}: {texts:?}");
+            }
+            assert!(
+                texts.iter().any(|t| t.ends_with("(mean, 95 % CI)")),
+                "{texts:?}"
             );
-            let legend = texts
-                .iter()
-                .filter(|t| t.starts_with("data.remote_read="))
-                .count();
-            assert_eq!(legend, 4, "{name}: {texts:?}");
         }
         if name.starts_with("latency-") {
             assert!(texts.iter().any(|t| t == "static") && texts.iter().any(|t| t == "dynamic"));
@@ -651,8 +683,9 @@ fn a_three_parameter_sweep_draws_valid_charts_and_the_same_bytes_everywhere() {
     }
     assert!(links >= svgs.len() + 7, "{links} links");
     assert!(!html.contains("src="), "no external resources");
-    // 8 summary rows with mean ± CI.
-    assert_eq!(html.matches("<tr><td>").count(), 8);
+    // 8 summary rows with mean ± CI, then 8 × 2 apps and 8 × 1 role.
+    assert_eq!(html.matches("<tr><td>").count(), 8 + 16 + 8);
+    assert!(html.contains("<h3>Per app</h3>") && html.contains("<h3>Per role</h3>"));
     assert!(html.contains(" ± "));
 
     // The same bytes with two threads, and from two shards merged.

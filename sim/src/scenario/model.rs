@@ -126,6 +126,9 @@ pub struct RunConfig {
     pub sample_interval: SimDuration,
     /// The `summary.csv` metrics charted against each swept parameter.
     pub chart_metrics: Vec<String>,
+    /// `run.slo_latency_s`: a latency objective drawn on the latency
+    /// charts (seconds), if any.
+    pub slo_latency_s: Option<f64>,
 }
 
 /// The allocation policy: one of [`policies::mesos::ALLOCATORS`] — Mesos's

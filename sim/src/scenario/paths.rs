@@ -158,7 +158,7 @@ fn leaf_slot<'a>(raw: &'a mut RawScenario, path: &str) -> Result<&'a mut Option<
         ["run", key] => {
             run_slot(raw.run.get_or_insert_with(RawRun::default), key).ok_or_else(|| {
                 unknown(&format!(
-                    "run has no key \"{key}\" (seed, horizon, drain, replications, sample_interval)"
+                    "run has no key \"{key}\" (seed, horizon, drain, replications, sample_interval, slo_latency_s)"
                 ))
             })
         }
@@ -263,6 +263,7 @@ fn run_slot<'a>(run: &'a mut RawRun, key: &str) -> Option<&'a mut Option<Leaf>> 
         "drain" => &mut run.drain,
         "replications" => &mut run.replications,
         "sample_interval" => &mut run.sample_interval,
+        "slo_latency_s" => &mut run.slo_latency_s,
         _ => return None,
     })
 }

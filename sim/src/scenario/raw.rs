@@ -59,6 +59,7 @@ pub struct RawRun {
     pub replications: Option<Leaf>,
     pub sample_interval: Option<Leaf>,
     pub chart_metrics: Option<Leaf>,
+    pub slo_latency_s: Option<Leaf>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

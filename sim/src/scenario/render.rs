@@ -130,6 +130,9 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                 .collect(),
         ),
     );
+    if let Some(slo) = sc.run.slo_latency_s {
+        run.insert("slo_latency_s".into(), Value::Float(slo));
+    }
     doc.insert("run".into(), Value::Table(run));
 
     let dc = &sc.data;

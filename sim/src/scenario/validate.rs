@@ -267,6 +267,7 @@ fn validate_run(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<RunConfig> {
         replications: defaults::REPLICATIONS,
         sample_interval: defaults::SAMPLE_INTERVAL,
         chart_metrics: defaults::CHART_METRICS.map(String::from).to_vec(),
+        slo_latency_s: None,
     };
     let mut ok = true;
     if let Some(l) = &r.seed {
@@ -325,6 +326,20 @@ fn validate_run(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<RunConfig> {
     if let Some(l) = &r.chart_metrics {
         match chart_metrics(ctx, l) {
             Some(v) => run.chart_metrics = v,
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &r.slo_latency_s {
+        match ctx.number("run.slo_latency_s", l) {
+            Some(v) if v > 0.0 && v <= 1.0e9 => run.slo_latency_s = Some(v),
+            Some(v) => {
+                ctx.leaf_err(
+                    "run.slo_latency_s",
+                    l,
+                    format!("expected a latency objective in seconds above 0, got {v}"),
+                );
+                ok = false;
+            }
             None => ok = false,
         }
     }

@@ -185,6 +185,19 @@ pub(crate) enum TaskOwner {
     Other(FrameworkId, usize),
 }
 
+impl TaskOwner {
+    /// The framework whose Mesos task this is.
+    pub(crate) fn framework(&self) -> FrameworkId {
+        match *self {
+            TaskOwner::SparkExecutor(fw, _)
+            | TaskOwner::SparkFineExecutor(fw, _)
+            | TaskOwner::SparkFineTask(fw, _)
+            | TaskOwner::Driver(fw, _)
+            | TaskOwner::Other(fw, _) => fw,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct MesosTask {
     pub agent: AgentId,
@@ -830,7 +843,8 @@ impl World {
             left.subtract(&r);
             let agent = &mut self.agents[o.agent.index()];
             agent.allocated.add(&r);
-            self.metrics.cpus_allocated += r.cpus().0;
+            self.metrics
+                .allocated_by(owner.framework(), self.now, r.cpus().0);
             self.metrics.mem_allocated += r.mem_mb().0;
             let uid = self.next_task_uid;
             self.next_task_uid += 1;
@@ -908,19 +922,14 @@ impl World {
         if !self.ended_tasks.insert(uid) {
             self.violation = Some(format!("task {uid} ended twice"));
         }
-        let fw = match t.owner {
-            TaskOwner::SparkExecutor(fw, _)
-            | TaskOwner::SparkFineExecutor(fw, _)
-            | TaskOwner::SparkFineTask(fw, _)
-            | TaskOwner::Driver(fw, _)
-            | TaskOwner::Other(fw, _) => fw,
-        };
+        let fw = t.owner.framework();
         self.agents[t.agent.index()]
             .allocated
             .subtract(&t.resources);
         self.agents[t.agent.index()].task_ids.remove(&uid);
         self.touched.push(t.agent);
-        self.metrics.cpus_allocated -= t.resources.cpus().0;
+        self.metrics
+            .allocated_by(fw, self.now, -t.resources.cpus().0);
         self.metrics.mem_allocated -= t.resources.mem_mb().0;
         self.recover(fw, t.agent, &t.resources);
         Some(t)
