@@ -18,12 +18,34 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The closest candidate within a third of the word's length (at least 1,
-/// at most 3 edits), ties to the first listed; `None` when nothing is close.
+/// at most 3 edits), ignoring ASCII case, ties to the first listed; `None`
+/// when nothing is close. Candidates whose length alone is too far are
+/// skipped, so a long list (Spark's 1,400 property names) costs little.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).clamp(1, 3);
+    let word: Vec<char> = word.chars().map(|c| c.to_ascii_lowercase()).collect();
     let mut best: Option<(usize, &'a str)> = None;
+    let mut row: Vec<usize> = Vec::new();
+    let mut next: Vec<usize> = Vec::new();
     for c in candidates {
-        let d = edit_distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase());
+        let n = c.chars().count();
+        if n.abs_diff(word.len()) > limit {
+            continue;
+        }
+        // Levenshtein by rows over the candidate's characters.
+        row.clear();
+        row.extend(0..=word.len());
+        for (i, cc) in c.chars().map(|c| c.to_ascii_lowercase()).enumerate() {
+            next.clear();
+            next.push(i + 1);
+            for (j, &wc) in word.iter().enumerate() {
+                let cost = usize::from(cc != wc);
+                let v = (row[j] + cost).min(row[j + 1] + 1).min(next[j] + 1);
+                next.push(v);
+            }
+            std::mem::swap(&mut row, &mut next);
+        }
+        let d = row[word.len()];
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }

@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::java::java_parse_double;
 use super::keys::{self, DefaultValue, KeyType, Support};
-use crate::suggest::closest;
+
 use crate::time::{DurationGrammar, parse_duration};
 
 /// Properties exactly as in `spark-defaults.conf`: names to string values.
@@ -120,7 +120,7 @@ impl SparkConf {
                         .to_string()
                 }
                 None => {
-                    let hint = closest(k, keys::real_spark_keys())
+                    let hint = keys::closest_real_key(k)
                         .map(|c| format!(" (did you mean \"{c}\"?)"))
                         .unwrap_or_default();
                     if k.starts_with("spark.") {

@@ -497,28 +497,61 @@ pub const NEVER: SimDuration = SimDuration::MAX;
 /// `spark.executorEnv.*` whose last part the user names).
 static REAL_KEYS: &str = include_str!("real_keys.txt");
 
-fn real_key_lines() -> impl Iterator<Item = &'static str> {
-    REAL_KEYS
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+/// `real_keys.txt` read once: the exact names, sorted, and the families
+/// (lines ending in `.`).
+fn real_keys() -> &'static (Vec<&'static str>, Vec<&'static str>) {
+    static REAL: std::sync::OnceLock<(Vec<&'static str>, Vec<&'static str>)> =
+        std::sync::OnceLock::new();
+    REAL.get_or_init(|| {
+        let lines = REAL_KEYS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'));
+        let (families, mut exact): (Vec<&str>, Vec<&str>) = lines.partition(|k| k.ends_with('.'));
+        exact.sort_unstable();
+        exact.dedup();
+        (exact, families)
+    })
 }
 
 /// Whether `name` is a real Spark property: in the table, among Spark's
 /// registered keys, or inside a family whose suffix the user names.
 pub fn is_real_spark_key(name: &str) -> bool {
+    let (exact, families) = real_keys();
     lookup(name).is_some()
-        || real_key_lines().any(|k| match k.strip_suffix('.') {
-            Some(family) => name.len() > k.len() && name.starts_with(k) && !family.is_empty(),
-            None => k == name,
-        })
+        || exact.binary_search(&name).is_ok()
+        || families
+            .iter()
+            .any(|f| name.len() > f.len() && name.starts_with(f))
 }
 
 /// Every exact real Spark property name (for "did you mean").
 pub fn real_spark_keys() -> impl Iterator<Item = &'static str> {
     KEYS.iter()
         .map(|k| k.name)
-        .chain(real_key_lines().filter(|k| !k.ends_with('.')))
+        .chain(real_keys().0.iter().copied())
+}
+
+/// The real Spark property closest to `name`, if one is close. Remembered
+/// per name (validating a sweep asks again for every point), at most a few
+/// thousand names at a time.
+pub fn closest_real_key(name: &str) -> Option<&'static str> {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+    static SEEN: Mutex<BTreeMap<String, Option<&'static str>>> = Mutex::new(BTreeMap::new());
+    if let Ok(seen) = SEEN.lock()
+        && let Some(hit) = seen.get(name)
+    {
+        return *hit;
+    }
+    let found = crate::suggest::closest(name, real_spark_keys());
+    if let Ok(mut seen) = SEEN.lock() {
+        if seen.len() >= 4096 {
+            seen.clear();
+        }
+        seen.insert(name.to_string(), found);
+    }
+    found
 }
 
 /// Keys Spark itself rejects or that the scenario sets elsewhere.

@@ -95,7 +95,7 @@ pub(crate) fn app_conf(path: &str, a: &RawApp, ctx: &mut Ctx<'_>) -> AppConf {
     };
     if let Some((file, span, label)) = file {
         let full = ctx.resolve(&file);
-        match std::fs::read_to_string(&full) {
+        match read_small(&full) {
             Ok(text) => read_properties(&mut out, &text, &label, &span, ctx),
             Err(e) => {
                 ctx.error(
@@ -181,6 +181,25 @@ pub(crate) fn app_conf(path: &str, a: &RawApp, ctx: &mut Ctx<'_>) -> AppConf {
         out.origins.push((key.clone(), leaf.span(), None));
     }
     out
+}
+
+/// The most a properties file may hold: a spark-defaults.conf is a few
+/// kilobytes; a path to something else (a device, a log) is refused
+/// rather than read without end.
+const MAX_PROPERTIES_BYTES: u64 = 16 << 20;
+
+fn read_small(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_PROPERTIES_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_PROPERTIES_BYTES {
+        return Err(std::io::Error::other(
+            "larger than 16 MiB: not a properties file",
+        ));
+    }
+    Ok(text)
 }
 
 /// Properties-file text (`label` names it in messages), every `spark.*`
