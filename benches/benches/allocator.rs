@@ -1,6 +1,6 @@
 //! One allocation run of the hierarchical DRF allocator at 1k and 10k
 //! agents × 10, 100 and 1,000 frameworks (issue 3; Mesos takes ~1.06 s for
-//! 10k × 1k, reference/mesos-master.md §4.2).
+//! 10k × 1k, Mesos `hierarchical_allocator_benchmarks.cpp`, reference mesos-master.md §4.2).
 //!
 //! - `fresh`: nothing is filtered; every agent goes to the poorest
 //!   framework (progressive filling over the whole cluster).

@@ -1,7 +1,7 @@
 //! `spark.mesos.constraints`: parsing with Spark's rules and matching against
 //! agent attributes.
 //!
-//! Parsing (reference/spark-on-mesos.md §3.2, `parseConstraintString`): the
+//! Parsing (Spark 3.0 `MesosSchedulerUtils.parseConstraintString`, reference spark-on-mesos.md §3.2, `parseConstraintString`): the
 //! string splits on `;` into trimmed entries; each entry splits on `:` into
 //! exactly a key and a value (neither trimmed); the value splits on `,` into
 //! a set with trailing empty items dropped (Java `String.split`); an empty
@@ -9,7 +9,7 @@
 //! constraints. Empty entries, entries without `:` or with several, and
 //! duplicate keys are errors ("Bad constraint string").
 //!
-//! Matching (§3.3, `matchesAttributeRequirements`): every constraint must
+//! Matching (Spark 3.0 `MesosSchedulerUtils.matchesAttributeRequirements`, reference spark-on-mesos.md §3.3, `matchesAttributeRequirements`): every constraint must
 //! hold. A missing attribute fails. SCALAR: some required value `v` has
 //! `v <= offered`. RANGES: some required value lies inside some offered
 //! range. SET: the required values are a subset of the offered items. TEXT:

@@ -218,7 +218,7 @@ fn quota_only_on_top_level_roles_with_unreserved_scalars() {
     assert_eq!(with("batch", "cpus:64;mem:1024"), Ok(()));
     assert_eq!(
         with("batch/etl", "cpus:64"),
-        Err("quota can be set only on top-level roles (reference/mesos-master.md §1.5)".into())
+        Err("quota can be set only on top-level roles (Mesos 1.11 quota; reference mesos-master.md §1.5)".into())
     );
     assert_eq!(
         with("batch", "ports:[1-2]"),

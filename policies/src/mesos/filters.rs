@@ -1,5 +1,5 @@
 //! Offer filters: what a decline with `refuse_seconds` installs
-//! (reference/mesos-master.md §1.7).
+//! (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.7).
 //!
 //! - A filter is keyed by (framework, role, agent) and holds the refused
 //!   resources. Frameworks here have one role, so the key is (framework,
@@ -22,7 +22,7 @@ use crate::time::{SimDuration, SimTime};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refuse {
     /// No `Filters` in the call: the master's default (`Filters.refuse_seconds`
-    /// default 5 s, reference/mesos-master.md §0).
+    /// default 5 s, Mesos 1.11 `src/master/flags.cpp`, reference mesos-master.md §0).
     Default,
     /// An explicit value in µs; may be zero (no filter) or negative (5 s).
     Micros(i64),

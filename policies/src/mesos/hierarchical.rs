@@ -1,22 +1,22 @@
 //! The Mesos hierarchical allocator, stage 2 of `__generateOffers`
-//! (reference/mesos-master.md §1.2), with the DRF or the random sorter.
+//! (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.2), with the DRF or the random sorter.
 //!
 //! One run:
 //! 1. the candidate agents that are active, in a seeded random order
-//!    (`std::random_shuffle`, §1.2 point 3);
+//!    (`std::random_shuffle`, Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.2 point 3);
 //! 2. for each agent, roles in sorter order, then the role's frameworks in
-//!    sorter order; only active, unsuppressed frameworks take part (§1.3);
+//!    sorter order; only active, unsuppressed frameworks take part (Mesos 1.11 `DRFSorter` in `sorter/drf/sorter.cpp`, reference mesos-master.md §1.3);
 //! 3. the first framework that is not filtered for that agent gets
 //!    *everything left on the agent its role may use*: unreserved resources
-//!    plus the role's reservations (§1.2 point 1, §1.4), except that a quota
-//!    limit chops the unreserved scalar part to `limit − consumed` (§1.5);
-//! 4. offers smaller than `min_allocatable` are not made (§0, §5.9);
+//!    plus the role's reservations (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.2 point 1, reference mesos-master.md §1.4), except that a quota
+//!    limit chops the unreserved scalar part to `limit − consumed` (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.5);
+//! 4. offers smaller than `min_allocatable` are not made (Mesos 1.11 `src/master/flags.cpp`, reference mesos-master.md §0, Mesos 1.11 master and allocator, reference mesos-master.md §5.9);
 //! 5. shares change at once: the next agent goes to whoever is poorest
-//!    after this one was handed out (progressive filling, §1.2 point 2).
+//!    after this one was handed out (progressive filling, Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.2 point 2).
 //!
-//! DRF order (§1.3): lower dominant share ÷ weight first (offered resources
+//! DRF order (Mesos 1.11 `DRFSorter` in `sorter/drf/sorter.cpp`, reference mesos-master.md §1.3): lower dominant share ÷ weight first (offered resources
 //! count), then fewer past allocations, then the role name or framework id.
-//! Weights apply to roles only. The random sorter (§1.3, last bullet)
+//! Weights apply to roles only. The random sorter (Mesos 1.11 `DRFSorter` in `sorter/drf/sorter.cpp`, reference mesos-master.md §1.3, last bullet)
 //! orders roles by a weighted shuffle (keys `u^(1/w)`) and frameworks by a
 //! uniform shuffle, drawn anew for every agent.
 //!
@@ -338,7 +338,7 @@ impl Allocator for HierarchicalAllocator {
                 };
                 for &f in &fws {
                     let pool = available.as_ref().unwrap_or(&av.available);
-                    // Unreserved + this role's reservations (§1.4); without
+                    // Unreserved + this role's reservations (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.4); without
                     // reservations or quota, the offer is the whole pool.
                     let simple =
                         !(has_reserved || quota_anywhere && view.roles[r].quota_limit.is_some());

@@ -2,13 +2,13 @@
 //! smallest useful [`Allocator`], to copy when you write your own.
 //!
 //! **Not a Mesos policy.** Mesos allocates by hierarchical DRF
-//! (reference/mesos-master.md §1.3); this one ignores roles, weights, quota
+//! (Mesos 1.11 `DRFSorter` in `sorter/drf/sorter.cpp`, reference mesos-master.md §1.3); this one ignores roles, weights, quota
 //! and dominant shares and hands each agent's whole unreserved pool to the
 //! next framework in turn. It keeps the rules every policy must keep
-//! (reference/mesos-master.md): only active agents and active frameworks
-//! that have not suppressed offers (§1.8), never resources a framework's
-//! decline filter still refuses (§1.7), never another role's reservations
-//! (§1.4), never less than `min_allocatable` (§0). Select it with
+//! (Mesos 1.11; reference mesos-master.md): only active agents and active frameworks
+//! that have not suppressed offers (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.8), never resources a framework's
+//! decline filter still refuses (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.7), never another role's reservations
+//! (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.4), never less than `min_allocatable` (Mesos 1.11 `src/master/flags.cpp`, reference mesos-master.md §0). Select it with
 //! `mesos.allocator = "round-robin"`.
 
 use rand_core::Rng;

@@ -147,7 +147,7 @@ impl World {
 
 #[test]
 fn unreserved_drf_worked_example() {
-    // reference/mesos-master.md §1.3, from UnreservedDRF.
+    // Mesos 1.11 `DRFSorter` in `sorter/drf/sorter.cpp`, reference mesos-master.md §1.3, from UnreservedDRF.
     let mut w = World::new(
         &["cpus:2;mem:1024"],
         &[("role1", 1.0), ("role2", 1.0)],
@@ -218,7 +218,7 @@ fn ties_go_to_fewer_past_allocations_then_the_name() {
 fn reservations_go_to_their_role_and_yield_a_second_offer() {
     // Equal shares and counts: role "spark" sorts before "web" by name and
     // takes everything unreserved; the reserved cpus(web) can only go to
-    // web, as a second offer from the same agent (§1.2 point 1a).
+    // web, as a second offer from the same agent (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.2 point 1a).
     let mut w = World::new(
         &["cpus:4;mem:4096;cpus(web):2"],
         &[("spark", 1.0), ("web", 1.0)],
@@ -289,7 +289,7 @@ fn min_allocatable_is_cpus_or_mem() {
     // 0.005 cpus and 16 MB: below both thresholds, never offered.
     let mut w = World::new(&["cpus:0.005;mem:16"], &[("*", 1.0)], &[0]);
     assert!(w.run(Sorter::Drf, &[], 1).is_empty());
-    // No cpus but 32 MB: offered (the rule is an OR, §5.9).
+    // No cpus but 32 MB: offered (the rule is an OR, Mesos 1.11 master and allocator, reference mesos-master.md §5.9).
     let mut w = World::new(&["mem:32;disk:10"], &[("*", 1.0)], &[0]);
     assert_eq!(
         w.run(Sorter::Drf, &[], 1),

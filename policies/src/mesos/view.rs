@@ -85,7 +85,7 @@ impl Scalars {
     }
 
     /// DRF's dominant share: the largest `self_r / total_r` over resources
-    /// with a positive total (reference/mesos-master.md §1.3).
+    /// with a positive total (Mesos 1.11 `DRFSorter` in `sorter/drf/sorter.cpp`, reference mesos-master.md §1.3).
     pub fn dominant_share(&self, totals: &Scalars) -> f64 {
         self.0
             .iter()
@@ -97,7 +97,7 @@ impl Scalars {
 }
 
 /// `--min_allocatable_resources`, default `cpus:0.01|mem:32`: an offer must
-/// hold at least one of the listed amounts (reference/mesos-master.md §0).
+/// hold at least one of the listed amounts (Mesos 1.11 `src/master/flags.cpp`, reference mesos-master.md §0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MinAllocatable {
     pub cpus: Milli,
@@ -134,7 +134,7 @@ pub struct AgentView {
 pub struct RoleView {
     pub name: String,
     pub weight: f64,
-    /// A quota limit on unreserved scalars (reference/mesos-master.md §1.5);
+    /// A quota limit on unreserved scalars (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.5);
     /// resources the limit does not name hold `i64::MAX`.
     pub quota_limit: Option<Scalars>,
     /// Offered + allocated, all frameworks of the role.

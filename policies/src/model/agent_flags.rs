@@ -122,7 +122,7 @@ impl Attributes {
 /// 8}}, …]`, with `ranges: {range: [{begin, end}]}`, `set: {item: […]}`,
 /// and a static reservation as `role` or `reservations: [{type:
 /// "STATIC", role}]` (the last one is the role). Each item is restated
-/// in the text form and read by the same parser, so every rule of §2.3
+/// in the text form and read by the same parser, so every rule of Mesos 1.11 `Resources::fromString` in `src/common/resources.cpp`, reference mesos-master.md §2.3
 /// holds alike; dynamic reservations, persistent volumes and revocable
 /// resources are refused as Mesos refuses them on the command line.
 fn from_json(text: &str) -> Result<Resources, GrammarError> {

@@ -1,6 +1,6 @@
 //! Agent attributes: the `--attributes` string of a Mesos agent.
 //!
-//! reference/mesos-master.md §2.2: `name:value` items separated by `;` or a
+//! Mesos 1.11 `Attributes::parse` in `src/common/attributes.cpp`, reference mesos-master.md §2.2: `name:value` items separated by `;` or a
 //! newline, empty items skipped, each split on its **first** `:`; the name is
 //! kept as written (not trimmed), the value is classified by
 //! [`parse_value`]. Real agents accept SCALAR, RANGES and TEXT and abort on a
@@ -48,7 +48,7 @@ impl Attributes {
 
     /// The value Spark sees for `name`. Spark turns the attribute list into a
     /// map, so with duplicate names the last one wins
-    /// (reference/spark-on-mesos.md §3.3).
+    /// (Spark 3.0 `MesosSchedulerUtils.matchesAttributeRequirements`, reference spark-on-mesos.md §3.3).
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.0
             .iter()

@@ -1,7 +1,7 @@
 //! Mesos resources: the `--resources` string of an agent, offers, task
 //! shapes, quota.
 //!
-//! reference/mesos-master.md §2.3: `name(role):value` items separated by `;`;
+//! Mesos 1.11 `Resources::fromString` in `src/common/resources.cpp`, reference mesos-master.md §2.3: `name(role):value` items separated by `;`;
 //! each item splits on `:` into exactly two non-empty tokens (empty tokens are
 //! dropped, so `cpus::4` parses); a role other than `*` is a static
 //! reservation; TEXT values are refused; repeated entries with the same name,
@@ -203,7 +203,7 @@ impl Resources {
 
     /// The part a framework in `role` may be offered: unreserved resources
     /// plus those reserved to `role` or an ancestor
-    /// (reference/mesos-master.md §1.4).
+    /// (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.4).
     pub fn allocatable_to(&self, role: &str) -> Resources {
         self.filtered(|e| is_allocatable_to(&e.role, role))
     }
@@ -221,7 +221,7 @@ impl Resources {
     }
 
     /// The sum of the scalar entries called `name`, across every role (as
-    /// Spark's `getResource` sums them, reference/spark-on-mesos.md §3.1).
+    /// Spark's `getResource` sums them, Spark 3.0 `MesosSchedulerUtils.getResource`, reference spark-on-mesos.md §3.1).
     pub fn scalar(&self, name: &str) -> Milli {
         self.0
             .iter()

@@ -1,5 +1,5 @@
-//! Mesos role names (reference/mesos-master.md §2.3, `roles::validate`, and
-//! §1.4 for which reservations a role may use).
+//! Mesos role names (Mesos 1.11 `Resources::fromString` in `src/common/resources.cpp`, reference mesos-master.md §2.3, `roles::validate`, and
+//! Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.4 for which reservations a role may use).
 
 /// The unreserved role, `"*"`.
 pub const UNRESERVED: &str = "*";
@@ -53,7 +53,7 @@ pub fn validate_role(role: &str) -> Result<(), String> {
 /// Whether resources reserved to `reserved` may be offered to a framework in
 /// `role`: unreserved resources always, reserved ones when reserved to the
 /// role itself or one of its ancestors (`Resources::isAllocatableTo`,
-/// reference/mesos-master.md §1.4).
+/// Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.4).
 pub fn is_allocatable_to(reserved: &str, role: &str) -> bool {
     reserved == UNRESERVED
         || reserved == role

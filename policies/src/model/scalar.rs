@@ -2,8 +2,8 @@
 //!
 //! Mesos stores `Value.Scalar` as a double but does every comparison and every
 //! addition or subtraction after rounding to three decimal places
-//! (`llround(x * 1000)`; reference/mesos-master.md §0 "Scalar precision" and
-//! §2.1, last paragraph). Keeping resources as integer thousandths gives the
+//! (`llround(x * 1000)`; Mesos 1.11 `src/master/flags.cpp`, reference mesos-master.md §0 "Scalar precision" and
+//! Mesos 1.11 `values::parse` in `src/common/values.cpp`, reference mesos-master.md §2.1, last paragraph). Keeping resources as integer thousandths gives the
 //! same answers (0.07-cpu tasks add up exactly) and keeps floats out of every
 //! decision.
 
@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn rounds_to_thousandths_like_mesos() {
-        // reference/mesos-master.md §2.1: 1.5123 and 1.512 compare equal.
+        // Mesos 1.11 `values::parse` in `src/common/values.cpp`, reference mesos-master.md §2.1: 1.5123 and 1.512 compare equal.
         assert_eq!(Milli::from_f64(1.5123), Milli::from_f64(1.512));
         assert_eq!(Milli::from_f64(1.5125), Milli(1513));
         assert_eq!(Milli::from_f64(0.07) + Milli::from_f64(0.07), Milli(140));

@@ -1,6 +1,6 @@
 //! Mesos values and how a value string is classified.
 //!
-//! reference/mesos-master.md §2.1 (`values::parse`): spaces are removed, the
+//! Mesos 1.11 `values::parse` in `src/common/values.cpp`, reference mesos-master.md §2.1 (`values::parse`): spaces are removed, the
 //! three bracket pairs must balance, a leading `[` makes RANGES (coalesced), a
 //! leading `{` makes a SET, a finite non-negative number makes a SCALAR, and
 //! anything else is TEXT. We follow Mesos after commit `9c0787682` (newer than
@@ -46,7 +46,7 @@ impl std::error::Error for GrammarError {}
 /// Inclusive ranges of non-negative integers, e.g. ports `[31000-32000]`.
 ///
 /// Kept sorted and coalesced (overlapping or adjacent ranges merged,
-/// reference/mesos-master.md §2.1 step 3). Inverted ranges (`[5-1]`) are kept
+/// Mesos 1.11 `values::parse` in `src/common/values.cpp`, reference mesos-master.md §2.1 step 3). Inverted ranges (`[5-1]`) are kept
 /// as written, as Mesos keeps them for attributes; resource validation
 /// rejects them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -167,7 +167,7 @@ impl fmt::Display for Ranges {
 pub enum Value {
     /// The double Mesos parsed. Resources convert it to fixed point
     /// ([`crate::model::Milli`]); Spark's constraint matching compares it as a
-    /// double (reference/spark-on-mesos.md §3.3).
+    /// double (Spark 3.0 `MesosSchedulerUtils.matchesAttributeRequirements`, reference spark-on-mesos.md §3.3).
     Scalar(f64),
     Ranges(Ranges),
     /// Items as written (Mesos rejects duplicates only in resources).
@@ -227,7 +227,7 @@ impl fmt::Display for Value {
     }
 }
 
-/// Classifies one value string (reference/mesos-master.md §2.1).
+/// Classifies one value string (Mesos 1.11 `values::parse` in `src/common/values.cpp`, reference mesos-master.md §2.1).
 ///
 /// Error positions are byte offsets into `input` as given (before the spaces
 /// were removed).
@@ -376,7 +376,7 @@ fn parse_bound(token: &str) -> Option<u64> {
 }
 
 /// A double as `boost::lexical_cast` reads one, plus plain hexadecimal
-/// integers (`0x1A` is 26; reference/mesos-master.md §2.1 step 5).
+/// integers (`0x1A` is 26; Mesos 1.11 `values::parse` in `src/common/values.cpp`, reference mesos-master.md §2.1 step 5).
 fn parse_number(text: &str) -> Option<f64> {
     let (neg, body) = match text.as_bytes()[0] {
         b'-' => (true, &text[1..]),

@@ -1,5 +1,5 @@
 //! Spark's `ExecutorAllocationManager` (dynamic allocation), 3.0 semantics
-//! (reference/spark-on-mesos.md §4), as a pure state machine.
+//! (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4), as a pure state machine.
 //!
 //! The driver feeds it listener events (stage submitted, task started,
 //! queue empty, executor added/busy/idle/removed) and calls [`schedule`]
@@ -9,21 +9,21 @@
 //!
 //! [`schedule`]: AllocationManager::schedule
 //!
-//! Per tick (§4.4, 3.0 order): executors idle past their deadline are the
+//! Per tick (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.4, 3.0 order): executors idle past their deadline are the
 //! removal candidates (and end `initializing`); then the target is updated:
 //! lowered to `max(maxNeeded, min)` when fewer are needed (and the step reset
 //! to 1), or raised by the exponential ramp when the backlog timer has fired
-//! (§4.5: add 1, 2, 4, … per round, capped by `maxNeeded` and `max`, the
+//! (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.5: add 1, 2, 4, … per round, capped by `maxNeeded` and `max`, the
 //! step resetting on any cap); then the idle ones are removed, never below
-//! `max(min, target)` (§4.6, 2.3+), and the target is re-sent.
-//! `maxNeeded = ceil((pending + running) × ratio / tasksPerExecutor)` (§4.3).
+//! `max(min, target)` (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.6, 2.3+), and the target is re-sent.
+//! `maxNeeded = ceil((pending + running) × ratio / tasksPerExecutor)` (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.3).
 
 use std::collections::BTreeMap;
 
 use super::settings::DynamicAllocation;
 use crate::time::{SimDuration, SimTime};
 
-/// The schedule period (§4.1).
+/// The schedule period (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.1).
 pub const SCHEDULE_INTERVAL: SimDuration = SimDuration::from_millis(100);
 
 /// What the manager asks of the backend.
@@ -68,7 +68,7 @@ impl AllocationManager {
         }
     }
 
-    /// `start()` (2.0+): the initial target is sent at once (§4.8).
+    /// `start()` (2.0+): the initial target is sent at once (Spark 3.0 `CoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §4.8).
     pub fn start(&mut self) -> Vec<Request> {
         self.last_sent = Some(self.target);
         vec![Request::Total(self.target)]
@@ -90,7 +90,7 @@ impl AllocationManager {
             .count()
     }
 
-    /// `maxNumExecutorsNeeded` (§4.3, 2.4+ formula).
+    /// `maxNumExecutorsNeeded` (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.3, 2.4+ formula).
     pub fn max_needed(&self, pending: u64, running: u64) -> u32 {
         let per = u64::from(self.cfg.tasks_per_executor.max(1));
         let scaled = ((pending + running) as f64 * self.cfg.allocation_ratio).ceil() as u64;
@@ -191,7 +191,7 @@ impl AllocationManager {
         }
     }
 
-    /// The exponential ramp (§4.5).
+    /// The exponential ramp (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.5).
     fn add_executors(&mut self, needed: u32, out: &mut Vec<Request>) {
         let (min, max) = (self.cfg.min_executors, self.cfg.max_executors);
         if self.target >= max {

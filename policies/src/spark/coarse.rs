@@ -1,5 +1,5 @@
 //! Spark's coarse-grained Mesos backend, `MesosCoarseGrainedSchedulerBackend`
-//! of the 3.x line (reference/spark-on-mesos.md §1.3–1.7), as a pure state
+//! of the 3.x line (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3–1.7), as a pure state
 //! machine: offers in, launches and declines with their filters out.
 //!
 //! `resource_offers` follows Spark's order exactly:
@@ -17,10 +17,10 @@
 //!    reached after the whole build step, declined with
 //!    `rejectOfferDurationForReachedMaxCores`; else declined plainly.
 //!
-//! `canLaunchTask` (§1.3 step 4) checks, in order: cpus > 0; cpus ≤ the
+//! `canLaunchTask` (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3 step 4) checks, in order: cpus > 0; cpus ≤ the
 //! offer's whole CPUs; acquired + cpus ≤ maxCores; executor memory ≤ the
 //! offer's memory; executors < limit; fewer than 2 failures on the agent;
-//! the fixed ports fit (§1.5); the locality wait (§1.6).
+//! the fixed ports fit (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.5); the locality wait (reference spark-on-mesos.md §1.6).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,7 +31,7 @@ use crate::model::{AgentId, Attributes, Milli, Quantity, Ranges, Resource, Resou
 use crate::time::{SimDuration, SimTime};
 
 /// After this many FAILED or LOST executors an agent is never used again by
-/// the app (`MAX_AGENT_FAILURES`, §1.3).
+/// the app (`MAX_AGENT_FAILURES`, Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3).
 pub const MAX_AGENT_FAILURES: u32 = 2;
 
 /// An offer as the backend sees it (borrowed from the master's books).
@@ -211,7 +211,7 @@ impl CoarseBackend {
             cores_by_task: BTreeMap::new(),
             agents: BTreeMap::new(),
             task_agent: BTreeMap::new(),
-            // §1.3: Some(0) with dynamic allocation, unlimited otherwise.
+            // Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3: Some(0) with dynamic allocation, unlimited otherwise.
             executor_limit: s.dynamic.enabled.then_some(0),
             next_task_id: 0,
             launching_executors: false,
@@ -222,7 +222,7 @@ impl CoarseBackend {
     }
 
     /// Live Mesos tasks: launched and not yet terminal, registered or not,
-    /// including those asked to die (§1.3 `numExecutors`).
+    /// including those asked to die (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3 `numExecutors`).
     pub fn num_executors(&self) -> usize {
         self.agents.values().map(|a| a.live_tasks.len()).sum()
     }
@@ -348,7 +348,7 @@ impl CoarseBackend {
         ok.then_some(cpus as u32)
     }
 
-    /// §1.5: every fixed port inside some offered range, and enough ports.
+    /// Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.5: every fixed port inside some offered range, and enough ports.
     fn check_ports(&self, remaining: &Resources) -> bool {
         if self.fixed_ports.is_empty() {
             return true;
@@ -358,7 +358,7 @@ impl CoarseBackend {
             && offered.count() >= self.fixed_ports.len() as u64
     }
 
-    /// §1.6 (2.3+): with dynamic allocation and locality hints, prefer the
+    /// Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.6 (2.3+): with dynamic allocation and locality hints, prefer the
     /// hinted hosts that have no executor yet until the wait runs out.
     fn satisfies_locality(&self, hostname: &str, now: SimTime) -> bool {
         if !self.dynamic_allocation || self.host_to_local_task_count.is_empty() {
@@ -375,8 +375,8 @@ impl CoarseBackend {
         wanted || now.since(self.locality_wait_start) > self.locality_wait
     }
 
-    /// Takes cpus, then mem, then the fixed ports from `remaining` (§3.4,
-    /// §1.5) and records the executor at once.
+    /// Takes cpus, then mem, then the fixed ports from `remaining` (Spark 3.0 `MesosSchedulerUtils.partitionResources`, reference spark-on-mesos.md §3.4,
+    /// Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.5) and records the executor at once.
     fn launch(&mut self, o: &Offer<'_>, cpus: u32, remaining: &mut Resources) -> ExecutorLaunch {
         let task_id = self.next_task_id;
         self.next_task_id += 1;
@@ -478,7 +478,7 @@ impl CoarseBackend {
 }
 
 /// `partitionResources`: takes `amount` of scalar `name` from `remaining`
-/// walking its entries in order, keeping each entry's role (§3.4).
+/// walking its entries in order, keeping each entry's role (Spark 3.0 `MesosSchedulerUtils.partitionResources`, reference spark-on-mesos.md §3.4).
 pub fn take_scalar(remaining: &mut Resources, name: &str, amount: Milli) -> Resources {
     let mut need = amount;
     let mut taken = Vec::new();

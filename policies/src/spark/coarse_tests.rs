@@ -1,6 +1,6 @@
 //! Coarse backend tests in the style of Spark's
 //! `MesosCoarseGrainedSchedulerBackendSuite`: offers in, launches and
-//! declines with their filters out (reference/spark-on-mesos.md §1.3–1.7).
+//! declines with their filters out (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3–1.7).
 
 use super::coarse::*;
 use super::{SparkConf, SparkSettings};
@@ -152,7 +152,7 @@ fn too_little_memory_or_cpu_is_a_plain_decline() {
 
 #[test]
 fn small_offers_get_the_long_filter_once_cores_max_is_reached_in_the_same_round() {
-    // §7: the reached-max-cores filter applies to every unused matched offer.
+    // Spark 3.0 Mesos backends, reference spark-on-mesos.md §7: the reached-max-cores filter applies to every unused matched offer.
     let mut b = backend(&[("spark.cores.max", "4"), ("spark.executor.memory", "1g")]);
     let replies = b.resource_offers(
         &[
@@ -263,7 +263,7 @@ fn killing_does_not_release_until_the_killed_update_arrives() {
 
 #[test]
 fn fixed_ports_must_be_offered_and_allow_one_executor_per_offer() {
-    // §1.5: port 30100 outside 31100–31200 is a plain decline.
+    // Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.5: port 30100 outside 31100–31200 is a plain decline.
     let mut b = backend(&[
         ("spark.blockManager.port", "30100"),
         ("spark.executor.cores", "1"),
@@ -303,7 +303,7 @@ fn extra_cores_change_what_is_advertised_not_what_mesos_accounts() {
 
 #[test]
 fn resources_are_taken_in_list_order_across_roles() {
-    // §3.4: partitioning walks the list; no preference for reserved roles.
+    // Spark 3.0 `MesosSchedulerUtils.partitionResources`, reference spark-on-mesos.md §3.4: partitioning walks the list; no preference for reserved roles.
     let mut b = backend(&[("spark.executor.cores", "3")]);
     let replies = b.resource_offers(&[offer(1, 0, "cpus:2;cpus(r):2;mem:4096")], T0);
     let Reply::Launch { executors, .. } = &replies[0] else {
@@ -349,7 +349,7 @@ fn locality_hints_hold_launches_on_other_hosts_until_the_wait_expires() {
     );
     // host1 is wanted: it gets one executor (then it has one, so no more);
     // host0 waits for spark.locality.wait (3 s). The clock restarted at 1 s,
-    // when this call switched the backend into "launching" (§1.6).
+    // when this call switched the backend into "launching" (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.6).
     assert_eq!(summary(&replies), ["1: decline", "2: launch [1]"]);
     let replies = b.resource_offers(&[offer(3, 0, "cpus:4;mem:8192")], SimTime(4_000_000));
     assert_eq!(summary(&replies), ["3: decline"], "still within the wait");

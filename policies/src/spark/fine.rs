@@ -1,5 +1,5 @@
 //! Spark's fine-grained Mesos backend, `MesosFineGrainedSchedulerBackend`
-//! (reference/spark-on-mesos.md §2; unchanged from 1.6 to 3.0), as a pure
+//! (Spark 3.0 `MesosFineGrainedSchedulerBackend`, reference spark-on-mesos.md §2; unchanged from 1.6 to 3.0), as a pure
 //! state machine.
 //!
 //! One Mesos executor per agent holds `spark.mesos.mesosExecutor.cores`
@@ -39,7 +39,7 @@ pub enum FineReply {
         offer: u64,
         /// The new executor's resources, taken from the offer first.
         executor: Option<Resources>,
-        /// Each task's CPUs, taken from the offer in list order (§3.4).
+        /// Each task's CPUs, taken from the offer in list order (Spark 3.0 `MesosSchedulerUtils.partitionResources`, reference spark-on-mesos.md §3.4).
         tasks: Vec<Resources>,
     },
     Decline {
@@ -48,7 +48,7 @@ pub enum FineReply {
     },
 }
 
-/// The refuse filter of fine-grained launches (§2 step 6).
+/// The refuse filter of fine-grained launches (Spark 3.0 `MesosFineGrainedSchedulerBackend`, reference spark-on-mesos.md §2 step 6).
 pub const LAUNCH_REFUSE: Refuse = Refuse::Micros(1_000_000);
 
 #[derive(Clone, Debug)]
@@ -78,7 +78,7 @@ impl FineBackend {
         self.executors.contains_key(&agent)
     }
 
-    /// The executor on `agent` is gone (FAILED/LOST, §2 statusUpdate): the
+    /// The executor on `agent` is gone (FAILED/LOST, Spark 3.0 `MesosFineGrainedSchedulerBackend`, reference spark-on-mesos.md §2 statusUpdate): the
     /// next launch there creates and charges a new one.
     pub fn executor_lost(&mut self, agent: AgentId) {
         self.executors.remove(&agent);
@@ -147,7 +147,7 @@ impl FineBackend {
                 });
                 continue;
             }
-            // partitionResources (§3.4): the executor's cpus and memory
+            // partitionResources (Spark 3.0 `MesosSchedulerUtils.partitionResources`, reference spark-on-mesos.md §3.4): the executor's cpus and memory
             // first, then each task's cpus, in the offer's list order and
             // keeping each entry's role.
             let mut remaining = o.resources.clone();

@@ -1,5 +1,5 @@
 //! Java's number grammars, where Spark hands a string to `Double.parseDouble`
-//! or `Long.parseLong` (constraint values, reference/spark-on-mesos.md §3.3;
+//! or `Long.parseLong` (constraint values, Spark 3.0 `MesosSchedulerUtils.matchesAttributeRequirements`, reference spark-on-mesos.md §3.3;
 //! `toDouble` in Spark's config readers).
 
 /// `java.lang.Double.parseDouble`: surrounding whitespace (code ≤ U+0020)

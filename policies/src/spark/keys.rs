@@ -91,8 +91,6 @@ const FAULTS: Support = NotModelled(
     "agent loss and framework failover are not simulated yet (executor and driver failures are, docs/faults.md)",
 );
 
-pub const SPARK_MESOS: &str = "reference/spark-on-mesos.md";
-
 /// The known properties, sorted by name.
 pub static KEYS: &[KeyDef] = &[
     key("spark.app.name", Text, Unset, NoEffect, "§1.3 task names"),
@@ -440,8 +438,10 @@ pub fn markdown() -> String {
          this page equal to the table. Defaults are Spark 3.x's. *Modelled*: the\n\
          value changes the simulation. *Not modelled*: read and validated, with a\n\
          warning giving the reason. *No effect*: it does not change scheduling in\n\
-         real Spark either. Sources are sections of\n\
-         `../shared/reference/spark-on-mesos.md` unless named otherwise.\n\n\
+         real Spark either. Sources name the upstream class (Spark 3.0, Mesos\n\
+         1.11) and the section of the project's shared reference that restates\n\
+         it (`spark-on-mesos.md` unless named otherwise); \"seeds\" is Spark\n\
+         1.6's \"Running Spark on Mesos\" guide.\n\n\
          | property | type | default | simulated | source |\n|---|---|---|---|---|\n",
     );
     for k in KEYS {
@@ -472,10 +472,48 @@ pub fn markdown() -> String {
         s.push_str(&format!(
             "| `{}` | {ty} | {default} | {support} | {} |\n",
             k.name,
-            k.source.replace('|', "\\|")
+            upstream_source(k.source).replace('|', "\\|")
         ));
     }
     s
+}
+
+/// A key's source with the upstream class named before each section of
+/// the shared reference: `§4.1` → Spark 3.0 `ExecutorAllocationManager`
+/// (§4.1); `mesos-master.md §5.10` → Mesos 1.11 … (mesos-master.md §5.10).
+pub fn upstream_source(source: &str) -> String {
+    source
+        .split(", ")
+        .map(|part| {
+            let (doc, rest) = match part.strip_prefix("mesos-master.md ") {
+                Some(r) => ("mesos-master.md ", r),
+                None => ("", part),
+            };
+            let Some(section) = rest.strip_prefix('§') else {
+                return part.replace("seeds:", "seeds, Spark 1.6 guide:");
+            };
+            let number: String = section
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let top = number.split('.').next().unwrap_or("");
+            let class = if !doc.is_empty() {
+                "Mesos 1.11 `src/master/master.cpp`"
+            } else {
+                match (top, number.as_str()) {
+                    (_, "1.2") => "Spark 1.6 `CoarseMesosSchedulerBackend`",
+                    ("1", _) => "Spark 3.0 `MesosCoarseGrainedSchedulerBackend`",
+                    ("2", _) => "Spark 3.0 `MesosFineGrainedSchedulerBackend`",
+                    ("3", _) => "Spark 3.0 `MesosSchedulerUtils`",
+                    (_, "4.8") => "Spark 3.0 `CoarseGrainedSchedulerBackend`",
+                    ("4", _) => "Spark 3.0 `ExecutorAllocationManager`",
+                    _ => "Spark 3.0",
+                }
+            };
+            format!("{class} ({doc}§{section})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn lookup(name: &str) -> Option<&'static KeyDef> {

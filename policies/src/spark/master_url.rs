@@ -4,7 +4,8 @@
 //! `mesos://host:port` or `mesos://zk://…`, and `yarn`. Anything else is
 //! Spark's "Could not parse Master URL" error. Standalone, YARN and local
 //! masters are recognised so the scenario can name them; the simulator runs
-//! Mesos only for now (reference/standalone-yarn-local.md covers the rest).
+//! Mesos only for now (Spark's standalone, YARN and local masters come
+//! later; reference standalone-yarn-local.md).
 
 use std::fmt;
 

@@ -8,19 +8,19 @@ use crate::model::{UNRESERVED, validate_role};
 use crate::time::SimDuration;
 
 /// Mesos role and executor shape settings of the coarse- and fine-grained
-/// backends (reference/spark-on-mesos.md §1.3, §2, §3.5).
+/// backends (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3, Spark 3.0 `MesosFineGrainedSchedulerBackend`, reference spark-on-mesos.md §2, Spark 3.0 `MesosSchedulerUtils.executorMemory`, reference spark-on-mesos.md §3.5).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SparkSettings {
-    /// `spark.mesos.coarse` (§1.1, default true).
+    /// `spark.mesos.coarse` (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.1, default true).
     pub coarse: bool,
-    /// `spark.cores.max`; `None` = unlimited (`Int.MaxValue`, §1.3).
+    /// `spark.cores.max`; `None` = unlimited (`Int.MaxValue`, Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3).
     pub cores_max: Option<u32>,
     /// `spark.executor.cores`; `None` = take every whole CPU of an offer.
     pub executor_cores: Option<u32>,
     /// `spark.mesos.extra.cores`: added to the cores an executor advertises,
-    /// not to what Mesos accounts (§1.3).
+    /// not to what Mesos accounts (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3).
     pub extra_cores: u32,
-    /// `spark.mesos.mesosExecutor.cores` (fine-grained, §2; may be fractional).
+    /// `spark.mesos.mesosExecutor.cores` (fine-grained, Spark 3.0 `MesosFineGrainedSchedulerBackend`, reference spark-on-mesos.md §2; may be fractional).
     pub mesos_executor_cores: f64,
     /// `spark.executor.memory` in MiB.
     pub executor_memory_mib: u64,
@@ -30,21 +30,21 @@ pub struct SparkSettings {
     pub memory_overhead_factor: f64,
     /// `spark.task.cpus`.
     pub task_cpus: u32,
-    /// Decline filter for offers failing the constraints, whole seconds (§1.4).
+    /// Decline filter for offers failing the constraints, whole seconds (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.4).
     pub refuse_unmet_constraints_s: i64,
-    /// Decline filter once `spark.cores.max` is reached, whole seconds (§1.4).
+    /// Decline filter once `spark.cores.max` is reached, whole seconds (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.4).
     pub refuse_reached_max_cores_s: i64,
-    /// `spark.mesos.constraints` (§3.2).
+    /// `spark.mesos.constraints` (Spark 3.0 `MesosSchedulerUtils.parseConstraintString`, reference spark-on-mesos.md §3.2).
     pub constraints: Constraints,
-    /// `spark.mesos.role`, `*` when unset (§3.4).
+    /// `spark.mesos.role`, `*` when unset (Spark 3.0 `MesosSchedulerUtils.partitionResources`, reference spark-on-mesos.md §3.4).
     pub role: String,
-    /// `spark.blockManager.port`; 0 = random, no port is taken (§1.5).
+    /// `spark.blockManager.port`; 0 = random, no port is taken (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.5).
     pub block_manager_port: u16,
-    /// `spark.scheduler.minRegisteredResourcesRatio`, capped at 1 (§1.7).
+    /// `spark.scheduler.minRegisteredResourcesRatio`, capped at 1 (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.7).
     pub min_registered_ratio: f64,
-    /// `spark.scheduler.maxRegisteredResourcesWaitingTime` (§1.7).
+    /// `spark.scheduler.maxRegisteredResourcesWaitingTime` (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.7).
     pub max_registered_waiting: SimDuration,
-    /// `spark.locality.wait` and its per-level keys (§1.6).
+    /// `spark.locality.wait` and its per-level keys (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.6).
     pub locality_wait: LocalityWait,
     /// `spark.scheduler.revive.interval` (1 s): how often the coarse
     /// driver offers every executor's free cores to its task scheduler,
@@ -54,14 +54,14 @@ pub struct SparkSettings {
     /// `spark.scheduler.mode`. FAIR without an allocation file puts every
     /// job in the `default` pool, which schedules FIFO: the same order.
     pub fair_scheduler: bool,
-    /// `spark.default.parallelism` (fine-grained default 8, §2).
+    /// `spark.default.parallelism` (fine-grained default 8, Spark 3.0 `MesosFineGrainedSchedulerBackend`, reference spark-on-mesos.md §2).
     pub default_parallelism: u32,
     /// `spark.shuffle.service.enabled`.
     pub shuffle_service: bool,
-    /// Dynamic allocation (§4).
+    /// Dynamic allocation (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4).
     pub dynamic: DynamicAllocation,
     /// What an executor fetches or pulls before it starts (seeds: uploading
-    /// Spark, Docker; reference/spark-on-mesos.md §1.8 for the cache).
+    /// Spark, Docker; Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.8 for the cache).
     pub startup: ExecutorStartup,
     /// `spark.mesos.principal` and `spark.mesos.secret`: the framework
     /// authenticates with them when a principal is set.
@@ -95,22 +95,24 @@ pub struct ExecutorStartup {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LocalityWait {
-    /// `spark.locality.wait` itself (the coarse backend's launch wait, §1.6).
+    /// `spark.locality.wait` itself (the coarse backend's launch wait, Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.6).
     pub base: SimDuration,
     pub process: SimDuration,
     pub node: SimDuration,
     pub rack: SimDuration,
 }
 
-/// The executor allocation manager's settings (reference/spark-on-mesos.md
-/// §4.1), with Spark's validation (§4.7) applied when enabled.
+/// The executor allocation manager's settings (Spark 3.0
+/// `ExecutorAllocationManager`, reference spark-on-mesos.md §4.1), with
+/// Spark's validation (reference spark-on-mesos.md §4.7) applied when
+/// enabled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DynamicAllocation {
     pub enabled: bool,
     pub min_executors: u32,
     pub max_executors: u32,
     /// The first target the manager sends: max(min, initial, instances)
-    /// (§4.1, 2.0+).
+    /// (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.1, 2.0+).
     pub initial_target: u32,
     /// Read in whole seconds, as Spark reads them (`timeConf(SECONDS)`).
     pub scheduler_backlog_timeout: SimDuration,
@@ -121,7 +123,7 @@ pub struct DynamicAllocation {
     pub allocation_ratio: f64,
     pub shuffle_tracking: bool,
     /// Tasks one executor runs at once, as the manager computes it:
-    /// `spark.executor.cores` (default **1**, even on Mesos, §4.9) ÷
+    /// `spark.executor.cores` (default **1**, even on Mesos, Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.9) ÷
     /// `spark.task.cpus`.
     pub tasks_per_executor: u32,
 }
@@ -294,7 +296,7 @@ impl SparkSettings {
     /// Memory one executor asks Mesos for, in MiB: executor memory plus
     /// overhead, where the overhead is `spark.mesos.executor.memoryOverhead`
     /// as-is when set, else `floor(max(factor × memory, 384))`
-    /// (reference/spark-on-mesos.md §3.5).
+    /// (Spark 3.0 `MesosSchedulerUtils.executorMemory`, reference spark-on-mesos.md §3.5).
     pub fn executor_memory_total_mib(&self) -> u64 {
         let overhead = self
             .memory_overhead_mib
@@ -311,7 +313,7 @@ impl SparkSettings {
 
     /// The coarse backend's core cap: `spark.cores.max` (or `Int.MaxValue`)
     /// rounded down to a multiple of the executor size (SPARK-20483, 2.2+;
-    /// reference/spark-on-mesos.md §1.3).
+    /// Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3).
     pub fn max_cores(&self) -> u64 {
         let cores = self.cores_max.map_or(INT_MAX, i64::from) as u64;
         let per_executor = u64::from(self.executor_cores.unwrap_or(1));
@@ -321,7 +323,7 @@ impl SparkSettings {
 
 /// A memory size Spark holds as an `Int` of MiB (Spark 3.0
 /// `Utils.memoryStringToMb` and `MesosSchedulerUtils.executorMemory`,
-/// reference/spark-on-mesos.md §3.5): above `Int.MaxValue` MiB Spark's
+/// Spark 3.0 `MesosSchedulerUtils.executorMemory`, reference spark-on-mesos.md §3.5): above `Int.MaxValue` MiB Spark's
 /// arithmetic wraps, so the simulator refuses the value instead.
 fn int_mib(r: &mut ConfReader<'_>, key: &str) -> Option<u64> {
     let v = r.size_mib(key)?;
@@ -339,7 +341,7 @@ fn int_mib(r: &mut ConfReader<'_>, key: &str) -> Option<u64> {
 
 /// `max(factor × memory, 384)` MiB, converted to an `Int` as Spark does
 /// (`Double.toInt` saturates at `Int.MaxValue`; MesosSchedulerUtils
-/// `executorMemory`, reference/spark-on-mesos.md §3.5), so sums of two
+/// `executorMemory`, Spark 3.0 `MesosSchedulerUtils.executorMemory`, reference spark-on-mesos.md §3.5), so sums of two
 /// such sizes stay far inside `u64`.
 fn overhead_mib(factor: f64, memory_mib: u64) -> u64 {
     let scaled = (factor * memory_mib as f64).floor();
@@ -451,7 +453,7 @@ fn read_dynamic(
     let tasks_per_executor = executor_cores.unwrap_or(1) / task_cpus.max(1);
 
     if enabled {
-        // ExecutorAllocationManager.validateSettings (reference/spark-on-mesos.md §4.7).
+        // ExecutorAllocationManager.validateSettings (reference spark-on-mesos.md §4.7).
         if min < 0 || max < 0 {
             r.error(
                 MIN,
@@ -593,7 +595,7 @@ mod tests {
 
     #[test]
     fn executor_memory_worked_values() {
-        // reference/spark-on-mesos.md §3.5.
+        // Spark 3.0 `MesosSchedulerUtils.executorMemory`, reference spark-on-mesos.md §3.5.
         let total = |pairs: &[(&str, &str)]| settings(pairs).executor_memory_total_mib();
         assert_eq!(total(&[("spark.executor.memory", "512m")]), 896);
         assert_eq!(total(&[("spark.executor.memory", "4g")]), 4505);

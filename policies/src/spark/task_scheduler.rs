@@ -1,7 +1,8 @@
 //! The driver's task scheduler with delay scheduling: Spark 3.0's
 //! `TaskSchedulerImpl.resourceOffers` and the locality half of
-//! `TaskSetManager`, as pure state (reference/spark-on-mesos.md §5; the
-//! rules are restated there from Spark 3.0's scheduler package).
+//! `TaskSetManager` (`core/src/main/scala/org/apache/spark/scheduler/`),
+//! as pure state. The shared reference has no section on them: the rules
+//! below are restated from those two files of Spark 3.0.0.
 //!
 //! - A task set is one stage's tasks. A task may prefer hosts (the agents
 //!   holding replicas of its input block); with a rack resolver it also

@@ -8,13 +8,19 @@
 //!   spark-on-mesos.md §1.3, §3.3).
 //! - An executor larger than every agent the app may use: coarse mode needs
 //!   `spark.executor.cores` (at least 1) whole CPUs and the executor memory
-//!   with its overhead in one offer (`canLaunchTask`, §1.3, §3.5); fine
-//!   mode needs `spark.mesos.mesosExecutor.cores + spark.task.cpus` CPUs
-//!   and the memory (`MesosFineGrainedSchedulerBackend.resourceOffers`,
-//!   §2). An offer holds only what is allocatable to the framework's role
-//!   (Mesos 1.11 `Resources::allocatableTo`; mesos-master.md §1.4).
+//!   with its overhead in one offer (Spark 3.0
+//!   `MesosCoarseGrainedSchedulerBackend.canLaunchTask` and
+//!   `MesosSchedulerUtils.executorMemory`; reference spark-on-mesos.md §1.3,
+//!   §3.5); fine mode needs `spark.mesos.mesosExecutor.cores +
+//!   spark.task.cpus` CPUs and the memory (Spark 3.0
+//!   `MesosFineGrainedSchedulerBackend.resourceOffers`; reference
+//!   spark-on-mesos.md §2). An offer holds only what is allocatable to the
+//!   framework's role (Mesos 1.11 `Resources::allocatableTo`; reference
+//!   mesos-master.md §1.4).
 //! - `spark.cores.max` below `spark.executor.cores`: the backend rounds
-//!   `maxCores` down to a multiple of the executor size (SPARK-20483, §1.3),
+//!   `maxCores` down to a multiple of the executor size (SPARK-20483, Spark
+//!   3.0 `MesosCoarseGrainedSchedulerBackend`; reference spark-on-mesos.md
+//!   §1.3),
 //!   to 0, so no executor ever launches.
 //! - A cluster-mode driver larger than every agent (the dispatcher offers
 //!   unreserved resources of role `*`).

@@ -18,9 +18,9 @@ pub mod defaults {
     /// The two capacity-planning axes: tail latency and CPU actually used.
     pub const CHART_METRICS: [&str; 2] = ["latency_p95_s", "cpu_busy_mean"];
     pub const SAMPLE_INTERVAL: SimDuration = SimDuration::from_secs(10);
-    /// `--allocation_interval` (reference/mesos-master.md §0).
+    /// `--allocation_interval` (Mesos 1.11 `src/master/flags.cpp`, reference mesos-master.md §0).
     pub const ALLOCATION_INTERVAL: SimDuration = SimDuration::from_secs(1);
-    /// `Filters.refuse_seconds` (reference/mesos-master.md §0).
+    /// `Filters.refuse_seconds` (Mesos 1.11 `src/master/flags.cpp`, reference mesos-master.md §0).
     pub const DEFAULT_REFUSE: SimDuration = SimDuration::from_secs(5);
     /// Master → agent launch of one Mesos task: a simulator assumption (a
     /// message hop plus the agent's bookkeeping), not a Mesos constant.
@@ -133,7 +133,7 @@ pub struct RunConfig {
 
 /// The allocation policy: one of [`policies::mesos::ALLOCATORS`] — Mesos's
 /// hierarchical allocator with the DRF or random sorter (`--role_sorter`,
-/// `--framework_sorter`; reference/mesos-master.md §1.3), or a policy
+/// `--framework_sorter`; Mesos 1.11 `DRFSorter` in `sorter/drf/sorter.cpp`, reference mesos-master.md §1.3), or a policy
 /// added there (docs/write-a-policy.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AllocatorKind(&'static str);
@@ -181,7 +181,7 @@ pub struct MesosConfig {
 pub struct RoleConfig {
     pub name: String,
     pub weight: f64,
-    /// A quota limit on unreserved scalars (reference/mesos-master.md §1.5).
+    /// A quota limit on unreserved scalars (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.5).
     pub quota: Option<Resources>,
 }
 

@@ -513,7 +513,7 @@ fn validate_mesos(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<MesosConfig> {
                             ctx.leaf_err(&qpath, l, "a quota limit lists unreserved scalars only, like \"cpus:64;mem:262144\"");
                             ok = false;
                         } else if top_level(name) != name {
-                            ctx.leaf_err(&qpath, l, "quota can be set only on top-level roles (reference/mesos-master.md §1.5)");
+                            ctx.leaf_err(&qpath, l, "quota can be set only on top-level roles (Mesos 1.11 quota; reference mesos-master.md §1.5)");
                             ok = false;
                         } else {
                             quota = Some(q);
@@ -603,7 +603,7 @@ fn validate_agents(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Vec<AgentGroup> {
                         ctx.leaf_err(
                             &format!("{path}.resources"),
                             l,
-                            "an agent without cpus and mem is never offered (reference/mesos-master.md §2.3)",
+                            "an agent without cpus and mem is never offered (Mesos 1.11 min_allocatable_resources; reference mesos-master.md §2.3)",
                         );
                         None
                     } else {

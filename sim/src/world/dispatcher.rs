@@ -1,5 +1,5 @@
 //! Cluster deploy mode: a `MesosClusterDispatcher` framework (seeds: "cluster
-//! mode"; reference/mesos-master.md §5.7 on its refuse filter).
+//! mode"; Mesos 1.11 master and allocator, reference mesos-master.md §5.7 on its refuse filter).
 //!
 //! Apps with `deploy_mode = "cluster"` are submitted to the dispatcher at
 //! their `start`; it queues them FIFO and revives offers. From each offer it

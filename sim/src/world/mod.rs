@@ -3,19 +3,20 @@
 //! `policies::spark::coarse`); the world applies their decisions, keeps the
 //! books and moves time forward.
 //!
-//! Mesos rules applied here (reference/mesos-master.md):
-//! - §1.1: a periodic run every `allocation_interval` over all agents; a
+//! Mesos rules applied here (Mesos 1.11, restated in reference
+//! mesos-master.md):
+//! - Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.1: a periodic run every `allocation_interval` over all agents; a
 //!   framework subscribing or reviving triggers a run; triggered and
 //!   periodic requests coalesce into one pending run; resources freed by
 //!   task ends, declines and rescinds wait for the next run.
-//! - §1.9: an offer locks its resources for its holder until accepted,
+//! - Mesos 1.11 `src/master/master.cpp`, reference mesos-master.md §1.9: an offer locks its resources for its holder until accepted,
 //!   declined, rescinded or timed out (`offer_timeout`, rescind without a
 //!   filter); accepting moves offered → allocated and declines the leftovers
-//!   with the call's filter (the Mesos default when none is given, §1.7).
-//! - §1.8: REVIVE clears the framework's filters and triggers a run over all
+//!   with the call's filter (the Mesos default when none is given, Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.7).
+//! - Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.8: REVIVE clears the framework's filters and triggers a run over all
 //!   agents (Spark revives on every terminal executor update, spark-on-mesos
-//!   §1.3).
-//! - §1.10: terminal tasks give their resources back without a run.
+//!   Mesos 1.11 `DRFSorter` in `sorter/drf/sorter.cpp`, reference mesos-master.md §1.3).
+//! - Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.10: terminal tasks give their resources back without a run.
 
 mod data;
 mod dispatcher;
@@ -235,7 +236,7 @@ pub struct World {
     next_offer_id: u64,
     allocator: Box<dyn Allocator>,
     alloc_rng: ChaCha8Rng,
-    /// A run is pending (requests coalesce into it, §1.1). Every trigger
+    /// A run is pending (requests coalesce into it, Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.1). Every trigger
     /// here considers all agents: agents are all added at time 0.
     pending: bool,
     // Frameworks and tasks.
@@ -645,7 +646,7 @@ impl World {
     // ---- the Mesos master -------------------------------------------------
 
     /// Requests a run over all agents, scheduling it unless one is already
-    /// pending (batching since Mesos 1.2, reference/mesos-master.md §1.1).
+    /// pending (batching since Mesos 1.2, reference mesos-master.md §1.1).
     fn request_run(&mut self) {
         if !self.pending {
             self.pending = true;
@@ -675,7 +676,7 @@ impl World {
         if grants.is_empty() {
             return;
         }
-        // One callback per framework with every offer of this run (§1.2 point 4).
+        // One callback per framework with every offer of this run (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.2 point 4).
         let mut by_fw: BTreeMap<FrameworkId, Vec<u64>> = BTreeMap::new();
         for g in grants {
             let id = self.make_offer(g);
@@ -786,7 +787,7 @@ impl World {
             .install_tracked(fw, agent, refused, self.now, life, whole);
     }
 
-    /// DECLINE (or an accept's leftovers) with a filter (§1.7).
+    /// DECLINE (or an accept's leftovers) with a filter (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.7).
     pub(crate) fn decline(&mut self, id: u64, refuse: Refuse) {
         let o = self.close_offer(id);
         self.recover(o.framework, o.agent, &o.resources);
@@ -916,7 +917,7 @@ impl World {
     }
 
     /// A Mesos task reached a terminal state: its resources come back
-    /// (no run is triggered, §1.10).
+    /// (no run is triggered, Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.10).
     pub(crate) fn end_task(&mut self, uid: u64) -> Option<MesosTask> {
         let t = self.tasks.remove(&uid)?;
         if !self.ended_tasks.insert(uid) {
@@ -998,7 +999,7 @@ impl World {
             // The dispatcher only needs the master's registration.
             Framework::Dispatcher(_) => {}
         }
-        // addFramework triggers a run over all agents (§1.1).
+        // addFramework triggers a run over all agents (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.1).
         self.request_run();
     }
 

@@ -101,7 +101,7 @@ pub(crate) struct SparkApp {
     pub stopped: bool,
     /// Cores advertised by registered executors (`totalCoreCount`).
     registered_cores: u64,
-    /// The backend reported ready (§1.7); jobs run only then.
+    /// The backend reported ready (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.7); jobs run only then.
     ready: bool,
     /// The executor allocation manager, with dynamic allocation.
     dynamic: Option<AllocationManager>,
@@ -115,7 +115,7 @@ pub(crate) struct SparkApp {
     input: bool,
     blocks_rng: ChaCha8Rng,
     /// Dynamic allocation's placement hints: for the tasks of the active
-    /// stages, how many prefer each host (`hostToLocalTaskCount`, §4.2).
+    /// stages, how many prefer each host (`hostToLocalTaskCount`, Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.2).
     hints: BTreeMap<AgentId, u32>,
     /// The revive timer runs from `epoch` every revive interval; it is only
     /// scheduled while delay scheduling holds tasks back (otherwise a tick
@@ -285,7 +285,7 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
     }
     let a = app(w, fw);
     if !a.settings.coarse {
-        // Fine-grained: no executor limit, always ready (§2).
+        // Fine-grained: no executor limit, always ready (Spark 3.0 `MesosFineGrainedSchedulerBackend`, reference spark-on-mesos.md §2).
         a.fine = Some(FineBackend::new(&a.settings));
         a.ready = true;
         begin_stream(w, fw);
@@ -293,13 +293,13 @@ pub(super) fn start(w: &mut World, fw: FrameworkId) {
     }
     let backend = CoarseBackend::new(&a.settings, now);
     // The driver waits for the backend to be ready before running jobs
-    // (`waitBackendReady`, spark-on-mesos §1.7); the wait ends by itself
+    // (Spark 3.0 `TaskSchedulerImpl.waitBackendReady` and `MesosCoarseGrainedSchedulerBackend.sufficientResourcesRegistered`, reference spark-on-mesos.md §1.7); the wait ends by itself
     // after maxRegisteredResourcesWaitingTime.
     a.ready = backend.is_ready(0, now);
     a.backend = Some(backend);
     if a.settings.dynamic.enabled {
-        // The manager sends its initial target at start (2.0+, §4.8) and
-        // then runs schedule() every 100 ms (§4.1).
+        // The manager sends its initial target at start (2.0+, Spark 3.0 `CoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §4.8) and
+        // then runs schedule() every 100 ms (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.1).
         let mut manager = AllocationManager::new(&a.settings.dynamic);
         let requests = manager.start();
         a.dynamic = Some(manager);
@@ -570,7 +570,7 @@ pub(super) fn dynamic_tick(w: &mut World, fw: FrameworkId) {
 }
 
 /// Hands the manager's requests to the backend. A new total only sets the
-/// Mesos executor limit (`doRequestTotalExecutors` does not revive, §1.3),
+/// Mesos executor limit (`doRequestTotalExecutors` does not revive, Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3),
 /// so raised limits wait for filtered offers to come back. Killed
 /// executors end at once with `idle_timeout` (their KILLED update is not
 /// delayed here).
@@ -579,8 +579,8 @@ fn apply_requests(w: &mut World, fw: FrameworkId, requests: Vec<Request>) {
     for r in requests {
         match r {
             Request::Total(n) => {
-                // The placement hints go with every request (§4.8) and hold
-                // the backend's launches for the wanted hosts (§1.6).
+                // The placement hints go with every request (Spark 3.0 `CoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §4.8) and hold
+                // the backend's launches for the wanted hosts (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.6).
                 let wanted: Vec<(AgentId, u32)> =
                     app(w, fw).hints.iter().map(|(h, n)| (*h, *n)).collect();
                 let hints: BTreeMap<String, u32> = wanted
@@ -707,7 +707,7 @@ fn make_offers(w: &mut World, fw: FrameworkId, only: Option<u64>) {
         "the task scheduler and the job stream disagree on pending tasks"
     );
     // onTaskStart: a start that leaves nothing pending clears the backlog
-    // timer (§4.5).
+    // timer (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.5).
     if !picks.is_empty()
         && backlog == 0
         && let Some(m) = a.dynamic.as_mut()
@@ -851,7 +851,7 @@ pub(super) fn task_done(w: &mut World, executor_uid: u64, version: u64) {
         moves.push((j, end));
     }
     if a.jobs.active_jobs() == 0 {
-        // The last active stage completed (§4.5).
+        // The last active stage completed (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.5).
         if let Some(m) = a.dynamic.as_mut() {
             m.queue_empty();
         }
@@ -946,7 +946,7 @@ fn offer_batch<'a>(
         .collect()
 }
 
-/// Fine mode (§2): the backend turns usable offers into worker offers,
+/// Fine mode (Spark 3.0 `MesosFineGrainedSchedulerBackend`, reference spark-on-mesos.md §2): the backend turns usable offers into worker offers,
 /// the task scheduler picks tasks for them (delay scheduling applies: a
 /// held-back offer is declined), and the world launches the picks (plus
 /// the agent's executor when new) with the 1 s filter.
@@ -1163,9 +1163,9 @@ fn requeue(a: &mut SparkApp, job: usize, index: u32) {
 
 /// `[[faults]] executor_failure`: the app's executors on `agent` die. A
 /// coarse executor's Mesos task ends FAILED (the backend counts a failure
-/// against the agent, §1.3, and revives); a fine-grained executor's death
+/// against the agent, Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3, and revives); a fine-grained executor's death
 /// takes its running tasks with it, and the next launch there creates and
-/// charges a new executor (§2). Lost tasks are pending again and offered
+/// charges a new executor (Spark 3.0 `MesosFineGrainedSchedulerBackend`, reference spark-on-mesos.md §2). Lost tasks are pending again and offered
 /// at once (Spark's `reviveOffers` after a failed task).
 pub(super) fn executor_failure(w: &mut World, fw: FrameworkId, agent: AgentId) {
     let now = w.now;
@@ -1286,7 +1286,7 @@ fn end_executor(
         a.recompute_levels();
     }
     let effect = a.backend.as_mut().map(|b| b.status_update(id, state));
-    // Spark calls reviveOffers() on every terminal update (§1.3), which
+    // Spark calls reviveOffers() on every terminal update (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3), which
     // clears its filters; a stopped driver no longer does.
     let revive = effect.is_some_and(|e| e.revive) && !a.stopped;
     let name = a.name.clone();
