@@ -1056,3 +1056,20 @@ fn real_unmodelled_properties_are_one_warning() {
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].contains("apps.a.conf: 3 real Spark properties the simulator does not model; the simulation ignores their values: spark.eventLog.enabled, spark.serializer, spark.sql.shuffle.partitions"), "{}", w[0]);
 }
+
+/// A Spark key written at the app's level, not in [apps.conf], is told
+/// where it belongs.
+#[test]
+fn a_spark_key_outside_apps_conf_says_where_it_belongs() {
+    let src = MINIMAL.replace(
+        "master = \"mesos://m:5050\"\n",
+        "master = \"mesos://m:5050\"\n\"spark.cores.max\" = \"4\"\n",
+    );
+    let e = load_str(&src, &[]).unwrap_err().errors;
+    assert!(
+        e[0].message
+            .contains("Spark properties belong in [apps.conf], quoted: \"spark.cores.max\" = ..."),
+        "{e:?}"
+    );
+    assert_eq!(e[0].path, "apps.a.\"spark.cores.max\"");
+}
