@@ -57,6 +57,15 @@ pub(crate) fn lint(sc: &Scenario, raw: &RawScenario, ctx: &mut Ctx<'_>) {
             .filter(|(_, g)| g.count > 0)
             .filter(|(_, g)| g.attribute_variants().any(|a| s.constraints.matches(&a)))
             .collect();
+        let (need_cpus, need_mem) = executor_need(app);
+        let executor_fits = usable.iter().any(|(_, g)| {
+            fits(
+                &g.resources.allocatable_to(&s.role),
+                need_cpus,
+                need_mem,
+                s.coarse,
+            )
+        });
         if usable.is_empty() && !s.constraints.is_empty() {
             let why = sc
                 .agents
@@ -76,16 +85,7 @@ pub(crate) fn lint(sc: &Scenario, raw: &RawScenario, ctx: &mut Ctx<'_>) {
                     "no agent satisfies the constraints, so every offer is declined and the app never gets an executor (e.g. {why})"
                 ),
             );
-        } else if let Some((need_cpus, need_mem)) = executor_need(app)
-            && !usable.iter().any(|(_, g)| {
-                fits(
-                    &g.resources.allocatable_to(&s.role),
-                    need_cpus,
-                    need_mem,
-                    s.coarse,
-                )
-            })
-        {
+        } else if !executor_fits {
             let largest = largest_agent(&usable, &s.role);
             let key = if s.executor_cores.is_some() && s.coarse {
                 "spark.executor.cores"
@@ -185,16 +185,16 @@ fn holds_scalars(offer: &Resources, task: &Resources) -> bool {
 
 /// What one executor needs: (whole cpus, memory) in coarse mode; (cpus
 /// including the executor's own, memory) in fine mode.
-fn executor_need(app: &App) -> Option<(Milli, Milli)> {
+fn executor_need(app: &App) -> (Milli, Milli) {
     let s = &app.settings;
     let mem = Milli::from_units(s.executor_memory_total_mib() as i64);
     if s.coarse {
         let cores = s.executor_cores.unwrap_or(1);
-        Some((Milli::from_units(i64::from(cores)), mem))
+        (Milli::from_units(i64::from(cores)), mem)
     } else {
         let cpus =
             Milli::from_f64(s.mesos_executor_cores) + Milli::from_units(i64::from(s.task_cpus));
-        Some((cpus, mem))
+        (cpus, mem)
     }
 }
 
