@@ -115,10 +115,6 @@ impl OutputDir {
         })
     }
 
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
     /// Writes the files and the resolved scenario, then puts them in the
     /// target's place, unless `cancel` is set before the swap.
     pub fn commit<S: AsRef<str>>(

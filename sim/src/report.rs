@@ -96,6 +96,19 @@ pub fn summary_values(out: &RunOutput) -> Vec<String> {
     row
 }
 
+/// The run's roles, by name, each once.
+fn roles_of(mx: &Metrics) -> Vec<&str> {
+    let mut roles: Vec<&str> = mx.frameworks.iter().map(|(_, r)| r.as_str()).collect();
+    roles.sort_unstable();
+    roles.dedup();
+    roles
+}
+
+/// How many per-app and per-role rows [`scoped_summary_values`] gives.
+fn scoped_summary_rows(mx: &Metrics) -> usize {
+    mx.frameworks.len() + roles_of(mx).len()
+}
+
 /// The per-app and per-role rows of one run's summary: (scope, name,
 /// values in SUMMARY_METRICS order), apps (every framework: Spark apps,
 /// other frameworks, the dispatcher) by name, then roles by name. An app
@@ -128,10 +141,7 @@ pub fn scoped_summary_values(out: &RunOutput) -> Vec<(&'static str, String, Vec<
         ]);
         rows.push(("app", name.clone(), v));
     }
-    let mut roles: Vec<&str> = mx.frameworks.iter().map(|(_, r)| r.as_str()).collect();
-    roles.sort_unstable();
-    roles.dedup();
-    for role in roles {
+    for role in roles_of(mx) {
         let integral: i128 = mx
             .frameworks
             .iter()
@@ -540,7 +550,7 @@ pub fn resolved_with_runs(resolved: &str, results: &[RunResult], name: &str) -> 
             mx.shares.len(),
             mx.allocations.len(),
             mx.offers.len(),
-            1 + scoped_summary_values(&r.output).len(),
+            1 + scoped_summary_rows(mx),
         );
     }
     s

@@ -10,7 +10,6 @@ mod role;
 mod scalar;
 mod value;
 
-pub use agent_flags::{AgentFlag, flag_value};
 pub use attributes::{Attribute, Attributes, ParsedAttributes};
 pub use ids::{AgentId, FrameworkId};
 pub use name::Name;

@@ -195,3 +195,17 @@ pub(crate) fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
     (line, col)
 }
+
+/// A TOML key as a path segment: bare when TOML allows it bare (letters,
+/// digits, `_`, `-`), else quoted.
+pub(crate) fn quote_key(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        key.to_string()
+    } else {
+        format!("\"{key}\"")
+    }
+}

@@ -22,7 +22,7 @@ mod validate;
 
 use std::path::Path;
 
-pub use diagnostic::{Diagnostic, Diagnostics, cut_long};
+pub use diagnostic::{Diagnostic, Diagnostics};
 pub use estimate::{Estimate, MAX_TASKS_PER_STAGE, estimate};
 pub use model::*;
 pub use paths::{Assignment, parse_assignment};

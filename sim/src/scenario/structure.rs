@@ -9,7 +9,7 @@
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::ctx::line_col;
+use super::ctx::{line_col, quote_key};
 use super::diagnostic::Diagnostic;
 use policies::suggest::closest;
 
@@ -161,15 +161,7 @@ fn walk_value(value: &Spanned<DeValue<'_>>, path: &str, out: &mut Vec<(String, u
 }
 
 fn join(prefix: &str, key: &str) -> String {
-    let simple = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    let key = if simple {
-        key.to_string()
-    } else {
-        format!("\"{key}\"")
-    };
+    let key = quote_key(key);
     if prefix.is_empty() {
         key
     } else {

@@ -8,22 +8,11 @@ use policies::spark::conf::{ByteUnit, byte_string_as};
 use policies::spark::{MasterUrl, SparkSettings};
 use policies::suggest::closest;
 
-use super::ctx::Ctx;
+use super::ctx::{Ctx, quote_key};
 use super::model::*;
 use super::raw::{Leaf, RawDist, RawJobs, RawScenario};
 use crate::time::SimDuration;
 use toml::Spanned;
-
-fn quote_key(key: &str) -> String {
-    if key
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        key.to_string()
-    } else {
-        format!("\"{key}\"")
-    }
-}
 
 /// The largest cluster a scenario may describe (a typo in `count` should
 /// be an error, not an out-of-memory abort).
