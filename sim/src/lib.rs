@@ -37,7 +37,6 @@
 //! [`scenario::Scenario`], collecting every problem with its path and line.
 
 pub mod charts;
-pub mod check;
 pub mod cli;
 pub mod columns;
 pub mod merge;

@@ -1,4 +1,4 @@
-//! Cluster deploy mode: a `MesosClusterDispatcher` framework (seeds: "cluster
+//! Cluster deploy mode on Mesos: a `MesosClusterDispatcher` framework (seeds: "cluster
 //! mode"; Mesos 1.11 master and allocator, reference mesos-master.md §5.7 on its refuse filter).
 //!
 //! Apps with `deploy_mode = "cluster"` are submitted to the dispatcher at
@@ -26,8 +26,10 @@ use policies::mesos::Refuse;
 use policies::model::{FrameworkId, Milli, Resources};
 use policies::spark::coarse::take_scalar;
 
-use super::{Event, Framework, TaskOwner, World};
 use crate::time::{SimDuration, SimTime};
+use crate::world::events::Event;
+use crate::world::kernel::Kernel;
+use crate::world::mesos::master::{MesosMaster, TaskOwner};
 
 /// `spark.mesos.cluster.retry.wait.max`'s default, in seconds (a
 /// dispatcher setting, not an app's).
@@ -63,29 +65,10 @@ impl Dispatcher {
     }
 }
 
-fn dispatcher(w: &mut World, fw: FrameworkId) -> &mut Dispatcher {
-    match &mut w.frameworks[fw.index()] {
-        Framework::Dispatcher(d) => d,
-        _ => unreachable!("framework {fw} is not the dispatcher"),
-    }
-}
-
-/// What one driver needs: (cores, memory in MiB).
-fn driver_shape(w: &World, app: FrameworkId) -> (Milli, Milli) {
-    match &w.frameworks[app.index()] {
-        Framework::Spark(a) => (
-            Milli::from_units(i64::from(a.settings().driver_cores)),
-            Milli::from_units(a.settings().driver_memory_total_mib() as i64),
-        ),
-        _ => (Milli::ZERO, Milli::ZERO),
-    }
-}
-
 /// An app is submitted: queued, and the dispatcher revives offers.
-pub(super) fn submit(w: &mut World, app: FrameworkId) {
-    let Some(d) = w.dispatcher_id else { return };
-    dispatcher(w, d).queue.push_back(app);
-    w.revive(d);
+pub(crate) fn submit(k: &mut Kernel, m: &mut MesosMaster, d: &mut Dispatcher, app: FrameworkId) {
+    d.queue.push_back(app);
+    m.revive(k, d.id);
 }
 
 /// The next driver to launch: a supervised retry whose time has passed
@@ -97,20 +80,30 @@ fn next_driver(d: &Dispatcher, now: SimTime) -> Option<(FrameworkId, Option<usiz
     }
 }
 
-pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
-    let now = w.now;
+/// From each offer, as many waiting drivers as fit (`shape`: an app's
+/// driver cores and memory in MiB, overhead included). Returns the
+/// launched drivers' (app, Mesos task uid).
+pub(crate) fn resource_offers(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &mut Dispatcher,
+    ids: &[u64],
+    shape: &dyn Fn(FrameworkId) -> (Milli, Milli),
+) -> Vec<(FrameworkId, u64)> {
+    let now = k.now;
+    let fw = d.id;
+    let mut launched = Vec::new();
     for &id in ids {
-        let mut remaining = w.offers[&id].resources.clone();
+        let mut remaining = m.offers[&id].resources.clone();
         let mut launch: Vec<(Resources, TaskOwner)> = Vec::new();
-        while let Some((app, retry)) = next_driver(dispatcher(w, fw), now) {
-            let (cpus, mem) = driver_shape(w, app);
+        while let Some((app, retry)) = next_driver(d, now) {
+            let (cpus, mem) = shape(app);
             if remaining.cpus() < cpus || remaining.mem_mb() < mem {
                 break;
             }
             let mut taken = take_scalar(&mut remaining, "cpus", cpus);
             taken.add(&take_scalar(&mut remaining, "mem", mem));
             launch.push((taken, TaskOwner::Driver(fw, app)));
-            let d = dispatcher(w, fw);
             match retry {
                 Some(i) => {
                     d.retries.remove(i);
@@ -121,7 +114,7 @@ pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
             }
         }
         if launch.is_empty() {
-            w.decline(id, DISPATCHER_REFUSE);
+            m.decline(k, id, DISPATCHER_REFUSE);
             continue;
         }
         let apps: Vec<FrameworkId> = launch
@@ -131,36 +124,16 @@ pub(super) fn resource_offers(w: &mut World, fw: FrameworkId, ids: &[u64]) {
                 _ => None,
             })
             .collect();
-        let uids = w.accept(id, launch, DISPATCHER_REFUSE);
-        for (uid, app) in uids.into_iter().zip(apps) {
-            if let Framework::Spark(a) = &mut w.frameworks[app.index()] {
-                a.set_driver(uid);
-            }
-        }
+        let uids = m.accept(k, id, launch, DISPATCHER_REFUSE);
+        launched.extend(apps.into_iter().zip(uids));
     }
+    launched
 }
 
-/// The driver's Mesos task is RUNNING: after its JVM starts, the app's
-/// framework registers with the master.
-pub(super) fn driver_running(w: &mut World, app: FrameworkId, uid: u64) {
-    let now = w.now;
-    let startup = match &mut w.frameworks[app.index()] {
-        Framework::Spark(a) => a.driver_startup(),
-        _ => return,
-    };
-    w.push(now + startup, Event::DriverStarted { app, uid });
-}
-
-/// A driver's JVM is up: its framework registers, unless that driver has
-/// failed meanwhile.
-pub(super) fn driver_started(w: &mut World, app: FrameworkId, uid: u64) {
-    let current = match &w.frameworks[app.index()] {
-        Framework::Spark(a) => a.driver_uid(),
-        _ => None,
-    };
-    if current == Some(uid) {
-        w.framework_start(app);
-    }
+/// The driver's Mesos task is RUNNING: after its JVM starts (`startup`),
+/// the app's framework registers with the master.
+pub(crate) fn driver_running(k: &mut Kernel, app: FrameworkId, uid: u64, startup: SimDuration) {
+    k.push(k.now + startup, Event::DriverStarted { app, uid });
 }
 
 /// (retries, wait in seconds) after one more failure: 1 s at first, then
@@ -173,39 +146,41 @@ fn next_backoff(previous: Option<(u32, u64)>) -> (u32, u64) {
 }
 
 /// A driver's task ended FAILED: relaunched after its back-off with
-/// supervise, else the app is over.
-pub(super) fn driver_failed(w: &mut World, app: FrameworkId) {
-    let now = w.now;
-    let supervise = match &w.frameworks[app.index()] {
-        Framework::Spark(a) => a.settings().supervise,
-        _ => false,
-    };
-    let Some(d) = w.dispatcher_id else { return };
+/// supervise (false), else the app is over (true; the world has given up
+/// on it first).
+pub(crate) fn driver_failed(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &mut Dispatcher,
+    app: FrameworkId,
+    supervise: bool,
+) -> bool {
     if !supervise {
-        super::spark::give_up(w, app);
-        app_finished(w, None);
-        return;
+        return true;
     }
-    let disp = dispatcher(w, d);
-    let (retries, wait_s) = next_backoff(disp.backoff.get(&app).copied());
-    disp.backoff.insert(app, (retries, wait_s));
-    disp.retries
-        .push((app, now + SimDuration::from_secs(wait_s)));
-    w.metrics.driver_relaunches += 1;
-    w.revive(d);
+    let (retries, wait_s) = next_backoff(d.backoff.get(&app).copied());
+    d.backoff.insert(app, (retries, wait_s));
+    d.retries
+        .push((app, k.now + SimDuration::from_secs(wait_s)));
+    k.metrics.driver_relaunches += 1;
+    m.revive(k, d.id);
+    false
 }
 
 /// A cluster-mode app ended: its driver's task ends with it.
-pub(super) fn app_finished(w: &mut World, driver_uid: Option<u64>) {
+pub(crate) fn app_finished(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &mut Dispatcher,
+    driver_uid: Option<u64>,
+) {
     if let Some(uid) = driver_uid {
-        w.end_task(uid);
+        m.end_task(k, uid);
     }
-    let Some(d) = w.dispatcher_id else { return };
-    let disp = dispatcher(w, d);
-    disp.open_apps = disp.open_apps.saturating_sub(1);
-    if disp.open_apps == 0 && !disp.stopped {
-        disp.stopped = true;
-        w.deactivate(d);
+    d.open_apps = d.open_apps.saturating_sub(1);
+    if d.open_apps == 0 && !d.stopped {
+        d.stopped = true;
+        m.deactivate(k, d.id);
     }
 }
 

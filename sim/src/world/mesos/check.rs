@@ -11,29 +11,31 @@
 
 use policies::model::Resources;
 
-use crate::world::World;
+use crate::world::kernel::Kernel;
+use crate::world::mesos::master::MesosMaster;
 
-pub fn check_all(w: &World) -> Result<(), String> {
-    let mut seen = w.touched.clone();
+pub(crate) fn check_all(k: &Kernel, m: &MesosMaster) -> Result<(), String> {
+    let mut seen = m.touched.clone();
     seen.sort();
     seen.dedup();
     for a in seen {
-        check_agent(w, a.index())?;
+        check_agent(k, m, a.index())?;
     }
-    check_counters(w)
+    check_counters(k, m)
 }
 
 /// Invariants 1–3 for one agent.
-pub fn check_agent(w: &World, i: usize) -> Result<(), String> {
+pub(crate) fn check_agent(k: &Kernel, w: &MesosMaster, i: usize) -> Result<(), String> {
     let agent = &w.agents[i];
+    let machine = &k.machines[i];
     let sum = w.agent_views[i]
         .available
         .plus(&agent.offered)
         .plus(&agent.allocated);
-    if sum != agent.total {
+    if sum != machine.total {
         return Err(format!(
             "agent {}: available + offered + allocated = {sum}, but the total is {}",
-            agent.hostname, agent.total
+            machine.hostname, machine.total
         ));
     }
     let mut offered = Resources::new();
@@ -43,7 +45,7 @@ pub fn check_agent(w: &World, i: usize) -> Result<(), String> {
             _ => {
                 return Err(format!(
                     "agent {}: offer {id} is not outstanding here",
-                    agent.hostname
+                    machine.hostname
                 ));
             }
         }
@@ -52,7 +54,7 @@ pub fn check_agent(w: &World, i: usize) -> Result<(), String> {
     if offered != agent.offered || outstanding_here != agent.offer_ids.len() {
         return Err(format!(
             "agent {}: offered {} but its {} outstanding offers hold {offered}",
-            agent.hostname,
+            machine.hostname,
             agent.offered,
             agent.offer_ids.len()
         ));
@@ -64,7 +66,7 @@ pub fn check_agent(w: &World, i: usize) -> Result<(), String> {
             _ => {
                 return Err(format!(
                     "agent {}: task {id} is not live here",
-                    agent.hostname
+                    machine.hostname
                 ));
             }
         }
@@ -72,33 +74,33 @@ pub fn check_agent(w: &World, i: usize) -> Result<(), String> {
     if allocated != agent.allocated {
         return Err(format!(
             "agent {}: allocated {} but its live tasks hold {allocated}",
-            agent.hostname, agent.allocated
+            machine.hostname, agent.allocated
         ));
     }
     Ok(())
 }
 
 /// Invariant 6.
-pub fn check_counters(w: &World) -> Result<(), String> {
+pub(crate) fn check_counters(k: &Kernel, w: &MesosMaster) -> Result<(), String> {
     let offered: i64 = w.offers.values().map(|o| o.resources.cpus().0).sum();
-    if offered != w.metrics.cpus_offered {
+    if offered != k.metrics.cpus_offered {
         return Err(format!(
             "outstanding offers hold {offered} mcpus but the counter says {}",
-            w.metrics.cpus_offered
+            k.metrics.cpus_offered
         ));
     }
-    if w.metrics.cpus_allocated < 0 || w.metrics.cpus_busy < 0 {
+    if k.metrics.cpus_allocated < 0 || k.metrics.cpus_busy < 0 {
         return Err("negative allocated or busy counter".to_string());
     }
     // Each framework's allocated CPUs (summary.csv's per-app rows) add up
     // to the cluster's.
-    let per_framework: i64 = w.metrics.fw_allocated.iter().map(|f| f.cpus).sum();
-    if per_framework != w.metrics.cpus_allocated
-        || w.metrics.fw_allocated.iter().any(|f| f.cpus < 0)
+    let per_framework: i64 = k.metrics.fw_allocated.iter().map(|f| f.cpus).sum();
+    if per_framework != k.metrics.cpus_allocated
+        || k.metrics.fw_allocated.iter().any(|f| f.cpus < 0)
     {
         return Err(format!(
             "frameworks hold {per_framework} mcpus between them but the cluster counter says {}",
-            w.metrics.cpus_allocated
+            k.metrics.cpus_allocated
         ));
     }
     Ok(())
@@ -112,7 +114,7 @@ mod tests {
     use crate::world::{RunOptions, World};
     use policies::model::Resources;
 
-    const SCENARIO: &str = include_str!("../../scenarios/tests/two-agents.toml");
+    const SCENARIO: &str = include_str!("../../../../scenarios/tests/two-agents.toml");
 
     /// A world stepped until it has an executor running and an offer
     /// declined, with every check passing on the way.
@@ -129,35 +131,35 @@ mod tests {
         while w.now() < SimTime(2_000_000) {
             w.step().unwrap().unwrap();
         }
-        assert!(!w.tasks.is_empty());
-        for i in 0..w.agents.len() {
-            check_agent(&w, i).unwrap();
+        assert!(!w.m.tasks.is_empty());
+        for i in 0..w.m.agents.len() {
+            check_agent(&w.k, &w.m, i).unwrap();
         }
-        check_counters(&w).unwrap();
+        check_counters(&w.k, &w.m).unwrap();
         w
     }
 
     #[test]
     fn available_offered_allocated_must_add_up_to_the_total() {
         let mut w = world();
-        w.agent_views[0]
+        w.m.agent_views[0]
             .available
             .add(&Resources::parse("cpus:1").unwrap());
-        let e = check_agent(&w, 0).unwrap_err();
+        let e = check_agent(&w.k, &w.m, 0).unwrap_err();
         assert!(e.contains("available + offered + allocated"), "{e}");
     }
 
     #[test]
     fn offered_resources_must_belong_to_outstanding_offers() {
         let mut w = world();
-        w.agents[1].offer_ids.insert(999);
-        let e = check_agent(&w, 1).unwrap_err();
+        w.m.agents[1].offer_ids.insert(999);
+        let e = check_agent(&w.k, &w.m, 1).unwrap_err();
         assert!(e.contains("offer 999 is not outstanding here"), "{e}");
         // An offer counted twice: the counter no longer matches.
         let mut w = world();
-        w.metrics.cpus_offered += 1000;
+        w.k.metrics.cpus_offered += 1000;
         assert!(
-            check_counters(&w)
+            check_counters(&w.k, &w.m)
                 .unwrap_err()
                 .contains("outstanding offers hold")
         );
@@ -166,27 +168,27 @@ mod tests {
     #[test]
     fn allocated_resources_must_belong_to_live_tasks() {
         let mut w = world();
-        let agent = w.tasks.values().next().unwrap().agent.index();
+        let agent = w.m.tasks.values().next().unwrap().agent.index();
         // Moving resources from available to allocated keeps the sum right,
         // so only the task check can catch it.
         let r = Resources::parse("mem:1").unwrap();
-        w.agent_views[agent].available.subtract(&r);
-        w.agents[agent].allocated.add(&r);
-        let e = check_agent(&w, agent).unwrap_err();
+        w.m.agent_views[agent].available.subtract(&r);
+        w.m.agents[agent].allocated.add(&r);
+        let e = check_agent(&w.k, &w.m, agent).unwrap_err();
         assert!(e.contains("but its live tasks hold"), "{e}");
     }
 
     #[test]
     fn a_task_cannot_end_twice() {
         let mut w = world();
-        let uid = *w.tasks.keys().next().unwrap();
-        let t = w.tasks[&uid].clone();
-        w.end_task(uid);
-        assert!(w.violation.is_none());
-        w.tasks.insert(uid, t);
-        w.end_task(uid);
+        let uid = *w.m.tasks.keys().next().unwrap();
+        let t = w.m.tasks[&uid].clone();
+        w.m.end_task(&mut w.k, uid);
+        assert!(w.k.violation.is_none());
+        w.m.tasks.insert(uid, t);
+        w.m.end_task(&mut w.k, uid);
         assert_eq!(
-            w.violation.as_deref(),
+            w.k.violation.as_deref(),
             Some(format!("task {uid} ended twice").as_str())
         );
     }

@@ -1,0 +1,104 @@
+//! What happens in the world, in order of `(time, class, seq)`: every event
+//! of every component, with its same-instant class and a stable code for
+//! the run's fingerprint.
+
+use policies::model::FrameworkId;
+
+use crate::queue::EventClass;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Event {
+    /// The Mesos master's periodic allocation timer.
+    AllocationTick,
+    /// The Mesos master's pending (coalesced) allocation run.
+    AllocationRun,
+    FrameworkStart(FrameworkId),
+    FrameworkStop(FrameworkId),
+    JobArrival(FrameworkId),
+    /// A Mesos task reaches TASK_RUNNING on its agent.
+    TaskRunning(u64),
+    /// A Spark executor registers with its driver (`uid`: the executor's
+    /// world-wide number, its Mesos task on Mesos).
+    ExecutorRegistered {
+        app: FrameworkId,
+        executor: u64,
+        uid: u64,
+    },
+    /// A Spark task may be done on this executor (stale if the executor's
+    /// version moved on).
+    SparkTaskDone {
+        app: FrameworkId,
+        executor: u64,
+        uid: u64,
+        version: u64,
+    },
+    /// A non-Spark framework's task ends.
+    OtherTaskDone(u64),
+    /// `spark.scheduler.maxRegisteredResourcesWaitingTime` ran out for a
+    /// driver: it is ready whatever has registered.
+    DriverReadyTimeout(FrameworkId),
+    /// The executor allocation manager's 100 ms `schedule()` of an app.
+    DynamicAllocationTick(FrameworkId),
+    /// A fine-grained Spark task (a Mesos task) ends.
+    FineTaskDone(u64),
+    /// A cluster-mode app is submitted to the dispatcher.
+    DriverSubmitted(FrameworkId),
+    /// A coarse driver's revive timer (`spark.scheduler.revive.interval`).
+    SparkRevive(FrameworkId),
+    /// A cluster-mode driver's JVM is up (its Mesos task uid).
+    DriverStarted {
+        app: FrameworkId,
+        uid: u64,
+    },
+    /// The scenario's fault with this index happens.
+    Fault(usize),
+    OfferTimeout(u64),
+    Sample,
+}
+
+impl Event {
+    pub(crate) fn class(self) -> EventClass {
+        match self {
+            Event::SparkTaskDone { .. } | Event::OtherTaskDone(_) | Event::FineTaskDone(_) => {
+                EventClass::Completion
+            }
+            Event::TaskRunning(_) | Event::ExecutorRegistered { .. } => EventClass::StatusUpdate,
+            Event::FrameworkStart(_)
+            | Event::FrameworkStop(_)
+            | Event::JobArrival(_)
+            | Event::DriverSubmitted(_)
+            | Event::DriverStarted { .. }
+            | Event::Fault(_) => EventClass::Arrival,
+            Event::OfferTimeout(_)
+            | Event::DriverReadyTimeout(_)
+            | Event::DynamicAllocationTick(_)
+            | Event::SparkRevive(_) => EventClass::Timer,
+            Event::AllocationTick | Event::AllocationRun => EventClass::Allocation,
+            Event::Sample => EventClass::Sample,
+        }
+    }
+
+    /// A stable code for the fingerprint.
+    pub(crate) fn code(self) -> (u64, u64) {
+        match self {
+            Event::AllocationTick => (1, 0),
+            Event::AllocationRun => (2, 0),
+            Event::FrameworkStart(f) => (3, u64::from(f.0)),
+            Event::FrameworkStop(f) => (4, u64::from(f.0)),
+            Event::JobArrival(f) => (5, u64::from(f.0)),
+            Event::TaskRunning(t) => (6, t),
+            Event::ExecutorRegistered { uid, .. } => (7, uid),
+            Event::SparkTaskDone { uid, version, .. } => (8, uid ^ (version << 40)),
+            Event::OtherTaskDone(t) => (9, t),
+            Event::OfferTimeout(o) => (10, o),
+            Event::Sample => (11, 0),
+            Event::DriverReadyTimeout(f) => (12, u64::from(f.0)),
+            Event::DynamicAllocationTick(f) => (13, u64::from(f.0)),
+            Event::FineTaskDone(t) => (14, t),
+            Event::DriverSubmitted(f) => (15, u64::from(f.0)),
+            Event::SparkRevive(f) => (16, u64::from(f.0)),
+            Event::DriverStarted { app, uid } => (17, u64::from(app.0) ^ (uid << 20)),
+            Event::Fault(i) => (18, i as u64),
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The simulation kernel every component shares, whatever the cluster
+//! manager: the clock, the event queue, the machines, the input blocks and
+//! the books of the run (metrics). It knows no manager and no framework.
+
+use policies::model::{AgentId, Attributes, Resources};
+
+use crate::metrics::{ExecutorRow, Metrics};
+use crate::queue::{EventQueue, Scheduled};
+use crate::time::SimTime;
+use crate::world::data::Storage;
+use crate::world::events::Event;
+
+/// Options that do not change what is simulated.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    /// Record every offer for `offers.csv`.
+    pub record_offers: bool,
+    /// Check the invariants after every event ([`crate::check`]).
+    pub check_invariants: bool,
+}
+
+/// One machine of the scenario: a Mesos agent, a standalone worker or a
+/// YARN NodeManager, depending on the manager.
+#[derive(Clone, Debug)]
+pub(crate) struct Machine {
+    pub hostname: String,
+    pub total: Resources,
+    pub attributes: Attributes,
+}
+
+pub(crate) struct Kernel {
+    pub now: SimTime,
+    /// Where arrivals stop, and where the run stops (horizon + drain).
+    pub horizon: SimTime,
+    pub end: SimTime,
+    queue: EventQueue<Event>,
+    pub opts: RunOptions,
+    pub machines: Vec<Machine>,
+    /// Input blocks: racks, placement, read costs (`[data]`).
+    pub storage: Storage,
+    pub metrics: Metrics,
+    /// A broken rule found while handling an event (the run stops with it).
+    pub violation: Option<String>,
+}
+
+impl Kernel {
+    pub(crate) fn new(
+        horizon: SimTime,
+        end: SimTime,
+        opts: RunOptions,
+        machines: Vec<Machine>,
+        storage: Storage,
+        metrics: Metrics,
+    ) -> Kernel {
+        Kernel {
+            now: SimTime::ZERO,
+            horizon,
+            end,
+            queue: EventQueue::with_capacity(1024),
+            opts,
+            machines,
+            storage,
+            metrics,
+            violation: None,
+        }
+    }
+
+    pub(crate) fn push(&mut self, at: SimTime, event: Event) {
+        self.queue.push(at, event.class(), event);
+    }
+
+    pub(crate) fn pop(&mut self) -> Option<Scheduled<Event>> {
+        self.queue.pop()
+    }
+
+    pub(crate) fn hostname(&self, agent: AgentId) -> &str {
+        &self.machines[agent.index()].hostname
+    }
+
+    pub(crate) fn executor_row(&mut self, row: ExecutorRow) {
+        self.metrics.executors.push(row);
+    }
+}

@@ -1,0 +1,635 @@
+//! The Mesos master: agents' books, the allocator and its runs, offers,
+//! decline filters, Mesos tasks and framework registration. What to grant
+//! is decided by the allocator policy (`policies::mesos`); this file keeps
+//! the books and moves offers in time. It knows no framework: callbacks go
+//! back to the world, which routes them.
+//!
+//! Mesos rules applied here (Mesos 1.11, restated in reference
+//! mesos-master.md):
+//! - Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference
+//!   mesos-master.md §1.1: a periodic run every `allocation_interval` over
+//!   all agents; a framework subscribing or reviving triggers a run;
+//!   triggered and periodic requests coalesce into one pending run;
+//!   resources freed by task ends, declines and rescinds wait for the next
+//!   run.
+//! - Mesos 1.11 `src/master/master.cpp`, reference mesos-master.md §1.9: an
+//!   offer locks its resources for its holder until accepted, declined,
+//!   rescinded or timed out (`offer_timeout`, rescind without a filter);
+//!   accepting moves offered → allocated and declines the leftovers with the
+//!   call's filter (the Mesos default when none is given, Mesos 1.11
+//!   `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.7).
+//! - Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference
+//!   mesos-master.md §1.8: REVIVE clears the framework's filters and
+//!   triggers a run over all agents.
+//! - Mesos 1.11 `DRFSorter` in `sorter/drf/sorter.cpp`, reference
+//!   mesos-master.md §1.3: the DRF order of roles and frameworks.
+//! - Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference
+//!   mesos-master.md §1.10: terminal tasks give their resources back
+//!   without a run.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use policies::mesos::{
+    AgentView, Allocator, ClusterView, FrameworkView, Grant, MinAllocatable, OfferFilters, Refuse,
+    RoleView, ScalarIndex, Scalars, allocator_named, filter_lifetime,
+};
+use policies::model::{AgentId, FrameworkId, Resources, UNRESERVED};
+use rand_chacha::ChaCha8Rng;
+
+use crate::metrics::{OfferRow, ShareRow, UtilizationRow};
+use crate::rng::RngStreams;
+use crate::scenario::Scenario;
+use crate::time::{SimDuration, SimTime};
+use crate::world::events::Event;
+use crate::world::kernel::{Kernel, Machine};
+
+/// One agent's books (its machine is `Kernel::machines[i]`).
+#[derive(Clone, Debug)]
+pub(crate) struct Agent {
+    pub offered: Resources,
+    pub allocated: Resources,
+    /// Outstanding offers and live Mesos tasks on this agent.
+    pub offer_ids: BTreeSet<u64>,
+    pub task_ids: BTreeSet<u64>,
+    /// A high-water mark of the available pool: `available ⊆ pool_mark`
+    /// always, and `pool_mark ⊆ refused` for every whole-pool filter still
+    /// valid (sequence ≥ `grown`). The pool has only *grown* when it
+    /// exceeds the mark.
+    pub pool_mark: Resources,
+}
+
+/// An outstanding offer.
+#[derive(Clone, Debug)]
+pub(crate) struct Outstanding {
+    pub framework: FrameworkId,
+    pub agent: AgentId,
+    pub resources: Resources,
+    pub made: SimTime,
+}
+
+/// What a Mesos task is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TaskOwner {
+    /// A Spark coarse executor: (framework, backend task id).
+    SparkExecutor(FrameworkId, u64),
+    /// A fine-grained Spark executor on an agent (lives as long as the app).
+    SparkFineExecutor(FrameworkId, AgentId),
+    /// A fine-grained Spark task of the given job.
+    SparkFineTask(FrameworkId, usize),
+    /// A cluster-mode driver: (dispatcher, app).
+    Driver(FrameworkId, FrameworkId),
+    /// A task of another framework: (framework, its job).
+    Other(FrameworkId, usize),
+}
+
+impl TaskOwner {
+    /// The framework whose Mesos task this is.
+    pub(crate) fn framework(&self) -> FrameworkId {
+        match *self {
+            TaskOwner::SparkExecutor(fw, _)
+            | TaskOwner::SparkFineExecutor(fw, _)
+            | TaskOwner::SparkFineTask(fw, _)
+            | TaskOwner::Driver(fw, _)
+            | TaskOwner::Other(fw, _) => fw,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct MesosTask {
+    pub agent: AgentId,
+    pub resources: Resources,
+    pub owner: TaskOwner,
+    pub running: bool,
+}
+
+pub(crate) struct MesosMaster {
+    pub(crate) allocation_interval: SimDuration,
+    offer_timeout: Option<SimDuration>,
+    default_refuse: SimDuration,
+    pub(crate) task_launch_latency: SimDuration,
+    pub(crate) agents: Vec<Agent>,
+    pub(crate) scalars: ScalarIndex,
+    pub(crate) totals: Scalars,
+    pub(crate) agent_views: Vec<AgentView>,
+    pub(crate) roles: Vec<RoleView>,
+    pub(crate) fw_views: Vec<FrameworkView>,
+    pub(crate) filters: OfferFilters,
+    pub(crate) offers: BTreeMap<u64, Outstanding>,
+    next_offer_id: u64,
+    allocator: Box<dyn Allocator>,
+    alloc_rng: ChaCha8Rng,
+    /// A run is pending (requests coalesce into it, Mesos 1.11
+    /// `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.1).
+    /// Every trigger here considers all agents: agents are all added at
+    /// time 0.
+    pending: bool,
+    pub(crate) tasks: BTreeMap<u64, MesosTask>,
+    next_task_uid: u64,
+    pub(crate) ended_tasks: BTreeSet<u64>,
+    /// Agents whose books changed since the last invariant check.
+    pub(crate) touched: Vec<AgentId>,
+    /// Raised whenever some agent's available pool grows.
+    grow_seq: u64,
+    /// `--authenticate_frameworks` and `--credentials`.
+    authenticate_frameworks: bool,
+    credentials: Vec<(String, String)>,
+    /// Docker images on agents: when each pull is (or was) done.
+    pub(crate) docker_pulled: BTreeMap<(AgentId, String), SimTime>,
+}
+
+impl MesosMaster {
+    /// The master of `sc`'s agents (`machines`), with one framework per
+    /// entry of `framework_roles` (ids in that order). Roles: the declared
+    /// ones, then those the frameworks name.
+    pub(crate) fn new(
+        sc: &Scenario,
+        machines: &[Machine],
+        framework_roles: &[&str],
+        streams: &RngStreams,
+    ) -> MesosMaster {
+        let agents: Vec<Agent> = machines
+            .iter()
+            .map(|m| Agent {
+                offered: Resources::new(),
+                allocated: Resources::new(),
+                offer_ids: BTreeSet::new(),
+                task_ids: BTreeSet::new(),
+                pool_mark: m.total.clone(),
+            })
+            .collect();
+        let scalars = ScalarIndex::of(machines.iter().map(|m| &m.total));
+        let mut totals = scalars.zero();
+        for m in machines {
+            totals.add(&scalars.vector(&m.total));
+        }
+        let agent_views = machines
+            .iter()
+            .map(|m| AgentView {
+                available: m.total.clone(),
+                grown: 0,
+                active: true,
+            })
+            .collect();
+        let mut role_names: Vec<String> = sc.mesos.roles.iter().map(|r| r.name.clone()).collect();
+        for name in framework_roles {
+            if !role_names.iter().any(|r| r == name) {
+                role_names.push(name.to_string());
+            }
+        }
+        let roles: Vec<RoleView> = role_names
+            .iter()
+            .map(|name| {
+                let declared = sc.mesos.roles.iter().find(|r| r.name == *name);
+                let quota_limit = declared.and_then(|r| r.quota.as_ref()).map(|q| {
+                    let mut limit = Scalars(vec![i64::MAX; scalars.len()]);
+                    for e in q.iter() {
+                        if let Some(i) = scalars.index(&e.name) {
+                            limit.0[i] = q.scalar(&e.name).0;
+                        }
+                    }
+                    limit
+                });
+                // Reservations count toward quota consumption, used or not.
+                let mut quota_consumed = scalars.zero();
+                for m in machines {
+                    quota_consumed.add(
+                        &scalars.vector(
+                            &m.total
+                                .filtered(|e| e.role == *name && e.role != UNRESERVED),
+                        ),
+                    );
+                }
+                RoleView {
+                    name: name.clone(),
+                    weight: declared.map_or(1.0, |r| r.weight),
+                    quota_limit,
+                    allocated: scalars.zero(),
+                    count: 0,
+                    quota_consumed,
+                }
+            })
+            .collect();
+        let fw_views = framework_roles
+            .iter()
+            .map(|name| FrameworkView {
+                role: role_names.iter().position(|r| r == name).unwrap_or(0),
+                active: false,
+                suppressed: false,
+                allocated: scalars.zero(),
+                count: 0,
+            })
+            .collect();
+        let allocator =
+            allocator_named(sc.mesos.allocator.name()).expect("validated allocator name");
+        MesosMaster {
+            allocation_interval: sc.mesos.allocation_interval,
+            offer_timeout: sc.mesos.offer_timeout,
+            default_refuse: sc.mesos.default_refuse,
+            task_launch_latency: sc.mesos.task_launch_latency,
+            agents,
+            scalars,
+            totals,
+            agent_views,
+            roles,
+            fw_views,
+            filters: OfferFilters::new(),
+            offers: BTreeMap::new(),
+            next_offer_id: 0,
+            allocator,
+            alloc_rng: streams.stream("allocator", 0),
+            pending: false,
+            tasks: BTreeMap::new(),
+            next_task_uid: 0,
+            ended_tasks: BTreeSet::new(),
+            touched: Vec::new(),
+            grow_seq: 0,
+            authenticate_frameworks: sc.mesos.authenticate_frameworks,
+            credentials: sc.mesos.credentials.clone(),
+            docker_pulled: BTreeMap::new(),
+        }
+    }
+
+    /// The agents registered at time 0 (one coalesced run) and the first
+    /// periodic tick.
+    pub(crate) fn start(&mut self, k: &mut Kernel) {
+        self.request_run(k);
+        k.push(
+            SimTime::ZERO + self.allocation_interval,
+            Event::AllocationTick,
+        );
+    }
+
+    /// The periodic timer: a run, and the next tick.
+    pub(crate) fn tick(&mut self, k: &mut Kernel) {
+        self.request_run(k);
+        let next = k.now + self.allocation_interval;
+        k.push(next, Event::AllocationTick);
+    }
+
+    /// Requests a run over all agents, scheduling it unless one is already
+    /// pending (batching since Mesos 1.2, reference mesos-master.md §1.1).
+    pub(crate) fn request_run(&mut self, k: &mut Kernel) {
+        if !self.pending {
+            self.pending = true;
+            k.push(k.now, Event::AllocationRun);
+        }
+    }
+
+    /// The pending run: the allocator's grants become offers, returned per
+    /// framework in id order, each framework's offers in grant order — one
+    /// callback per framework with every offer of this run (Mesos 1.11
+    /// `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.2
+    /// point 4).
+    pub(crate) fn allocation_run(&mut self, k: &mut Kernel) -> BTreeMap<FrameworkId, Vec<u64>> {
+        let mut by_fw: BTreeMap<FrameworkId, Vec<u64>> = BTreeMap::new();
+        if !std::mem::take(&mut self.pending) {
+            return by_fw;
+        }
+        let candidates: Vec<AgentId> = (0..self.agents.len() as u32).map(AgentId).collect();
+        k.metrics.allocation_runs += 1;
+        let view = ClusterView {
+            now: k.now,
+            scalars: &self.scalars,
+            totals: &self.totals,
+            agents: &self.agent_views,
+            roles: &self.roles,
+            frameworks: &self.fw_views,
+            filters: &self.filters,
+            min_allocatable: MinAllocatable::default(),
+        };
+        let grants = self
+            .allocator
+            .allocate(&view, &candidates, &mut self.alloc_rng);
+        for g in grants {
+            let id = self.make_offer(k, g);
+            by_fw
+                .entry(self.offers[&id].framework)
+                .or_default()
+                .push(id);
+        }
+        by_fw
+    }
+
+    fn make_offer(&mut self, k: &mut Kernel, g: Grant) -> u64 {
+        let id = self.next_offer_id;
+        self.next_offer_id += 1;
+        let agent = g.agent.index();
+        self.agent_views[agent].available.subtract(&g.resources);
+        self.agents[agent].offered.add(&g.resources);
+        self.agents[agent].offer_ids.insert(id);
+        self.touched.push(g.agent);
+        self.charge(g.framework, &g.resources, 1);
+        k.metrics.offers_made += 1;
+        k.metrics.cpus_offered += g.resources.cpus().0;
+        k.metrics.mem_offered += g.resources.mem_mb().0;
+        if let Some(t) = self.offer_timeout {
+            k.push(k.now + t, Event::OfferTimeout(id));
+        }
+        self.offers.insert(
+            id,
+            Outstanding {
+                framework: g.framework,
+                agent: g.agent,
+                resources: g.resources,
+                made: k.now,
+            },
+        );
+        id
+    }
+
+    /// Adds (`sign` = 1) or removes (−1) `r` from the framework's and its
+    /// role's DRF allocation; offers also count the allocation calls.
+    fn charge(&mut self, fw: FrameworkId, r: &Resources, sign: i64) {
+        let mut v = self.scalars.vector(r);
+        let mut unreserved = self.scalars.vector(&r.unreserved());
+        if sign < 0 {
+            for x in v.0.iter_mut().chain(unreserved.0.iter_mut()) {
+                *x = -*x;
+            }
+        }
+        let view = &mut self.fw_views[fw.index()];
+        view.allocated.add(&v);
+        let role = &mut self.roles[view.role];
+        role.allocated.add(&v);
+        role.quota_consumed.add(&unreserved);
+        if sign > 0 {
+            view.count += 1;
+            role.count += 1;
+        }
+    }
+
+    /// Takes an offer out of the books, returning it.
+    fn close_offer(&mut self, k: &mut Kernel, id: u64) -> Outstanding {
+        let o = self.offers.remove(&id).expect("known offer");
+        self.agents[o.agent.index()].offered.subtract(&o.resources);
+        self.agents[o.agent.index()].offer_ids.remove(&id);
+        self.touched.push(o.agent);
+        k.metrics.cpus_offered -= o.resources.cpus().0;
+        k.metrics.mem_offered -= o.resources.mem_mb().0;
+        o
+    }
+
+    /// Resources go back to the agent's available pool and out of the
+    /// framework's share (`recoverResources`).
+    fn recover(&mut self, fw: FrameworkId, agent: AgentId, r: &Resources) {
+        let view = &mut self.agent_views[agent.index()];
+        view.available.add(r);
+        let mark = &mut self.agents[agent.index()].pool_mark;
+        if !mark.contains(&view.available) {
+            // Real growth: whole-pool filters installed before no longer
+            // cover the pool.
+            self.grow_seq += 1;
+            view.grown = self.grow_seq;
+            *mark = view.available.clone();
+        }
+        self.charge(fw, r, -1);
+    }
+
+    /// Installs a decline filter; marks it as covering the agent's whole
+    /// pool when the refused resources are all the agent has available.
+    fn install_filter(
+        &mut self,
+        now: SimTime,
+        fw: FrameworkId,
+        agent: AgentId,
+        refused: Resources,
+        life: SimDuration,
+    ) {
+        let view = &self.agent_views[agent.index()];
+        let whole = (view.available == refused).then_some(view.grown);
+        if whole.is_some() {
+            self.agents[agent.index()].pool_mark = refused.clone();
+        }
+        self.filters
+            .install_tracked(fw, agent, refused, now, life, whole);
+    }
+
+    /// DECLINE (or an accept's leftovers) with a filter (Mesos 1.11
+    /// `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.7).
+    pub(crate) fn decline(&mut self, k: &mut Kernel, id: u64, refuse: Refuse) {
+        let o = self.close_offer(k, id);
+        self.recover(o.framework, o.agent, &o.resources);
+        let lifetime = filter_lifetime(refuse, self.default_refuse, self.allocation_interval);
+        if let Some(life) = lifetime {
+            self.install_filter(k.now, o.framework, o.agent, o.resources.clone(), life);
+        }
+        k.metrics.offers_declined += 1;
+        record_offer(k, &o, "declined", lifetime);
+    }
+
+    /// Rescind (offer timeout): back to the pool without a filter.
+    pub(crate) fn rescind(&mut self, k: &mut Kernel, id: u64) {
+        if !self.offers.contains_key(&id) {
+            return;
+        }
+        let o = self.close_offer(k, id);
+        self.recover(o.framework, o.agent, &o.resources);
+        record_offer(k, &o, "rescinded", None);
+    }
+
+    /// ACCEPT with these tasks: each task's resources move from offered to
+    /// allocated; leftovers are declined with `leftover_refuse`. Returns the
+    /// task uids in order.
+    pub(crate) fn accept(
+        &mut self,
+        k: &mut Kernel,
+        id: u64,
+        tasks: Vec<(Resources, TaskOwner)>,
+        leftover_refuse: Refuse,
+    ) -> Vec<u64> {
+        self.accept_delayed(k, id, tasks, leftover_refuse, SimDuration::ZERO)
+    }
+
+    /// As [`MesosMaster::accept`], the tasks reaching RUNNING `delay` after
+    /// the launch latency (waiting for their executor's files).
+    pub(crate) fn accept_delayed(
+        &mut self,
+        k: &mut Kernel,
+        id: u64,
+        tasks: Vec<(Resources, TaskOwner)>,
+        leftover_refuse: Refuse,
+        delay: SimDuration,
+    ) -> Vec<u64> {
+        let o = self.close_offer(k, id);
+        let mut left = o.resources.clone();
+        debug_assert!(
+            {
+                let mut used = Resources::new();
+                for (r, _) in &tasks {
+                    used.add(r);
+                }
+                o.resources.contains(&used)
+            },
+            "tasks launched on offer {id} do not fit in it"
+        );
+        let mut uids = Vec::with_capacity(tasks.len());
+        for (r, owner) in tasks {
+            left.subtract(&r);
+            let agent = &mut self.agents[o.agent.index()];
+            agent.allocated.add(&r);
+            k.metrics.allocated_by(owner.framework(), k.now, r.cpus().0);
+            k.metrics.mem_allocated += r.mem_mb().0;
+            let uid = self.next_task_uid;
+            self.next_task_uid += 1;
+            agent.task_ids.insert(uid);
+            self.tasks.insert(
+                uid,
+                MesosTask {
+                    agent: o.agent,
+                    resources: r,
+                    owner,
+                    running: false,
+                },
+            );
+            k.push(
+                k.now + self.task_launch_latency + delay,
+                Event::TaskRunning(uid),
+            );
+            uids.push(uid);
+        }
+        let mut lifetime = None;
+        if !left.is_empty() {
+            self.recover(o.framework, o.agent, &left);
+            lifetime = filter_lifetime(
+                leftover_refuse,
+                self.default_refuse,
+                self.allocation_interval,
+            );
+            if let Some(life) = lifetime {
+                self.install_filter(k.now, o.framework, o.agent, left, life);
+            }
+        }
+        record_offer(k, &o, "accepted", lifetime);
+        uids
+    }
+
+    /// A Mesos task reaches TASK_RUNNING: its owner, for the world to tell.
+    pub(crate) fn task_running(&mut self, uid: u64) -> Option<TaskOwner> {
+        let t = self.tasks.get_mut(&uid)?;
+        t.running = true;
+        Some(t.owner)
+    }
+
+    /// A Mesos task reached a terminal state: its resources come back (no
+    /// run is triggered, Mesos 1.11 `allocator/mesos/hierarchical.cpp`,
+    /// reference mesos-master.md §1.10).
+    pub(crate) fn end_task(&mut self, k: &mut Kernel, uid: u64) -> Option<MesosTask> {
+        let t = self.tasks.remove(&uid)?;
+        if !self.ended_tasks.insert(uid) {
+            k.violation = Some(format!("task {uid} ended twice"));
+        }
+        let fw = t.owner.framework();
+        self.agents[t.agent.index()]
+            .allocated
+            .subtract(&t.resources);
+        self.agents[t.agent.index()].task_ids.remove(&uid);
+        self.touched.push(t.agent);
+        k.metrics.allocated_by(fw, k.now, -t.resources.cpus().0);
+        k.metrics.mem_allocated -= t.resources.mem_mb().0;
+        self.recover(fw, t.agent, &t.resources);
+        Some(t)
+    }
+
+    /// REVIVE: clear the framework's filters, unsuppress, run over all
+    /// agents.
+    pub(crate) fn revive(&mut self, k: &mut Kernel, fw: FrameworkId) {
+        self.filters.clear_framework(fw);
+        self.fw_views[fw.index()].suppressed = false;
+        self.request_run(k);
+    }
+
+    /// Framework authentication at registration: a framework presenting a
+    /// principal must match the master's credentials; one presenting none
+    /// is refused only when the master requires authentication
+    /// (`--authenticate_frameworks`, default false).
+    pub(crate) fn authenticate(
+        &self,
+        principal: Option<&str>,
+        secret: Option<&str>,
+    ) -> Result<(), String> {
+        match principal {
+            None if self.authenticate_frameworks => Err(
+                "framework is not authenticated (the master requires authentication)".to_string(),
+            ),
+            None => Ok(()),
+            Some(p) => match self.credentials.iter().find(|(cp, _)| cp == p) {
+                Some((_, s)) if Some(s.as_str()) == secret => Ok(()),
+                Some(_) => Err(format!(
+                    "authentication failed for principal '{p}': wrong secret"
+                )),
+                None => Err(format!("authentication failed: unknown principal '{p}'")),
+            },
+        }
+    }
+
+    /// A framework subscribes: it is active, and addFramework triggers a
+    /// run over all agents (Mesos 1.11 `allocator/mesos/hierarchical.cpp`,
+    /// reference mesos-master.md §1.1).
+    pub(crate) fn activate(&mut self, fw: FrameworkId) {
+        self.fw_views[fw.index()].active = true;
+    }
+
+    /// Removes a framework: its offers are recovered and it takes no more.
+    pub(crate) fn deactivate(&mut self, k: &mut Kernel, fw: FrameworkId) {
+        self.fw_views[fw.index()].active = false;
+        self.filters.clear_framework(fw);
+        let ids: Vec<u64> = self
+            .offers
+            .iter()
+            .filter(|(_, o)| o.framework == fw)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            self.rescind(k, id);
+        }
+    }
+
+    /// One utilization row and one share row per framework, as of now.
+    pub(crate) fn sample(&self, k: &Kernel) -> (UtilizationRow, Vec<ShareRow>) {
+        let m = &k.metrics;
+        let row = UtilizationRow {
+            time: k.now,
+            cpus_offered: m.cpus_offered,
+            cpus_allocated: m.cpus_allocated,
+            cpus_busy: m.cpus_busy,
+            mem_offered: m.mem_offered,
+            mem_allocated: m.mem_allocated,
+        };
+        let cpus = self.scalars.index("cpus");
+        let mem = self.scalars.index("mem");
+        let shares = self
+            .fw_views
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ShareRow {
+                time: k.now,
+                framework: FrameworkId(i as u32),
+                cpus: cpus.map_or(0, |c| v.allocated.0[c]),
+                mem: mem.map_or(0, |m| v.allocated.0[m]),
+                dominant_share: v.allocated.dominant_share(&self.totals),
+            })
+            .collect();
+        (row, shares)
+    }
+}
+
+fn record_offer(
+    k: &mut Kernel,
+    o: &Outstanding,
+    outcome: &'static str,
+    refuse: Option<SimDuration>,
+) {
+    if k.opts.record_offers {
+        k.metrics.offers.push(OfferRow {
+            offer_s: o.made,
+            framework: o.framework,
+            agent: o.agent,
+            cpus: o.resources.cpus(),
+            mem_mb: o.resources.mem_mb(),
+            outcome,
+            refuse_s: refuse,
+            resolved_s: k.now,
+        });
+    }
+}

@@ -1,0 +1,179 @@
+//! Non-Spark Mesos frameworks sharing the cluster (SPEC §1 `[[frameworks]]`).
+//!
+//! - `elastic` (Hadoop-like): from each offer, launches as many tasks of its
+//!   shape as fit and its backlog needs, FIFO across jobs.
+//! - `rigid` (MPI-like): the head job's current stage starts only when all
+//!   its tasks fit in the offers of one callback; otherwise it declines all.
+//! - `service`: long-running tasks, placed like `elastic`, that hold their
+//!   resources for their whole duration.
+//!
+//! Every unused offer or leftover is declined with the framework's `refuse`
+//! filter. Tasks run for their sampled duration after the launch latency;
+//! `cpus_busy` counts `cpus × cpu_fraction` of each running task. Offered
+//! reserved resources are not used (tasks ask for unreserved resources).
+
+use std::collections::BTreeMap;
+
+use policies::mesos::Refuse;
+use policies::model::{FrameworkId, Resources};
+
+use crate::rng::RngStreams;
+use crate::scenario::{Framework as FrameworkSpec, FrameworkKind};
+use crate::time::{SimDuration, SimTime};
+use crate::workload::{JobStream, TaskEnd};
+use crate::world::events::Event;
+use crate::world::kernel::Kernel;
+use crate::world::mesos::master::{MesosMaster, TaskOwner};
+
+pub(crate) struct OtherFramework {
+    pub id: FrameworkId,
+    kind: FrameworkKind,
+    task: Resources,
+    refuse: Refuse,
+    jobs: JobStream,
+    /// Duration of each launched task, by Mesos task uid, until it runs.
+    launched: BTreeMap<u64, (usize, u64)>,
+    busy_milli_per_task: i64,
+    pub stopped: bool,
+}
+
+impl OtherFramework {
+    pub fn new(id: FrameworkId, f: &FrameworkSpec, streams: &RngStreams) -> OtherFramework {
+        OtherFramework {
+            id,
+            kind: f.kind,
+            task: f.task.clone(),
+            refuse: Refuse::Micros(f.refuse.as_micros() as i64),
+            jobs: JobStream::new(&f.name, "framework", &f.jobs, SimTime::ZERO, streams),
+            launched: BTreeMap::new(),
+            busy_milli_per_task: (f.task.cpus().0 as f64 * f.jobs.cpu_fraction).round() as i64,
+            stopped: false,
+        }
+    }
+}
+
+impl OtherFramework {
+    pub(crate) fn start(&mut self, k: &mut Kernel, m: &mut MesosMaster) {
+        match self.jobs.next_arrival() {
+            Some(t) if t < k.horizon => k.push(t, Event::JobArrival(self.id)),
+            _ => {
+                self.jobs.done = true;
+                self.maybe_finish(k, m);
+            }
+        }
+    }
+
+    pub(crate) fn job_arrival(&mut self, k: &mut Kernel) {
+        if self.stopped {
+            return;
+        }
+        self.jobs.submit(k.now);
+        match self.jobs.next_arrival() {
+            Some(t) if t < k.horizon => k.push(t, Event::JobArrival(self.id)),
+            _ => self.jobs.done = true,
+        }
+    }
+
+    pub(crate) fn resource_offers(&mut self, k: &mut Kernel, m: &mut MesosMaster, ids: &[u64]) {
+        let fw = self.id;
+        let (kind, shape, refuse) = (self.kind, self.task.clone(), self.refuse);
+        let mut plan: Vec<(u64, usize)> = Vec::new(); // (offer, tasks)
+        let mut backlog = self.jobs.backlog();
+        if kind == FrameworkKind::Rigid {
+            // All of the head job's current stage at once, or nothing.
+            let need = self.jobs.head_remaining();
+            let mut placed = 0;
+            for id in ids {
+                let fit = fits(&m.offers[id].resources, &shape, need - placed);
+                placed += fit;
+                plan.push((*id, fit));
+            }
+            if placed < need || need == 0 {
+                plan.iter_mut().for_each(|p| p.1 = 0);
+            }
+        } else {
+            for id in ids {
+                let fit = fits(&m.offers[id].resources, &shape, backlog);
+                backlog -= fit;
+                plan.push((*id, fit));
+            }
+        }
+        for (id, n) in plan {
+            if n == 0 {
+                m.decline(k, id, refuse);
+                continue;
+            }
+            let mut chosen = Vec::with_capacity(n);
+            for _ in 0..n {
+                if let Some(t) = self.jobs.take_task() {
+                    chosen.push(t);
+                }
+            }
+            let tasks = chosen
+                .iter()
+                .map(|(j, _)| (shape.clone(), TaskOwner::Other(fw, *j)))
+                .collect();
+            let uids = m.accept(k, id, tasks, refuse);
+            for (uid, (job, duration)) in uids.into_iter().zip(chosen) {
+                self.launched.insert(uid, (job, duration));
+            }
+        }
+    }
+
+    pub(crate) fn task_started(&mut self, k: &mut Kernel, uid: u64) {
+        let now = k.now;
+        let Some(&(job, duration)) = self.launched.get(&uid) else {
+            return;
+        };
+        self.jobs.started(job, now);
+        k.metrics.cpus_busy += self.busy_milli_per_task;
+        k.push(now + SimDuration(duration), Event::OtherTaskDone(uid));
+    }
+
+    /// Task `uid` (its Mesos task already ended) is done.
+    pub(crate) fn task_done(&mut self, k: &mut Kernel, m: &mut MesosMaster, uid: u64) {
+        let Some((j, _)) = self.launched.remove(&uid) else {
+            return;
+        };
+        let row = match self.jobs.finished(j, k.now) {
+            TaskEnd::JobDone(row) => Some(row),
+            _ => None,
+        };
+        k.metrics.cpus_busy -= self.busy_milli_per_task;
+        if let Some(r) = row {
+            k.metrics.jobs.push(r);
+        }
+        self.maybe_finish(k, m);
+    }
+
+    fn maybe_finish(&mut self, k: &mut Kernel, m: &mut MesosMaster) {
+        if !self.stopped && self.jobs.is_idle() {
+            self.stop(k, m);
+        }
+    }
+
+    pub(crate) fn stop(&mut self, k: &mut Kernel, m: &mut MesosMaster) {
+        if self.stopped {
+            return;
+        }
+        self.stopped = true;
+        m.deactivate(k, self.id);
+    }
+
+    /// At the end of a run: rows for unfinished jobs.
+    pub(crate) fn flush(&mut self, k: &mut Kernel) {
+        let rows = self.jobs.unfinished_rows();
+        k.metrics.jobs.extend(rows);
+    }
+}
+
+/// How many tasks of `shape` fit in `offer`, at most `limit`.
+fn fits(offer: &Resources, shape: &Resources, limit: usize) -> usize {
+    let mut left = offer.clone();
+    let mut n = 0;
+    while n < limit && left.contains(shape) {
+        left.subtract(shape);
+        n += 1;
+    }
+    n
+}

@@ -1,0 +1,349 @@
+//! A Spark application on Mesos: the Mesos side of its driver — the coarse
+//! backend (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference
+//! spark-on-mesos.md §1) turning offers into executors, the fetcher and
+//! Docker caches on agents, and registration with the master. The
+//! fine-grained backend is in [`super::fine`], the cluster-mode dispatcher
+//! in [`super::dispatcher`]. The driver itself is
+//! [`crate::world::spark::driver`]: this file only grants it executors,
+//! takes its requests and tells it of losses.
+
+use std::collections::BTreeMap;
+
+use policies::mesos::Refuse;
+use policies::model::AgentId;
+use policies::spark::allocation_manager::Request;
+use policies::spark::coarse::{CoarseBackend, MesosTaskState, Reply};
+use policies::spark::fine::FineBackend;
+use rand_chacha::ChaCha8Rng;
+
+use crate::metrics::AllocationRow;
+use crate::rng::{RngStreams, fnv1a64};
+use crate::scenario::{App, DeployMode};
+use crate::time::SimDuration;
+use crate::world::kernel::Kernel;
+use crate::world::mesos::fetcher::Fetcher;
+use crate::world::mesos::fine::{self, FineState};
+use crate::world::mesos::master::{MesosMaster, TaskOwner};
+use crate::world::mesos::offer_view::offer_batch;
+use crate::world::spark::driver::{Grant, SparkDriver};
+
+/// The Mesos side of one Spark app.
+pub(crate) struct MesosSpark {
+    /// The coarse backend (`None` before the driver starts, or in
+    /// fine-grained mode).
+    pub coarse: Option<CoarseBackend>,
+    /// The fine-grained backend and its executors and tasks.
+    pub fine: Option<FineState>,
+    /// The executors' downloads.
+    pub fetcher: Fetcher,
+    /// Cluster mode: the driver's Mesos task, and its JVM start stream.
+    pub cluster: bool,
+    pub driver_uid: Option<u64>,
+    driver_startup_rng: ChaCha8Rng,
+}
+
+impl MesosSpark {
+    pub fn new(app: &App, streams: &RngStreams) -> MesosSpark {
+        let key = fnv1a64(app.name.as_bytes());
+        MesosSpark {
+            coarse: None,
+            fine: None,
+            fetcher: Fetcher::new(app.fetch),
+            cluster: app.deploy_mode == DeployMode::Cluster,
+            driver_uid: None,
+            driver_startup_rng: streams.stream("app-driver-startup", key),
+        }
+    }
+
+    /// The driver JVM's start-up (the app's start-up distribution, drawn
+    /// from its own stream).
+    pub fn driver_startup(&mut self, d: &SparkDriver) -> SimDuration {
+        d.startup.duration(&mut self.driver_startup_rng)
+    }
+
+    /// After a cluster-mode driver failed: the new driver has no backend.
+    pub fn reset_for_restart(&mut self) {
+        self.coarse = None;
+        self.fine = None;
+    }
+}
+
+/// How the framework's registration went.
+pub(crate) enum Started {
+    /// The master refused it: SparkContext fails, no job is run.
+    Refused,
+    /// Registered; `true` when the app has nothing to do (it stops now).
+    Running(bool),
+}
+
+/// The driver registers its framework and creates its backend.
+pub(crate) fn start(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &mut SparkDriver,
+    s: &mut MesosSpark,
+) -> Started {
+    let now = k.now;
+    d.open(k);
+    let (principal, secret) = (
+        d.settings.principal.as_deref(),
+        d.settings.secret.as_deref(),
+    );
+    if let Err(reason) = m.authenticate(principal, secret) {
+        d.refused(k, reason);
+        m.deactivate(k, d.id);
+        return Started::Refused;
+    }
+    if !d.settings.coarse {
+        // Fine-grained: no executor limit, always ready (Spark 3.0
+        // `MesosFineGrainedSchedulerBackend`, reference spark-on-mesos.md §2).
+        s.fine = Some(FineState::new(FineBackend::new(&d.settings)));
+        d.ready = true;
+        return Started::Running(d.begin_stream(k));
+    }
+    // Ready at once when nothing needs to register (Spark 3.0
+    // `MesosCoarseGrainedSchedulerBackend.sufficientResourcesRegistered`,
+    // reference spark-on-mesos.md §1.7).
+    let backend = CoarseBackend::new(&d.settings, now);
+    let ready = backend.is_ready(0, now);
+    s.coarse = Some(backend);
+    let requests = d.backend_started(ready);
+    apply_requests(k, m, d, s, requests);
+    d.arm_timers(k);
+    Started::Running(d.begin_stream(k))
+}
+
+/// `reviveOffers`: coarse, the driver offers its executors' free slots at
+/// once; fine-grained, a Mesos REVIVE.
+pub(crate) fn revive_offers(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &mut SparkDriver,
+    s: &MesosSpark,
+) {
+    if s.fine.is_some() {
+        m.revive(k, d.id);
+    } else {
+        d.make_offers(k, None);
+    }
+}
+
+/// Offers from one allocation run, handed to the backend in one call.
+pub(crate) fn resource_offers(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &mut SparkDriver,
+    s: &mut MesosSpark,
+    ids: &[u64],
+) {
+    if let Some(f) = s.fine.as_mut() {
+        return fine::resource_offers(k, m, d, f, &mut s.fetcher, ids);
+    }
+    let now = k.now;
+    let replies = match s.coarse.as_mut() {
+        Some(backend) => backend.resource_offers(&offer_batch(ids, &m.offers, &k.machines), now),
+        None => ids
+            .iter()
+            .map(|id| Reply::Decline {
+                offer: *id,
+                refuse: Refuse::Default,
+            })
+            .collect(),
+    };
+    let fw = d.id;
+    for reply in replies {
+        match reply {
+            Reply::Decline { offer, refuse } => m.decline(k, offer, refuse),
+            Reply::Launch { offer, executors } => {
+                let tasks = executors
+                    .iter()
+                    .map(|e| (e.resources.clone(), TaskOwner::SparkExecutor(fw, e.task_id)))
+                    .collect();
+                let uids = m.accept(k, offer, tasks, Refuse::Default);
+                let latency = m.task_launch_latency;
+                for (e, uid) in executors.into_iter().zip(uids) {
+                    let up = s
+                        .fetcher
+                        .executor_up(m, &d.settings, e.agent, now + latency);
+                    let grant = Grant {
+                        id: e.task_id,
+                        uid,
+                        agent: e.agent,
+                        cpus: e.cpus,
+                        advertised: e.advertised_cores,
+                        mem_mb: e.mem_mb,
+                    };
+                    d.executor_launched(k, grant, up);
+                }
+            }
+        }
+    }
+}
+
+/// An executor registered with the driver: the backend says whether the
+/// driver is ready now, and the driver offers its slots.
+pub(crate) fn executor_registered(
+    k: &mut Kernel,
+    d: &mut SparkDriver,
+    s: &MesosSpark,
+    id: u64,
+    uid: u64,
+) {
+    if !d.executor_registered(k.now, id, uid) {
+        return;
+    }
+    if !d.ready {
+        d.ready = s
+            .coarse
+            .as_ref()
+            .is_some_and(|b| b.is_ready(d.registered_cores, k.now));
+    }
+    d.make_offers(k, None);
+}
+
+/// Hands the allocation manager's requests to the backend. A new total
+/// only sets the Mesos executor limit (`doRequestTotalExecutors` does not
+/// revive, Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference
+/// spark-on-mesos.md §1.3), so raised limits wait for filtered offers to
+/// come back. Killed executors end at once with `idle_timeout` (their
+/// KILLED update is not delayed here).
+pub(crate) fn apply_requests(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &mut SparkDriver,
+    s: &mut MesosSpark,
+    requests: Vec<Request>,
+) {
+    let now = k.now;
+    for r in requests {
+        match r {
+            Request::Total(n) => {
+                // The placement hints go with every request (Spark 3.0
+                // `CoarseGrainedSchedulerBackend`, reference
+                // spark-on-mesos.md §4.8) and hold the backend's launches
+                // for the wanted hosts (Spark 3.0
+                // `MesosCoarseGrainedSchedulerBackend`, reference
+                // spark-on-mesos.md §1.6).
+                let hints: BTreeMap<String, u32> = d
+                    .hints
+                    .iter()
+                    .map(|(h, n)| (k.hostname(*h).to_string(), *n))
+                    .collect();
+                let Some(b) = s.coarse.as_mut() else {
+                    continue;
+                };
+                b.request_total_executors(n, hints, now);
+                let row = AllocationRow {
+                    time: now,
+                    app: d.name.clone(),
+                    target: n,
+                    executors: b.num_executors() as u32,
+                };
+                k.metrics.allocations.push(row);
+            }
+            Request::Kill(ids) => {
+                let Some(b) = s.coarse.as_ref() else {
+                    continue;
+                };
+                for id in b.kill_executors(&ids) {
+                    end_executor(k, m, d, s, id, "idle_timeout", MesosTaskState::Killed);
+                }
+            }
+        }
+    }
+}
+
+/// A coarse executor's Mesos task ends in `state`: it leaves the driver and
+/// the backend, its resources go back to the master, and the backend
+/// revives (Spark calls `reviveOffers()` on every terminal update, Spark
+/// 3.0 `MesosCoarseGrainedSchedulerBackend.statusUpdate`, reference
+/// spark-on-mesos.md §1.3, which clears its filters; a stopped driver no
+/// longer does).
+pub(crate) fn end_executor(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &mut SparkDriver,
+    s: &mut MesosSpark,
+    id: u64,
+    reason: &'static str,
+    state: MesosTaskState,
+) {
+    let now = k.now;
+    let Some(e) = d.remove_executor(k, id) else {
+        return;
+    };
+    let effect = s.coarse.as_mut().map(|b| b.status_update(id, state));
+    let revive = effect.is_some_and(|e| e.revive) && !d.stopped;
+    m.end_task(k, e.uid);
+    if revive {
+        m.revive(k, d.id);
+    }
+    let row = e.row(&d.name, id, k.hostname(e.agent), Some((now, reason)));
+    k.executor_row(row);
+}
+
+/// The driver goes away: the backend stops, every executor is killed (its
+/// Mesos task ends KILLED, reported with `reason`), fine-grained tasks and
+/// executors end, the framework leaves the master.
+pub(crate) fn shut_down(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &mut SparkDriver,
+    s: &mut MesosSpark,
+    reason: &'static str,
+) {
+    d.stopped = true;
+    if let Some(b) = s.coarse.as_mut() {
+        b.stop();
+    }
+    let ids: Vec<u64> = d.executors.keys().copied().collect();
+    for id in ids {
+        end_executor(k, m, d, s, id, reason, MesosTaskState::Killed);
+    }
+    if let Some(f) = s.fine.as_mut() {
+        fine::shut_down(k, m, d, f, reason);
+    }
+    m.deactivate(k, d.id);
+}
+
+/// `[[faults]] executor_failure`: the app's executors on `agent` die. A
+/// coarse executor's Mesos task ends FAILED (the backend counts a failure
+/// against the agent, Spark 3.0 `MesosCoarseGrainedSchedulerBackend`,
+/// reference spark-on-mesos.md §1.3, and revives); fine-grained, see
+/// [`fine::executor_failure`]. Lost tasks are pending again and offered at
+/// once (Spark's `reviveOffers` after a failed task).
+pub(crate) fn executor_failure(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &mut SparkDriver,
+    s: &mut MesosSpark,
+    agent: AgentId,
+) {
+    if d.stopped {
+        return;
+    }
+    let ids: Vec<u64> = d
+        .executors
+        .iter()
+        .filter(|(_, e)| e.agent == agent)
+        .map(|(id, _)| *id)
+        .collect();
+    for id in ids {
+        d.requeue_tasks_of(id);
+        end_executor(k, m, d, s, id, "failed", MesosTaskState::Failed);
+    }
+    if let Some(f) = s.fine.as_mut()
+        && fine::executor_failure(k, m, d, f, agent)
+    {
+        return;
+    }
+    d.make_offers(k, None);
+}
+
+/// At the end of a run: rows for live executors and unfinished jobs.
+pub(crate) fn flush(k: &mut Kernel, m: &MesosMaster, d: &mut SparkDriver, s: &MesosSpark) {
+    d.flush(k);
+    if let Some(f) = s.fine.as_ref() {
+        fine::flush(k, m, d, f);
+    }
+}

@@ -1,0 +1,815 @@
+//! Spark's driver, the same on every cluster manager: the job stream, the
+//! stages, the task scheduler with delay scheduling, the executors and
+//! their CPU sharing, the executor allocation manager and the locality
+//! hints. It talks to its cluster manager only through the backend contract
+//! of Spark's `CoarseGrainedSchedulerBackend` (Spark 3.0
+//! `scheduler/cluster/CoarseGrainedSchedulerBackend.scala`): executors are
+//! granted to it ([`SparkDriver::executor_launched`]) and register; it
+//! asks for a total and kills executors (the [`Request`]s its functions
+//! return); executors are lost ([`SparkDriver::remove_executor`]). It never
+//! sees an offer, a container or a worker.
+//!
+//! - Executors register after their manager's launch plus the app's
+//!   `executor_startup` (JVM start); only registered executors run tasks.
+//! - The task scheduler (`policies::spark::task_scheduler`) is FIFO across
+//!   jobs with delay scheduling; a job is a chain of stages with a barrier
+//!   between them; an executor runs at most `advertised cores ÷
+//!   spark.task.cpus` tasks (its slots). Free slots are offered as
+//!   `CoarseGrainedSchedulerBackend.makeOffers` does: all executors when
+//!   one registers, a stage is submitted or the revive timer fires
+//!   (`spark.scheduler.revive.interval`), the one executor when a task ends
+//!   on it (docs/locality.md).
+//! - Jobs with `input` read one block per first-stage task (`[data]`);
+//!   a task away from its block's replicas reads it remotely, which adds to
+//!   its work.
+//! - CPU sharing (fluid processor sharing): `n` tasks on an executor with
+//!   `k` cores, each needing `c = cpu_fraction × spark.task.cpus` CPUs,
+//!   progress at rate `min(1, k / (n·c))`. With `spark.mesos.extra.cores`
+//!   the slots exceed `k`: I/O-bound tasks (small `c`) gain, CPU-bound ones
+//!   just share.
+
+use std::collections::BTreeMap;
+
+use policies::model::{AgentId, FrameworkId, Milli};
+use policies::spark::SparkSettings;
+use policies::spark::allocation_manager::{AllocationManager, Request, SCHEDULE_INTERVAL};
+use policies::spark::task_scheduler::{self, Hosts, TaskSet, WorkerOffer};
+use rand_chacha::ChaCha8Rng;
+
+use crate::metrics::{ExecutorRow, JobRow};
+use crate::rng::{RngStreams, fnv1a64};
+use crate::scenario::{App, StopAt};
+use crate::time::{SimDuration, SimTime};
+use crate::workload::{JobStream, Sampler, TaskEnd};
+use crate::world::data::{Read, Storage};
+use crate::world::events::Event;
+use crate::world::kernel::Kernel;
+
+/// Work below this (in µs at full speed) counts as done: guards against
+/// float dust when a completion is computed by division.
+const DONE_EPSILON: f64 = 0.5;
+
+#[derive(Debug)]
+pub(crate) struct RunningTask {
+    pub job: usize,
+    /// Its index in the job's current stage.
+    pub index: u32,
+    /// Whether it reads its input block locally (`None`: no input).
+    local: Option<bool>,
+    /// µs of work left at full speed, as of the executor's `last` update.
+    remaining: f64,
+}
+
+/// An executor granted to the driver.
+#[derive(Debug)]
+pub(crate) struct Executor {
+    /// Its world-wide number (on Mesos, its Mesos task uid).
+    pub uid: u64,
+    pub agent: AgentId,
+    /// The cores it holds on its machine, and those it advertises to the
+    /// task scheduler (more with `spark.mesos.extra.cores`).
+    pub cpus: u32,
+    pub advertised: u32,
+    pub mem_mb: u64,
+    slots: u32,
+    pub registered: bool,
+    pub running: Vec<RunningTask>,
+    version: u64,
+    rate: f64,
+    last: SimTime,
+    busy_milli: i64,
+    pub launch: SimTime,
+    pub ready: Option<SimTime>,
+}
+
+impl Executor {
+    /// The row of `executors.csv` for this executor, ended at `end` (with
+    /// its reason) or live.
+    pub(crate) fn row(
+        &self,
+        app: &str,
+        id: u64,
+        host: &str,
+        end: Option<(SimTime, &'static str)>,
+    ) -> ExecutorRow {
+        ExecutorRow {
+            app: app.to_string(),
+            executor: id,
+            agent: self.agent,
+            host: host.to_string(),
+            cpus: Milli::from_units(i64::from(self.cpus)),
+            advertised_cores: Some(self.advertised),
+            mem_mb: self.mem_mb,
+            launch: self.launch,
+            ready: self.ready,
+            end: end.map(|(t, _)| t),
+            end_reason: end.map(|(_, r)| r),
+        }
+    }
+}
+
+/// What a granted executor is: where, how big.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Grant {
+    pub id: u64,
+    pub uid: u64,
+    pub agent: AgentId,
+    pub cpus: u32,
+    pub advertised: u32,
+    pub mem_mb: u64,
+}
+
+pub(crate) struct SparkDriver {
+    pub id: FrameworkId,
+    pub name: String,
+    pub start: SimTime,
+    pub stop_at: StopAt,
+    pub settings: SparkSettings,
+    pub cpu_fraction: f64,
+    pub jobs: JobStream,
+    startup_rng: ChaCha8Rng,
+    pub startup: Sampler,
+    pub executors: BTreeMap<u64, Executor>,
+    pub stopped: bool,
+    /// Cores advertised by registered executors (`totalCoreCount`).
+    pub registered_cores: u64,
+    /// The backend reported ready (`SchedulerBackend.isReady`, Spark 3.0
+    /// `TaskSchedulerImpl.waitBackendReady`); jobs run only then.
+    pub ready: bool,
+    /// The executor allocation manager, with dynamic allocation.
+    pub dynamic: Option<AllocationManager>,
+    /// The task scheduler: the current stage of each active job (FIFO by
+    /// job index), Spark's view of the live hosts, the offer shuffle
+    /// stream.
+    pub task_sets: BTreeMap<usize, TaskSet>,
+    pub hosts: Hosts,
+    pub sched_rng: ChaCha8Rng,
+    /// Jobs read input blocks (first stage), placed from this stream.
+    input: bool,
+    blocks_rng: ChaCha8Rng,
+    /// Dynamic allocation's placement hints: for the tasks of the active
+    /// stages, how many prefer each host (`hostToLocalTaskCount`, Spark 3.0
+    /// `ExecutorAllocationManager`, reference spark-on-mesos.md §4.2).
+    pub hints: BTreeMap<AgentId, u32>,
+    /// The revive timer runs from `epoch` every revive interval; it is only
+    /// scheduled while delay scheduling holds tasks back (otherwise a tick
+    /// finds nothing to do).
+    epoch: SimTime,
+    revive_at: Option<SimTime>,
+    /// The driver process is down and may come back (a relaunched
+    /// cluster-mode driver); arrivals meanwhile wait for the new one.
+    pub restarting: bool,
+    /// A `JobArrival` event is queued; an arrival came while the driver
+    /// was down; the app's stop is scheduled.
+    arrival_queued: bool,
+    arrival_held: bool,
+    stop_scheduled: bool,
+    /// When the driver's registration wait (`DriverReadyTimeout`) ends.
+    ready_deadline: SimTime,
+}
+
+impl SparkDriver {
+    pub fn new(id: FrameworkId, app: &App, streams: &RngStreams) -> SparkDriver {
+        // Streams are keyed by the app's name, so adding or reordering apps
+        // changes no other app's workload.
+        let key = fnv1a64(app.name.as_bytes());
+        let start = SimTime::ZERO + app.start;
+        SparkDriver {
+            id,
+            name: app.name.clone(),
+            start,
+            stop_at: app.stop,
+            settings: app.settings.clone(),
+            cpu_fraction: app.jobs.cpu_fraction,
+            jobs: JobStream::new(&app.name, "app", &app.jobs, start, streams),
+            startup_rng: streams.stream("app-executor-startup", key),
+            startup: Sampler::new(&app.executor_startup),
+            executors: BTreeMap::new(),
+            stopped: false,
+            registered_cores: 0,
+            ready: false,
+            dynamic: None,
+            task_sets: BTreeMap::new(),
+            hosts: Hosts::without_racks(),
+            sched_rng: streams.stream("app-task-scheduler", key),
+            input: app.jobs.input,
+            blocks_rng: streams.stream("app-blocks", key),
+            hints: BTreeMap::new(),
+            epoch: start,
+            revive_at: None,
+            restarting: false,
+            arrival_queued: false,
+            arrival_held: false,
+            stop_scheduled: false,
+            ready_deadline: SimTime::ZERO,
+        }
+    }
+
+    pub fn task_cpus(&self) -> u32 {
+        self.settings.task_cpus
+    }
+
+    /// The driver's SparkContext starts: Spark's view of the hosts, the
+    /// revive clock.
+    pub fn open(&mut self, k: &Kernel) {
+        self.hosts = k.storage.spark_hosts();
+        self.epoch = k.now;
+        self.stopped = false;
+        self.restarting = false;
+    }
+
+    /// SparkContext creation failed (the manager refused the app): no job
+    /// is run.
+    pub fn refused(&mut self, k: &mut Kernel, reason: String) {
+        self.stopped = true;
+        self.jobs.done = true;
+        k.metrics.refused.push((self.name.clone(), reason));
+    }
+
+    /// The backend is created (`ready`: whether it is ready at once). With
+    /// dynamic allocation the manager sends its initial target at start
+    /// (2.0+, Spark 3.0 `CoarseGrainedSchedulerBackend`, reference
+    /// spark-on-mesos.md §4.8) and then runs `schedule()` every 100 ms
+    /// (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md
+    /// §4.1). The driver waits for the backend to be ready before running
+    /// jobs (Spark 3.0 `TaskSchedulerImpl.waitBackendReady`, reference
+    /// spark-on-mesos.md §1.7); the wait ends by itself after
+    /// `spark.scheduler.maxRegisteredResourcesWaitingTime`.
+    pub fn backend_started(&mut self, ready: bool) -> Vec<Request> {
+        self.ready = ready;
+        let mut requests = Vec::new();
+        if self.settings.dynamic.enabled {
+            let mut manager = AllocationManager::new(&self.settings.dynamic);
+            requests = manager.start();
+            self.dynamic = Some(manager);
+        }
+        requests
+    }
+
+    /// After the initial requests went to the backend: the allocation
+    /// manager's timer and the registration wait.
+    pub fn arm_timers(&mut self, k: &mut Kernel) {
+        let now = k.now;
+        if self.dynamic.is_some() {
+            k.push(
+                now + SCHEDULE_INTERVAL,
+                Event::DynamicAllocationTick(self.id),
+            );
+        }
+        let ready_at = now + self.settings.max_registered_waiting;
+        self.ready_deadline = ready_at;
+        if !self.ready {
+            k.push(ready_at, Event::DriverReadyTimeout(self.id));
+        }
+    }
+
+    /// Schedules the first job (a relaunched driver: the job that arrived
+    /// while it was down, at once) and the app's stop. True when the app is
+    /// already done (it stops now).
+    #[must_use]
+    pub fn begin_stream(&mut self, k: &mut Kernel) -> bool {
+        let now = k.now;
+        if self.arrival_held {
+            self.arrival_held = false;
+            self.arrival_queued = true;
+            k.push(now, Event::JobArrival(self.id));
+        } else if !self.arrival_queued {
+            self.push_next_arrival(k);
+        }
+        if std::mem::replace(&mut self.stop_scheduled, true) {
+            return self.finished();
+        }
+        match self.stop_at {
+            StopAt::Horizon => k.push(k.horizon, Event::FrameworkStop(self.id)),
+            StopAt::At(d) => k.push(SimTime::ZERO + d, Event::FrameworkStop(self.id)),
+            StopAt::JobsDone => return self.finished(),
+        }
+        false
+    }
+
+    /// Schedules the stream's next job if it is due before the horizon and
+    /// the app's stop; otherwise the stream is done. A driver that started
+    /// late (cluster mode) submits what is already due at once.
+    fn push_next_arrival(&mut self, k: &mut Kernel) {
+        let stop_at = self.stop_at;
+        match self.jobs.next_arrival() {
+            Some(t) if t < k.horizon && before_stop(stop_at, t) => {
+                self.arrival_queued = true;
+                k.push(t.max(k.now), Event::JobArrival(self.id))
+            }
+            _ => self.jobs.done = true,
+        }
+    }
+
+    /// A job arrives: its first stage is submitted. True when the backend
+    /// must revive offers (`submitTasks → reviveOffers`).
+    #[must_use]
+    pub fn job_arrival(&mut self, k: &mut Kernel) -> bool {
+        let now = k.now;
+        self.arrival_queued = false;
+        if self.restarting {
+            // No driver to take it: it waits for the relaunched one.
+            self.arrival_held = true;
+            return false;
+        }
+        if self.stopped {
+            return false;
+        }
+        let job = self.jobs.submit(now);
+        if let Some(m) = self.dynamic.as_mut() {
+            m.stage_submitted(now);
+        }
+        self.push_next_arrival(k);
+        self.submit_stage(&k.storage, now, job);
+        true
+    }
+
+    /// The current stage of `job` is submitted: its task set joins the task
+    /// scheduler. A first stage reading input places its blocks now.
+    fn submit_stage(&mut self, storage: &Storage, now: SimTime, job: usize) {
+        let (stage, tasks) = self.jobs.current_stage(job);
+        let mut prefs = Vec::new();
+        let mut per_task = 0;
+        if self.input && stage == 0 {
+            per_task = storage.replicas();
+            prefs.reserve(tasks * per_task);
+            for _ in 0..tasks {
+                storage.place(&mut self.blocks_rng, &mut prefs);
+            }
+        }
+        if self.dynamic.is_some() {
+            for h in &prefs {
+                *self.hints.entry(*h).or_insert(0) += 1;
+            }
+        }
+        let set = TaskSet::new(
+            tasks,
+            prefs,
+            per_task,
+            &self.hosts,
+            self.settings.locality_wait,
+            now,
+        );
+        self.task_sets.insert(job, set);
+    }
+
+    /// `job`'s current stage has all its tasks done (or the app ended).
+    fn remove_stage(&mut self, job: usize) {
+        let Some(set) = self.task_sets.remove(&job) else {
+            return;
+        };
+        if self.dynamic.is_none() {
+            return;
+        }
+        for i in 0..set.len() as u32 {
+            for h in set.prefs_of(i) {
+                if let Some(n) = self.hints.get_mut(h) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.hints.remove(h);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A finished task moved its job on: the next stage is submitted, or
+    /// the job's task set leaves the scheduler.
+    pub fn stage_moved(&mut self, storage: &Storage, now: SimTime, job: usize, end: &TaskEnd) {
+        match end {
+            TaskEnd::Nothing => {}
+            TaskEnd::StageOpened => {
+                self.remove_stage(job);
+                self.submit_stage(storage, now, job);
+            }
+            TaskEnd::JobDone(_) => self.remove_stage(job),
+        }
+    }
+
+    /// An executor is granted (launched by the manager; its process is up
+    /// at `up`): it registers after the JVM start-up.
+    pub fn executor_launched(&mut self, k: &mut Kernel, g: Grant, up: SimTime) {
+        let now = k.now;
+        let startup = self.startup.duration(&mut self.startup_rng);
+        let slots = g.advertised / self.task_cpus().max(1);
+        self.executors.insert(
+            g.id,
+            Executor {
+                uid: g.uid,
+                agent: g.agent,
+                cpus: g.cpus,
+                advertised: g.advertised,
+                mem_mb: g.mem_mb,
+                slots,
+                registered: false,
+                running: Vec::new(),
+                version: 0,
+                rate: 1.0,
+                last: now,
+                busy_milli: 0,
+                launch: now,
+                ready: None,
+            },
+        );
+        k.metrics.executors_launched += 1;
+        k.push(
+            up + startup,
+            Event::ExecutorRegistered {
+                app: self.id,
+                executor: g.id,
+                uid: g.uid,
+            },
+        );
+    }
+
+    /// `RegisterExecutor`: the executor joins the task scheduler. False
+    /// when it is gone (or the driver stopped): nothing to do.
+    pub fn executor_registered(&mut self, now: SimTime, id: u64, uid: u64) -> bool {
+        if self.stopped {
+            return false;
+        }
+        let Some(e) = self.executors.get_mut(&id).filter(|e| e.uid == uid) else {
+            return false;
+        };
+        e.registered = true;
+        e.ready = Some(now);
+        self.registered_cores += u64::from(e.advertised);
+        if let Some(m) = self.dynamic.as_mut() {
+            m.executor_added(id, now);
+        }
+        // executorAdded: a new host can make a locality level valid.
+        if self.hosts.executor_added(e.agent) {
+            self.recompute_levels();
+        }
+        true
+    }
+
+    /// `recomputeLocality` of every task set, after a host gained its
+    /// first executor or lost its last.
+    pub fn recompute_levels(&mut self) {
+        for set in self.task_sets.values_mut() {
+            set.recompute(&self.hosts);
+        }
+    }
+
+    /// The manager's 100 ms tick: pending tasks (of the open stages, not
+    /// yet started) and running tasks decide the target.
+    pub fn dynamic_tick(&mut self, k: &mut Kernel) -> Vec<Request> {
+        let now = k.now;
+        if self.stopped {
+            return Vec::new();
+        }
+        let pending = self.jobs.backlog() as u64;
+        let running: u64 = self
+            .executors
+            .values()
+            .map(|e| e.running.len() as u64)
+            .sum();
+        let Some(m) = self.dynamic.as_mut() else {
+            return Vec::new();
+        };
+        let requests = m.schedule(now, pending, running);
+        k.push(
+            now + SCHEDULE_INTERVAL,
+            Event::DynamicAllocationTick(self.id),
+        );
+        requests
+    }
+
+    /// `spark.scheduler.maxRegisteredResourcesWaitingTime` ran out.
+    pub fn ready_timeout(&mut self, k: &mut Kernel) {
+        // A timeout of an earlier driver (cluster mode relaunch) is stale.
+        if !self.ready && !self.stopped && k.now >= self.ready_deadline {
+            self.ready = true;
+            self.make_offers(k, None);
+        }
+    }
+
+    /// `makeOffers`: the free slots of every registered executor (`only`:
+    /// of that one) go to the task scheduler, and its picks start. Nothing
+    /// runs before the backend is ready. When delay scheduling leaves a
+    /// free slot idle with tasks pending, the revive timer is armed.
+    pub fn make_offers(&mut self, k: &mut Kernel, only: Option<u64>) {
+        let now = k.now;
+        if !self.ready || self.stopped || self.task_sets.is_empty() {
+            return;
+        }
+        let task_cpus = self.task_cpus().max(1);
+        let offer = |(id, e): (&u64, &Executor)| WorkerOffer {
+            executor: *id,
+            host: e.agent,
+            cores: e.slots.saturating_sub(e.running.len() as u32) * task_cpus,
+        };
+        // One executor's slots (a task ended on it) need no walk over all.
+        let offers: Vec<WorkerOffer> = match only {
+            Some(id) => self
+                .executors
+                .get_key_value(&id)
+                .filter(|(_, e)| e.registered)
+                .map(offer)
+                .into_iter()
+                .collect(),
+            None => self
+                .executors
+                .iter()
+                .filter(|(_, e)| e.registered)
+                .map(offer)
+                .collect(),
+        };
+        let jobs: Vec<usize> = self.task_sets.keys().copied().collect();
+        let mut sets: Vec<&mut TaskSet> = self.task_sets.values_mut().collect();
+        let picks = task_scheduler::resource_offers(
+            &mut sets,
+            &offers,
+            &self.hosts,
+            task_cpus,
+            now,
+            &mut self.sched_rng,
+        );
+        let mut used = vec![0u32; offers.len()];
+        let mut changed: Vec<u64> = Vec::new();
+        for p in &picks {
+            let job = jobs[p.task_set];
+            let offer = offers[p.offer];
+            used[p.offer] += task_cpus;
+            let (read, local) = self.read_cost(&k.storage, job, p.index, offer.host);
+            let work = (self.jobs.take_index(job, p.index) + read.as_micros()) as f64;
+            let e = self
+                .executors
+                .get_mut(&offer.executor)
+                .expect("offered executor");
+            advance(e, now);
+            e.running.push(RunningTask {
+                job,
+                index: p.index,
+                local,
+                remaining: work,
+            });
+            self.jobs.started(job, now);
+            if let Some(m) = self.dynamic.as_mut() {
+                m.task_started(offer.executor);
+            }
+            if !changed.contains(&offer.executor) {
+                changed.push(offer.executor);
+            }
+        }
+        let backlog = self.jobs.backlog();
+        debug_assert_eq!(
+            backlog,
+            self.task_sets.values().map(TaskSet::pending).sum::<usize>(),
+            "the task scheduler and the job stream disagree on pending tasks"
+        );
+        // onTaskStart: a start that leaves nothing pending clears the
+        // backlog timer (Spark 3.0 `ExecutorAllocationManager`, reference
+        // spark-on-mesos.md §4.5).
+        if !picks.is_empty()
+            && backlog == 0
+            && let Some(m) = self.dynamic.as_mut()
+        {
+            m.queue_empty();
+        }
+        let held = backlog > 0
+            && offers
+                .iter()
+                .zip(&used)
+                .any(|(o, u)| o.cores - u >= task_cpus);
+        if held && self.revive_at.is_none() {
+            let every = self.settings.revive_interval.as_micros().max(1);
+            let ticks = now.since(self.epoch).as_micros() / every + 1;
+            let at = self.epoch + SimDuration(ticks * every);
+            self.revive_at = Some(at);
+            k.push(at, Event::SparkRevive(self.id));
+        }
+        for id in changed {
+            self.replan(k, id);
+        }
+    }
+
+    /// What reading task `index`'s input block costs on `host`, and whether
+    /// the read is local (`None` for a task without input).
+    pub fn read_cost(
+        &self,
+        storage: &Storage,
+        job: usize,
+        index: u32,
+        host: AgentId,
+    ) -> (SimDuration, Option<bool>) {
+        let prefs = self.task_sets[&job].prefs_of(index);
+        if prefs.is_empty() {
+            return (SimDuration::ZERO, None);
+        }
+        let (read, cost) = storage.read(prefs, host);
+        (cost, Some(read == Read::Local))
+    }
+
+    /// The revive timer (`spark.scheduler.revive.interval`): every
+    /// executor's free slots are offered again, so held-back tasks can fall
+    /// back to a less local level once their wait is over.
+    pub fn revive_tick(&mut self, k: &mut Kernel) {
+        // Only the armed tick counts (an earlier driver's is stale).
+        if self.revive_at != Some(k.now) {
+            return;
+        }
+        self.revive_at = None;
+        self.make_offers(k, None);
+    }
+
+    /// Recomputes the executor's rate and busy CPUs and schedules its next
+    /// completion (one pending event per executor; a new version makes
+    /// older ones stale).
+    fn replan(&mut self, k: &mut Kernel, id: u64) {
+        let now = k.now;
+        let c = self.cpu_fraction * f64::from(self.task_cpus());
+        let Some(e) = self.executors.get_mut(&id) else {
+            return;
+        };
+        advance(e, now);
+        let n = e.running.len() as f64;
+        let cores = f64::from(e.cpus);
+        e.rate = if n * c <= cores { 1.0 } else { cores / (n * c) };
+        let busy = ((n * c).min(cores) * 1000.0).round() as i64;
+        let delta = busy - e.busy_milli;
+        e.busy_milli = busy;
+        e.version += 1;
+        let next = e
+            .running
+            .iter()
+            .map(|t| t.remaining)
+            .fold(f64::INFINITY, f64::min);
+        k.metrics.cpus_busy += delta;
+        if next.is_finite() {
+            let wait = (next.max(0.0) / e.rate).ceil() as u64;
+            let event = Event::SparkTaskDone {
+                app: self.id,
+                executor: id,
+                uid: e.uid,
+                version: e.version,
+            };
+            k.push(now + SimDuration(wait), event);
+        }
+    }
+
+    /// Tasks may be done on executor `id`. True when the app is done (it
+    /// stops now).
+    #[must_use]
+    pub fn task_done(&mut self, k: &mut Kernel, id: u64, uid: u64, version: u64) -> bool {
+        let now = k.now;
+        let Some(e) = self.executors.get_mut(&id).filter(|e| e.uid == uid) else {
+            return false;
+        };
+        if e.version != version {
+            return false; // superseded by a later plan
+        }
+        advance(e, now);
+        let mut finished: Vec<(usize, Option<bool>)> = Vec::new();
+        e.running.retain(|t| {
+            if t.remaining <= DONE_EPSILON {
+                finished.push((t.job, t.local));
+                false
+            } else {
+                true
+            }
+        });
+        let mut moves: Vec<(usize, TaskEnd)> = Vec::new();
+        for (j, local) in finished {
+            if let Some(m) = self.dynamic.as_mut() {
+                m.task_ended(id, now);
+            }
+            if let Some(local) = local {
+                self.jobs.read_input(j, local);
+            }
+            let end = self.jobs.finished(j, now);
+            if end == TaskEnd::StageOpened
+                && let Some(m) = self.dynamic.as_mut()
+            {
+                m.stage_submitted(now);
+            }
+            moves.push((j, end));
+        }
+        if self.jobs.active_jobs() == 0 {
+            // The last active stage completed (Spark 3.0
+            // `ExecutorAllocationManager`, reference spark-on-mesos.md §4.5).
+            if let Some(m) = self.dynamic.as_mut() {
+                m.queue_empty();
+            }
+        }
+        self.replan(k, id);
+        // statusUpdate offers this executor's slots; a submitted stage
+        // offers every executor's (reviveOffers).
+        let mut all = false;
+        for (j, end) in moves {
+            self.stage_moved(&k.storage, now, j, &end);
+            match end {
+                TaskEnd::JobDone(row) => k.metrics.jobs.push(row),
+                TaskEnd::StageOpened => all = true,
+                TaskEnd::Nothing => {}
+            }
+        }
+        self.make_offers(k, if all { None } else { Some(id) });
+        self.finished()
+    }
+
+    /// With `stop` unset, the app ends once its stream is done and its last
+    /// job has finished.
+    pub fn finished(&self) -> bool {
+        !self.stopped && self.stop_at == StopAt::JobsDone && self.jobs.is_idle()
+    }
+
+    /// A task lost with its executor is pending again; executor losses do
+    /// not count toward `spark.task.maxFailures` here, so it always re-runs
+    /// (docs/faults.md).
+    pub fn requeue(&mut self, job: usize, index: u32) {
+        if let Some(set) = self.task_sets.get_mut(&job) {
+            set.task_failed(index, &self.hosts);
+        }
+        self.jobs.task_failed(job);
+    }
+
+    /// The tasks running on executor `id` are lost with it: pending again.
+    pub fn requeue_tasks_of(&mut self, id: u64) {
+        let lost: Vec<(usize, u32)> = self.executors[&id]
+            .running
+            .iter()
+            .map(|t| (t.job, t.index))
+            .collect();
+        for (job, index) in lost {
+            self.requeue(job, index);
+        }
+    }
+
+    /// `removeExecutor`: the executor leaves the driver (killed, failed,
+    /// lost or stopped with the app); its CPUs are no longer busy. Returns
+    /// it for the manager's books.
+    pub fn remove_executor(&mut self, k: &mut Kernel, id: u64) -> Option<Executor> {
+        let mut e = self.executors.remove(&id)?;
+        advance(&mut e, k.now);
+        if let Some(m) = self.dynamic.as_mut() {
+            m.executor_removed(id);
+        }
+        // executorLost: a host without executors can invalidate a level.
+        if e.registered && self.hosts.executor_lost(e.agent) {
+            self.recompute_levels();
+        }
+        k.metrics.cpus_busy -= e.busy_milli;
+        Some(e)
+    }
+
+    /// A new driver (a relaunched cluster-mode driver) starts from scratch:
+    /// a new SparkContext has no executors, task sets or hints; the jobs of
+    /// the old one are abandoned.
+    pub fn reset_for_restart(&mut self) {
+        self.restarting = true;
+        self.registered_cores = 0;
+        self.ready = false;
+        self.dynamic = None;
+        self.task_sets.clear();
+        self.hints.clear();
+        self.revive_at = None;
+        self.jobs.abandon_active();
+    }
+
+    /// The driver died for good: its jobs are abandoned.
+    pub fn abandon(&mut self) {
+        self.jobs.abandon_active();
+        self.jobs.done = true;
+    }
+
+    /// The manager gave up on the app (a driver not relaunched).
+    pub fn give_up(&mut self) {
+        self.restarting = false;
+        self.stopped = true;
+        self.jobs.done = true;
+    }
+
+    /// At the end of a run: rows for live executors and unfinished jobs.
+    pub fn flush(&mut self, k: &mut Kernel) {
+        let rows: Vec<ExecutorRow> = self
+            .executors
+            .iter()
+            .map(|(id, e)| e.row(&self.name, *id, k.hostname(e.agent), None))
+            .collect();
+        for r in rows {
+            k.executor_row(r);
+        }
+        let unfinished: Vec<JobRow> = self.jobs.unfinished_rows();
+        k.metrics.jobs.extend(unfinished);
+    }
+}
+
+fn before_stop(stop: StopAt, t: SimTime) -> bool {
+    match stop {
+        StopAt::At(d) => t < SimTime::ZERO + d,
+        _ => true,
+    }
+}
+
+/// Brings every running task's remaining work up to `now`.
+fn advance(e: &mut Executor, now: SimTime) {
+    let elapsed = now.since(e.last).as_micros() as f64;
+    if elapsed > 0.0 {
+        for t in &mut e.running {
+            t.remaining -= elapsed * e.rate;
+        }
+    }
+    e.last = now;
+}
