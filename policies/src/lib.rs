@@ -21,6 +21,7 @@
 //! and the workspace `clippy.toml` bans `HashMap`/`HashSet`.
 
 pub mod constraints;
+pub mod local;
 pub mod mesos;
 pub mod model;
 pub mod spark;

@@ -62,8 +62,18 @@ fn golden_locality() {
 }
 
 #[test]
+fn golden_local() {
+    golden("local.toml");
+}
+
+#[test]
 fn equal_seeds_give_identical_bytes() {
-    for scenario in ["two-agents.toml", "constrained.toml", "weighted-roles.toml"] {
+    for scenario in [
+        "two-agents.toml",
+        "constrained.toml",
+        "weighted-roles.toml",
+        "local.toml",
+    ] {
         assert_eq!(render(scenario), render(scenario), "{scenario}");
     }
 }

@@ -79,6 +79,8 @@ fn render(
     framework: Option<&str>,
     seed: u64,
 ) -> String {
+    let local = seed.is_multiple_of(3);
+    let framework = framework.filter(|_| !local);
     let mut s = format!("[run]\nseed = {seed}\nhorizon = \"90s\"\ndrain = \"60s\"\n\n");
     s += &format!("[data]\nspark_knows_racks = {}\n\n", seed.is_multiple_of(2));
     s += "[mesos.roles.r1]\nweight = 2.0\n";
@@ -96,8 +98,18 @@ fn render(
     );
     for (i, a) in apps.iter().enumerate() {
         s += &format!(
-            "\n[[apps]]\nname = \"app{i}\"\nmaster = \"mesos://m:5050\"\ndeploy_mode = \"{}\"\nexecutor_startup = {{ kind = \"lognormal\", median = \"1s\", sigma = 0.3 }}\n[apps.conf]\n",
-            if a.cluster { "cluster" } else { "client" }
+            "\n[[apps]]\nname = \"app{i}\"\nmaster = \"{}\"\ndeploy_mode = \"{}\"\nexecutor_startup = {{ kind = \"lognormal\", median = \"1s\", sigma = 0.3 }}\n[apps.conf]\n",
+            // Some seeds run every app on a local master (one machine each).
+            if local {
+                format!("local[{}]", 1 + seed % 4)
+            } else {
+                "mesos://m:5050".to_string()
+            },
+            if a.cluster && !local {
+                "cluster"
+            } else {
+                "client"
+            }
         );
         s += &format!("\"spark.mesos.coarse\" = \"{}\"\n", a.coarse);
         s += &format!(
@@ -128,7 +140,7 @@ fn render(
     }
     // Faults for app0 on some seeds: an executor failure on agent-0, a
     // driver failure (supervised in cluster mode).
-    if seed % 4 == 1 {
+    if seed % 4 == 1 && !local {
         s += "\n[[faults]]\nkind = \"executor_failure\"\napp = \"app0\"\nagent = \"agent-0\"\nat = \"25s\"\n";
     }
     if seed % 5 == 2 {

@@ -354,9 +354,14 @@ fn non_mesos_masters_and_cluster_mode() {
     assert_eq!(with("mesos://zk://z1:2181,z2:2181/mesos"), Ok(0));
     assert_eq!(
         with("spark://h:7077"),
-        Err("\"spark://h:7077\" is a standalone master; only Mesos masters (mesos://…) are simulated so far".into())
+        Err("\"spark://h:7077\" is a standalone master; only Mesos (mesos://…) and local (local, local[K], local[*], local[K,F]) masters are simulated so far".into())
     );
-    assert!(with("local[*]").unwrap_err().contains("is a local master"));
+    assert!(with("local[*]").is_ok());
+    assert!(
+        with("local-cluster[2,1,1024]")
+            .unwrap_err()
+            .contains("is a local master")
+    );
     assert!(
         with("mesos:/x")
             .unwrap_err()

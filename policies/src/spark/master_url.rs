@@ -106,8 +106,11 @@ impl MasterUrl {
             };
         }
         if let Some(inner) = url.strip_prefix("local[").and_then(|r| r.strip_suffix(']')) {
+            // Spark 3.0 `SparkMasterRegex.LOCAL_N_FAILURES_REGEX` allows
+            // blanks around the comma only (reference
+            // standalone-yarn-local.md §3).
             let (threads, failures) = match inner.split_once(',') {
-                Some((t, f)) => (t, Some(f)),
+                Some((t, f)) => (t.trim_end(), Some(f.trim_start())),
                 None => (inner, None),
             };
             let threads = match threads {
@@ -126,7 +129,10 @@ impl MasterUrl {
             };
             let max_failures = match failures {
                 None => 1,
-                Some(f) => f.parse().map_err(|_| fail(FORMS))?,
+                Some(f) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => {
+                    f.parse().map_err(|_| fail(FORMS))?
+                }
+                Some(_) => return Err(fail(FORMS)),
             };
             return Ok(MasterUrl::Local {
                 threads,
@@ -282,6 +288,23 @@ mod tests {
             "Could not parse Master URL: 'local[0]' (Asked to run locally with 0 threads)"
         );
         assert!(err("yarn-client").contains("Spark 3 removed this form"));
+        // Blanks around the comma only; no sign, no `2*`.
+        assert_eq!(
+            MasterUrl::parse("local[2 , 4]").unwrap(),
+            MasterUrl::Local {
+                threads: Some(2),
+                max_failures: 4
+            }
+        );
+        for bad in [
+            "local[ 2,4]",
+            "local[2,4 ]",
+            "local[2,+4]",
+            "local[2*]",
+            "local[2*,4]",
+        ] {
+            assert!(err(bad).starts_with("Could not parse Master URL"), "{bad}");
+        }
         assert!(err("mesos://").contains("needs a host"));
         assert!(err("").starts_with("Could not parse Master URL: ''"));
     }

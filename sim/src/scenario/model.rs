@@ -63,6 +63,13 @@ pub struct Scenario {
     pub faults: Vec<Fault>,
 }
 
+/// The machine an app on a local master runs on: the `i`-th app on the
+/// `i`-th machine, wrapping around (each local app is a baseline alone on
+/// one machine while there are machines enough).
+pub fn local_machine(app_index: usize, machines: usize) -> usize {
+    app_index % machines.max(1)
+}
+
 /// An injected failure (`[[faults]]`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fault {

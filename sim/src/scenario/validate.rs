@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use policies::local::LocalMaster;
 use policies::model::{Attributes, Quantity, Resources, top_level, validate_role};
 use policies::spark::conf::{ByteUnit, byte_string_as};
 use policies::spark::{MasterUrl, SparkSettings};
@@ -58,6 +59,7 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
         );
     }
     let faults = validate_faults(raw, &agents, &apps, ctx);
+    validate_local(&agents, &apps, raw.frameworks.len(), &faults, ctx);
     let datanodes: u64 = agents
         .iter()
         .filter(|g| g.datanode)
@@ -88,6 +90,91 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
     };
     super::lint::lint(&sc, raw, ctx);
     Some(sc)
+}
+
+/// Apps on a local master (Spark 3.0 `SparkContext.createTaskScheduler`,
+/// reference standalone-yarn-local.md §3): the threads must hold a task,
+/// cluster deploy mode is refused, and there is no executor apart from the
+/// driver to fail.
+fn validate_local(
+    agents: &[AgentGroup],
+    apps: &[Option<App>],
+    frameworks: usize,
+    faults: &[Fault],
+    ctx: &mut Ctx<'_>,
+) {
+    let machines: Vec<u32> = agents
+        .iter()
+        .flat_map(|g| {
+            let cores = g.resources.cpus().whole_units().max(0) as u32;
+            std::iter::repeat_n(cores, g.count as usize)
+        })
+        .collect();
+    let is_local = |a: &App| matches!(a.master, MasterUrl::Local { .. });
+    let local = apps.iter().flatten().filter(|a| is_local(a)).count();
+    let managed = apps.iter().flatten().find(|a| !is_local(a));
+    if let Some(first) = apps.iter().flatten().find(|a| is_local(a)) {
+        // A local app takes a machine without any cluster manager knowing:
+        // the machines cannot also be a manager's, nor another local app's.
+        let path = format!("apps.{}.master", first.name);
+        if let Some(m) = managed {
+            ctx.error(&path, None, format!("a local master uses no cluster manager, so its machine cannot also be shared by app \"{}\" on {}: run the apps on one kind of master (sweep them with --set apps.NAME.master=…)", m.name, m.master));
+        } else if frameworks > 0 {
+            ctx.error(&path, None, "a local master uses no cluster manager, so its machine cannot also be shared by the [[frameworks]], which run on Mesos");
+        } else if local > machines.len() {
+            ctx.error(
+                &path,
+                None,
+                format!(
+                    "{local} local apps but {} machines: each local app runs alone on one machine",
+                    machines.len()
+                ),
+            );
+        }
+    }
+
+    for (i, a) in apps.iter().enumerate() {
+        let Some(a) = a else { continue };
+        let MasterUrl::Local {
+            threads,
+            max_failures,
+        } = a.master
+        else {
+            continue;
+        };
+        let path = format!("apps.{}", a.name);
+        if a.deploy_mode == DeployMode::Cluster {
+            ctx.error(
+                &format!("{path}.deploy_mode"),
+                None,
+                format!("Cluster deploy mode is not compatible with master \"{}\" (spark-submit refuses it; reference standalone-yarn-local.md §3)", a.master),
+            );
+        }
+        let Some(&cores) = machines.get(super::model::local_machine(i, machines.len())) else {
+            ctx.error(
+                &format!("{path}.master"),
+                None,
+                "a local app runs on one of the scenario's machines, and there is none",
+            );
+            continue;
+        };
+        if let Err(e) = LocalMaster::new(threads, max_failures, cores, a.settings.task_cpus) {
+            ctx.error(
+                &format!("{path}.master"),
+                None,
+                format!("{e} (reference standalone-yarn-local.md §3)"),
+            );
+        }
+        for (j, f) in faults.iter().enumerate() {
+            if matches!(&f.kind, FaultKind::ExecutorFailure { app, .. } if *app == a.name) {
+                ctx.error(
+                    &format!("faults.{j}.kind"),
+                    None,
+                    format!("app \"{}\" runs on a local master: its only executor is inside the driver (use driver_failure)", a.name),
+                );
+            }
+        }
+    }
 }
 
 fn validate_faults(
@@ -742,13 +829,13 @@ fn validate_app(
     let pasted = super::app_conf::app_conf(&path, a, ctx);
     let master = match a.master.as_ref().or(pasted.master.as_ref()) {
         Some(l) => ctx.string(&format!("{path}.master"), l).and_then(|s| match MasterUrl::parse(&s) {
-            Ok(m) if m.is_mesos() => Some(m),
+            Ok(m) if m.is_mesos() || matches!(m, MasterUrl::Local { .. }) => Some(m),
             Ok(m) => {
                 ctx.leaf_err(
                     &format!("{path}.master"),
                     l,
                     format!(
-                        "\"{s}\" is a {} master; only Mesos masters (mesos://…) are simulated so far",
+                        "\"{s}\" is a {} master; only Mesos (mesos://…) and local (local, local[K], local[*], local[K,F]) masters are simulated so far",
                         m.manager()
                     ),
                 );

@@ -11,12 +11,14 @@
 //!   granted, a total requested, executors killed, executors lost);
 //! - [`mesos`]: the Mesos master and the frameworks on it (Spark's coarse
 //!   and fine-grained backends, the dispatcher, other frameworks);
+//! - [`local`]: Spark's local master, an executor inside the driver;
 //! - this file: the router, which takes each event to the component it
 //!   belongs to and carries the callbacks between them.
 
 mod data;
 pub(crate) mod events;
 pub(crate) mod kernel;
+pub(crate) mod local;
 pub(crate) mod mesos;
 pub(crate) mod spark;
 
@@ -24,12 +26,13 @@ use policies::model::{AgentId, FrameworkId, Milli};
 
 use crate::metrics::Metrics;
 use crate::rng::{RngStreams, fnv1a64, splitmix64};
-use crate::scenario::{DeployMode, Fault, FaultKind, Scenario};
+use crate::scenario::{DeployMode, Fault, FaultKind, Scenario, local_machine};
 use crate::time::SimTime;
 
 use events::Event;
 pub use kernel::RunOptions;
 use kernel::{Kernel, Machine};
+use local::LocalBackend;
 use mesos::dispatcher::{self, Dispatcher};
 use mesos::master::{MesosMaster, TaskOwner};
 use mesos::other::OtherFramework;
@@ -39,7 +42,28 @@ use spark::driver::SparkDriver;
 /// A Spark application: its driver, and its cluster manager's side.
 pub(crate) struct SparkApp {
     pub driver: SparkDriver,
-    pub mesos: MesosSpark,
+    pub backend: Backend,
+}
+
+/// The cluster manager's side of a Spark app.
+// One per app, inside the boxed `SparkApp`: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Backend {
+    Mesos(MesosSpark),
+    Local(LocalBackend),
+}
+
+impl SparkApp {
+    fn mesos(&mut self) -> Option<&mut MesosSpark> {
+        match &mut self.backend {
+            Backend::Mesos(s) => Some(s),
+            Backend::Local(_) => None,
+        }
+    }
+
+    fn cluster(&self) -> bool {
+        matches!(&self.backend, Backend::Mesos(s) if s.cluster)
+    }
 }
 
 pub(crate) enum Framework {
@@ -124,12 +148,26 @@ impl World {
             .count();
         let mut frameworks = Vec::new();
         let mut roles: Vec<&str> = Vec::new();
-        for app in &sc.apps {
+        let mut on_mesos = !sc.frameworks.is_empty();
+        for (i, app) in sc.apps.iter().enumerate() {
             let id = FrameworkId(frameworks.len() as u32);
             roles.push(&app.settings.role);
+            let machine = local_machine(i, machines.len());
+            let cores = machines
+                .get(machine)
+                .map_or(0, |m| m.total.cpus().whole_units().max(0) as u32);
+            // A local executor's number, apart from Mesos task uids.
+            let uid = (1 << 48) | i as u64;
+            let backend = match LocalBackend::new(app, AgentId(machine as u32), cores, uid) {
+                Some(b) => Backend::Local(b),
+                None => {
+                    on_mesos = true;
+                    Backend::Mesos(MesosSpark::new(app, &streams))
+                }
+            };
             frameworks.push(Framework::Spark(Box::new(SparkApp {
                 driver: SparkDriver::new(id, app, &streams),
-                mesos: MesosSpark::new(app, &streams),
+                backend,
             })));
         }
         for f in &sc.frameworks {
@@ -164,7 +202,10 @@ impl World {
         for (i, f) in sc.faults.iter().enumerate() {
             world.k.push(SimTime::ZERO + f.at, Event::Fault(i));
         }
-        world.m.start(&mut world.k);
+        // The Mesos master runs when some framework uses it.
+        if on_mesos {
+            world.m.start(&mut world.k);
+        }
         world.k.push(SimTime::ZERO, Event::Sample);
         let starts: Vec<(FrameworkId, SimTime, bool)> = world
             .frameworks
@@ -173,7 +214,7 @@ impl World {
             .map(|(i, f)| {
                 let id = FrameworkId(i as u32);
                 match f {
-                    Framework::Spark(a) => (id, a.driver.start, a.mesos.cluster),
+                    Framework::Spark(a) => (id, a.driver.start, a.cluster()),
                     _ => (id, SimTime::ZERO, false),
                 }
             })
@@ -252,7 +293,10 @@ impl World {
         } = &mut self;
         for f in frameworks.iter_mut() {
             match f {
-                Framework::Spark(a) => mesos_spark::flush(k, m, &mut a.driver, &a.mesos),
+                Framework::Spark(a) => match &a.backend {
+                    Backend::Mesos(s) => mesos_spark::flush(k, m, &mut a.driver, s),
+                    Backend::Local(_) => a.driver.flush(k),
+                },
                 Framework::Other(o) => o.flush(k),
                 Framework::Dispatcher(_) => {}
             }
@@ -288,7 +332,14 @@ impl World {
             Event::TaskRunning(uid) => self.task_running(uid),
             Event::ExecutorRegistered { app, executor, uid } => {
                 let (k, a) = self.spark(app);
-                mesos_spark::executor_registered(k, &mut a.driver, &a.mesos, executor, uid);
+                match &a.backend {
+                    Backend::Mesos(s) => {
+                        mesos_spark::executor_registered(k, &mut a.driver, s, executor, uid)
+                    }
+                    Backend::Local(_) => {
+                        local::executor_registered(k, &mut a.driver, executor, uid)
+                    }
+                }
             }
             Event::SparkTaskDone {
                 app,
@@ -321,14 +372,17 @@ impl World {
                 } = self;
                 let a = spark_app(frameworks, fw);
                 let requests = a.driver.dynamic_tick(k);
-                mesos_spark::apply_requests(k, m, &mut a.driver, &mut a.mesos, requests);
+                if let Backend::Mesos(s) = &mut a.backend {
+                    mesos_spark::apply_requests(k, m, &mut a.driver, s, requests);
+                }
             }
             Event::SparkRevive(fw) => {
                 let (k, a) = self.spark(fw);
                 a.driver.revive_tick(k);
             }
             Event::DriverStarted { app, uid } => {
-                if spark_app(&mut self.frameworks, app).mesos.driver_uid == Some(uid) {
+                let a = spark_app(&mut self.frameworks, app);
+                if a.mesos().is_some_and(|s| s.driver_uid == Some(uid)) {
                     self.framework_start(app);
                 }
             }
@@ -342,7 +396,11 @@ impl World {
                     k, m, frameworks, ..
                 } = self;
                 let a = spark_app(frameworks, fw);
-                if mesos::fine::task_done(k, m, &mut a.driver, a.mesos.fine.as_mut(), uid) {
+                let fine = match &mut a.backend {
+                    Backend::Mesos(s) => s.fine.as_mut(),
+                    Backend::Local(_) => None,
+                };
+                if mesos::fine::task_done(k, m, &mut a.driver, fine, uid) {
                     self.stop_spark(fw);
                 }
             }
@@ -385,7 +443,9 @@ impl World {
             } = &mut *self;
             let launched = match &mut frameworks[fw.index()] {
                 Framework::Spark(a) => {
-                    mesos_spark::resource_offers(k, m, &mut a.driver, &mut a.mesos, &ids);
+                    if let Backend::Mesos(s) = &mut a.backend {
+                        mesos_spark::resource_offers(k, m, &mut a.driver, s, &ids);
+                    }
                     continue;
                 }
                 Framework::Other(o) => {
@@ -409,7 +469,9 @@ impl World {
                 }
             };
             for (app, uid) in launched {
-                spark_app(&mut self.frameworks, app).mesos.driver_uid = Some(uid);
+                if let Some(s) = spark_app(&mut self.frameworks, app).mesos() {
+                    s.driver_uid = Some(uid);
+                }
             }
         }
     }
@@ -421,7 +483,11 @@ impl World {
         match &mut frameworks[fw.index()] {
             Framework::Spark(a) => {
                 if a.driver.job_arrival(k) {
-                    mesos_spark::revive_offers(k, m, &mut a.driver, &a.mesos);
+                    match &a.backend {
+                        Backend::Mesos(s) => mesos_spark::revive_offers(k, m, &mut a.driver, s),
+                        // LocalEndpoint.reviveOffers: the free threads.
+                        Backend::Local(_) => a.driver.make_offers(k, None),
+                    }
                 }
             }
             Framework::Other(o) => o.job_arrival(k),
@@ -441,30 +507,46 @@ impl World {
             }
             TaskOwner::SparkFineTask(fw, _) | TaskOwner::SparkFineExecutor(fw, _) => {
                 let (k, a) = self.spark(fw);
-                if let Some(f) = a.mesos.fine.as_mut() {
+                if let Backend::Mesos(MesosSpark { fine: Some(f), .. }) = &mut a.backend {
                     mesos::fine::task_running(k, &mut a.driver, f, uid);
                 }
             }
             TaskOwner::Driver(_, app) => {
                 let (k, a) = self.spark(app);
-                let startup = a.mesos.driver_startup(&a.driver);
-                dispatcher::driver_running(k, app, uid, startup);
+                if let Backend::Mesos(s) = &mut a.backend {
+                    let startup = s.driver_startup(&a.driver);
+                    dispatcher::driver_running(k, app, uid, startup);
+                }
             }
             TaskOwner::SparkExecutor(..) => {}
         }
     }
 
     fn framework_start(&mut self, fw: FrameworkId) {
-        self.m.activate(fw);
         let World {
             k, m, frameworks, ..
         } = &mut *self;
+        if let Framework::Spark(a) = &mut frameworks[fw.index()]
+            && let Backend::Local(b) = &a.backend
+        {
+            // No cluster manager to register with.
+            if local::start(k, &mut a.driver, b) {
+                self.stop_spark(fw);
+            }
+            return;
+        }
+        m.activate(fw);
         match &mut frameworks[fw.index()] {
-            Framework::Spark(a) => match mesos_spark::start(k, m, &mut a.driver, &mut a.mesos) {
-                Started::Refused => self.release_driver(fw),
-                Started::Running(true) => self.stop_spark(fw),
-                Started::Running(false) => {}
-            },
+            Framework::Spark(a) => {
+                let Backend::Mesos(s) = &mut a.backend else {
+                    unreachable!("a local app starts above")
+                };
+                match mesos_spark::start(k, m, &mut a.driver, s) {
+                    Started::Refused => self.release_driver(fw),
+                    Started::Running(true) => self.stop_spark(fw),
+                    Started::Running(false) => {}
+                }
+            }
             Framework::Other(o) => o.start(k, m),
             // The dispatcher only needs the master's registration.
             Framework::Dispatcher(_) => {}
@@ -492,7 +574,10 @@ impl World {
         if a.driver.stopped {
             return;
         }
-        mesos_spark::shut_down(k, m, &mut a.driver, &mut a.mesos, "app_end");
+        match &mut a.backend {
+            Backend::Mesos(s) => mesos_spark::shut_down(k, m, &mut a.driver, s, "app_end"),
+            Backend::Local(_) => local::shut_down(k, &mut a.driver, "app_end"),
+        }
         self.release_driver(fw);
     }
 
@@ -506,10 +591,10 @@ impl World {
             ..
         } = self;
         let a = spark_app(frameworks, fw);
-        if !a.mesos.cluster {
+        if !a.cluster() {
             return;
         }
-        let driver = a.mesos.driver_uid.take();
+        let driver = a.mesos().and_then(|s| s.driver_uid.take());
         if let Some(d) = dispatcher_id.and_then(|d| dispatcher_of(frameworks, d)) {
             dispatcher::app_finished(k, m, d, driver);
         } else if let Some(uid) = driver {
@@ -539,13 +624,11 @@ impl World {
                         k, m, frameworks, ..
                     } = self;
                     let a = spark_app(frameworks, fw);
-                    mesos_spark::executor_failure(
-                        k,
-                        m,
-                        &mut a.driver,
-                        &mut a.mesos,
-                        AgentId(host as u32),
-                    );
+                    // A local app has no executor apart from its driver
+                    // (validation refuses the fault).
+                    if let Backend::Mesos(s) = &mut a.backend {
+                        mesos_spark::executor_failure(k, m, &mut a.driver, s, AgentId(host as u32));
+                    }
                 }
             }
         }
@@ -566,22 +649,32 @@ impl World {
             ..
         } = self;
         let a = spark_app(frameworks, fw);
-        if !a.mesos.cluster {
-            if !a.driver.stopped {
-                mesos_spark::shut_down(k, m, &mut a.driver, &mut a.mesos, "driver_failed");
-                a.driver.abandon();
+        let s = match &mut a.backend {
+            Backend::Local(_) => {
+                if !a.driver.stopped {
+                    local::shut_down(k, &mut a.driver, "driver_failed");
+                    a.driver.abandon();
+                }
+                return;
             }
-            return;
-        }
+            Backend::Mesos(s) if !s.cluster => {
+                if !a.driver.stopped {
+                    mesos_spark::shut_down(k, m, &mut a.driver, s, "driver_failed");
+                    a.driver.abandon();
+                }
+                return;
+            }
+            Backend::Mesos(s) => s,
+        };
         // No driver process unless the dispatcher launched one.
-        let Some(uid) = a.mesos.driver_uid.take() else {
+        let Some(uid) = s.driver_uid.take() else {
             return;
         };
         if !a.driver.stopped {
-            mesos_spark::shut_down(k, m, &mut a.driver, &mut a.mesos, "driver_failed");
+            mesos_spark::shut_down(k, m, &mut a.driver, s, "driver_failed");
         }
         a.driver.reset_for_restart();
-        a.mesos.reset_for_restart();
+        s.reset_for_restart();
         m.end_task(k, uid);
         let supervise = a.driver.settings.supervise;
         let Some(d) = dispatcher_id.and_then(|d| dispatcher_of(frameworks, d)) else {

@@ -156,6 +156,9 @@ pub(crate) struct SparkDriver {
     /// finds nothing to do).
     epoch: SimTime,
     revive_at: Option<SimTime>,
+    /// Whether the backend revives every `spark.scheduler.revive.interval`
+    /// (the coarse-grained backends do; a local master does not).
+    pub periodic_revive: bool,
     /// The driver process is down and may come back (a relaunched
     /// cluster-mode driver); arrivals meanwhile wait for the new one.
     pub restarting: bool,
@@ -197,6 +200,7 @@ impl SparkDriver {
             hints: BTreeMap::new(),
             epoch: start,
             revive_at: None,
+            periodic_revive: true,
             restarting: false,
             arrival_queued: false,
             arrival_held: false,
@@ -389,8 +393,18 @@ impl SparkDriver {
     /// An executor is granted (launched by the manager; its process is up
     /// at `up`): it registers after the JVM start-up.
     pub fn executor_launched(&mut self, k: &mut Kernel, g: Grant, up: SimTime) {
-        let now = k.now;
         let startup = self.startup.duration(&mut self.startup_rng);
+        self.add_executor(k, g, up + startup);
+    }
+
+    /// The executor inside the driver (a local master): it registers at
+    /// once, with no JVM of its own to start.
+    pub fn executor_in_driver(&mut self, k: &mut Kernel, g: Grant) {
+        self.add_executor(k, g, k.now);
+    }
+
+    fn add_executor(&mut self, k: &mut Kernel, g: Grant, registers: SimTime) {
+        let now = k.now;
         let slots = g.advertised / self.task_cpus().max(1);
         self.executors.insert(
             g.id,
@@ -413,7 +427,7 @@ impl SparkDriver {
         );
         k.metrics.executors_launched += 1;
         k.push(
-            up + startup,
+            registers,
             Event::ExecutorRegistered {
                 app: self.id,
                 executor: g.id,
@@ -573,7 +587,7 @@ impl SparkDriver {
                 .iter()
                 .zip(&used)
                 .any(|(o, u)| o.cores - u >= task_cpus);
-        if held && self.revive_at.is_none() {
+        if held && self.periodic_revive && self.revive_at.is_none() {
             let every = self.settings.revive_interval.as_micros().max(1);
             let ticks = now.since(self.epoch).as_micros() / every + 1;
             let at = self.epoch + SimDuration(ticks * every);
