@@ -2,10 +2,9 @@
 //! them (Spark 3.x): `local`, `local[N]`, `local[*]`, `local[N,F]`,
 //! `local[*,F]`, `local-cluster[N,C,M]`, `spark://host:port[,host:port…]`,
 //! `mesos://host:port` or `mesos://zk://…`, and `yarn`. Anything else is
-//! Spark's "Could not parse Master URL" error. Standalone, YARN and local
-//! masters are recognised so the scenario can name them; the simulator runs
-//! Mesos only for now (Spark's standalone, YARN and local masters come
-//! later; reference standalone-yarn-local.md).
+//! Spark's "Could not parse Master URL" error. Every form is recognised so
+//! a scenario can name it; the simulator runs Mesos and local masters, with
+//! standalone and YARN to come (reference standalone-yarn-local.md).
 
 use std::fmt;
 
