@@ -247,7 +247,7 @@ pub fn parse_value(input: &str) -> Result<Value, GrammarError> {
         return Err(GrammarError::new(0, "expected a non-empty value"));
     }
 
-    // Step 2: each bracket pair balances on its own.
+    // Step 2: each bracket kind balances on its own.
     for (open, close) in [('{', '}'), ('[', ']'), ('(', ')')] {
         let mut depth = 0usize;
         let mut last_open = 0usize;
@@ -308,10 +308,18 @@ pub fn parse_value(input: &str) -> Result<Value, GrammarError> {
                 "unexpected '{': a set value must start with '{' like {a,b}",
             ));
         }
-        let items = tokenize(&text, &['{', '}', ',', '\n'])
-            .into_iter()
-            .map(|(_, t)| t.to_string())
-            .collect();
+        let tokens = tokenize(&text, &['{', '}', ',', '\n']);
+        // Mesos balances each bracket kind over the whole value only, so
+        // `{a(,)b}` passes there with items `a(` and `)b`; such a set
+        // cannot be printed back (items are kept sorted), so an item must
+        // balance its own parentheses here (docs/deviations.md).
+        if let Some((pos, item)) = tokens.iter().find(|(_, t)| !parens_balance(t)) {
+            return Err(GrammarError::new(
+                at(*pos),
+                format!("set item '{item}' must balance its own parentheses"),
+            ));
+        }
+        let items = tokens.into_iter().map(|(_, t)| t.to_string()).collect();
         return Ok(Value::Set(items));
     }
 
@@ -394,6 +402,20 @@ fn parse_number(text: &str) -> Option<f64> {
     // "nan" spellings, which end up as TEXT exactly as Mesos HEAD does.
     let x: f64 = body.parse().ok()?;
     Some(if neg { -x } else { x })
+}
+
+/// Whether `(` and `)` nest properly in `t`.
+fn parens_balance(t: &str) -> bool {
+    let mut depth = 0usize;
+    for c in t.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return false,
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 #[cfg(test)]
@@ -503,6 +525,16 @@ mod tests {
         }
         // Positions refer to the string as written, spaces included.
         assert_eq!(parse_value("[1 - 2 b]").unwrap_err().pos, 5);
+    }
+
+    #[test]
+    fn a_set_item_balances_its_own_parentheses() {
+        // Found by fuzzing: Mesos would take `a(` and `)b` as items, which
+        // print back (sorted) as `{)b,a(}`, no longer a value.
+        let e = parse_value("{a(,)b}").unwrap_err();
+        assert_eq!(e.pos, 1);
+        assert_eq!(e.message, "set item 'a(' must balance its own parentheses");
+        assert!(parse_value("{f(x),g}").is_ok());
     }
 
     #[test]
