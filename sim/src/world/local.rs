@@ -18,6 +18,8 @@ use crate::world::spark::driver::{Grant, SparkDriver};
 pub(crate) struct LocalBackend {
     pub machine: AgentId,
     pub master: LocalMaster,
+    /// The processors its task threads can keep busy.
+    cpus: u32,
     /// The executor's world-wide number.
     uid: u64,
 }
@@ -37,6 +39,7 @@ impl LocalBackend {
         Some(LocalBackend {
             machine,
             master,
+            cpus: master.cpus(cores),
             uid,
         })
     }
@@ -49,12 +52,7 @@ pub(crate) fn start(k: &mut Kernel, d: &mut SparkDriver, b: &LocalBackend) -> bo
     d.open(k);
     d.periodic_revive = false;
     d.settings.dynamic.enabled = false;
-    let cores = k.machines[b.machine.index()]
-        .total
-        .cpus()
-        .whole_units()
-        .max(0) as u32;
-    let cpus = b.master.cpus(cores);
+    let cpus = b.cpus;
     let grant = Grant {
         id: 0,
         uid: b.uid,

@@ -595,10 +595,9 @@ impl World {
             return;
         }
         let driver = a.mesos().and_then(|s| s.driver_uid.take());
+        // A cluster-mode app implies the dispatcher.
         if let Some(d) = dispatcher_id.and_then(|d| dispatcher_of(frameworks, d)) {
             dispatcher::app_finished(k, m, d, driver);
-        } else if let Some(uid) = driver {
-            m.end_task(k, uid);
         }
     }
 
