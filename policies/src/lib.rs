@@ -25,5 +25,6 @@ pub mod local;
 pub mod mesos;
 pub mod model;
 pub mod spark;
+pub mod standalone;
 pub mod suggest;
 pub mod time;

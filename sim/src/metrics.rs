@@ -115,6 +115,10 @@ pub struct Metrics {
     /// when, and their integral up to then (thousandths × µs), kept as
     /// each changes, so a framework costs nothing between its changes.
     pub fw_allocated: Vec<FrameworkCpus>,
+    /// Per framework (by id): memory its executors and drivers hold now
+    /// (thousandths of MiB), kept by the managers other than Mesos, whose
+    /// master keeps its own books.
+    pub fw_mem: Vec<i64>,
     // Integrals over time (thousandths × µs).
     pub offered_integral: i128,
     pub allocated_integral: i128,
@@ -154,7 +158,7 @@ impl Metrics {
         let cluster = sc
             .apps
             .iter()
-            .any(|a| a.deploy_mode == crate::scenario::DeployMode::Cluster);
+            .any(|a| a.deploy_mode == crate::scenario::DeployMode::Cluster && a.master.is_mesos());
         frameworks.extend(
             sc.frameworks
                 .iter()
@@ -168,6 +172,7 @@ impl Metrics {
             cpus_total,
             mem_total,
             fw_allocated: vec![FrameworkCpus::default(); frameworks.len()],
+            fw_mem: vec![0; frameworks.len()],
             frameworks,
             cpus_offered: 0,
             cpus_allocated: 0,
@@ -211,6 +216,50 @@ impl Metrics {
             f.cpus += delta;
         }
         self.cpus_allocated += delta;
+    }
+
+    /// A framework now holds `cpus` more CPUs and `mem` more MiB
+    /// (thousandths; negative when released), outside Mesos's books.
+    pub fn held_by(&mut self, fw: FrameworkId, now: SimTime, cpus: i64, mem: i64) {
+        self.allocated_by(fw, now, cpus);
+        if let Some(m) = self.fw_mem.get_mut(fw.index()) {
+            *m += mem;
+        }
+        self.mem_allocated += mem;
+    }
+
+    /// The utilization row and each framework's share now, from these
+    /// books (the managers other than Mesos).
+    pub fn sample(&self, now: SimTime) -> (UtilizationRow, Vec<ShareRow>) {
+        let row = UtilizationRow {
+            time: now,
+            cpus_offered: self.cpus_offered,
+            cpus_allocated: self.cpus_allocated,
+            cpus_busy: self.cpus_busy,
+            mem_offered: self.mem_offered,
+            mem_allocated: self.mem_allocated,
+        };
+        let share = |x: i64, total: i64| {
+            if total > 0 {
+                x as f64 / total as f64
+            } else {
+                0.0
+            }
+        };
+        let shares = self
+            .fw_allocated
+            .iter()
+            .zip(&self.fw_mem)
+            .enumerate()
+            .map(|(i, (c, m))| ShareRow {
+                time: now,
+                framework: FrameworkId(i as u32),
+                cpus: c.cpus,
+                mem: *m,
+                dominant_share: share(c.cpus, self.cpus_total).max(share(*m, self.mem_total)),
+            })
+            .collect();
+        (row, shares)
     }
 
     pub fn finish(&mut self, end: SimTime) {

@@ -99,3 +99,8 @@ fn reports_are_identical_for_any_number_of_threads() {
     assert_eq!(one, bytes(2));
     assert_eq!(one, bytes(3));
 }
+
+#[test]
+fn golden_standalone() {
+    golden("standalone.toml");
+}

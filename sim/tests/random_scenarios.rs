@@ -1,6 +1,7 @@
 //! Random small scenarios — coarse or fine-grained, with or without dynamic
 //! allocation, reservations, quota, constraints, input data with delay
-//! scheduling and other frameworks — run
+//! scheduling and other frameworks, on Mesos, standalone or local masters —
+//! run
 //! with every invariant checked after every event (`check_invariants`, and
 //! the debug assertions of a test build). Every run must finish cleanly and
 //! its reports must be self-consistent.
@@ -80,7 +81,10 @@ fn render(
     seed: u64,
 ) -> String {
     let local = seed.is_multiple_of(3);
-    let framework = framework.filter(|_| !local);
+    // Some seeds run every app on the standalone Master.
+    let standalone = seed % 6 == 1;
+    let framework = framework.filter(|_| !local && !standalone);
+    let reserved = reserved && !standalone;
     let mut s = format!("[run]\nseed = {seed}\nhorizon = \"90s\"\ndrain = \"60s\"\n\n");
     s += &format!("[data]\nspark_knows_racks = {}\n\n", seed.is_multiple_of(2));
     s += "[mesos.roles.r1]\nweight = 2.0\n";
@@ -102,6 +106,8 @@ fn render(
             // Some seeds run every app on a local master (one machine each).
             if local {
                 format!("local[{}]", 1 + seed % 4)
+            } else if standalone {
+                "spark://m:7077".to_string()
             } else {
                 "mesos://m:5050".to_string()
             },
@@ -130,7 +136,7 @@ fn render(
         }
         s += &format!("\"spark.mesos.extra.cores\" = \"{}\"\n", a.extra_cores);
         s += &format!("\"spark.locality.wait\" = \"{}s\"\n", a.wait_s);
-        if a.constraint {
+        if a.constraint && !standalone {
             s += "\"spark.mesos.constraints\" = \"zone:a\"\n\"spark.mesos.rejectOfferDuration\" = \"10s\"\n";
         }
         s += &format!(

@@ -352,9 +352,10 @@ fn non_mesos_masters_and_cluster_mode() {
             .map_err(|d| d.errors[0].message.clone())
     };
     assert_eq!(with("mesos://zk://z1:2181,z2:2181/mesos"), Ok(0));
+    assert_eq!(with("spark://h:7077"), Ok(0));
     assert_eq!(
-        with("spark://h:7077"),
-        Err("\"spark://h:7077\" is a standalone master; only Mesos (mesos://…) and local (local, local[K], local[*], local[K,F]) masters are simulated so far".into())
+        with("yarn"),
+        Err("\"yarn\" is a yarn master; Mesos (mesos://…), standalone (spark://…) and local (local, local[K], local[*], local[K,F]) masters are simulated".into())
     );
     assert!(with("local[*]").is_ok());
     assert!(

@@ -9,6 +9,7 @@
 //! problem with a value is collected.
 
 mod app_conf;
+mod cluster;
 mod ctx;
 mod diagnostic;
 pub mod estimate;

@@ -54,13 +54,97 @@ pub mod defaults {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     pub run: RunConfig,
+    /// The cluster manager every non-local app runs on (`[cluster]`).
+    pub manager: Manager,
     pub mesos: MesosConfig,
+    pub standalone: StandaloneConfig,
     pub agents: Vec<AgentGroup>,
     pub apps: Vec<App>,
     pub frameworks: Vec<Framework>,
     pub data: DataConfig,
     /// Injected failures, in time order (ties in file order).
     pub faults: Vec<Fault>,
+}
+
+/// The cluster managers of the seeds (docs/cluster-managers.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Manager {
+    Mesos,
+    Standalone,
+    Yarn,
+    /// No cluster manager: every app on its own machine, `local[*]` unless
+    /// its master says `local[K]`.
+    Local,
+}
+
+impl Manager {
+    pub const NAMES: [&'static str; 4] = ["mesos", "standalone", "yarn", "local"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Manager::Mesos => "mesos",
+            Manager::Standalone => "standalone",
+            Manager::Yarn => "yarn",
+            Manager::Local => "local",
+        }
+    }
+
+    pub fn named(name: &str) -> Option<Manager> {
+        Some(match name {
+            "mesos" => Manager::Mesos,
+            "standalone" => Manager::Standalone,
+            "yarn" => Manager::Yarn,
+            "local" => Manager::Local,
+            _ => return None,
+        })
+    }
+
+    /// The manager a master URL names.
+    pub fn of(master: &MasterUrl) -> Option<Manager> {
+        match master {
+            MasterUrl::Mesos { .. } | MasterUrl::MesosZk { .. } => Some(Manager::Mesos),
+            MasterUrl::Standalone { .. } => Some(Manager::Standalone),
+            MasterUrl::Yarn => Some(Manager::Yarn),
+            MasterUrl::Local { .. } => Some(Manager::Local),
+            _ => None,
+        }
+    }
+
+    /// The master URL an app gets when `cluster.manager` names this manager
+    /// and its own master names another.
+    pub fn default_master(self) -> &'static str {
+        match self {
+            Manager::Mesos => "mesos://master:5050",
+            Manager::Standalone => "spark://master:7077",
+            Manager::Yarn => "yarn",
+            Manager::Local => "local[*]",
+        }
+    }
+}
+
+/// `[standalone]`: the standalone Master's settings (its daemon's
+/// `spark.deploy.*`, Spark 3.0 `internal/config/Deploy.scala`, reference
+/// standalone-yarn-local.md §1.2) and the simulator's message latency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StandaloneConfig {
+    pub spread_out: bool,
+    /// `None`: Int.MaxValue.
+    pub default_cores: Option<u32>,
+    pub max_executor_retries: i32,
+    /// Master → Worker `LaunchExecutor` / `LaunchDriver` and the process
+    /// start (a simulator assumption, like Mesos's task launch latency).
+    pub launch_latency: SimDuration,
+}
+
+impl Default for StandaloneConfig {
+    fn default() -> StandaloneConfig {
+        StandaloneConfig {
+            spread_out: true,
+            default_cores: None,
+            max_executor_retries: 10,
+            launch_latency: defaults::TASK_LAUNCH_LATENCY,
+        }
+    }
 }
 
 /// The machine an app on a local master runs on: the `i`-th app on the

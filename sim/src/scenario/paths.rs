@@ -2,7 +2,8 @@
 //! standing for array items, used by `[sweep]` and `--set`.
 //!
 //! ```text
-//! path := "run." KEY | "mesos." KEY | "mesos.roles." ROLE "." KEY
+//! path := "run." KEY | "cluster.manager" | "mesos." KEY | "mesos.roles." ROLE "." KEY
+//!       | "standalone.launch_latency" | "standalone.conf." SPARK_KEY
 //!       | "agents." INDEX "." KEY
 //!       | "apps." NAME "." KEY | "apps." NAME ".conf." SPARK_KEY
 //!       | ("apps." NAME | "frameworks." NAME) ".jobs." KEY
@@ -140,7 +141,8 @@ pub fn canonical(path: &str) -> String {
 
 fn is_conf_path(path: &str) -> bool {
     let parts: Vec<&str> = path.splitn(4, '.').collect();
-    parts.len() == 4 && parts[0] == "apps" && parts[2] == "conf"
+    (parts.len() == 4 && parts[0] == "apps" && parts[2] == "conf")
+        || (parts.len() >= 3 && parts[0] == "standalone" && parts[1] == "conf")
 }
 
 /// Applies `value` at `path` in the raw scenario. Missing intermediate tables
@@ -182,6 +184,18 @@ fn leaf_slot<'a>(raw: &'a mut RawScenario, path: &str) -> Result<&'a mut Option<
                     "data has no key \"{key}\" (replication, rack_attribute, remote_read, off_rack_read, spark_knows_racks)"
                 ))
             }),
+        ["cluster", key] => super::cluster::cluster_slot(
+            raw.cluster.get_or_insert_with(Default::default),
+            key,
+        )
+        .ok_or_else(|| unknown(&format!("cluster has no key \"{key}\" (manager)"))),
+        ["standalone", rest @ ..] if !rest.is_empty() => super::cluster::standalone_slot(
+            raw.standalone.get_or_insert_with(Default::default),
+            rest,
+        )
+        .ok_or_else(|| {
+            unknown("standalone has launch_latency and conf.SPARK_KEY (spark.deploy.spreadOut, spark.deploy.defaultCores, spark.deploy.maxExecutorRetries)")
+        }),
         ["mesos", key] => mesos_slot(raw.mesos.get_or_insert_with(RawMesos::default), key)
             .ok_or_else(|| unknown(&format!("mesos has no key \"{key}\""))),
         ["agents", index, key] => {
@@ -245,7 +259,7 @@ fn leaf_slot<'a>(raw: &'a mut RawScenario, path: &str) -> Result<&'a mut Option<
             framework_slot(fw, rest).map_err(|e| unknown(&e))
         }
         _ => Err(unknown(
-            "it must start with run., mesos., data., agents.N., apps.NAME. or frameworks.NAME.",
+            "it must start with run., cluster., mesos., standalone., data., agents.N., apps.NAME. or frameworks.NAME.",
         )),
     }
 }

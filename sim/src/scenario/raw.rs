@@ -16,7 +16,9 @@ pub type Leaf = Spanned<toml::Value>;
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     pub run: Option<RawRun>,
+    pub cluster: Option<RawCluster>,
     pub mesos: Option<RawMesos>,
+    pub standalone: Option<RawStandalone>,
     #[serde(default)]
     pub agents: Vec<Spanned<RawAgentGroup>>,
     #[serde(default)]
@@ -60,6 +62,23 @@ pub struct RawRun {
     pub sample_interval: Option<Leaf>,
     pub chart_metrics: Option<Leaf>,
     pub slo_latency_s: Option<Leaf>,
+}
+
+/// `[cluster]`: which cluster manager the apps run on.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCluster {
+    pub manager: Option<Leaf>,
+}
+
+/// `[standalone]`: the simulator's latency, and the Master's own Spark
+/// properties under `conf`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStandalone {
+    pub launch_latency: Option<Leaf>,
+    #[serde(default)]
+    pub conf: BTreeMap<String, Option<Leaf>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -35,7 +35,9 @@ fn valid_name(name: &str) -> bool {
 /// error; warnings come back either way.
 pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario> {
     let run = validate_run(raw, ctx);
+    let declared = super::cluster::validate_cluster(raw, ctx);
     let mesos = validate_mesos(raw, ctx);
+    let standalone = super::cluster::validate_standalone(raw, ctx);
     let agents = validate_agents(raw, ctx);
     let data = validate_data(raw, ctx);
     let mut names: Vec<(String, String)> = Vec::new();
@@ -43,7 +45,7 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
         .apps
         .iter()
         .enumerate()
-        .map(|(i, a)| validate_app(i, a, &mut names, ctx))
+        .map(|(i, a)| validate_app(i, a, &mut names, declared.unwrap_or(None), ctx))
         .collect();
     let frameworks: Vec<Option<Framework>> = raw
         .frameworks
@@ -60,6 +62,9 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
     }
     let faults = validate_faults(raw, &agents, &apps, ctx);
     validate_local(&agents, &apps, raw.frameworks.len(), &faults, ctx);
+    let manager = declared.ok().and_then(|d| {
+        super::cluster::validate_manager(d, &agents, &apps, raw.frameworks.len(), ctx)
+    });
     let datanodes: u64 = agents
         .iter()
         .filter(|g| g.datanode)
@@ -81,7 +86,9 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
     }
     let sc = Scenario {
         run: run?,
+        manager: manager?,
         mesos: mesos?,
+        standalone: standalone?,
         agents,
         apps: apps.into_iter().collect::<Option<Vec<_>>>()?,
         frameworks: frameworks.into_iter().collect::<Option<Vec<_>>>()?,
@@ -813,6 +820,7 @@ fn validate_app(
     i: usize,
     app: &Spanned<RawApp>,
     names: &mut Vec<(String, String)>,
+    declared: Option<Manager>,
     ctx: &mut Ctx<'_>,
 ) -> Option<App> {
     let span = app.span();
@@ -827,15 +835,19 @@ fn validate_app(
     );
     let path = format!("apps.{}", name.clone().unwrap_or_else(|| i.to_string()));
     let pasted = super::app_conf::app_conf(&path, a, ctx);
-    let master = match a.master.as_ref().or(pasted.master.as_ref()) {
-        Some(l) => ctx.string(&format!("{path}.master"), l).and_then(|s| match MasterUrl::parse(&s) {
-            Ok(m) if m.is_mesos() || matches!(m, MasterUrl::Local { .. }) => Some(m),
+    let master = match (a.master.as_ref().or(pasted.master.as_ref()), declared) {
+        (Some(l), declared) => ctx.string(&format!("{path}.master"), l).and_then(|s| match MasterUrl::parse(&s) {
+            // cluster.manager wins over the app's own master (docs/cluster-managers.md).
+            Ok(m) if declared.is_some_and(|d| Manager::of(&m) != Some(d)) => {
+                declared.and_then(|d| MasterUrl::parse(d.default_master()).ok())
+            }
+            Ok(m) if m.is_mesos() || matches!(m, MasterUrl::Local { .. } | MasterUrl::Standalone { .. }) => Some(m),
             Ok(m) => {
                 ctx.leaf_err(
                     &format!("{path}.master"),
                     l,
                     format!(
-                        "\"{s}\" is a {} master; only Mesos (mesos://…) and local (local, local[K], local[*], local[K,F]) masters are simulated so far",
+                        "\"{s}\" is a {} master; Mesos (mesos://…), standalone (spark://…) and local (local, local[K], local[*], local[K,F]) masters are simulated",
                         m.manager()
                     ),
                 );
@@ -846,8 +858,9 @@ fn validate_app(
                 None
             }
         }),
-        None => {
-            ctx.error(&format!("{path}.master"), Some(&span), "missing: the Spark master URL, like \"mesos://zk://zk1:2181/mesos\" (or a submit line with --master)");
+        (None, Some(d)) => MasterUrl::parse(d.default_master()).ok(),
+        (None, None) => {
+            ctx.error(&format!("{path}.master"), Some(&span), "missing: the Spark master URL, like \"mesos://zk://zk1:2181/mesos\" (or a submit line with --master, or cluster.manager for every app)");
             None
         }
     };

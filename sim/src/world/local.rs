@@ -61,8 +61,12 @@ pub(crate) fn start(k: &mut Kernel, d: &mut SparkDriver, b: &LocalBackend) -> bo
         advertised: b.master.threads,
         mem_mb: d.settings.driver_memory_mib,
     };
-    k.metrics.allocated_by(d.id, k.now, i64::from(cpus) * 1000);
-    k.metrics.mem_allocated += grant.mem_mb as i64 * 1000;
+    k.metrics.held_by(
+        d.id,
+        k.now,
+        i64::from(cpus) * 1000,
+        grant.mem_mb as i64 * 1000,
+    );
     let _ = d.backend_started(true);
     d.executor_in_driver(k, grant);
     d.begin_stream(k)
@@ -80,9 +84,12 @@ pub(crate) fn executor_registered(k: &mut Kernel, d: &mut SparkDriver, id: u64, 
 pub(crate) fn shut_down(k: &mut Kernel, d: &mut SparkDriver, reason: &'static str) {
     d.stopped = true;
     if let Some(e) = d.remove_executor(k, 0) {
-        k.metrics
-            .allocated_by(d.id, k.now, -i64::from(e.cpus) * 1000);
-        k.metrics.mem_allocated -= e.mem_mb as i64 * 1000;
+        k.metrics.held_by(
+            d.id,
+            k.now,
+            -i64::from(e.cpus) * 1000,
+            -(e.mem_mb as i64) * 1000,
+        );
         let row = e.row(&d.name, 0, k.hostname(e.agent), Some((k.now, reason)));
         k.executor_row(row);
     }

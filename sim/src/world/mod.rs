@@ -11,6 +11,8 @@
 //!   granted, a total requested, executors killed, executors lost);
 //! - [`mesos`]: the Mesos master and the frameworks on it (Spark's coarse
 //!   and fine-grained backends, the dispatcher, other frameworks);
+//! - [`standalone`]: Spark's standalone Master and the standalone side of
+//!   each app's driver;
 //! - [`local`]: Spark's local master, an executor inside the driver;
 //! - this file: the router, which takes each event to the component it
 //!   belongs to and carries the callbacks between them.
@@ -21,6 +23,7 @@ pub(crate) mod kernel;
 pub(crate) mod local;
 pub(crate) mod mesos;
 pub(crate) mod spark;
+pub(crate) mod standalone;
 
 use policies::model::{AgentId, FrameworkId, Milli};
 
@@ -28,6 +31,7 @@ use crate::metrics::Metrics;
 use crate::rng::{RngStreams, fnv1a64, splitmix64};
 use crate::scenario::{DeployMode, Fault, FaultKind, Scenario, local_machine};
 use crate::time::SimTime;
+use policies::spark::MasterUrl;
 
 use events::Event;
 pub use kernel::RunOptions;
@@ -38,6 +42,8 @@ use mesos::master::{MesosMaster, TaskOwner};
 use mesos::other::OtherFramework;
 use mesos::spark::{self as mesos_spark, MesosSpark, Started};
 use spark::driver::SparkDriver;
+use standalone::master::StandaloneMaster;
+use standalone::spark::{self as standalone_spark, StandaloneSpark};
 
 /// A Spark application: its driver, and its cluster manager's side.
 pub(crate) struct SparkApp {
@@ -50,6 +56,7 @@ pub(crate) struct SparkApp {
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Backend {
     Mesos(MesosSpark),
+    Standalone(StandaloneSpark),
     Local(LocalBackend),
 }
 
@@ -57,7 +64,7 @@ impl SparkApp {
     fn mesos(&mut self) -> Option<&mut MesosSpark> {
         match &mut self.backend {
             Backend::Mesos(s) => Some(s),
-            Backend::Local(_) => None,
+            _ => None,
         }
     }
 
@@ -75,7 +82,8 @@ pub(crate) enum Framework {
 impl Framework {
     fn stopped(&self) -> bool {
         match self {
-            Framework::Spark(a) => a.driver.stopped,
+            // A driver being relaunched is coming back.
+            Framework::Spark(a) => a.driver.stopped && !a.driver.restarting,
             Framework::Other(o) => o.stopped,
             Framework::Dispatcher(d) => d.stopped,
         }
@@ -86,6 +94,10 @@ impl Framework {
 pub struct World {
     pub(crate) k: Kernel,
     pub(crate) m: MesosMaster,
+    /// Whether the Mesos master runs (some framework uses it).
+    on_mesos: bool,
+    /// The standalone Master, when the apps run on it.
+    sa: Option<StandaloneMaster>,
     pub(crate) frameworks: Vec<Framework>,
     /// The cluster-mode dispatcher, when some app uses it.
     dispatcher_id: Option<FrameworkId>,
@@ -144,11 +156,12 @@ impl World {
         let cluster_apps = sc
             .apps
             .iter()
-            .filter(|a| a.deploy_mode == DeployMode::Cluster)
+            .filter(|a| a.deploy_mode == DeployMode::Cluster && a.master.is_mesos())
             .count();
         let mut frameworks = Vec::new();
         let mut roles: Vec<&str> = Vec::new();
         let mut on_mesos = !sc.frameworks.is_empty();
+        let mut on_standalone = false;
         for (i, app) in sc.apps.iter().enumerate() {
             let id = FrameworkId(frameworks.len() as u32);
             roles.push(&app.settings.role);
@@ -160,6 +173,10 @@ impl World {
             let uid = (1 << 48) | i as u64;
             let backend = match LocalBackend::new(app, AgentId(machine as u32), cores, uid) {
                 Some(b) => Backend::Local(b),
+                None if matches!(app.master, MasterUrl::Standalone { .. }) => {
+                    on_standalone = true;
+                    Backend::Standalone(StandaloneSpark::new(app, &streams))
+                }
                 None => {
                     on_mesos = true;
                     Backend::Mesos(MesosSpark::new(app, &streams))
@@ -187,12 +204,15 @@ impl World {
             id
         });
         let m = MesosMaster::new(sc, &machines, &roles, &streams);
+        let sa = on_standalone.then(|| StandaloneMaster::new(&sc.standalone, &machines, &streams));
         let horizon = SimTime::ZERO + sc.run.horizon;
         let end = horizon + sc.run.drain;
         let k = Kernel::new(horizon, end, opts, machines, storage, Metrics::new(sc));
         let mut world = World {
             k,
             m,
+            on_mesos,
+            sa,
             frameworks,
             dispatcher_id,
             faults: sc.faults.clone(),
@@ -214,14 +234,22 @@ impl World {
             .map(|(i, f)| {
                 let id = FrameworkId(i as u32);
                 match f {
-                    Framework::Spark(a) => (id, a.driver.start, a.cluster()),
+                    Framework::Spark(a) => {
+                        let cluster = match &a.backend {
+                            Backend::Mesos(s) => s.cluster,
+                            Backend::Standalone(s) => s.cluster,
+                            Backend::Local(_) => false,
+                        };
+                        (id, a.driver.start, cluster)
+                    }
                     _ => (id, SimTime::ZERO, false),
                 }
             })
             .collect();
         for (id, at, cluster) in starts {
-            // A cluster-mode app is submitted to the dispatcher; its own
-            // framework starts once its driver runs.
+            // A cluster-mode app is submitted to the dispatcher (Mesos) or
+            // the Master (standalone); its own framework starts once its
+            // driver runs.
             let event = if cluster {
                 Event::DriverSubmitted(id)
             } else {
@@ -264,6 +292,14 @@ impl World {
                 self.k.now, s.event
             )));
         }
+        if self.k.opts.check_invariants
+            && let Err(e) = self.check_standalone()
+        {
+            return Some(Err(format!(
+                "invariant violated at {} after {:?}: {e}",
+                self.k.now, s.event
+            )));
+        }
         self.m.touched.clear();
         Some(Ok(()))
     }
@@ -295,7 +331,7 @@ impl World {
             match f {
                 Framework::Spark(a) => match &a.backend {
                     Backend::Mesos(s) => mesos_spark::flush(k, m, &mut a.driver, s),
-                    Backend::Local(_) => a.driver.flush(k),
+                    Backend::Standalone(_) | Backend::Local(_) => a.driver.flush(k),
                 },
                 Framework::Other(o) => o.flush(k),
                 Framework::Dispatcher(_) => {}
@@ -336,6 +372,9 @@ impl World {
                     Backend::Mesos(s) => {
                         mesos_spark::executor_registered(k, &mut a.driver, s, executor, uid)
                     }
+                    Backend::Standalone(s) => {
+                        standalone_spark::executor_registered(k, &mut a.driver, s, executor, uid)
+                    }
                     Backend::Local(_) => {
                         local::executor_registered(k, &mut a.driver, executor, uid)
                     }
@@ -368,12 +407,26 @@ impl World {
             }
             Event::DynamicAllocationTick(fw) => {
                 let World {
-                    k, m, frameworks, ..
+                    k,
+                    m,
+                    sa,
+                    frameworks,
+                    ..
                 } = self;
                 let a = spark_app(frameworks, fw);
                 let requests = a.driver.dynamic_tick(k);
-                if let Backend::Mesos(s) = &mut a.backend {
-                    mesos_spark::apply_requests(k, m, &mut a.driver, s, requests);
+                match &mut a.backend {
+                    Backend::Mesos(s) => {
+                        mesos_spark::apply_requests(k, m, &mut a.driver, s, requests)
+                    }
+                    Backend::Standalone(s) => {
+                        if let Some(c) = sa.as_mut() {
+                            let launches =
+                                standalone_spark::apply_requests(k, c, &mut a.driver, s, requests);
+                            self.apply_standalone(launches);
+                        }
+                    }
+                    Backend::Local(_) => {}
                 }
             }
             Event::SparkRevive(fw) => {
@@ -382,7 +435,12 @@ impl World {
             }
             Event::DriverStarted { app, uid } => {
                 let a = spark_app(&mut self.frameworks, app);
-                if a.mesos().is_some_and(|s| s.driver_uid == Some(uid)) {
+                let current = match &a.backend {
+                    Backend::Mesos(s) => s.driver_uid == Some(uid),
+                    Backend::Standalone(s) => standalone_spark::is_current_driver(s, uid),
+                    Backend::Local(_) => false,
+                };
+                if current {
                     self.framework_start(app);
                 }
             }
@@ -398,13 +456,21 @@ impl World {
                 let a = spark_app(frameworks, fw);
                 let fine = match &mut a.backend {
                     Backend::Mesos(s) => s.fine.as_mut(),
-                    Backend::Local(_) => None,
+                    _ => None,
                 };
                 if mesos::fine::task_done(k, m, &mut a.driver, fine, uid) {
                     self.stop_spark(fw);
                 }
             }
             Event::DriverSubmitted(app) => {
+                if let (Some(c), Framework::Spark(a)) =
+                    (self.sa.as_mut(), &self.frameworks[app.index()])
+                    && matches!(a.backend, Backend::Standalone(_))
+                {
+                    let launches = standalone_spark::submit_driver(c, &a.driver);
+                    self.apply_standalone(launches);
+                    return;
+                }
                 let World {
                     k,
                     m,
@@ -418,7 +484,11 @@ impl World {
             }
             Event::OfferTimeout(id) => self.m.rescind(&mut self.k, id),
             Event::Sample => {
-                let (row, shares) = self.m.sample(&self.k);
+                let (row, shares) = if self.on_mesos {
+                    self.m.sample(&self.k)
+                } else {
+                    self.k.metrics.sample(self.k.now)
+                };
                 self.k.metrics.utilization.push(row);
                 self.k.metrics.shares.extend(shares);
                 let next = self.k.now + self.k.metrics.sample_interval;
@@ -485,8 +555,9 @@ impl World {
                 if a.driver.job_arrival(k) {
                     match &a.backend {
                         Backend::Mesos(s) => mesos_spark::revive_offers(k, m, &mut a.driver, s),
-                        // LocalEndpoint.reviveOffers: the free threads.
-                        Backend::Local(_) => a.driver.make_offers(k, None),
+                        // CoarseGrainedSchedulerBackend.reviveOffers and
+                        // LocalEndpoint.reviveOffers: the free slots.
+                        Backend::Standalone(_) | Backend::Local(_) => a.driver.make_offers(k, None),
                     }
                 }
             }
@@ -524,22 +595,38 @@ impl World {
 
     fn framework_start(&mut self, fw: FrameworkId) {
         let World {
-            k, m, frameworks, ..
+            k,
+            m,
+            sa,
+            frameworks,
+            ..
         } = &mut *self;
-        if let Framework::Spark(a) = &mut frameworks[fw.index()]
-            && let Backend::Local(b) = &a.backend
-        {
-            // No cluster manager to register with.
-            if local::start(k, &mut a.driver, b) {
-                self.stop_spark(fw);
+        if let Framework::Spark(a) = &mut frameworks[fw.index()] {
+            match &mut a.backend {
+                Backend::Local(b) => {
+                    // No cluster manager to register with.
+                    if local::start(k, &mut a.driver, b) {
+                        self.stop_spark(fw);
+                    }
+                    return;
+                }
+                Backend::Standalone(s) => {
+                    let Some(c) = sa.as_mut() else { return };
+                    let (done, launches) = standalone_spark::start(k, c, &mut a.driver, s);
+                    self.apply_standalone(launches);
+                    if done {
+                        self.stop_spark(fw);
+                    }
+                    return;
+                }
+                Backend::Mesos(_) => {}
             }
-            return;
         }
         m.activate(fw);
         match &mut frameworks[fw.index()] {
             Framework::Spark(a) => {
                 let Backend::Mesos(s) = &mut a.backend else {
-                    unreachable!("a local app starts above")
+                    unreachable!("local and standalone apps start above")
                 };
                 match mesos_spark::start(k, m, &mut a.driver, s) {
                     Started::Refused => self.release_driver(fw),
@@ -576,9 +663,52 @@ impl World {
         }
         match &mut a.backend {
             Backend::Mesos(s) => mesos_spark::shut_down(k, m, &mut a.driver, s, "app_end"),
+            Backend::Standalone(_) => {
+                self.stop_standalone(fw, "app_end");
+                return;
+            }
             Backend::Local(_) => local::shut_down(k, &mut a.driver, "app_end"),
         }
         self.release_driver(fw);
+    }
+
+    /// A standalone app ends: it unregisters (its executors are killed with
+    /// `reason`), and a cluster-mode driver's process exits, freeing its
+    /// worker; the Master gives what they held to the next apps.
+    fn stop_standalone(&mut self, fw: FrameworkId, reason: &'static str) {
+        let World {
+            k, sa, frameworks, ..
+        } = self;
+        let a = spark_app(frameworks, fw);
+        let (Backend::Standalone(s), Some(c)) = (&mut a.backend, sa.as_mut()) else {
+            return;
+        };
+        let mut launches = standalone_spark::shut_down(k, c, &mut a.driver, s, reason);
+        launches.extend(standalone_spark::driver_exited(k, c, &a.driver, s));
+        self.apply_standalone(launches);
+    }
+
+    /// Applies the standalone Master's decisions: executors granted to
+    /// their drivers, drivers started on their workers.
+    fn apply_standalone(&mut self, launches: Vec<policies::standalone::Launch>) {
+        let World {
+            k, sa, frameworks, ..
+        } = self;
+        let Some(c) = sa.as_mut() else { return };
+        for l in launches {
+            match l {
+                policies::standalone::Launch::Executor { app, executor } => {
+                    let a = spark_app(frameworks, FrameworkId(app));
+                    standalone_spark::launch_executor(k, c, &mut a.driver, executor);
+                }
+                policies::standalone::Launch::Driver { app, worker } => {
+                    let a = spark_app(frameworks, FrameworkId(app));
+                    if let Backend::Standalone(s) = &mut a.backend {
+                        standalone_spark::launch_driver(k, c, &a.driver, s, worker);
+                    }
+                }
+            }
+        }
     }
 
     /// Cluster mode: the app is over, its driver's task ends with it.
@@ -625,8 +755,27 @@ impl World {
                     let a = spark_app(frameworks, fw);
                     // A local app has no executor apart from its driver
                     // (validation refuses the fault).
-                    if let Backend::Mesos(s) = &mut a.backend {
-                        mesos_spark::executor_failure(k, m, &mut a.driver, s, AgentId(host as u32));
+                    match &mut a.backend {
+                        Backend::Mesos(s) => mesos_spark::executor_failure(
+                            k,
+                            m,
+                            &mut a.driver,
+                            s,
+                            AgentId(host as u32),
+                        ),
+                        Backend::Standalone(s) => {
+                            let Some(c) = self.sa.as_mut() else { return };
+                            let (launches, removed) =
+                                standalone_spark::executor_failure(k, c, &mut a.driver, s, host);
+                            self.apply_standalone(launches);
+                            if removed {
+                                // ApplicationRemoved(FAILED): the
+                                // SparkContext stops, its jobs abandoned.
+                                spark_app(&mut self.frameworks, fw).driver.abandon();
+                                self.stop_standalone(fw, "app_failed");
+                            }
+                        }
+                        Backend::Local(_) => {}
                     }
                 }
             }
@@ -649,6 +798,10 @@ impl World {
         } = self;
         let a = spark_app(frameworks, fw);
         let s = match &mut a.backend {
+            Backend::Standalone(_) => {
+                self.standalone_driver_failure(fw);
+                return;
+            }
             Backend::Local(_) => {
                 if !a.driver.stopped {
                     local::shut_down(k, &mut a.driver, "driver_failed");
@@ -700,5 +853,100 @@ fn dispatcher_of(frameworks: &mut [Framework], d: FrameworkId) -> Option<&mut Di
     match &mut frameworks[d.index()] {
         Framework::Dispatcher(d) => Some(d),
         _ => None,
+    }
+}
+
+impl World {
+    /// The standalone Master's books agree with the drivers': every app's
+    /// executors are the same (id, worker, cores), and each worker's used
+    /// cores and memory are its executors' and drivers' sums, within its
+    /// size.
+    fn check_standalone(&self) -> Result<(), String> {
+        let Some(c) = &self.sa else { return Ok(()) };
+        let workers = c.master.workers();
+        let mut cores = vec![0u32; workers.len()];
+        let mut mem = vec![0u64; workers.len()];
+        for f in &self.frameworks {
+            let Framework::Spark(a) = f else { continue };
+            let Backend::Standalone(s) = &a.backend else {
+                continue;
+            };
+            let d = &a.driver;
+            let master: Vec<(u64, usize, u32)> = c
+                .master
+                .executors_of(d.id.0)
+                .iter()
+                .map(|e| (u64::from(e.id), e.worker, e.cores))
+                .collect();
+            let driver: Vec<(u64, usize, u32)> = d
+                .executors
+                .iter()
+                .map(|(id, e)| (*id, e.agent.index(), e.cpus))
+                .collect();
+            if master != driver {
+                return Err(format!(
+                    "app {}: the Master has executors {master:?}, the driver {driver:?}",
+                    d.name
+                ));
+            }
+            for (_, w, n) in &master {
+                cores[*w] += n;
+            }
+            for e in c.master.executors_of(d.id.0) {
+                mem[e.worker] += e.memory_mb;
+            }
+            if let Some(p) = s.driver {
+                cores[p.worker] += d.settings.driver_cores;
+                mem[p.worker] += d.settings.driver_memory_mib;
+            }
+        }
+        for (i, w) in workers.iter().enumerate() {
+            if (w.cores_used, w.memory_used_mb) != (cores[i], mem[i]) || w.cores_used > w.cores {
+                return Err(format!(
+                    "worker {i}: used {} cores and {} MiB of {}/{}, its executors and drivers {} and {}",
+                    w.cores_used, w.memory_used_mb, w.cores, w.memory_mb, cores[i], mem[i]
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `[[faults]] driver_failure` on standalone. In client mode the app is
+    /// over. In cluster mode the app goes with its SparkContext (executors
+    /// killed), and a supervised driver is restarted by its worker in place
+    /// after its back-off (Spark 3.0 `deploy/worker/DriverRunner.scala`,
+    /// reference standalone-yarn-local.md §1.8); its new SparkContext
+    /// registers a new application, last in the Master's FIFO.
+    fn standalone_driver_failure(&mut self, fw: FrameworkId) {
+        let a = spark_app(&mut self.frameworks, fw);
+        let cluster = matches!(&a.backend, Backend::Standalone(s) if s.cluster);
+        if !cluster {
+            if !a.driver.stopped {
+                self.stop_standalone(fw, "driver_failed");
+                spark_app(&mut self.frameworks, fw).driver.abandon();
+            }
+            return;
+        }
+        let World {
+            k, sa, frameworks, ..
+        } = self;
+        let a = spark_app(frameworks, fw);
+        let (Backend::Standalone(s), Some(c)) = (&mut a.backend, sa.as_mut()) else {
+            return;
+        };
+        if s.driver.is_none() {
+            return;
+        }
+        let mut launches = Vec::new();
+        if !a.driver.stopped {
+            launches = standalone_spark::shut_down(k, c, &mut a.driver, s, "driver_failed");
+        }
+        a.driver.reset_for_restart();
+        let (restarts, more) = standalone_spark::driver_failed(k, c, &a.driver, s);
+        launches.extend(more);
+        if !restarts {
+            a.driver.give_up();
+        }
+        self.apply_standalone(launches);
     }
 }
