@@ -28,3 +28,4 @@ pub mod spark;
 pub mod standalone;
 pub mod suggest;
 pub mod time;
+pub mod yarn;

@@ -1,0 +1,23 @@
+//! Spark on YARN (`--master yarn`): the ApplicationMaster's
+//! `YarnAllocator` and the ResourceManager that grants it containers.
+//! Spark 3.0 `resource-managers/yarn` and Hadoop's defaults (reference
+//! standalone-yarn-local.md §2).
+//!
+//! - [`container`]: container sizes (executor and AM, with overhead) and
+//!   the ResourceManager's normalization and limits;
+//! - [`placement`]: Spark's `LocalityPreferredContainerPlacementStrategy`;
+//! - [`allocator`]: `YarnAllocator` (requests, granted containers, kills,
+//!   failures, the AM's allocation interval);
+//! - [`rm`]: the ResourceManager's books and the heartbeat that drives its
+//!   scheduler, [`capacity`] (CapacityScheduler, the default) or [`fifo`].
+
+pub mod allocator;
+pub mod capacity;
+pub mod container;
+pub mod fifo;
+pub mod heartbeat;
+pub mod placement;
+pub mod rm;
+
+#[cfg(test)]
+mod tests;
