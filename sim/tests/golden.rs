@@ -104,3 +104,8 @@ fn reports_are_identical_for_any_number_of_threads() {
 fn golden_standalone() {
     golden("standalone.toml");
 }
+
+#[test]
+fn golden_yarn() {
+    golden("yarn.toml");
+}

@@ -134,8 +134,8 @@ fn spark_rejects_these() {
     let src = src.replace("mesos://m:5050", "local[1]");
     let e = errors(&src);
     assert!(e.contains("2 local apps but 1 machines"), "{e}");
-    let e = errors(&scenario("yarn", 4, 3, ""));
-    assert!(e.contains("is a yarn master"), "{e}");
+    let e = errors(&scenario("local-cluster[2,1,1024]", 4, 3, ""));
+    assert!(e.contains("is a local master"), "{e}");
 }
 
 #[test]

@@ -118,6 +118,13 @@ pub static KEYS: &[KeyDef] = &[
         "seeds: cluster mode",
     ),
     key(
+        "spark.driver.memoryOverhead",
+        SizeMib,
+        Unset,
+        Modelled,
+        "standalone-yarn-local §2.1 (YARN cluster-mode AM)",
+    ),
+    key(
         "spark.driver.supervise",
         Bool,
         Value("false"),
@@ -216,6 +223,13 @@ pub static KEYS: &[KeyDef] = &[
         Value("1g"),
         Modelled,
         "§3.5",
+    ),
+    key(
+        "spark.executor.memoryOverhead",
+        SizeMib,
+        Unset,
+        Modelled,
+        "standalone-yarn-local §2.2 (YARN)",
     ),
     key(
         "spark.executor.memoryOverheadFactor",
@@ -386,9 +400,9 @@ pub static KEYS: &[KeyDef] = &[
     key(
         "spark.scheduler.minRegisteredResourcesRatio",
         Double,
-        Value("0"),
+        Unset,
         Modelled,
-        "§1.7",
+        "§1.7; unset: 0, on YARN 0.8 (standalone-yarn-local §2.8)",
     ),
     key(
         "spark.scheduler.mode",
@@ -426,6 +440,48 @@ pub static KEYS: &[KeyDef] = &[
         "§4.3",
     ),
     key("spark.task.cpus", Int, Value("1"), Modelled, "§2, §4.1"),
+    key(
+        "spark.yarn.am.cores",
+        Int,
+        Value("1"),
+        Modelled,
+        "standalone-yarn-local §2.1",
+    ),
+    key(
+        "spark.yarn.am.memory",
+        SizeMib,
+        Value("512m"),
+        Modelled,
+        "standalone-yarn-local §2.1",
+    ),
+    key(
+        "spark.yarn.am.memoryOverhead",
+        SizeMib,
+        Unset,
+        Modelled,
+        "standalone-yarn-local §2.1",
+    ),
+    key(
+        "spark.yarn.max.executor.failures",
+        Int,
+        Unset,
+        Modelled,
+        "standalone-yarn-local §2.3",
+    ),
+    key(
+        "spark.yarn.maxAppAttempts",
+        Int,
+        Unset,
+        Modelled,
+        "standalone-yarn-local §2.1",
+    ),
+    key(
+        "spark.yarn.queue",
+        Text,
+        Value("default"),
+        Modelled,
+        "standalone-yarn-local §2.1",
+    ),
 ];
 
 /// Looks a property up by its exact name.

@@ -15,7 +15,9 @@ pub mod task_scheduler;
 
 pub use conf::{ConfError, SparkConf};
 pub use master_url::{MasterUrl, MasterUrlError};
-pub use settings::{DynamicAllocation, ExecutorStartup, LocalityWait, SparkSettings};
+pub use settings::{
+    DynamicAllocation, ExecutorStartup, LocalityWait, SparkSettings, YarnAppSettings,
+};
 
 #[cfg(test)]
 mod coarse_tests;

@@ -42,6 +42,10 @@ pub struct SparkSettings {
     pub block_manager_port: u16,
     /// `spark.scheduler.minRegisteredResourcesRatio`, capped at 1 (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.7).
     pub min_registered_ratio: f64,
+    /// Whether `spark.scheduler.minRegisteredResourcesRatio` was set (YARN
+    /// defaults it to 0.8 when not, Spark 3.0 `YarnSchedulerBackend`,
+    /// reference standalone-yarn-local.md §2.8).
+    pub min_registered_ratio_set: bool,
     /// `spark.scheduler.maxRegisteredResourcesWaitingTime` (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.7).
     pub max_registered_waiting: SimDuration,
     /// `spark.locality.wait` and its per-level keys (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.6).
@@ -74,6 +78,9 @@ pub struct SparkSettings {
     /// mode the dispatcher relaunches a driver whose task FAILED or was
     /// LOST.
     pub supervise: bool,
+    /// YARN (Spark 3.0 `deploy/yarn/config.scala`, `Client.scala`,
+    /// reference standalone-yarn-local.md §2.1–§2.3).
+    pub yarn: YarnAppSettings,
 }
 
 /// The executor start-up settings.
@@ -100,6 +107,29 @@ pub struct LocalityWait {
     pub process: SimDuration,
     pub node: SimDuration,
     pub rack: SimDuration,
+}
+
+/// What an app asks of YARN (reference standalone-yarn-local.md §2.1–§2.3).
+#[derive(Clone, Debug, PartialEq)]
+pub struct YarnAppSettings {
+    /// `spark.executor.instances`, when set explicitly.
+    pub executor_instances: Option<u32>,
+    /// `spark.executor.memoryOverhead` (MiB), when set.
+    pub executor_memory_overhead_mib: Option<u64>,
+    /// `spark.driver.memoryOverhead` (MiB), when set.
+    pub driver_memory_overhead_mib: Option<u64>,
+    /// `spark.yarn.am.memory` (512 MiB), `spark.yarn.am.memoryOverhead`,
+    /// `spark.yarn.am.cores` (1): the client-mode AM.
+    pub am_memory_mib: u64,
+    pub am_memory_overhead_mib: Option<u64>,
+    pub am_cores: u32,
+    /// `spark.yarn.queue` ("default").
+    pub queue: String,
+    /// `spark.yarn.max.executor.failures`, when set.
+    pub max_executor_failures: Option<u32>,
+    /// `spark.yarn.maxAppAttempts`, when set (else YARN's
+    /// `yarn.resourcemanager.am.max-attempts`).
+    pub max_app_attempts: Option<u32>,
 }
 
 /// The executor allocation manager's settings (Spark 3.0
@@ -257,6 +287,32 @@ impl SparkSettings {
             .unwrap_or(1) as u32;
         let driver_memory_mib = int_mib(&mut r, "spark.driver.memory").unwrap_or(1024);
         let supervise = r.bool("spark.driver.supervise");
+        let min_registered_ratio_set = r.is_set("spark.scheduler.minRegisteredResourcesRatio");
+        let yarn = YarnAppSettings {
+            executor_instances: r
+                .int_at_least("spark.executor.instances", 0, "a non-negative integer")
+                .map(|v| v as u32),
+            executor_memory_overhead_mib: int_mib(&mut r, "spark.executor.memoryOverhead"),
+            driver_memory_overhead_mib: int_mib(&mut r, "spark.driver.memoryOverhead"),
+            am_memory_mib: int_mib(&mut r, "spark.yarn.am.memory").unwrap_or(512),
+            am_memory_overhead_mib: int_mib(&mut r, "spark.yarn.am.memoryOverhead"),
+            am_cores: r
+                .int_at_least("spark.yarn.am.cores", 1, "a positive integer")
+                .unwrap_or(1) as u32,
+            queue: r
+                .text("spark.yarn.queue")
+                .unwrap_or_else(|| "default".to_string()),
+            max_executor_failures: r
+                .int_at_least(
+                    "spark.yarn.max.executor.failures",
+                    0,
+                    "a non-negative integer",
+                )
+                .map(|v| v as u32),
+            max_app_attempts: r
+                .int_at_least("spark.yarn.maxAppAttempts", 1, "a positive integer")
+                .map(|v| v as u32),
+        };
 
         if !r.errors.is_empty() {
             return Err(r.errors);
@@ -277,6 +333,7 @@ impl SparkSettings {
             role,
             block_manager_port,
             min_registered_ratio,
+            min_registered_ratio_set,
             max_registered_waiting,
             locality_wait,
             revive_interval,
@@ -290,6 +347,7 @@ impl SparkSettings {
             driver_cores,
             driver_memory_mib,
             supervise,
+            yarn,
         })
     }
 

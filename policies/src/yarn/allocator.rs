@@ -317,6 +317,24 @@ impl YarnAllocator {
         Some(c)
     }
 
+    /// The attempt ends: every starting and running container is released
+    /// (returned, for the ResourceManager's books).
+    pub fn release_all(&mut self) -> Vec<Container> {
+        let mut out: Vec<Container> = self
+            .starting
+            .values()
+            .chain(self.running.values())
+            .copied()
+            .collect();
+        out.sort_by_key(|c| c.id);
+        self.starting.clear();
+        self.running.clear();
+        for c in &out {
+            self.released.insert(c.id);
+        }
+        out
+    }
+
     /// `processCompletedContainers` for one container of executor `id`
     /// that Spark did not release: it leaves the books, and a failure
     /// caused by the app counts (§2.7). True when it counted.

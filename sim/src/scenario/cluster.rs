@@ -172,9 +172,13 @@ pub(crate) fn standalone_slot<'a>(
 pub(crate) fn render(
     manager: Manager,
     standalone: &StandaloneConfig,
+    yarn: &super::model::YarnConfig,
     doc: &mut Table,
     d: impl Fn(crate::time::SimDuration) -> Value,
 ) {
+    if manager == Manager::Yarn {
+        super::yarn::render(yarn, doc, &d);
+    }
     let mut cluster = Table::new();
     cluster.insert("manager".into(), Value::String(manager.name().into()));
     doc.insert("cluster".into(), Value::Table(cluster));
@@ -214,6 +218,7 @@ pub(crate) fn validate_manager(
     agents: &[AgentGroup],
     apps: &[Option<App>],
     frameworks: usize,
+    yarn: Option<&super::model::YarnConfig>,
     ctx: &mut Ctx<'_>,
 ) -> Option<Manager> {
     let managed: Vec<(&App, Manager)> = apps
@@ -293,6 +298,11 @@ pub(crate) fn validate_manager(
     }
     if manager == Manager::Standalone {
         ok &= standalone_fits(agents, apps, ctx);
+    }
+    if manager == Manager::Yarn
+        && let Some(y) = yarn
+    {
+        ok &= super::yarn::yarn_fits(y, agents, apps, ctx);
     }
     ok.then_some(manager)
 }

@@ -20,6 +20,7 @@ mod raw;
 mod render;
 mod structure;
 mod validate;
+mod yarn;
 
 use std::path::Path;
 
@@ -28,6 +29,7 @@ pub use estimate::{Estimate, MAX_TASKS_PER_STAGE, estimate};
 pub use model::*;
 pub use paths::{Assignment, parse_assignment};
 pub use render::{render_resolved, seed_value};
+pub use yarn::app_containers;
 
 use ctx::Ctx;
 use raw::RawScenario;

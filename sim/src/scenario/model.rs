@@ -58,6 +58,7 @@ pub struct Scenario {
     pub manager: Manager,
     pub mesos: MesosConfig,
     pub standalone: StandaloneConfig,
+    pub yarn: YarnConfig,
     pub agents: Vec<AgentGroup>,
     pub apps: Vec<App>,
     pub frameworks: Vec<Framework>,
@@ -143,6 +144,50 @@ impl Default for StandaloneConfig {
             default_cores: None,
             max_executor_retries: 10,
             launch_latency: defaults::TASK_LAUNCH_LATENCY,
+        }
+    }
+}
+
+/// `[yarn]`: the ResourceManager's and NodeManagers' settings, from the
+/// Hadoop keys of `[yarn.conf]` with Hadoop's defaults (reference
+/// standalone-yarn-local.md §2.9), and the simulator's latencies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YarnConfig {
+    pub rm: policies::yarn::rm::RmConf,
+    pub bounds: policies::yarn::container::Bounds,
+    /// `yarn.resourcemanager.nodemanagers.heartbeat-interval-ms` (1 s).
+    pub heartbeat: SimDuration,
+    /// `yarn.nodemanager.resource.memory-mb` / `cpu-vcores` when set
+    /// (else each machine's own memory and cpus).
+    pub nm_memory_mb: Option<u64>,
+    pub nm_vcores: Option<u32>,
+    /// `yarn.resourcemanager.am.max-attempts` (2).
+    pub am_max_attempts: u32,
+    /// NodeManager `startContainer` with localization (a simulator
+    /// assumption).
+    pub container_launch: SimDuration,
+    /// Every NodeManager heartbeats at the same phase (time 0, one period,
+    /// …) instead of at its own phase drawn from the seed: for hand
+    /// computation.
+    pub aligned_heartbeats: bool,
+    /// How long a granted container the AM neither uses nor releases is
+    /// held (`yarn.resourcemanager.rm.container-allocation.expiry-interval-ms`,
+    /// 600000).
+    pub allocation_expiry: SimDuration,
+}
+
+impl Default for YarnConfig {
+    fn default() -> YarnConfig {
+        YarnConfig {
+            rm: policies::yarn::rm::RmConf::default(),
+            bounds: policies::yarn::container::Bounds::default(),
+            heartbeat: SimDuration::from_secs(1),
+            nm_memory_mb: None,
+            nm_vcores: None,
+            am_max_attempts: 2,
+            container_launch: SimDuration::from_millis(100),
+            aligned_heartbeats: false,
+            allocation_expiry: SimDuration::from_secs(600),
         }
     }
 }

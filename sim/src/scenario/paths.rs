@@ -4,6 +4,7 @@
 //! ```text
 //! path := "run." KEY | "cluster.manager" | "mesos." KEY | "mesos.roles." ROLE "." KEY
 //!       | "standalone.launch_latency" | "standalone.conf." SPARK_KEY
+//!       | "yarn.container_launch" | "yarn.heartbeat_phases" | "yarn.conf." HADOOP_KEY
 //!       | "agents." INDEX "." KEY
 //!       | "apps." NAME "." KEY | "apps." NAME ".conf." SPARK_KEY
 //!       | ("apps." NAME | "frameworks." NAME) ".jobs." KEY
@@ -142,7 +143,7 @@ pub fn canonical(path: &str) -> String {
 fn is_conf_path(path: &str) -> bool {
     let parts: Vec<&str> = path.splitn(4, '.').collect();
     (parts.len() == 4 && parts[0] == "apps" && parts[2] == "conf")
-        || (parts.len() >= 3 && parts[0] == "standalone" && parts[1] == "conf")
+        || (parts.len() >= 3 && matches!(parts[0], "standalone" | "yarn") && parts[1] == "conf")
 }
 
 /// Applies `value` at `path` in the raw scenario. Missing intermediate tables
@@ -196,6 +197,11 @@ fn leaf_slot<'a>(raw: &'a mut RawScenario, path: &str) -> Result<&'a mut Option<
         .ok_or_else(|| {
             unknown("standalone has launch_latency and conf.SPARK_KEY (spark.deploy.spreadOut, spark.deploy.defaultCores, spark.deploy.maxExecutorRetries)")
         }),
+        ["yarn", rest @ ..] if !rest.is_empty() => super::yarn::yarn_slot(
+            raw.yarn.get_or_insert_with(Default::default),
+            rest,
+        )
+        .ok_or_else(|| unknown("yarn has container_launch, heartbeat_phases and conf.HADOOP_KEY")),
         ["mesos", key] => mesos_slot(raw.mesos.get_or_insert_with(RawMesos::default), key)
             .ok_or_else(|| unknown(&format!("mesos has no key \"{key}\""))),
         ["agents", index, key] => {
@@ -259,7 +265,7 @@ fn leaf_slot<'a>(raw: &'a mut RawScenario, path: &str) -> Result<&'a mut Option<
             framework_slot(fw, rest).map_err(|e| unknown(&e))
         }
         _ => Err(unknown(
-            "it must start with run., cluster., mesos., standalone., data., agents.N., apps.NAME. or frameworks.NAME.",
+            "it must start with run., cluster., mesos., standalone., yarn., data., agents.N., apps.NAME. or frameworks.NAME.",
         )),
     }
 }

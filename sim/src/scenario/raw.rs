@@ -19,6 +19,7 @@ pub struct RawScenario {
     pub cluster: Option<RawCluster>,
     pub mesos: Option<RawMesos>,
     pub standalone: Option<RawStandalone>,
+    pub yarn: Option<RawYarn>,
     #[serde(default)]
     pub agents: Vec<Spanned<RawAgentGroup>>,
     #[serde(default)]
@@ -77,6 +78,16 @@ pub struct RawCluster {
 #[serde(deny_unknown_fields)]
 pub struct RawStandalone {
     pub launch_latency: Option<Leaf>,
+    #[serde(default)]
+    pub conf: BTreeMap<String, Option<Leaf>>,
+}
+
+/// `[yarn]`: the simulator's latencies, and Hadoop's keys under `conf`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawYarn {
+    pub container_launch: Option<Leaf>,
+    pub heartbeat_phases: Option<Leaf>,
     #[serde(default)]
     pub conf: BTreeMap<String, Option<Leaf>>,
 }

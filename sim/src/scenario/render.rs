@@ -134,7 +134,7 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
         run.insert("slo_latency_s".into(), Value::Float(slo));
     }
     doc.insert("run".into(), Value::Table(run));
-    super::cluster::render(sc.manager, &sc.standalone, &mut doc, d);
+    super::cluster::render(sc.manager, &sc.standalone, &sc.yarn, &mut doc, d);
 
     let dc = &sc.data;
     let mut data = Table::new();

@@ -38,6 +38,7 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
     let declared = super::cluster::validate_cluster(raw, ctx);
     let mesos = validate_mesos(raw, ctx);
     let standalone = super::cluster::validate_standalone(raw, ctx);
+    let yarn = super::yarn::validate_yarn(raw, ctx);
     let agents = validate_agents(raw, ctx);
     let data = validate_data(raw, ctx);
     let mut names: Vec<(String, String)> = Vec::new();
@@ -63,7 +64,14 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
     let faults = validate_faults(raw, &agents, &apps, ctx);
     validate_local(&agents, &apps, raw.frameworks.len(), &faults, ctx);
     let manager = declared.ok().and_then(|d| {
-        super::cluster::validate_manager(d, &agents, &apps, raw.frameworks.len(), ctx)
+        super::cluster::validate_manager(
+            d,
+            &agents,
+            &apps,
+            raw.frameworks.len(),
+            yarn.as_ref(),
+            ctx,
+        )
     });
     let datanodes: u64 = agents
         .iter()
@@ -89,6 +97,7 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
         manager: manager?,
         mesos: mesos?,
         standalone: standalone?,
+        yarn: yarn?,
         agents,
         apps: apps.into_iter().collect::<Option<Vec<_>>>()?,
         frameworks: frameworks.into_iter().collect::<Option<Vec<_>>>()?,
@@ -841,13 +850,13 @@ fn validate_app(
             Ok(m) if declared.is_some_and(|d| Manager::of(&m) != Some(d)) => {
                 declared.and_then(|d| MasterUrl::parse(d.default_master()).ok())
             }
-            Ok(m) if m.is_mesos() || matches!(m, MasterUrl::Local { .. } | MasterUrl::Standalone { .. }) => Some(m),
+            Ok(m) if m.is_mesos() || matches!(m, MasterUrl::Local { .. } | MasterUrl::Standalone { .. } | MasterUrl::Yarn) => Some(m),
             Ok(m) => {
                 ctx.leaf_err(
                     &format!("{path}.master"),
                     l,
                     format!(
-                        "\"{s}\" is a {} master; Mesos (mesos://…), standalone (spark://…) and local (local, local[K], local[*], local[K,F]) masters are simulated",
+                        "\"{s}\" is a {} master; Mesos (mesos://…), standalone (spark://…), YARN (yarn) and local (local, local[K], local[*], local[K,F]) masters are simulated",
                         m.manager()
                     ),
                 );

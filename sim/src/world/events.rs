@@ -52,6 +52,20 @@ pub(crate) enum Event {
     },
     /// The scenario's fault with this index happens.
     Fault(usize),
+    /// A YARN NodeManager's heartbeat to the ResourceManager.
+    NodeHeartbeat(u32),
+    /// A YARN ApplicationMaster's `allocate` call (its allocation loop).
+    AmAllocate(FrameworkId),
+    /// A NodeManager started an executor's container.
+    ContainerStarted {
+        app: FrameworkId,
+        executor: u32,
+    },
+    /// A granted container its AM skipped expires at the ResourceManager.
+    ContainerExpired {
+        app: FrameworkId,
+        container: u64,
+    },
     OfferTimeout(u64),
     Sample,
 }
@@ -62,7 +76,9 @@ impl Event {
             Event::SparkTaskDone { .. } | Event::OtherTaskDone(_) | Event::FineTaskDone(_) => {
                 EventClass::Completion
             }
-            Event::TaskRunning(_) | Event::ExecutorRegistered { .. } => EventClass::StatusUpdate,
+            Event::TaskRunning(_)
+            | Event::ExecutorRegistered { .. }
+            | Event::ContainerStarted { .. } => EventClass::StatusUpdate,
             Event::FrameworkStart(_)
             | Event::FrameworkStop(_)
             | Event::JobArrival(_)
@@ -72,8 +88,12 @@ impl Event {
             Event::OfferTimeout(_)
             | Event::DriverReadyTimeout(_)
             | Event::DynamicAllocationTick(_)
-            | Event::SparkRevive(_) => EventClass::Timer,
-            Event::AllocationTick | Event::AllocationRun => EventClass::Allocation,
+            | Event::SparkRevive(_)
+            | Event::AmAllocate(_)
+            | Event::ContainerExpired { .. } => EventClass::Timer,
+            Event::AllocationTick | Event::AllocationRun | Event::NodeHeartbeat(_) => {
+                EventClass::Allocation
+            }
             Event::Sample => EventClass::Sample,
         }
     }
@@ -99,6 +119,14 @@ impl Event {
             Event::SparkRevive(f) => (16, u64::from(f.0)),
             Event::DriverStarted { app, uid } => (17, u64::from(app.0) ^ (uid << 20)),
             Event::Fault(i) => (18, i as u64),
+            Event::NodeHeartbeat(n) => (19, u64::from(n)),
+            Event::AmAllocate(f) => (20, u64::from(f.0)),
+            Event::ContainerStarted { app, executor } => {
+                (21, u64::from(app.0) ^ (u64::from(executor) << 20))
+            }
+            Event::ContainerExpired { app, container } => {
+                (22, u64::from(app.0) ^ (container << 20))
+            }
         }
     }
 }

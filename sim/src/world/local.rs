@@ -83,14 +83,5 @@ pub(crate) fn executor_registered(k: &mut Kernel, d: &mut SparkDriver, id: u64, 
 /// give back what it held.
 pub(crate) fn shut_down(k: &mut Kernel, d: &mut SparkDriver, reason: &'static str) {
     d.stopped = true;
-    if let Some(e) = d.remove_executor(k, 0) {
-        k.metrics.held_by(
-            d.id,
-            k.now,
-            -i64::from(e.cpus) * 1000,
-            -(e.mem_mb as i64) * 1000,
-        );
-        let row = e.row(&d.name, 0, k.hostname(e.agent), Some((k.now, reason)));
-        k.executor_row(row);
-    }
+    d.release_executor(k, 0, reason);
 }

@@ -24,6 +24,7 @@ pub(crate) mod local;
 pub(crate) mod mesos;
 pub(crate) mod spark;
 pub(crate) mod standalone;
+pub(crate) mod yarn;
 
 use policies::model::{AgentId, FrameworkId, Milli};
 
@@ -44,6 +45,8 @@ use mesos::spark::{self as mesos_spark, MesosSpark, Started};
 use spark::driver::SparkDriver;
 use standalone::master::StandaloneMaster;
 use standalone::spark::{self as standalone_spark, StandaloneSpark};
+use yarn::rm::YarnRm;
+use yarn::spark::{self as yarn_spark, YarnSpark};
 
 /// A Spark application: its driver, and its cluster manager's side.
 pub(crate) struct SparkApp {
@@ -57,6 +60,7 @@ pub(crate) struct SparkApp {
 pub(crate) enum Backend {
     Mesos(MesosSpark),
     Standalone(StandaloneSpark),
+    Yarn(YarnSpark),
     Local(LocalBackend),
 }
 
@@ -98,6 +102,8 @@ pub struct World {
     on_mesos: bool,
     /// The standalone Master, when the apps run on it.
     sa: Option<StandaloneMaster>,
+    /// The YARN ResourceManager, when the apps run on YARN.
+    yr: Option<YarnRm>,
     pub(crate) frameworks: Vec<Framework>,
     /// The cluster-mode dispatcher, when some app uses it.
     dispatcher_id: Option<FrameworkId>,
@@ -162,6 +168,11 @@ impl World {
         let mut roles: Vec<&str> = Vec::new();
         let mut on_mesos = !sc.frameworks.is_empty();
         let mut on_standalone = false;
+        let yr = sc
+            .apps
+            .iter()
+            .any(|a| a.master == MasterUrl::Yarn)
+            .then(|| YarnRm::new(&sc.yarn, &machines, &streams));
         for (i, app) in sc.apps.iter().enumerate() {
             let id = FrameworkId(frameworks.len() as u32);
             roles.push(&app.settings.role);
@@ -173,6 +184,10 @@ impl World {
             let uid = (1 << 48) | i as u64;
             let backend = match LocalBackend::new(app, AgentId(machine as u32), cores, uid) {
                 Some(b) => Backend::Local(b),
+                None if app.master == MasterUrl::Yarn => {
+                    let y = yr.as_ref().expect("the ResourceManager of a YARN app");
+                    Backend::Yarn(YarnSpark::new(app, y, &streams))
+                }
                 None if matches!(app.master, MasterUrl::Standalone { .. }) => {
                     on_standalone = true;
                     Backend::Standalone(StandaloneSpark::new(app, &streams))
@@ -213,6 +228,7 @@ impl World {
             m,
             on_mesos,
             sa,
+            yr,
             frameworks,
             dispatcher_id,
             faults: sc.faults.clone(),
@@ -238,6 +254,7 @@ impl World {
                         let cluster = match &a.backend {
                             Backend::Mesos(s) => s.cluster,
                             Backend::Standalone(s) => s.cluster,
+                            Backend::Yarn(s) => s.cluster,
                             Backend::Local(_) => false,
                         };
                         (id, a.driver.start, cluster)
@@ -293,7 +310,7 @@ impl World {
             )));
         }
         if self.k.opts.check_invariants
-            && let Err(e) = self.check_standalone()
+            && let Err(e) = self.check_standalone().and_then(|()| self.check_yarn())
         {
             return Some(Err(format!(
                 "invariant violated at {} after {:?}: {e}",
@@ -331,7 +348,7 @@ impl World {
             match f {
                 Framework::Spark(a) => match &a.backend {
                     Backend::Mesos(s) => mesos_spark::flush(k, m, &mut a.driver, s),
-                    Backend::Standalone(_) | Backend::Local(_) => a.driver.flush(k),
+                    _ => a.driver.flush(k),
                 },
                 Framework::Other(o) => o.flush(k),
                 Framework::Dispatcher(_) => {}
@@ -375,6 +392,9 @@ impl World {
                     Backend::Standalone(s) => {
                         standalone_spark::executor_registered(k, &mut a.driver, s, executor, uid)
                     }
+                    Backend::Yarn(s) => {
+                        yarn_spark::executor_registered(k, &mut a.driver, s, executor, uid)
+                    }
                     Backend::Local(_) => {
                         local::executor_registered(k, &mut a.driver, executor, uid)
                     }
@@ -410,6 +430,7 @@ impl World {
                     k,
                     m,
                     sa,
+                    yr,
                     frameworks,
                     ..
                 } = self;
@@ -426,6 +447,11 @@ impl World {
                             self.apply_standalone(launches);
                         }
                     }
+                    Backend::Yarn(s) => {
+                        if let Some(y) = yr.as_mut() {
+                            yarn_spark::apply_requests(k, y, &mut a.driver, s, requests);
+                        }
+                    }
                     Backend::Local(_) => {}
                 }
             }
@@ -434,10 +460,20 @@ impl World {
                 a.driver.revive_tick(k);
             }
             Event::DriverStarted { app, uid } => {
-                let a = spark_app(&mut self.frameworks, app);
-                let current = match &a.backend {
+                let World { k, frameworks, .. } = self;
+                let a = spark_app(frameworks, app);
+                let current = match &mut a.backend {
                     Backend::Mesos(s) => s.driver_uid == Some(uid),
                     Backend::Standalone(s) => standalone_spark::is_current_driver(s, uid),
+                    Backend::Yarn(s) => {
+                        // The AM is up (with its driver in cluster mode).
+                        if yarn_spark::is_current_am(s, uid)
+                            && yarn_spark::am_started(k, &mut a.driver, s)
+                        {
+                            self.stop_spark(app);
+                        }
+                        false
+                    }
                     Backend::Local(_) => false,
                 };
                 if current {
@@ -463,6 +499,13 @@ impl World {
                 }
             }
             Event::DriverSubmitted(app) => {
+                if let (Some(y), Framework::Spark(a)) =
+                    (self.yr.as_mut(), &mut self.frameworks[app.index()])
+                    && let Backend::Yarn(s) = &mut a.backend
+                {
+                    yarn_spark::submit(&mut self.k, y, &a.driver, s);
+                    return;
+                }
                 if let (Some(c), Framework::Spark(a)) =
                     (self.sa.as_mut(), &self.frameworks[app.index()])
                     && matches!(a.backend, Backend::Standalone(_))
@@ -483,6 +526,32 @@ impl World {
                 }
             }
             Event::OfferTimeout(id) => self.m.rescind(&mut self.k, id),
+            Event::NodeHeartbeat(n) => self.node_heartbeat(n as usize),
+            Event::AmAllocate(fw) => {
+                let World {
+                    k, yr, frameworks, ..
+                } = self;
+                let a = spark_app(frameworks, fw);
+                if let (Backend::Yarn(s), Some(y)) = (&mut a.backend, yr.as_mut())
+                    && !yarn_spark::allocate(k, y, &a.driver, s)
+                {
+                    // maxNumExecutorFailures: the AM fails the app (exit 11).
+                    a.driver.abandon();
+                    self.stop_yarn(fw, "app_failed");
+                }
+            }
+            Event::ContainerStarted { app, executor } => {
+                let (k, a) = self.spark(app);
+                if let Backend::Yarn(s) = &mut a.backend {
+                    yarn_spark::container_started(k, &mut a.driver, s, executor);
+                }
+            }
+            Event::ContainerExpired { app, container } => {
+                let a = spark_app(&mut self.frameworks, app);
+                if let (Backend::Yarn(s), Some(y)) = (&mut a.backend, self.yr.as_mut()) {
+                    yarn_spark::container_expired(y, s, container);
+                }
+            }
             Event::Sample => {
                 let (row, shares) = if self.on_mesos {
                     self.m.sample(&self.k)
@@ -557,7 +626,7 @@ impl World {
                         Backend::Mesos(s) => mesos_spark::revive_offers(k, m, &mut a.driver, s),
                         // CoarseGrainedSchedulerBackend.reviveOffers and
                         // LocalEndpoint.reviveOffers: the free slots.
-                        Backend::Standalone(_) | Backend::Local(_) => a.driver.make_offers(k, None),
+                        _ => a.driver.make_offers(k, None),
                     }
                 }
             }
@@ -598,6 +667,7 @@ impl World {
             k,
             m,
             sa,
+            yr,
             frameworks,
             ..
         } = &mut *self;
@@ -615,6 +685,14 @@ impl World {
                     let (done, launches) = standalone_spark::start(k, c, &mut a.driver, s);
                     self.apply_standalone(launches);
                     if done {
+                        self.stop_spark(fw);
+                    }
+                    return;
+                }
+                Backend::Yarn(s) => {
+                    // Client mode: the driver submits the app to YARN.
+                    let Some(y) = yr.as_mut() else { return };
+                    if yarn_spark::start_client(k, y, &mut a.driver, s) {
                         self.stop_spark(fw);
                     }
                     return;
@@ -667,6 +745,10 @@ impl World {
                 self.stop_standalone(fw, "app_end");
                 return;
             }
+            Backend::Yarn(_) => {
+                self.stop_yarn(fw, "app_end");
+                return;
+            }
             Backend::Local(_) => local::shut_down(k, &mut a.driver, "app_end"),
         }
         self.release_driver(fw);
@@ -686,6 +768,37 @@ impl World {
         let mut launches = standalone_spark::shut_down(k, c, &mut a.driver, s, reason);
         launches.extend(standalone_spark::driver_exited(k, c, &a.driver, s));
         self.apply_standalone(launches);
+    }
+
+    /// A YARN app ends: its AM unregisters and every container goes.
+    fn stop_yarn(&mut self, fw: FrameworkId, reason: &'static str) {
+        let World {
+            k, yr, frameworks, ..
+        } = self;
+        let a = spark_app(frameworks, fw);
+        if let (Backend::Yarn(s), Some(y)) = (&mut a.backend, yr.as_mut()) {
+            yarn_spark::shut_down(k, y, &mut a.driver, s, reason);
+        }
+    }
+
+    /// A NodeManager heartbeat: AM containers are launched by the
+    /// ResourceManager; executor containers wait for their AM's next
+    /// `allocate`.
+    fn node_heartbeat(&mut self, n: usize) {
+        let World {
+            k, yr, frameworks, ..
+        } = self;
+        let Some(y) = yr.as_mut() else { return };
+        for alloc in y.heartbeat(k, n) {
+            if alloc.ask.priority == 0 {
+                let a = spark_app(frameworks, FrameworkId(alloc.app));
+                if let Backend::Yarn(s) = &mut a.backend {
+                    yarn_spark::am_container_granted(k, y, &a.driver, s, &alloc);
+                }
+            } else {
+                y.granted.entry(alloc.app).or_default().push(alloc);
+            }
+        }
     }
 
     /// Applies the standalone Master's decisions: executors granted to
@@ -775,6 +888,11 @@ impl World {
                                 self.stop_standalone(fw, "app_failed");
                             }
                         }
+                        Backend::Yarn(s) => {
+                            if let Some(y) = self.yr.as_mut() {
+                                yarn_spark::executor_failure(k, y, &mut a.driver, s, host);
+                            }
+                        }
                         Backend::Local(_) => {}
                     }
                 }
@@ -800,6 +918,18 @@ impl World {
         let s = match &mut a.backend {
             Backend::Standalone(_) => {
                 self.standalone_driver_failure(fw);
+                return;
+            }
+            Backend::Yarn(s) => {
+                let Some(y) = self.yr.as_mut() else { return };
+                if s.cluster {
+                    if !yarn_spark::driver_failed(k, y, &mut a.driver, s) {
+                        a.driver.give_up();
+                    }
+                } else if !a.driver.stopped {
+                    yarn_spark::shut_down(k, y, &mut a.driver, s, "driver_failed");
+                    a.driver.abandon();
+                }
                 return;
             }
             Backend::Local(_) => {
@@ -906,6 +1036,49 @@ impl World {
                     "worker {i}: used {} cores and {} MiB of {}/{}, its executors and drivers {} and {}",
                     w.cores_used, w.memory_used_mb, w.cores, w.memory_mb, cores[i], mem[i]
                 ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The ResourceManager's books add up: each node within its memory,
+    /// nodes' use equal to apps' use, and every executor a driver has
+    /// running in a container its AM holds.
+    fn check_yarn(&self) -> Result<(), String> {
+        let Some(y) = &self.yr else { return Ok(()) };
+        let nodes: u64 = y.rm.nodes.iter().map(|n| n.used_mem_mb).sum();
+        let apps: u64 = y.rm.apps.iter().map(|a| a.used_mem_mb).sum();
+        if nodes != apps {
+            return Err(format!("NodeManagers use {nodes} MiB, apps {apps} MiB"));
+        }
+        if let Some((i, n)) =
+            y.rm.nodes
+                .iter()
+                .enumerate()
+                .find(|(_, n)| n.used_mem_mb > n.mem_mb)
+        {
+            return Err(format!(
+                "node {i} uses {} of {} MiB",
+                n.used_mem_mb, n.mem_mb
+            ));
+        }
+        for f in &self.frameworks {
+            let Framework::Spark(a) = f else { continue };
+            let Backend::Yarn(s) = &a.backend else {
+                continue;
+            };
+            for (id, e) in &a.driver.executors {
+                let held = s
+                    .allocator
+                    .as_ref()
+                    .and_then(|al| al.container_of(*id as u32))
+                    .is_some_and(|c| c.node == e.agent.index());
+                if !held {
+                    return Err(format!(
+                        "app {}: executor {id} runs without its container",
+                        a.driver.name
+                    ));
+                }
             }
         }
         Ok(())

@@ -768,6 +768,33 @@ impl SparkDriver {
         Some(e)
     }
 
+    /// The executor leaves the driver on a manager that keeps no Mesos
+    /// books (standalone, YARN, local): what it held goes back to the
+    /// run's books and its row is written with `reason`.
+    pub fn release_executor(&mut self, k: &mut Kernel, id: u64, reason: &'static str) {
+        let Some(e) = self.remove_executor(k, id) else {
+            return;
+        };
+        k.metrics.held_by(
+            self.id,
+            k.now,
+            -i64::from(e.cpus) * 1000,
+            -(e.mem_mb as i64) * 1000,
+        );
+        let row = e.row(&self.name, id, k.hostname(e.agent), Some((k.now, reason)));
+        k.executor_row(row);
+    }
+
+    /// Tasks of the active stages that prefer some host
+    /// (`numLocalityAwareTasks`, Spark 3.0 `ExecutorAllocationManager`).
+    pub fn locality_aware_tasks(&self) -> u32 {
+        self.task_sets
+            .values()
+            .filter(|t| !t.is_empty() && !t.prefs_of(0).is_empty())
+            .map(|t| t.len() as u32)
+            .sum()
+    }
+
     /// A new driver (a relaunched cluster-mode driver) starts from scratch:
     /// a new SparkContext has no executors, task sets or hints; the jobs of
     /// the old one are abandoned.

@@ -193,29 +193,13 @@ pub(crate) fn apply_requests(
                 let ids: Vec<u32> = ids.iter().map(|&i| i as u32).collect();
                 let (killed, more) = c.master.kill_executors(key(d), &ids, &mut c.rng);
                 for e in killed {
-                    end_executor(k, d, u64::from(e.id), "idle_timeout");
+                    d.release_executor(k, u64::from(e.id), "idle_timeout");
                 }
                 launches.extend(more);
             }
         }
     }
     launches
-}
-
-/// The executor leaves the driver (killed, failed, or with the app); what
-/// it held goes back; its row is written with `reason`.
-pub(crate) fn end_executor(k: &mut Kernel, d: &mut SparkDriver, id: u64, reason: &'static str) {
-    let Some(e) = d.remove_executor(k, id) else {
-        return;
-    };
-    k.metrics.held_by(
-        d.id,
-        k.now,
-        -i64::from(e.cpus) * 1000,
-        -(e.mem_mb as i64) * 1000,
-    );
-    let row = e.row(&d.name, id, k.hostname(e.agent), Some((k.now, reason)));
-    k.executor_row(row);
 }
 
 /// The app ends (`UnregisterApplication` on `SparkContext.stop`, or its
@@ -231,7 +215,7 @@ pub(crate) fn shut_down(
     d.stopped = true;
     let ids: Vec<u64> = d.executors.keys().copied().collect();
     for id in ids {
-        end_executor(k, d, id, reason);
+        d.release_executor(k, id, reason);
     }
     if !std::mem::replace(&mut s.registered, false) {
         return Vec::new();
@@ -369,7 +353,7 @@ pub(crate) fn executor_failure(
     let mut removed = false;
     for id in ids {
         d.requeue_tasks_of(id);
-        end_executor(k, d, id, "failed");
+        d.release_executor(k, id, "failed");
         let out = c
             .master
             .executor_exited(key(d), id as u32, false, &mut c.rng);
