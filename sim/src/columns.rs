@@ -75,7 +75,7 @@ pub const OFFERS: [&str; 10] = [
     "refuse_s",
     "resolved_s",
 ];
-pub const SUMMARY_METRICS: [&str; 17] = [
+pub const SUMMARY_METRICS: [&str; 19] = [
     "jobs_submitted",
     "jobs_completed",
     "latency_mean_s",
@@ -93,6 +93,8 @@ pub const SUMMARY_METRICS: [&str; 17] = [
     "events",
     "fingerprint",
     "frameworks_refused",
+    "containers_requested",
+    "containers_granted",
 ];
 
 /// How each per-run report is sorted: (file, leading columns compared,

@@ -131,6 +131,11 @@ pub struct Metrics {
     pub allocation_runs: u64,
     /// Supervised cluster-mode drivers relaunched after a failure.
     pub driver_relaunches: u64,
+    /// Whether the Mesos master ran (offers exist only then).
+    pub on_mesos: bool,
+    /// YARN: container requests the AMs sent (AM containers included) and
+    /// containers the ResourceManager granted (`None` on other managers).
+    pub containers: Option<(u64, u64)>,
     // Rows.
     pub jobs: Vec<JobRow>,
     pub executors: Vec<ExecutorRow>,
@@ -188,6 +193,8 @@ impl Metrics {
             executors_launched: 0,
             allocation_runs: 0,
             driver_relaunches: 0,
+            on_mesos: true,
+            containers: None,
             jobs: Vec::new(),
             executors: Vec::new(),
             offers: Vec::new(),

@@ -86,12 +86,23 @@ pub fn summary_values(out: &RunOutput) -> Vec<String> {
         format!("{:.6}", mx.mean_fraction(mx.offered_integral)),
         format!("{:.6}", mx.mean_fraction(mx.allocated_integral)),
         format!("{:.6}", mx.mean_fraction(mx.busy_integral)),
-        mx.offers_made.to_string(),
-        mx.offers_declined.to_string(),
+        // Offers exist only on Mesos, container requests only on YARN.
+        if mx.on_mesos {
+            mx.offers_made.to_string()
+        } else {
+            String::new()
+        },
+        if mx.on_mesos {
+            mx.offers_declined.to_string()
+        } else {
+            String::new()
+        },
         mx.executors_launched.to_string(),
         out.events.to_string(),
         format!("{:016x}", out.fingerprint),
         mx.refused.len().to_string(),
+        mx.containers.map(|c| c.0.to_string()).unwrap_or_default(),
+        mx.containers.map(|c| c.1.to_string()).unwrap_or_default(),
     ]);
     row
 }
@@ -138,6 +149,8 @@ pub fn scoped_summary_values(out: &RunOutput) -> Vec<(&'static str, String, Vec<
             String::new(),
             String::new(),
             u8::from(refused).to_string(),
+            String::new(),
+            String::new(),
         ]);
         rows.push(("app", name.clone(), v));
     }

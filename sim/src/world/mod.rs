@@ -238,6 +238,10 @@ impl World {
         for (i, f) in sc.faults.iter().enumerate() {
             world.k.push(SimTime::ZERO + f.at, Event::Fault(i));
         }
+        world.k.metrics.on_mesos = on_mesos;
+        if world.yr.is_some() {
+            world.k.metrics.containers = Some((0, 0));
+        }
         // The Mesos master runs when some framework uses it.
         if on_mesos {
             world.m.start(&mut world.k);
@@ -789,7 +793,11 @@ impl World {
             k, yr, frameworks, ..
         } = self;
         let Some(y) = yr.as_mut() else { return };
-        for alloc in y.heartbeat(k, n) {
+        let allocations = y.heartbeat(k, n);
+        if let Some(c) = k.metrics.containers.as_mut() {
+            c.1 += allocations.len() as u64;
+        }
+        for alloc in allocations {
             if alloc.ask.priority == 0 {
                 let a = spark_app(frameworks, FrameworkId(alloc.app));
                 if let Backend::Yarn(s) = &mut a.backend {

@@ -198,6 +198,9 @@ pub(crate) fn start_client(
 pub(crate) fn submit(k: &mut Kernel, y: &mut YarnRm, d: &SparkDriver, s: &mut YarnSpark) {
     s.key = d.id.0;
     s.attempts += 1;
+    if let Some(c) = k.metrics.containers.as_mut() {
+        c.0 += 1;
+    }
     if y.rm.app(s.key).is_none() {
         y.rm.submit(s.key, s.queue, s.am_cap);
     } else if let Some(a) = y.rm.apps.iter_mut().find(|a| a.key == s.key) {
@@ -277,7 +280,10 @@ pub(crate) fn allocate(k: &mut Kernel, y: &mut YarnRm, d: &SparkDriver, s: &mut 
     if a.too_many_failures() {
         return false;
     }
-    a.update_resource_requests();
+    let (_, added) = a.update_resource_requests();
+    if let Some(c) = k.metrics.containers.as_mut() {
+        c.0 += added as u64;
+    }
     // The ResourceManager's asks: the AM's pending requests, less those
     // it charged for the containers this call picks up.
     let granted = y.granted.remove(&s.key).unwrap_or_default();
