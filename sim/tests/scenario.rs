@@ -398,7 +398,48 @@ fn every_shipped_scenario_validates() {
     for f in files {
         let loaded = sim::scenario::load_file(&f, &[]);
         assert!(loaded.is_ok(), "{}: {:?}", f.display(), loaded.err());
-        assert!(loaded.unwrap().warnings.is_empty(), "{} warns", f.display());
+        let loaded = loaded.unwrap();
+        assert!(loaded.warnings.is_empty(), "{} warns", f.display());
+        // The resolved scenario loads alone into the same scenario, on
+        // every manager.
+        let text = sim::scenario::render_resolved(&loaded.base, &loaded.sweep);
+        let again = load_str(&text, &[])
+            .unwrap_or_else(|d| panic!("{}: {:?}\n{text}", f.display(), d.errors));
+        let same = |a: &sim::scenario::Scenario, b: &sim::scenario::Scenario| {
+            assert_eq!(
+                (
+                    a.manager,
+                    &a.standalone,
+                    &a.yarn,
+                    &a.mesos,
+                    &a.agents,
+                    &a.run
+                ),
+                (
+                    b.manager,
+                    &b.standalone,
+                    &b.yarn,
+                    &b.mesos,
+                    &b.agents,
+                    &b.run
+                ),
+                "{}",
+                f.display()
+            );
+            for (x, y) in a.apps.iter().zip(&b.apps) {
+                assert_eq!(
+                    (&x.master, &x.settings),
+                    (&y.master, &y.settings),
+                    "{}",
+                    f.display()
+                );
+            }
+        };
+        same(&again.base, &loaded.base);
+        assert_eq!(again.points.len(), loaded.points.len());
+        for (x, y) in again.points.iter().zip(&loaded.points) {
+            same(&x.scenario, &y.scenario);
+        }
     }
 }
 

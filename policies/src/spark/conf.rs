@@ -81,10 +81,13 @@ impl SparkConf {
 
     /// Every known property with its effective value (set or default),
     /// followed by the set properties the table does not know. What
-    /// `sim validate` prints.
+    /// `sim validate` prints. A property that falls back to another and is
+    /// not set is left out: it follows that one, also when a sweep changes
+    /// it in the resolved scenario.
     pub fn resolved(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = keys::KEYS
             .iter()
+            .filter(|k| self.contains(k.name) || !matches!(k.default, DefaultValue::FallbackTo(_)))
             .filter_map(|k| self.effective(k.name).map(|v| (k.name.to_string(), v)))
             .collect();
         for (k, v) in self.iter() {
@@ -454,10 +457,18 @@ mod tests {
         };
         assert_eq!(get("spark.cores.max"), Some("8"));
         assert_eq!(get("spark.executor.memory"), Some("1g"));
+        // A fallback key follows its fallback, which is listed.
         assert_eq!(
             get("spark.mesos.rejectOfferDurationForReachedMaxCores"),
-            Some("120s")
+            None
         );
+        assert_eq!(get("spark.mesos.rejectOfferDuration"), Some("120s"));
+        let set = SparkConf::new().with("spark.mesos.rejectOfferDurationForReachedMaxCores", "5s");
+        let resolved = set.resolved();
+        assert!(resolved.contains(&(
+            "spark.mesos.rejectOfferDurationForReachedMaxCores".to_string(),
+            "5s".to_string()
+        )));
         assert_eq!(get("spark.executor.cores"), None, "unset stays unset");
         assert_eq!(get("x.y"), Some("z"));
     }

@@ -176,13 +176,13 @@ pub(crate) fn render(
     doc: &mut Table,
     d: impl Fn(crate::time::SimDuration) -> Value,
 ) {
-    if manager == Manager::Yarn {
-        super::yarn::render(yarn, doc, &d);
-    }
+    // Every manager's section, whichever runs: a resolved scenario swept
+    // over `cluster.manager` later must find them.
+    super::yarn::render(yarn, doc, &d);
     let mut cluster = Table::new();
     cluster.insert("manager".into(), Value::String(manager.name().into()));
     doc.insert("cluster".into(), Value::Table(cluster));
-    if manager == Manager::Standalone {
+    {
         let mut t = Table::new();
         t.insert("launch_latency".into(), d(standalone.launch_latency));
         let mut conf = Table::new();
