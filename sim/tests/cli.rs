@@ -1154,3 +1154,42 @@ fn the_output_folder_is_checked_first_and_replaced_whole() {
     );
     assert!(hidden_temp_folders(&parent).is_empty());
 }
+
+#[test]
+fn a_sweep_over_the_managers_gives_the_same_bytes_on_any_thread_count() {
+    let base = std::env::temp_dir().join(format!("sim-managers-{}", std::process::id()));
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/cluster-managers.toml"
+    );
+    let common = [
+        scenario,
+        "--set",
+        "run.horizon=3m",
+        "--set",
+        "run.drain=1m",
+        "--set",
+        "run.replications=2",
+        "--offers",
+    ];
+    let (one, two) = (base.join("one"), base.join("two"));
+    run_ok(&common, &["--jobs", "1"], &one);
+    run_ok(&common, &["--jobs", "2"], &two);
+    assert_same_dirs(&one, &two);
+    // A column names each point's manager; offers exist only on Mesos,
+    // container requests only on YARN.
+    let summary = std::fs::read_to_string(one.join("summary.csv")).unwrap();
+    let header: Vec<&str> = summary.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (m, offers, asked) = (
+        col("cluster.manager"),
+        col("offers_made"),
+        col("containers_requested"),
+    );
+    for line in summary.lines().skip(1).filter(|l| l.ends_with(",all,")) {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f[offers].is_empty(), f[m] != "mesos", "{line}");
+        assert_eq!(f[asked].is_empty(), f[m] != "yarn", "{line}");
+    }
+    let _ = std::fs::remove_dir_all(&base);
+}

@@ -443,3 +443,24 @@ fn cluster_manager_overrides_the_apps_masters() {
         vec!["mesos://m:5050", "spark://master:7077", "local[*]"]
     );
 }
+
+#[test]
+fn a_mesos_role_with_a_weight_is_said_to_have_no_effect() {
+    let src = scenario(
+        1,
+        4,
+        "",
+        &[("app", "", "\"spark.mesos.role\" = \"bi\"", 1, "1s")],
+    ) + "\n[mesos.roles.bi]\nweight = 2.0\n";
+    let loaded = load_str(&src, &[]).unwrap();
+    let w: Vec<String> = loaded.warnings.iter().map(|w| w.message.clone()).collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("on standalone it has no effect"), "{w:?}");
+    // On Mesos the role counts: no such warning.
+    let loaded = load_str(
+        &src.replace("manager = \"standalone\"", "manager = \"mesos\""),
+        &[],
+    )
+    .unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}

@@ -324,3 +324,32 @@ fn queues_with_their_own_capacity_run_side_by_side() {
     let ly = latency(&m, "y").unwrap();
     assert!(lx < 10.0 && ly < 10.0, "{lx} {ly}");
 }
+
+#[test]
+fn launch_exclusion_moves_replacements_off_a_failing_node() {
+    // Two nodes; the executor lands on agent-0 (its heartbeat comes first)
+    // and fails there at 10 s and 20 s. With node exclusion on and one
+    // failure allowed per node, the second failure excludes agent-0: the
+    // third executor goes to agent-1. Off (Spark's default), it stays.
+    let conf =
+        "\"spark.executor.instances\" = \"1\"\n\"spark.yarn.max.executor.failures\" = \"10\"";
+    let mut src = scenario(2, "", &[("app", "stop = \"horizon\"", conf, 2, "60s")]);
+    for at in ["10s", "20s"] {
+        src += &format!(
+            "\n[[faults]]\nkind = \"executor_failure\"\napp = \"app\"\nagent = \"agent-0\"\nat = \"{at}\"\n"
+        );
+    }
+    let hosts = |src: &str| -> Vec<String> {
+        let m = common::run(src);
+        executors(&m, "app")
+            .iter()
+            .map(|e| e.host.clone())
+            .collect()
+    };
+    assert_eq!(hosts(&src), vec!["agent-0", "agent-0", "agent-0"]);
+    let on = src.replace(
+        conf,
+        &format!("{conf}\n\"spark.yarn.blacklist.executor.launch.blacklisting.enabled\" = \"true\"\n\"spark.blacklist.application.maxFailedExecutorsPerNode\" = \"1\""),
+    );
+    assert_eq!(hosts(&on), vec!["agent-0", "agent-0", "agent-1"]);
+}

@@ -94,6 +94,20 @@ const FAULTS: Support = NotModelled(
 /// The known properties, sorted by name.
 pub static KEYS: &[KeyDef] = &[
     key("spark.app.name", Text, Unset, NoEffect, "§1.3 task names"),
+    key(
+        "spark.blacklist.application.maxFailedExecutorsPerNode",
+        Int,
+        Value("2"),
+        Modelled,
+        "standalone-yarn-local §2.7",
+    ),
+    key(
+        "spark.blacklist.timeout",
+        MILLIS,
+        Value("1h"),
+        Modelled,
+        "standalone-yarn-local §2.7",
+    ),
     key("spark.blockManager.port", Int, Value("0"), Modelled, "§1.5"),
     key("spark.cores.max", Int, Unset, Modelled, "§1.3"),
     key(
@@ -214,6 +228,20 @@ pub static KEYS: &[KeyDef] = &[
         Value("false"),
         Modelled,
         "§1.3, §4.7",
+    ),
+    key(
+        "spark.excludeOnFailure.application.maxFailedExecutorsPerNode",
+        Int,
+        Unset,
+        Modelled,
+        "standalone-yarn-local §2.7 (3.1 name)",
+    ),
+    key(
+        "spark.excludeOnFailure.timeout",
+        MILLIS,
+        Unset,
+        Modelled,
+        "standalone-yarn-local §2.7 (3.1 name)",
     ),
     key("spark.executor.cores", Int, Unset, Modelled, "§1.3"),
     key("spark.executor.instances", Int, Unset, Modelled, "§4.1"),
@@ -460,6 +488,20 @@ pub static KEYS: &[KeyDef] = &[
         Unset,
         Modelled,
         "standalone-yarn-local §2.1",
+    ),
+    key(
+        "spark.yarn.blacklist.executor.launch.blacklisting.enabled",
+        Bool,
+        Value("false"),
+        Modelled,
+        "standalone-yarn-local §2.7",
+    ),
+    key(
+        "spark.yarn.executor.launch.excludeOnFailure.enabled",
+        Bool,
+        Unset,
+        Modelled,
+        "standalone-yarn-local §2.7 (3.1 name)",
     ),
     key(
         "spark.yarn.max.executor.failures",

@@ -130,6 +130,16 @@ pub struct YarnAppSettings {
     /// `spark.yarn.maxAppAttempts`, when set (else YARN's
     /// `yarn.resourcemanager.am.max-attempts`).
     pub max_app_attempts: Option<u32>,
+    /// The allocator's node exclusion (Spark 3.0
+    /// `YarnAllocatorBlacklistTracker`, reference standalone-yarn-local.md
+    /// §2.7): `spark.yarn.blacklist.executor.launch.blacklisting.enabled`
+    /// (false), `spark.blacklist.application.maxFailedExecutorsPerNode`
+    /// (2), `spark.blacklist.timeout` (1 h); the 3.1 names
+    /// (`spark.yarn.executor.launch.excludeOnFailure.enabled`,
+    /// `spark.excludeOnFailure.*`) win when set.
+    pub launch_exclusion: bool,
+    pub max_failed_executors_per_node: u32,
+    pub exclusion_timeout: SimDuration,
 }
 
 /// The executor allocation manager's settings (Spark 3.0
@@ -312,6 +322,31 @@ impl SparkSettings {
             max_app_attempts: r
                 .int_at_least("spark.yarn.maxAppAttempts", 1, "a positive integer")
                 .map(|v| v as u32),
+            launch_exclusion: if r.is_set("spark.yarn.executor.launch.excludeOnFailure.enabled") {
+                r.bool("spark.yarn.executor.launch.excludeOnFailure.enabled")
+            } else {
+                r.bool("spark.yarn.blacklist.executor.launch.blacklisting.enabled")
+            },
+            max_failed_executors_per_node: r
+                .int_at_least(
+                    "spark.excludeOnFailure.application.maxFailedExecutorsPerNode",
+                    1,
+                    "a positive integer",
+                )
+                .or_else(|| {
+                    r.int_at_least(
+                        "spark.blacklist.application.maxFailedExecutorsPerNode",
+                        1,
+                        "a positive integer",
+                    )
+                })
+                .unwrap_or(2) as u32,
+            exclusion_timeout: SimDuration(
+                r.time_us("spark.excludeOnFailure.timeout")
+                    .or_else(|| r.time_us("spark.blacklist.timeout"))
+                    .unwrap_or(3_600_000_000)
+                    .max(0) as u64,
+            ),
         };
 
         if !r.errors.is_empty() {

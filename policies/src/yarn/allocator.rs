@@ -88,6 +88,10 @@ pub struct AllocatorConf {
     pub task_cpus: u32,
     pub executor_cores: u32,
     pub max_executor_failures: u32,
+    /// Node exclusion on launch failures: (failures per node it takes,
+    /// how long a node stays excluded in µs); `None` when off (the
+    /// default, §2.7).
+    pub exclusion: Option<(u32, u64)>,
 }
 
 #[derive(Clone, Debug)]
@@ -104,6 +108,9 @@ pub struct YarnAllocator {
     executor_id_counter: u32,
     failed: u32,
     released: BTreeSet<u64>,
+    /// Counted failures per node, and nodes excluded until a time (µs).
+    host_failures: BTreeMap<usize, u32>,
+    excluded: BTreeMap<usize, u64>,
     locality_aware_tasks: u32,
     host_tasks: BTreeMap<usize, u32>,
     /// The AM's next sleep while requests are pending (µs).
@@ -122,6 +129,8 @@ impl YarnAllocator {
             executor_id_counter: 0,
             failed: 0,
             released: BTreeSet::new(),
+            host_failures: BTreeMap::new(),
+            excluded: BTreeMap::new(),
             locality_aware_tasks: 0,
             host_tasks: BTreeMap::new(),
             next_interval_us: INITIAL_INTERVAL_US,
@@ -336,9 +345,12 @@ impl YarnAllocator {
     }
 
     /// `processCompletedContainers` for one container of executor `id`
-    /// that Spark did not release: it leaves the books, and a failure
-    /// caused by the app counts (§2.7). True when it counted.
-    pub fn container_completed(&mut self, id: u32, exit: Exit) -> bool {
+    /// that Spark did not release, at `now_us`: it leaves the books, and a
+    /// failure caused by the app counts (§2.7); with node exclusion on, it
+    /// counts against its node too, and a node past the allowed failures
+    /// is excluded for the timeout (`YarnAllocatorBlacklistTracker`). True
+    /// when it counted.
+    pub fn container_completed(&mut self, id: u32, exit: Exit, now_us: u64) -> bool {
         let Some(c) = self
             .running
             .remove(&id)
@@ -346,21 +358,44 @@ impl YarnAllocator {
         else {
             return false;
         };
-        if self.released.remove(&c.id) {
+        if self.released.remove(&c.id) || !exit.counts_as_failure() {
             return false;
         }
-        if exit.counts_as_failure() {
-            self.failed += 1;
-            true
-        } else {
-            false
+        self.failed += 1;
+        if let Some((max, timeout)) = self.conf.exclusion
+            && !self.is_excluded(c.node, now_us)
+        {
+            let n = self.host_failures.entry(c.node).or_insert(0);
+            *n += 1;
+            if *n > max {
+                self.excluded.insert(c.node, now_us + timeout);
+            }
         }
+        true
+    }
+
+    fn is_excluded(&self, node: usize, now_us: u64) -> bool {
+        self.excluded
+            .get(&node)
+            .is_some_and(|&until| until > now_us)
+    }
+
+    /// The nodes the allocator excludes at `now_us`, ascending (sent to
+    /// the ResourceManager with each `allocate`).
+    pub fn excluded_nodes(&self, now_us: u64) -> Vec<usize> {
+        self.excluded
+            .iter()
+            .filter(|&(_, &until)| until > now_us)
+            .map(|(&n, _)| n)
+            .collect()
     }
 
     /// The reporter thread's check before each allocation: the app fails
-    /// at `maxNumExecutorFailures` (exit code 11).
-    pub fn too_many_failures(&self) -> bool {
+    /// at `maxNumExecutorFailures`, or when every one of the cluster's
+    /// `nodes` is excluded (exit code 11).
+    pub fn must_fail(&self, nodes: usize, now_us: u64) -> bool {
         self.failed >= self.conf.max_executor_failures
+            || (nodes > 0 && self.excluded_nodes(now_us).len() >= nodes)
     }
 
     /// The AM's sleep after an allocation: 200 ms doubling up to the 3 s
@@ -409,6 +444,7 @@ mod tests {
             task_cpus: 1,
             executor_cores: 1,
             max_executor_failures: 3,
+            exclusion: None,
         }
     }
 
@@ -490,14 +526,49 @@ mod tests {
         // A killed executor's completion does not count.
         assert!(a.kill_executor(1).is_some());
         assert!(a.kill_executor(1).is_none());
-        assert!(!a.container_completed(1, Exit::Failed));
-        assert!(!a.container_completed(2, Exit::MemoryExceeded));
-        assert!(a.container_completed(3, Exit::Failed));
+        assert!(!a.container_completed(1, Exit::Failed, 0));
+        assert!(!a.container_completed(2, Exit::MemoryExceeded, 0));
+        assert!(a.container_completed(3, Exit::Failed, 0));
         assert_eq!(a.failed(), 1);
         // The target still wants 3: all three replaced.
         a.request_total(3, 0, BTreeMap::new());
         assert_eq!(a.update_resource_requests(), (0, 3));
-        assert!(!a.too_many_failures());
+        assert!(!a.must_fail(4, 0));
+    }
+
+    #[test]
+    fn nodes_past_the_failure_limit_are_excluded_for_the_timeout() {
+        // YarnAllocatorBlacklistTrackerSuite: 2 failures allowed per node,
+        // excluded on the third, for 10 s.
+        let mut c = conf();
+        c.exclusion = Some((2, 10_000_000));
+        c.max_executor_failures = 100;
+        let mut a = YarnAllocator::new(c, 3);
+        let mut next = 0;
+        let mut fail_on = |a: &mut YarnAllocator, node: usize, now: u64| {
+            next += 1;
+            a.request_total(1 + a.running(), 0, BTreeMap::new());
+            a.update_resource_requests();
+            let h = a.handle_allocated(&[container(next, node)]);
+            let (id, _) = h.launch[0];
+            a.container_started(id);
+            assert!(a.container_completed(id, Exit::Failed, now));
+        };
+        fail_on(&mut a, 0, 1);
+        fail_on(&mut a, 0, 2);
+        assert!(a.excluded_nodes(2).is_empty());
+        fail_on(&mut a, 0, 3);
+        assert_eq!(a.excluded_nodes(3), vec![0]);
+        assert_eq!(a.excluded_nodes(10_000_003), Vec::<usize>::new());
+        // Every node of a 1-node cluster excluded: the AM fails the app.
+        assert!(a.must_fail(1, 5));
+        assert!(!a.must_fail(2, 5));
+        // Off (the default): nothing is excluded.
+        let mut b = YarnAllocator::new(conf(), 3);
+        for t in 0..4 {
+            fail_on(&mut b, 0, t);
+        }
+        assert!(b.excluded_nodes(4).is_empty());
     }
 
     #[test]

@@ -35,6 +35,9 @@ fn pick(rm: &ResourceManager, ai: usize, node: usize, offswitch_left: bool) -> P
     let Some(top) = a.asks.iter().map(|x| x.priority).min() else {
         return Pick::Nothing;
     };
+    if a.excluded.contains(&node) {
+        return Pick::Nothing;
+    }
     let at_top = || a.asks.iter().enumerate().filter(|(_, x)| x.priority == top);
     if let Some((i, _)) =
         at_top().find(|(_, x)| x.nodes.as_ref().is_some_and(|ns| ns.contains(&node)))

@@ -10,6 +10,9 @@ use super::rm::{Allocation, ResourceManager};
 pub fn assign(rm: &mut ResourceManager, node: usize) -> Vec<Allocation> {
     let mut out = Vec::new();
     for ai in 0..rm.apps.len() {
+        if rm.apps[ai].excluded.contains(&node) {
+            continue;
+        }
         loop {
             let a = &rm.apps[ai];
             let Some(top) = a.asks.iter().map(|x| x.priority).min() else {

@@ -108,6 +108,8 @@ pub struct RmApp {
     pub am_mem_mb: u64,
     pub used_mem_mb: u64,
     pub used_vcores: u32,
+    /// Nodes its AM excludes (`updateBlacklist`): nothing is placed there.
+    pub excluded: Vec<usize>,
 }
 
 /// A container the scheduler granted.
@@ -167,6 +169,7 @@ impl ResourceManager {
             am_mem_mb: 0,
             used_mem_mb: 0,
             used_vcores: 0,
+            excluded: Vec::new(),
         });
     }
 
@@ -185,6 +188,13 @@ impl ResourceManager {
         if let Some(a) = self.apps.iter_mut().find(|a| a.key == key) {
             a.asks.retain(|x| x.priority == 0);
             a.asks.extend(asks);
+        }
+    }
+
+    /// The AM's excluded nodes, sent with its `allocate`.
+    pub fn set_excluded(&mut self, key: u32, nodes: Vec<usize>) {
+        if let Some(a) = self.apps.iter_mut().find(|a| a.key == key) {
+            a.excluded = nodes;
         }
     }
 

@@ -143,3 +143,14 @@ fn fifo_gives_the_first_app_everything_that_fits() {
         vec![(0, 1), (0, 1), (0, 1)]
     );
 }
+
+#[test]
+fn an_apps_excluded_nodes_get_nothing_of_it() {
+    let mut rm = ResourceManager::new(RmConf::default(), &[(8192, 8), (8192, 8)]);
+    rm.submit(0, 0, AM);
+    heartbeat(&mut rm, 0);
+    rm.set_asks(0, asks(2, None));
+    rm.set_excluded(0, vec![1]);
+    assert!(heartbeat(&mut rm, 1).is_empty());
+    assert_eq!(heartbeat(&mut rm, 0).len(), 1);
+}

@@ -29,6 +29,10 @@
 //!   Mesos accepts any role name (an implicit role of weight 1), so a typo
 //!   gives a silently different share. A framework's role only when it is
 //!   close to a declared one (a framework often has a role of its own).
+//! - On a manager other than Mesos, the Mesos checks above do not apply;
+//!   an app's `spark.mesos.role` with a weight or quota in `[mesos.roles]`
+//!   is said to have no effect there (Spark reads `spark.mesos.*` only on
+//!   Mesos).
 
 use policies::model::{Milli, Resources, is_allocatable_to};
 use policies::suggest::closest;
@@ -49,6 +53,25 @@ pub(crate) fn lint(sc: &Scenario, raw: &RawScenario, ctx: &mut Ctx<'_>) {
         };
         let path = |key: &str| format!("apps.{}.conf.\"{key}\"", app.name);
         let s = &app.settings;
+        if !app.master.is_mesos() {
+            let shaped = sc
+                .mesos
+                .roles
+                .iter()
+                .any(|r| r.name == s.role && (r.weight != 1.0 || r.quota.is_some()));
+            if shaped {
+                ctx.warn(
+                    &path("spark.mesos.role"),
+                    conf_span("spark.mesos.role").as_ref(),
+                    format!(
+                        "role \"{}\" has a weight or quota in [mesos.roles], which only Mesos's allocator uses: on {} it has no effect",
+                        s.role,
+                        app.master.manager()
+                    ),
+                );
+            }
+            continue;
+        }
         // Agents whose attributes meet the constraints.
         let usable: Vec<(usize, &AgentGroup)> = sc
             .agents

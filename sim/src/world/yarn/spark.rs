@@ -124,6 +124,10 @@ impl YarnSpark {
                 task_cpus: s.task_cpus,
                 executor_cores: cores,
                 max_executor_failures: max_failures,
+                exclusion: s.yarn.launch_exclusion.then_some((
+                    s.yarn.max_failed_executors_per_node,
+                    s.yarn.exclusion_timeout.as_micros(),
+                )),
             },
             initial_target,
             requested: None,
@@ -268,8 +272,9 @@ fn hints(d: &SparkDriver) -> BTreeMap<usize, u32> {
 
 /// `allocateResources`: requests updated and sent, granted containers
 /// matched and launched (or skipped, or released), completed ones
-/// processed; the next call scheduled. False when the AM fails the app
-/// (`maxNumExecutorFailures` reached, exit code 11).
+/// processed; the excluded nodes sent; the next call scheduled. False
+/// when the AM fails the app (`maxNumExecutorFailures` reached, or every
+/// node excluded: exit code 11).
 pub(crate) fn allocate(k: &mut Kernel, y: &mut YarnRm, d: &SparkDriver, s: &mut YarnSpark) -> bool {
     if s.next_allocate != Some(k.now) {
         return true; // an earlier wake-up, superseded
@@ -277,9 +282,11 @@ pub(crate) fn allocate(k: &mut Kernel, y: &mut YarnRm, d: &SparkDriver, s: &mut 
     let Some(a) = s.allocator.as_mut() else {
         return true;
     };
-    if a.too_many_failures() {
+    let now_us = k.now.as_micros();
+    if a.must_fail(y.rm.nodes.len(), now_us) {
         return false;
     }
+    y.rm.set_excluded(s.key, a.excluded_nodes(now_us));
     let (_, added) = a.update_resource_requests();
     if let Some(c) = k.metrics.containers.as_mut() {
         c.0 += added as u64;
@@ -552,7 +559,7 @@ pub(crate) fn executor_failure(
         if let Some(c) = a.container_of(id as u32) {
             y.rm.release(s.key, c.node, c.capability, false);
         }
-        a.container_completed(id as u32, Exit::Failed);
+        a.container_completed(id as u32, Exit::Failed, k.now.as_micros());
         d.requeue_tasks_of(id);
         d.release_executor(k, id, "failed");
     }
