@@ -995,101 +995,30 @@ fn dispatcher_of(frameworks: &mut [Framework], d: FrameworkId) -> Option<&mut Di
 }
 
 impl World {
-    /// The standalone Master's books agree with the drivers': every app's
-    /// executors are the same (id, worker, cores), and each worker's used
-    /// cores and memory are its executors' and drivers' sums, within its
-    /// size.
+    /// The standalone Master's books against the drivers'.
     fn check_standalone(&self) -> Result<(), String> {
         let Some(c) = &self.sa else { return Ok(()) };
-        let workers = c.master.workers();
-        let mut cores = vec![0u32; workers.len()];
-        let mut mem = vec![0u64; workers.len()];
-        for f in &self.frameworks {
-            let Framework::Spark(a) = f else { continue };
-            let Backend::Standalone(s) = &a.backend else {
-                continue;
-            };
-            let d = &a.driver;
-            let master: Vec<(u64, usize, u32)> = c
-                .master
-                .executors_of(d.id.0)
-                .iter()
-                .map(|e| (u64::from(e.id), e.worker, e.cores))
-                .collect();
-            let driver: Vec<(u64, usize, u32)> = d
-                .executors
-                .iter()
-                .map(|(id, e)| (*id, e.agent.index(), e.cpus))
-                .collect();
-            if master != driver {
-                return Err(format!(
-                    "app {}: the Master has executors {master:?}, the driver {driver:?}",
-                    d.name
-                ));
-            }
-            for (_, w, n) in &master {
-                cores[*w] += n;
-            }
-            for e in c.master.executors_of(d.id.0) {
-                mem[e.worker] += e.memory_mb;
-            }
-            if let Some(p) = s.driver {
-                cores[p.worker] += d.settings.driver_cores;
-                mem[p.worker] += d.settings.driver_memory_mib;
-            }
-        }
-        for (i, w) in workers.iter().enumerate() {
-            if (w.cores_used, w.memory_used_mb) != (cores[i], mem[i]) || w.cores_used > w.cores {
-                return Err(format!(
-                    "worker {i}: used {} cores and {} MiB of {}/{}, its executors and drivers {} and {}",
-                    w.cores_used, w.memory_used_mb, w.cores, w.memory_mb, cores[i], mem[i]
-                ));
-            }
-        }
-        Ok(())
+        let apps = self.frameworks.iter().filter_map(|f| match f {
+            Framework::Spark(a) => match &a.backend {
+                Backend::Standalone(s) => Some((&a.driver, s)),
+                _ => None,
+            },
+            _ => None,
+        });
+        standalone::check::check(c, apps)
     }
 
-    /// The ResourceManager's books add up: each node within its memory,
-    /// nodes' use equal to apps' use, and every executor a driver has
-    /// running in a container its AM holds.
+    /// The ResourceManager's books against the drivers'.
     fn check_yarn(&self) -> Result<(), String> {
         let Some(y) = &self.yr else { return Ok(()) };
-        let nodes: u64 = y.rm.nodes.iter().map(|n| n.used_mem_mb).sum();
-        let apps: u64 = y.rm.apps.iter().map(|a| a.used_mem_mb).sum();
-        if nodes != apps {
-            return Err(format!("NodeManagers use {nodes} MiB, apps {apps} MiB"));
-        }
-        if let Some((i, n)) =
-            y.rm.nodes
-                .iter()
-                .enumerate()
-                .find(|(_, n)| n.used_mem_mb > n.mem_mb)
-        {
-            return Err(format!(
-                "node {i} uses {} of {} MiB",
-                n.used_mem_mb, n.mem_mb
-            ));
-        }
-        for f in &self.frameworks {
-            let Framework::Spark(a) = f else { continue };
-            let Backend::Yarn(s) = &a.backend else {
-                continue;
-            };
-            for (id, e) in &a.driver.executors {
-                let held = s
-                    .allocator
-                    .as_ref()
-                    .and_then(|al| al.container_of(*id as u32))
-                    .is_some_and(|c| c.node == e.agent.index());
-                if !held {
-                    return Err(format!(
-                        "app {}: executor {id} runs without its container",
-                        a.driver.name
-                    ));
-                }
-            }
-        }
-        Ok(())
+        let apps = self.frameworks.iter().filter_map(|f| match f {
+            Framework::Spark(a) => match &a.backend {
+                Backend::Yarn(s) => Some((&a.driver, s)),
+                _ => None,
+            },
+            _ => None,
+        });
+        yarn::check::check(y, apps)
     }
 
     /// `[[faults]] driver_failure` on standalone. In client mode the app is

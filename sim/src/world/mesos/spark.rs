@@ -189,16 +189,12 @@ pub(crate) fn executor_registered(
     id: u64,
     uid: u64,
 ) {
-    if !d.executor_registered(k.now, id, uid) {
-        return;
-    }
-    if !d.ready {
-        d.ready = s
-            .coarse
+    let now = k.now;
+    d.register_and_offer(k, id, uid, |d| {
+        s.coarse
             .as_ref()
-            .is_some_and(|b| b.is_ready(d.registered_cores, k.now));
-    }
-    d.make_offers(k, None);
+            .is_some_and(|b| b.is_ready(d.registered_cores, now))
+    });
 }
 
 /// Hands the allocation manager's requests to the backend. A new total

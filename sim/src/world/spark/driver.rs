@@ -458,6 +458,25 @@ impl SparkDriver {
         true
     }
 
+    /// `RegisterExecutor` on a coarse-grained backend: the executor joins;
+    /// a driver not yet ready asks its backend (`is_ready`, given the
+    /// driver as it now stands); every executor's free slots are offered.
+    pub fn register_and_offer(
+        &mut self,
+        k: &mut Kernel,
+        id: u64,
+        uid: u64,
+        is_ready: impl FnOnce(&SparkDriver) -> bool,
+    ) {
+        if !self.executor_registered(k.now, id, uid) {
+            return;
+        }
+        if !self.ready {
+            self.ready = is_ready(self);
+        }
+        self.make_offers(k, None);
+    }
+
     /// `recomputeLocality` of every task set, after a host gained its
     /// first executor or lost its last.
     pub fn recompute_levels(&mut self) {

@@ -4,5 +4,6 @@
 //! `policies::standalone` (Spark 3.0 `deploy/master/Master.scala`,
 //! reference standalone-yarn-local.md §1).
 
+pub(crate) mod check;
 pub(crate) mod master;
 pub(crate) mod spark;

@@ -4,5 +4,6 @@
 //! (Spark 3.0 `resource-managers/yarn`, Hadoop's defaults; reference
 //! standalone-yarn-local.md §2).
 
+pub(crate) mod check;
 pub(crate) mod rm;
 pub(crate) mod spark;

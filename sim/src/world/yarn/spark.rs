@@ -397,13 +397,8 @@ pub(crate) fn executor_registered(
     id: u64,
     uid: u64,
 ) {
-    if !d.executor_registered(k.now, id, uid) {
-        return;
-    }
-    if !d.ready {
-        d.ready = is_ready(d, s, k.now);
-    }
-    d.make_offers(k, None);
+    let now = k.now;
+    d.register_and_offer(k, id, uid, |d| is_ready(d, s, now));
 }
 
 /// The allocation manager's requests: a total (with its locality hints)
