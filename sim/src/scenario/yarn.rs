@@ -63,15 +63,17 @@ impl Reader<'_, '_> {
         self.ok = false;
     }
 
-    fn int(&mut self, path: &str, leaf: &Leaf, min: i64) -> Option<i64> {
+    /// An integer from `min` to `max` (the bounds keep typos from
+    /// overflowing: a billion MiB is no NodeManager).
+    fn int(&mut self, path: &str, leaf: &Leaf, min: i64, max: i64) -> Option<i64> {
         match text(leaf).parse::<i64>() {
-            Ok(n) if n >= min => Some(n),
+            Ok(n) if (min..=max).contains(&n) => Some(n),
             _ => {
                 self.fail(
                     path,
                     leaf,
                     format!(
-                        "expected an integer of at least {min}, got \"{}\"",
+                        "expected an integer from {min} to {max}, got \"{}\"",
                         text(leaf)
                     ),
                 );
@@ -244,45 +246,45 @@ pub(crate) fn validate_yarn(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Yarn
                 }
             }
             "yarn.resourcemanager.nodemanagers.heartbeat-interval-ms" => {
-                if let Some(v) = r.int(&path, leaf, 1) {
+                if let Some(v) = r.int(&path, leaf, 1, 3_600_000) {
                     out.heartbeat = crate::time::SimDuration::from_millis(v as u64);
                 }
             }
             "yarn.resourcemanager.am.max-attempts" => {
-                if let Some(v) = r.int(&path, leaf, 1) {
+                if let Some(v) = r.int(&path, leaf, 1, 1_000) {
                     out.am_max_attempts = v as u32;
                 }
             }
             "yarn.resourcemanager.rm.container-allocation.expiry-interval-ms" => {
-                if let Some(v) = r.int(&path, leaf, 1) {
+                if let Some(v) = r.int(&path, leaf, 1, 100_000_000_000) {
                     out.allocation_expiry = crate::time::SimDuration::from_millis(v as u64);
                 }
             }
             "yarn.scheduler.minimum-allocation-mb" => {
-                if let Some(v) = r.int(&path, leaf, 1) {
+                if let Some(v) = r.int(&path, leaf, 1, 1_000_000_000) {
                     out.bounds.min_mb = v as u64;
                 }
             }
             "yarn.scheduler.maximum-allocation-mb" => {
-                if let Some(v) = r.int(&path, leaf, 1) {
+                if let Some(v) = r.int(&path, leaf, 1, 1_000_000_000) {
                     out.bounds.max_mb = v as u64;
                 }
             }
             "yarn.scheduler.minimum-allocation-vcores" => {
-                if let Some(v) = r.int(&path, leaf, 1) {
+                if let Some(v) = r.int(&path, leaf, 1, 1_000_000) {
                     out.bounds.min_vcores = v as u32;
                 }
             }
             "yarn.scheduler.maximum-allocation-vcores" => {
-                if let Some(v) = r.int(&path, leaf, 1) {
+                if let Some(v) = r.int(&path, leaf, 1, 1_000_000) {
                     out.bounds.max_vcores = v as u32;
                 }
             }
             "yarn.nodemanager.resource.memory-mb" => {
-                out.nm_memory_mb = r.int(&path, leaf, 1).map(|v| v as u64);
+                out.nm_memory_mb = r.int(&path, leaf, 1, 1_000_000_000).map(|v| v as u64);
             }
             "yarn.nodemanager.resource.cpu-vcores" => {
-                out.nm_vcores = r.int(&path, leaf, 1).map(|v| v as u32);
+                out.nm_vcores = r.int(&path, leaf, 1, 1_000_000).map(|v| v as u32);
             }
             "yarn.scheduler.capacity.resource-calculator" => {
                 let t = text(leaf);
@@ -299,7 +301,7 @@ pub(crate) fn validate_yarn(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Yarn
                 // -1 disables the delay.
                 if text(leaf) == "-1" {
                     out.rm.node_locality_delay = 0;
-                } else if let Some(v) = r.int(&path, leaf, 0) {
+                } else if let Some(v) = r.int(&path, leaf, 0, 1_000_000) {
                     out.rm.node_locality_delay = v as u32;
                 }
             }
@@ -309,7 +311,7 @@ pub(crate) fn validate_yarn(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Yarn
                 }
             }
             "yarn.scheduler.capacity.per-node-heartbeat.maximum-offswitch-assignments" => {
-                if let Some(v) = r.int(&path, leaf, 1) {
+                if let Some(v) = r.int(&path, leaf, 1, 1_000_000) {
                     out.rm.max_offswitch = v as u32;
                 }
             }
