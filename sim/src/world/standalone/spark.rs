@@ -260,23 +260,26 @@ pub(crate) fn launch_driver(
     );
 }
 
-/// The driver process ended for good: its worker's cores and memory go
-/// back (`removeDriver`, which runs `schedule()`).
+/// The driver process ended for good, or the app ended before a worker
+/// ran it: its worker's cores and memory go back and a waiting driver
+/// leaves the queue (`removeDriver`, which runs `schedule()`).
 pub(crate) fn driver_exited(
     k: &mut Kernel,
     c: &mut StandaloneMaster,
     d: &SparkDriver,
     s: &mut StandaloneSpark,
 ) -> Vec<Launch> {
-    if s.driver.take().is_none() {
+    if !s.cluster {
         return Vec::new();
     }
-    k.metrics.held_by(
-        d.id,
-        k.now,
-        -i64::from(d.settings.driver_cores) * 1000,
-        -(d.settings.driver_memory_mib as i64) * 1000,
-    );
+    if s.driver.take().is_some() {
+        k.metrics.held_by(
+            d.id,
+            k.now,
+            -i64::from(d.settings.driver_cores) * 1000,
+            -(d.settings.driver_memory_mib as i64) * 1000,
+        );
+    }
     c.master.driver_finished(key(d), &mut c.rng)
 }
 

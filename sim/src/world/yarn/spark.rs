@@ -476,6 +476,8 @@ fn release_attempt(
     for g in y.granted.remove(&s.key).unwrap_or_default() {
         y.rm.release(s.key, g.node, g.capability, false);
     }
+    // The attempt's asks go with it.
+    y.rm.set_asks(s.key, Vec::new());
     s.next_allocate = None;
     if let Some(am) = s.am.take() {
         y.rm.release(s.key, am.node, s.am_cap, true);
