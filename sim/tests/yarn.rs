@@ -353,3 +353,27 @@ fn launch_exclusion_moves_replacements_off_a_failing_node() {
     );
     assert_eq!(hosts(&on), vec!["agent-0", "agent-0", "agent-1"]);
 }
+
+#[test]
+fn containers_beyond_a_nodes_cpus_share_them() {
+    // The DefaultResourceCalculator places two 2-core executors on a node
+    // of 2 CPUs (by memory); their 4 CPU-bound tasks share the 2 CPUs:
+    // registered at 3.6 and 5.2 s (ready then), the four tasks run at half
+    // speed from 5.2 s and end at 9.2 s; the job came at 1 s.
+    let conf = "\"spark.executor.cores\" = \"2\"\n\"spark.executor.memory\" = \"1g\"";
+    let src = scenario(1, "", &[("app", "", conf, 4, "1s")]).replace(
+        "resources = \"cpus:8;mem:16384\"",
+        "resources = \"cpus:2;mem:16384\"",
+    );
+    let loaded = load_str(&src, &[]).unwrap();
+    assert!(
+        loaded.warnings.iter().any(|w| w.message.contains("share")),
+        "{:?}",
+        loaded.warnings
+    );
+    let m = common::run(&src);
+    assert_eq!(launches(&m, "app"), vec![2.6, 4.2]);
+    assert_eq!(latency(&m, "app"), Some(8.2));
+    // Never more than the machine's 2 CPUs busy.
+    assert!(m.utilization.iter().all(|u| u.cpus_busy <= 2000));
+}

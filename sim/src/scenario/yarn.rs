@@ -575,7 +575,7 @@ pub(crate) fn yarn_fits(
                     ctx.warn(
                         &path,
                         None,
-                        format!("the DefaultResourceCalculator ignores vcores: {n} executors of {} cores fit a NodeManager of group \"{group}\" by memory, {} cores on {cpus} CPUs; the simulator runs each executor's tasks as if its cores were its own (docs/deviations.md). Set yarn.scheduler.capacity.resource-calculator = \"DominantResourceCalculator\" to have YARN count vcores", c.vcores, n * u64::from(c.vcores)),
+                        format!("the DefaultResourceCalculator ignores vcores: {n} executors of {} cores fit a NodeManager of group \"{group}\" by memory, {} task threads that share its {cpus} CPUs; set yarn.scheduler.capacity.resource-calculator = \"DominantResourceCalculator\" to have YARN count vcores", c.vcores, n * u64::from(c.vcores)),
                     );
                 }
             }

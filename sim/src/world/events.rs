@@ -61,6 +61,9 @@ pub(crate) enum Event {
         app: FrameworkId,
         executor: u32,
     },
+    /// The speed of the tasks sharing a machine's CPUs changed: the
+    /// executors there are planned again.
+    MachineShare(u32),
     /// A granted container its AM skipped expires at the ResourceManager.
     ContainerExpired {
         app: FrameworkId,
@@ -78,7 +81,8 @@ impl Event {
             }
             Event::TaskRunning(_)
             | Event::ExecutorRegistered { .. }
-            | Event::ContainerStarted { .. } => EventClass::StatusUpdate,
+            | Event::ContainerStarted { .. }
+            | Event::MachineShare(_) => EventClass::StatusUpdate,
             Event::FrameworkStart(_)
             | Event::FrameworkStop(_)
             | Event::JobArrival(_)
@@ -127,6 +131,7 @@ impl Event {
             Event::ContainerExpired { app, container } => {
                 (22, u64::from(app.0) ^ (container << 20))
             }
+            Event::MachineShare(m) => (23, u64::from(m)),
         }
     }
 }

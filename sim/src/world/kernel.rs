@@ -28,6 +28,28 @@ pub(crate) struct Machine {
     pub attributes: Attributes,
 }
 
+/// A machine's CPUs as executors that do not isolate their CPUs share
+/// them (YARN containers: a NodeManager without cgroups lets every task
+/// thread run on any CPU): their tasks' demand against the machine's cpus,
+/// in thousandths.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct SharedCpus {
+    pub capacity_milli: i64,
+    pub demand_milli: i64,
+}
+
+impl SharedCpus {
+    /// The speed of every sharing task on the machine: 1 while the demand
+    /// fits, else capacity ÷ demand (fluid processor sharing).
+    pub fn factor(self) -> f64 {
+        if self.demand_milli <= self.capacity_milli {
+            1.0
+        } else {
+            self.capacity_milli as f64 / self.demand_milli as f64
+        }
+    }
+}
+
 pub(crate) struct Kernel {
     pub now: SimTime,
     /// Where arrivals stop, and where the run stops (horizon + drain).
@@ -36,6 +58,8 @@ pub(crate) struct Kernel {
     queue: EventQueue<Event>,
     pub opts: RunOptions,
     pub machines: Vec<Machine>,
+    /// Each machine's CPUs as shared by executors without isolation.
+    pub shared_cpus: Vec<SharedCpus>,
     /// Input blocks: racks, placement, read costs (`[data]`).
     pub storage: Storage,
     pub metrics: Metrics,
@@ -52,8 +76,16 @@ impl Kernel {
         storage: Storage,
         metrics: Metrics,
     ) -> Kernel {
+        let shared_cpus = machines
+            .iter()
+            .map(|m| SharedCpus {
+                capacity_milli: m.total.cpus().0,
+                demand_milli: 0,
+            })
+            .collect();
         Kernel {
             now: SimTime::ZERO,
+            shared_cpus,
             horizon,
             end,
             queue: EventQueue::with_capacity(1024),

@@ -60,6 +60,7 @@ pub(crate) fn start(k: &mut Kernel, d: &mut SparkDriver, b: &LocalBackend) -> bo
         cpus,
         advertised: b.master.threads,
         mem_mb: d.settings.driver_memory_mib,
+        shares_machine: false,
     };
     k.metrics.held_by(
         d.id,

@@ -531,6 +531,14 @@ impl World {
             }
             Event::OfferTimeout(id) => self.m.rescind(&mut self.k, id),
             Event::NodeHeartbeat(n) => self.node_heartbeat(n as usize),
+            Event::MachineShare(m) => {
+                let World { k, frameworks, .. } = self;
+                for f in frameworks.iter_mut() {
+                    if let Framework::Spark(a) = f {
+                        a.driver.rerate(k, AgentId(m));
+                    }
+                }
+            }
             Event::AmAllocate(fw) => {
                 let World {
                     k, yr, frameworks, ..

@@ -172,6 +172,7 @@ pub(crate) fn resource_offers(
                         cpus: e.cpus,
                         advertised: e.advertised_cores,
                         mem_mb: e.mem_mb,
+                        shares_machine: false,
                     };
                     d.executor_launched(k, grant, up);
                 }

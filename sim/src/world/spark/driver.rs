@@ -26,7 +26,9 @@
 //!   `k` cores, each needing `c = cpu_fraction × spark.task.cpus` CPUs,
 //!   progress at rate `min(1, k / (n·c))`. With `spark.mesos.extra.cores`
 //!   the slots exceed `k`: I/O-bound tasks (small `c`) gain, CPU-bound ones
-//!   just share.
+//!   just share. Executors without CPU isolation (YARN's containers) share
+//!   their machine's CPUs instead: all their tasks there progress at
+//!   `min(1, C / D)`, `C` the machine's cpus, `D` the tasks' demand `Σ c`.
 
 use std::collections::BTreeMap;
 
@@ -72,6 +74,11 @@ pub(crate) struct Executor {
     pub advertised: u32,
     pub mem_mb: u64,
     slots: u32,
+    /// Its tasks share the machine's CPUs with every other such executor
+    /// there (no CPU isolation: YARN), instead of having its cores to
+    /// themselves; and the demand it adds there (thousandths of a CPU).
+    shared: bool,
+    demand_milli: i64,
     pub registered: bool,
     pub running: Vec<RunningTask>,
     version: u64,
@@ -117,6 +124,8 @@ pub(crate) struct Grant {
     pub cpus: u32,
     pub advertised: u32,
     pub mem_mb: u64,
+    /// Whether its tasks share the machine's CPUs (see [`Executor`]).
+    pub shares_machine: bool,
 }
 
 pub(crate) struct SparkDriver {
@@ -415,6 +424,8 @@ impl SparkDriver {
                 advertised: g.advertised,
                 mem_mb: g.mem_mb,
                 slots,
+                shared: g.shares_machine,
+                demand_milli: 0,
                 registered: false,
                 running: Vec::new(),
                 version: 0,
@@ -659,8 +670,23 @@ impl SparkDriver {
         advance(e, now);
         let n = e.running.len() as f64;
         let cores = f64::from(e.cpus);
-        e.rate = if n * c <= cores { 1.0 } else { cores / (n * c) };
-        let busy = ((n * c).min(cores) * 1000.0).round() as i64;
+        let busy = if e.shared {
+            // Tasks without CPU isolation run on any of the machine's
+            // CPUs, all at the machine's shared speed.
+            let m = &mut k.shared_cpus[e.agent.index()];
+            let before = m.factor();
+            let demand = (n * c * 1000.0).round() as i64;
+            m.demand_milli += demand - e.demand_milli;
+            e.demand_milli = demand;
+            e.rate = m.factor();
+            if e.rate != before {
+                k.push(now, Event::MachineShare(e.agent.0));
+            }
+            (demand as f64 * e.rate).round() as i64
+        } else {
+            e.rate = if n * c <= cores { 1.0 } else { cores / (n * c) };
+            ((n * c).min(cores) * 1000.0).round() as i64
+        };
         let delta = busy - e.busy_milli;
         e.busy_milli = busy;
         e.version += 1;
@@ -679,6 +705,20 @@ impl SparkDriver {
                 version: e.version,
             };
             k.push(now + SimDuration(wait), event);
+        }
+    }
+
+    /// The shared speed of `agent`'s CPUs changed: this driver's sharing
+    /// executors there are planned again.
+    pub fn rerate(&mut self, k: &mut Kernel, agent: AgentId) {
+        let ids: Vec<u64> = self
+            .executors
+            .iter()
+            .filter(|(_, e)| e.shared && e.agent == agent)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            self.replan(k, id);
         }
     }
 
@@ -784,6 +824,14 @@ impl SparkDriver {
             self.recompute_levels();
         }
         k.metrics.cpus_busy -= e.busy_milli;
+        if e.shared {
+            let m = &mut k.shared_cpus[e.agent.index()];
+            let before = m.factor();
+            m.demand_milli -= e.demand_milli;
+            if m.factor() != before {
+                k.push(k.now, Event::MachineShare(e.agent.0));
+            }
+        }
         Some(e)
     }
 

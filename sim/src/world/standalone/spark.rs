@@ -134,6 +134,7 @@ pub(crate) fn launch_executor(
         cpus: e.cores,
         advertised: e.cores,
         mem_mb: e.memory_mb,
+        shares_machine: false,
     };
     k.metrics.held_by(
         d.id,

@@ -379,6 +379,8 @@ pub(crate) fn container_started(k: &mut Kernel, d: &mut SparkDriver, s: &mut Yar
         cpus: s.executor_cores,
         advertised: s.executor_cores,
         mem_mb: c.capability.mem_mb,
+        // No CPU isolation in a NodeManager's containers by default.
+        shares_machine: true,
     };
     k.metrics.held_by(
         d.id,
