@@ -154,3 +154,51 @@ fn an_apps_excluded_nodes_get_nothing_of_it() {
     assert!(heartbeat(&mut rm, 1).is_empty());
     assert_eq!(heartbeat(&mut rm, 0).len(), 1);
 }
+
+#[test]
+fn maximum_capacity_caps_a_queue_even_when_the_cluster_is_idle() {
+    // Queue a: 50 % guaranteed, 50 % maximum; b idle. a's app (user limit
+    // factor 2, so only the queue's maximum binds) stops at half of 16 GiB.
+    let mut a = QueueConf::new("a", 0.5);
+    a.max_capacity = 0.5;
+    a.user_limit_factor = 2.0;
+    let conf = RmConf {
+        queues: vec![a, QueueConf::new("b", 0.5)],
+        ..RmConf::default()
+    };
+    let mut rm = ResourceManager::new(conf, &[(16384, 16)]);
+    rm.submit(0, 0, AM);
+    heartbeat(&mut rm, 0);
+    rm.set_asks(0, asks(8, Some(vec![0])));
+    let n: usize = (0..5).map(|_| heartbeat(&mut rm, 0).len()).sum();
+    // 1024 (AM) + 3 × 2048 = 7168 ≤ 8192; a fourth would pass it.
+    assert_eq!(n, 3);
+    assert_eq!(rm.app(0).unwrap().used_mem_mb, 7168);
+}
+
+#[test]
+fn apps_in_a_leaf_queue_are_fifo() {
+    // Two apps in the default queue (AM limit 50 %): the first takes every
+    // container that fits before the second gets one.
+    let mut q = QueueConf::new("default", 1.0);
+    q.max_am_percent = 0.5;
+    let conf = RmConf {
+        queues: vec![q],
+        ..RmConf::default()
+    };
+    let mut rm = ResourceManager::new(conf, &[(8192, 8), (8192, 8)]);
+    rm.submit(0, 0, AM);
+    rm.submit(1, 0, AM);
+    heartbeat(&mut rm, 0);
+    heartbeat(&mut rm, 1);
+    rm.set_asks(0, asks(8, Some(vec![0, 1])));
+    rm.set_asks(1, asks(8, Some(vec![0, 1])));
+    let mut got: Vec<u32> = Vec::new();
+    for _ in 0..3 {
+        for n in 0..2 {
+            got.extend(heartbeat(&mut rm, n).iter().map(|a| a.app));
+        }
+    }
+    // 2 × 8 GiB less two 1 GiB AMs: six 2 GiB containers, all app 0's.
+    assert_eq!(got, vec![0; 6]);
+}
