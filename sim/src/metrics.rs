@@ -133,6 +133,8 @@ pub struct Metrics {
     pub driver_relaunches: u64,
     /// Whether the Mesos master ran (offers exist only then).
     pub on_mesos: bool,
+    /// The cluster manager's name (`cluster.manager`).
+    pub manager: &'static str,
     /// YARN: container requests the AMs sent (AM containers included) and
     /// containers the ResourceManager granted (`None` on other managers).
     pub containers: Option<(u64, u64)>,
@@ -194,6 +196,7 @@ impl Metrics {
             allocation_runs: 0,
             driver_relaunches: 0,
             on_mesos: true,
+            manager: sc.manager.name(),
             containers: None,
             jobs: Vec::new(),
             executors: Vec::new(),

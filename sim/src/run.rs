@@ -266,18 +266,34 @@ pub fn summary_table(results: &[RunResult], wall_s: f64) -> String {
                 r.point, r.replication
             );
         }
-        let _ = writeln!(
-            s,
-            "{:<6} {:<4} cluster: cpu offered {:.1}%, allocated {:.1}%, busy {:.1}%; offers made {}, declined {}; executors {}",
-            r.point,
-            r.replication,
-            100.0 * mx.mean_fraction(mx.offered_integral),
+        let (alloc, busy) = (
             100.0 * mx.mean_fraction(mx.allocated_integral),
             100.0 * mx.mean_fraction(mx.busy_integral),
-            mx.offers_made,
-            mx.offers_declined,
-            mx.executors_launched,
         );
+        let (p, rep) = (r.point, r.replication);
+        let _ = if mx.on_mesos {
+            writeln!(
+                s,
+                "{p:<6} {rep:<4} cluster: cpu offered {:.1}%, allocated {alloc:.1}%, busy {busy:.1}%; offers made {}, declined {}; executors {}",
+                100.0 * mx.mean_fraction(mx.offered_integral),
+                mx.offers_made,
+                mx.offers_declined,
+                mx.executors_launched,
+            )
+        } else {
+            // Offers exist only on Mesos; YARN counts its containers.
+            let containers = mx
+                .containers
+                .map(|(asked, granted)| {
+                    format!("; containers requested {asked}, granted {granted}")
+                })
+                .unwrap_or_default();
+            writeln!(
+                s,
+                "{p:<6} {rep:<4} cluster ({}): cpu allocated {alloc:.1}%, busy {busy:.1}%; executors {}{containers}",
+                mx.manager, mx.executors_launched,
+            )
+        };
     }
     let rate = if wall_s > 0.0 {
         events as f64 / wall_s
