@@ -1,4 +1,4 @@
-//! # policies — the vocabulary and the decisions of Spark on Mesos
+//! # policies — the vocabulary and the decisions of Spark on Mesos (and on standalone, YARN and local)
 //!
 //! This crate is pure: no clock, no I/O, no randomness of its own. It holds
 //!
@@ -8,6 +8,13 @@
 //! - [`constraints`]: `spark.mesos.constraints` parsing and matching;
 //! - [`spark`]: `SparkConf` with Spark's value grammars and real defaults,
 //!   the typed settings of one application, master URLs;
+//! - [`mesos`]: the Mesos allocator (hierarchical DRF, random sorter, an
+//!   example policy), offer filters;
+//! - [`standalone`]: Spark's standalone Master (`schedule()`,
+//!   `scheduleExecutorsOnWorkers`);
+//! - [`yarn`]: Spark's `YarnAllocator`, container sizing and placement, and
+//!   the ResourceManager's CapacityScheduler and FifoScheduler;
+//! - [`local`]: Spark's local master;
 //! - [`time`]: integer-microsecond instants and durations, the only notion of
 //!   time a policy is ever handed (as a value).
 //!

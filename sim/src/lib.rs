@@ -1,8 +1,9 @@
-//! # sim — a deterministic discrete-event simulator of Spark on Mesos
+//! # sim — a deterministic discrete-event simulator of Spark on Mesos (and on standalone, YARN and local)
 //!
-//! The world (agents, the Mesos master, Spark drivers and other frameworks,
-//! executors, tasks) moves in simulated time; every decision is delegated to
-//! the pure policies of the `policies` crate.
+//! The world (machines, a cluster manager — the Mesos master, the standalone
+//! Master, the YARN ResourceManager, or none for `local[K]` —, Spark drivers
+//! and other frameworks, executors, tasks) moves in simulated time; every
+//! decision is delegated to the pure policies of the `policies` crate.
 //!
 //! ## Time
 //!

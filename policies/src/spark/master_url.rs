@@ -3,8 +3,8 @@
 //! `local[*,F]`, `local-cluster[N,C,M]`, `spark://host:port[,host:port…]`,
 //! `mesos://host:port` or `mesos://zk://…`, and `yarn`. Anything else is
 //! Spark's "Could not parse Master URL" error. Every form is recognised so
-//! a scenario can name it; the simulator runs Mesos and local masters, with
-//! standalone and YARN to come (reference standalone-yarn-local.md).
+//! a scenario can name it; the simulator runs Mesos, standalone, YARN and
+//! local masters, not `local-cluster` (reference standalone-yarn-local.md).
 
 use std::fmt;
 
