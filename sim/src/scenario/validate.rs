@@ -119,13 +119,18 @@ fn validate_local(
     faults: &[Fault],
     ctx: &mut Ctx<'_>,
 ) {
-    let machines: Vec<u32> = agents
-        .iter()
-        .flat_map(|g| {
-            let cores = g.resources.cpus().whole_units().max(0) as u32;
-            std::iter::repeat_n(cores, g.count as usize)
-        })
-        .collect();
+    // The cores of machine `i` (groups in order), without listing every
+    // machine: a scenario may describe a million.
+    let total: usize = agents.iter().map(|g| g.count as usize).sum();
+    let cores_of = |mut i: usize| -> Option<u32> {
+        for g in agents {
+            if i < g.count as usize {
+                return Some(g.resources.cpus().whole_units().max(0) as u32);
+            }
+            i -= g.count as usize;
+        }
+        None
+    };
     let is_local = |a: &App| matches!(a.master, MasterUrl::Local { .. });
     let local = apps.iter().flatten().filter(|a| is_local(a)).count();
     let managed = apps.iter().flatten().find(|a| !is_local(a));
@@ -137,13 +142,12 @@ fn validate_local(
             ctx.error(&path, None, format!("a local master uses no cluster manager, so its machine cannot also be shared by app \"{}\" on {}: run the apps on one kind of master (sweep them with --set apps.NAME.master=…)", m.name, m.master));
         } else if frameworks > 0 {
             ctx.error(&path, None, "a local master uses no cluster manager, so its machine cannot also be shared by the [[frameworks]], which run on Mesos");
-        } else if local > machines.len() {
+        } else if local > total {
             ctx.error(
                 &path,
                 None,
                 format!(
-                    "{local} local apps but {} machines: each local app runs alone on one machine",
-                    machines.len()
+                    "{local} local apps but {total} machines: each local app runs alone on one machine",
                 ),
             );
         }
@@ -166,7 +170,7 @@ fn validate_local(
                 format!("Cluster deploy mode is not compatible with master \"{}\" (spark-submit refuses it; reference standalone-yarn-local.md §3)", a.master),
             );
         }
-        let Some(&cores) = machines.get(super::model::local_machine(i, machines.len())) else {
+        let Some(cores) = cores_of(super::model::local_machine(i, total)) else {
             ctx.error(
                 &format!("{path}.master"),
                 None,
