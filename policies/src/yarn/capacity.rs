@@ -19,7 +19,7 @@
 //! - assignment goes on while something fits and multiple assignments are
 //!   enabled. Vcores count only with the DominantResourceCalculator.
 
-use super::rm::{Allocation, ResourceManager};
+use super::resource_manager::{Allocation, ResourceManager};
 
 /// What one app can take on the node now.
 enum Pick {

@@ -5,7 +5,7 @@
 //! node first, then the rest — with no locality delay, no queue, user or
 //! AM limits, and no cap on off-switch assignments.
 
-use super::rm::{Allocation, ResourceManager};
+use super::resource_manager::{Allocation, ResourceManager};
 
 pub fn assign(rm: &mut ResourceManager, node: usize) -> Vec<Allocation> {
     let mut out = Vec::new();

@@ -2,7 +2,7 @@
 //! 1 s): the only moment the ResourceManager places containers on a node
 //! (reference standalone-yarn-local.md §2.9).
 
-use super::rm::{Allocation, ResourceManager, SchedulerKind};
+use super::resource_manager::{Allocation, ResourceManager, SchedulerKind};
 
 /// The configured scheduler places containers on `node`.
 pub fn heartbeat(rm: &mut ResourceManager, node: usize) -> Vec<Allocation> {

@@ -8,7 +8,7 @@
 //! - [`placement`]: Spark's `LocalityPreferredContainerPlacementStrategy`;
 //! - [`allocator`]: `YarnAllocator` (requests, granted containers, kills,
 //!   failures, the AM's allocation interval);
-//! - [`rm`]: the ResourceManager's books and the heartbeat that drives its
+//! - [`resource_manager`]: the ResourceManager's books and the heartbeat that drives its
 //!   scheduler, [`capacity`] (CapacityScheduler, the default) or [`fifo`].
 
 pub mod allocator;
@@ -17,7 +17,7 @@ pub mod container;
 pub mod fifo;
 pub mod heartbeat;
 pub mod placement;
-pub mod rm;
+pub mod resource_manager;
 
 #[cfg(test)]
 mod tests;

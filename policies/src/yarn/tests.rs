@@ -3,7 +3,7 @@
 
 use super::container::Capability;
 use super::heartbeat::heartbeat;
-use super::rm::*;
+use super::resource_manager::*;
 
 const EXEC: Capability = Capability {
     mem_mb: 2048,

@@ -153,7 +153,7 @@ impl Default for StandaloneConfig {
 /// standalone-yarn-local.md §2.9), and the simulator's latencies.
 #[derive(Clone, Debug, PartialEq)]
 pub struct YarnConfig {
-    pub rm: policies::yarn::rm::RmConf,
+    pub rm: policies::yarn::resource_manager::RmConf,
     pub bounds: policies::yarn::container::Bounds,
     /// `yarn.resourcemanager.nodemanagers.heartbeat-interval-ms` (1 s).
     pub heartbeat: SimDuration,
@@ -179,7 +179,7 @@ pub struct YarnConfig {
 impl Default for YarnConfig {
     fn default() -> YarnConfig {
         YarnConfig {
-            rm: policies::yarn::rm::RmConf::default(),
+            rm: policies::yarn::resource_manager::RmConf::default(),
             bounds: policies::yarn::container::Bounds::default(),
             heartbeat: SimDuration::from_secs(1),
             nm_memory_mb: None,

@@ -6,7 +6,7 @@
 
 use policies::suggest::closest;
 use policies::yarn::container::{Capability, overhead_mib};
-use policies::yarn::rm::{Calculator, QueueConf, SchedulerKind};
+use policies::yarn::resource_manager::{Calculator, QueueConf, SchedulerKind};
 use toml::Value;
 use toml::value::Table;
 

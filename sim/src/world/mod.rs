@@ -45,8 +45,8 @@ use mesos::spark::{self as mesos_spark, MesosSpark, Started};
 use spark::driver::SparkDriver;
 use standalone::master::StandaloneMaster;
 use standalone::spark::{self as standalone_spark, StandaloneSpark};
-use yarn::rm::YarnRm;
-use yarn::spark::{self as yarn_spark, YarnSpark};
+use yarn::application_master::{self as yarn_spark, YarnSpark};
+use yarn::resource_manager::YarnRm;
 
 /// A Spark application: its driver, and its cluster manager's side.
 pub(crate) struct SparkApp {

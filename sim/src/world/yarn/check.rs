@@ -2,8 +2,8 @@
 //! and debug runs.
 
 use crate::world::spark::driver::SparkDriver;
-use crate::world::yarn::rm::YarnRm;
-use crate::world::yarn::spark::YarnSpark;
+use crate::world::yarn::application_master::YarnSpark;
+use crate::world::yarn::resource_manager::YarnRm;
 
 /// Each node within its memory, the nodes' use equal to the apps' use, and
 /// every executor a driver has running in a container its AM holds on

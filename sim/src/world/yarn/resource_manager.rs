@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use policies::yarn::container::Bounds;
 use policies::yarn::heartbeat::heartbeat;
-use policies::yarn::rm::{Allocation, ResourceManager};
+use policies::yarn::resource_manager::{Allocation, ResourceManager};
 use rand_core::Rng;
 
 use crate::rng::RngStreams;

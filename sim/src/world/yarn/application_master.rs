@@ -27,7 +27,7 @@ use policies::yarn::allocator::{
     AllocatorConf, Container, Exit, INITIAL_INTERVAL_US, YarnAllocator, max_executor_failures,
 };
 use policies::yarn::container::Capability;
-use policies::yarn::rm::{Allocation, Ask};
+use policies::yarn::resource_manager::{Allocation, Ask};
 use rand_chacha::ChaCha8Rng;
 
 use crate::metrics::AllocationRow;
@@ -37,7 +37,7 @@ use crate::time::{SimDuration, SimTime};
 use crate::world::events::Event;
 use crate::world::kernel::Kernel;
 use crate::world::spark::driver::{Grant, SparkDriver};
-use crate::world::yarn::rm::YarnRm;
+use crate::world::yarn::resource_manager::YarnRm;
 
 /// YARN's default for `spark.scheduler.minRegisteredResourcesRatio`
 /// (Spark 3.0 `YarnSchedulerBackend`, §2.8).
