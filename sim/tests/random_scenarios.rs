@@ -131,7 +131,12 @@ fn render(
         s += &format!("\"spark.mesos.coarse\" = \"{}\"\n", a.coarse);
         s += &format!(
             "\"spark.mesos.role\" = \"{}\"\n",
-            if i == 0 { "r1" } else { "*" }
+            // Roles are Mesos's: elsewhere a weighted role is an error.
+            if i == 0 && !local && !standalone && !yarn {
+                "r1"
+            } else {
+                "*"
+            }
         );
         if i == 0 {
             s += "\"spark.driver.supervise\" = \"true\"\n";

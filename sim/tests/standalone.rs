@@ -445,22 +445,43 @@ fn cluster_manager_overrides_the_apps_masters() {
 }
 
 #[test]
-fn a_mesos_role_with_a_weight_is_said_to_have_no_effect() {
+fn mesos_only_settings_are_errors_unless_the_managers_are_swept() {
     let src = scenario(
         1,
         4,
         "",
-        &[("app", "", "\"spark.mesos.role\" = \"bi\"", 1, "1s")],
+        &[(
+            "app",
+            "",
+            "\"spark.mesos.role\" = \"bi\"\n\"spark.mesos.constraints\" = \"os:linux\"",
+            1,
+            "1s",
+        )],
     ) + "\n[mesos.roles.bi]\nweight = 2.0\n";
-    let loaded = load_str(&src, &[]).unwrap();
-    let w: Vec<String> = loaded.warnings.iter().map(|w| w.message.clone()).collect();
-    assert_eq!(w.len(), 1, "{w:?}");
-    assert!(w[0].contains("on standalone it has no effect"), "{w:?}");
-    // On Mesos the role counts: no such warning.
-    let loaded = load_str(
-        &src.replace("manager = \"standalone\"", "manager = \"mesos\""),
-        &[],
-    )
-    .unwrap();
-    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    // Written for standalone, it relies on Mesos: errors.
+    let e = errors(&src);
+    assert!(e.contains("Spark ignores it"), "{e}");
+    let e = errors(&src.replace("\"spark.mesos.constraints\" = \"os:linux\"", ""));
+    assert!(
+        e.contains("apps.app.conf.\"spark.mesos.role\"")
+            && e.contains("on standalone it has no effect"),
+        "{e}"
+    );
+    // Swept over the managers: warnings on the other points, and the Mesos
+    // point keeps them.
+    let set = sim::scenario::parse_assignment("cluster.manager=mesos,standalone").unwrap();
+    let loaded = load_str(&src.replace("os:linux", "os:any"), &[set])
+        .unwrap_or_else(|d| panic!("{:?}", d.errors));
+    let w: Vec<&str> = loaded.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert!(
+        w.iter()
+            .any(|m| m.contains("on standalone it has no effect")),
+        "{w:?}"
+    );
+    assert!(
+        w.iter()
+            .any(|m| m.contains("Spark ignores it") && m.contains("ignored on this point")),
+        "{w:?}"
+    );
+    assert_eq!(loaded.points.len(), 2);
 }

@@ -269,31 +269,44 @@ pub(crate) fn validate_manager(
     if manager == Manager::Local {
         return ok.then_some(manager);
     }
-    // Mesos concepts that would silently change nothing.
+    // Mesos concepts that change nothing elsewhere: a scenario written for
+    // this manager that relies on them is wrong (an error); a sweep over
+    // the managers keeps them for its Mesos points (a warning).
+    let swept = ctx.manager_swept;
+    let mut mesos_only = |ctx: &mut Ctx<'_>, path: String, why: String| {
+        if swept {
+            ctx.warn(
+                &path,
+                None,
+                format!("{why}: ignored on this point of the sweep over cluster.manager"),
+            );
+        } else {
+            ctx.error(&path, None, format!("{why} (remove it, or run on Mesos)"));
+            ok = false;
+        }
+    };
     for (i, g) in agents.iter().enumerate() {
         if g.resources.iter().any(|r| r.is_reserved()) {
-            ctx.error(
-                &format!("agents.{i}.resources"),
-                None,
+            mesos_only(
+                ctx,
+                format!("agents.{i}.resources"),
                 format!(
                     "reserved resources (cpus(ROLE):…) are a Mesos concept; a {} worker has no roles",
                     manager.name()
                 ),
             );
-            ok = false;
         }
     }
     for a in apps.iter().flatten() {
         if !a.settings.constraints.is_empty() {
-            ctx.error(
-                &format!("apps.{}.conf.\"spark.mesos.constraints\"", a.name),
-                None,
+            mesos_only(
+                ctx,
+                format!("apps.{}.conf.\"spark.mesos.constraints\"", a.name),
                 format!(
-                    "spark.mesos.constraints places executors by Mesos agent attributes; on {} Spark ignores it, so the run would not be what the scenario says (remove it, or run on Mesos)",
+                    "spark.mesos.constraints places executors by Mesos agent attributes; on {} Spark ignores it, so the run would not be what the scenario says",
                     manager.name()
                 ),
             );
-            ok = false;
         }
     }
     if manager == Manager::Standalone {

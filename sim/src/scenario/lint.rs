@@ -31,8 +31,9 @@
 //!   close to a declared one (a framework often has a role of its own).
 //! - On a manager other than Mesos, the Mesos checks above do not apply;
 //!   an app's `spark.mesos.role` with a weight or quota in `[mesos.roles]`
-//!   is said to have no effect there (Spark reads `spark.mesos.*` only on
-//!   Mesos).
+//!   has no effect there (Spark reads `spark.mesos.*` only on Mesos): an
+//!   error when the scenario is written for that manager, a warning on the
+//!   points of a sweep over `cluster.manager`.
 
 use policies::model::{Milli, Resources, is_allocatable_to};
 use policies::suggest::closest;
@@ -60,15 +61,24 @@ pub(crate) fn lint(sc: &Scenario, raw: &RawScenario, ctx: &mut Ctx<'_>) {
                 .iter()
                 .any(|r| r.name == s.role && (r.weight != 1.0 || r.quota.is_some()));
             if shaped {
-                ctx.warn(
-                    &path("spark.mesos.role"),
-                    conf_span("spark.mesos.role").as_ref(),
-                    format!(
-                        "role \"{}\" has a weight or quota in [mesos.roles], which only Mesos's allocator uses: on {} it has no effect",
-                        s.role,
-                        app.master.manager()
-                    ),
+                let why = format!(
+                    "role \"{}\" has a weight or quota in [mesos.roles], which only Mesos's allocator uses: on {} it has no effect",
+                    s.role,
+                    app.master.manager()
                 );
+                let at = path("spark.mesos.role");
+                let span = conf_span("spark.mesos.role");
+                // A scenario written for this manager relies on it (an
+                // error); a sweep over the managers keeps it for Mesos.
+                if ctx.manager_swept {
+                    ctx.warn(&at, span.as_ref(), why);
+                } else {
+                    ctx.error(
+                        &at,
+                        span.as_ref(),
+                        format!("{why} (remove the role's weight and quota, or run on Mesos)"),
+                    );
+                }
             }
             continue;
         }

@@ -106,6 +106,10 @@ pub fn load_str_in(
         }
     }
     let sweep = read_sweep(&raw, &mut ctx);
+    let manager_swept = sweep
+        .iter()
+        .any(|p| paths::canonical(&p.path) == paths::canonical("cluster.manager"));
+    ctx.manager_swept = manager_swept;
     let base = validate::validate(&raw, &mut ctx);
     let mut diags = ctx.diags;
     let Some(base) = base.filter(|_| diags.errors.is_empty()) else {
@@ -125,6 +129,7 @@ pub fn load_str_in(
             let _ = paths::apply(&mut point_raw, path, value.clone());
         }
         let mut pctx = Ctx::new(src, dir);
+        pctx.manager_swept = manager_swept;
         let validated = validate::validate(&point_raw, &mut pctx);
         for w in pctx.diags.warnings {
             if !diags.warnings.contains(&w) {
