@@ -682,7 +682,9 @@ impl SparkDriver {
             if e.rate != before {
                 k.push(now, Event::MachineShare(e.agent.0));
             }
-            (demand as f64 * e.rate).round() as i64
+            // Rounded down, so the busy CPUs of a machine never add up past
+            // its capacity.
+            (demand as f64 * e.rate).floor() as i64
         } else {
             e.rate = if n * c <= cores { 1.0 } else { cores / (n * c) };
             ((n * c).min(cores) * 1000.0).round() as i64
