@@ -106,3 +106,22 @@ fn every_manager_sees_the_same_jobs() {
         }
     }
 }
+
+#[test]
+fn the_benchmark_loads_on_every_manager() {
+    // The README's `--set cluster.manager=…` on large.toml: Mesos roles
+    // become warnings on the other managers, not errors.
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/bench/large.toml");
+    for m in ["mesos", "standalone", "yarn"] {
+        let set = parse_assignment(&format!("cluster.manager={m}")).unwrap();
+        let loaded = load_file(&path, &[set]).unwrap_or_else(|e| panic!("{m}: {e:?}"));
+        assert_eq!(loaded.base.manager.name(), m);
+        assert_eq!(
+            loaded.warnings.is_empty(),
+            m == "mesos",
+            "{m}: {:?}",
+            loaded.warnings
+        );
+    }
+}

@@ -480,8 +480,20 @@ fn mesos_only_settings_are_errors_unless_the_managers_are_swept() {
     );
     assert!(
         w.iter()
-            .any(|m| m.contains("Spark ignores it") && m.contains("ignored on this point")),
+            .any(|m| m.contains("Spark ignores it") && m.contains("ignored here")),
         "{w:?}"
     );
     assert_eq!(loaded.points.len(), 2);
+    // Moved to standalone with --set: warnings too.
+    let mesos = src
+        .replace("manager = \"standalone\"", "manager = \"mesos\"")
+        .replace("os:linux", "os:any");
+    let set = sim::scenario::parse_assignment("cluster.manager=standalone").unwrap();
+    let loaded = load_str(&mesos, &[set]).unwrap_or_else(|d| panic!("{:?}", d.errors));
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("on standalone it has no effect"))
+    );
 }

@@ -270,15 +270,16 @@ pub(crate) fn validate_manager(
         return ok.then_some(manager);
     }
     // Mesos concepts that change nothing elsewhere: a scenario written for
-    // this manager that relies on them is wrong (an error); a sweep over
-    // the managers keeps them for its Mesos points (a warning).
-    let swept = ctx.manager_swept;
+    // this manager that relies on them is wrong (an error); one swept over
+    // the managers, or moved to this one with --set, keeps them for Mesos
+    // (a warning).
+    let swept = ctx.manager_varied;
     let mut mesos_only = |ctx: &mut Ctx<'_>, path: String, why: String| {
         if swept {
             ctx.warn(
                 &path,
                 None,
-                format!("{why}: ignored on this point of the sweep over cluster.manager"),
+                format!("{why}: ignored here (cluster.manager is swept or set with --set)"),
             );
         } else {
             ctx.error(&path, None, format!("{why} (remove it, or run on Mesos)"));

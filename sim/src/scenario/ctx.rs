@@ -14,9 +14,9 @@ pub(crate) struct Ctx<'s> {
     /// against it (the current folder for a scenario without a file).
     dir: Option<&'s std::path::Path>,
     pub diags: Diagnostics,
-    /// `cluster.manager` is swept: what only Mesos uses is a warning on
-    /// the other points, not an error.
-    pub manager_swept: bool,
+    /// `cluster.manager` is swept or set with `--set`: what only Mesos uses
+    /// is a warning on the other managers, not an error.
+    pub manager_varied: bool,
 }
 
 impl<'s> Ctx<'s> {
@@ -25,7 +25,7 @@ impl<'s> Ctx<'s> {
             src,
             dir,
             diags: Diagnostics::default(),
-            manager_swept: false,
+            manager_varied: false,
         }
     }
 

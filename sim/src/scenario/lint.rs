@@ -32,8 +32,8 @@
 //! - On a manager other than Mesos, the Mesos checks above do not apply;
 //!   an app's `spark.mesos.role` with a weight or quota in `[mesos.roles]`
 //!   has no effect there (Spark reads `spark.mesos.*` only on Mesos): an
-//!   error when the scenario is written for that manager, a warning on the
-//!   points of a sweep over `cluster.manager`.
+//!   error when the scenario is written for that manager, a warning when
+//!   `cluster.manager` is swept or set with `--set`.
 
 use policies::model::{Milli, Resources, is_allocatable_to};
 use policies::suggest::closest;
@@ -69,8 +69,9 @@ pub(crate) fn lint(sc: &Scenario, raw: &RawScenario, ctx: &mut Ctx<'_>) {
                 let at = path("spark.mesos.role");
                 let span = conf_span("spark.mesos.role");
                 // A scenario written for this manager relies on it (an
-                // error); a sweep over the managers keeps it for Mesos.
-                if ctx.manager_swept {
+                // error); one swept over the managers, or moved here with
+                // --set, keeps it for Mesos (a warning).
+                if ctx.manager_varied {
                     ctx.warn(&at, span.as_ref(), why);
                 } else {
                     ctx.error(

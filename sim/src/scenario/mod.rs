@@ -106,10 +106,12 @@ pub fn load_str_in(
         }
     }
     let sweep = read_sweep(&raw, &mut ctx);
-    let manager_swept = sweep
-        .iter()
-        .any(|p| paths::canonical(&p.path) == paths::canonical("cluster.manager"));
-    ctx.manager_swept = manager_swept;
+    // The manager swept, or set on the command line: the scenario is being
+    // compared across managers, not written for one.
+    let is_manager = |path: &str| paths::canonical(path) == paths::canonical("cluster.manager");
+    let manager_varied =
+        sweep.iter().any(|p| is_manager(&p.path)) || overrides.iter().any(|a| is_manager(&a.path));
+    ctx.manager_varied = manager_varied;
     let base = validate::validate(&raw, &mut ctx);
     let mut diags = ctx.diags;
     let Some(base) = base.filter(|_| diags.errors.is_empty()) else {
@@ -129,7 +131,7 @@ pub fn load_str_in(
             let _ = paths::apply(&mut point_raw, path, value.clone());
         }
         let mut pctx = Ctx::new(src, dir);
-        pctx.manager_swept = manager_swept;
+        pctx.manager_varied = manager_varied;
         let validated = validate::validate(&point_raw, &mut pctx);
         for w in pctx.diags.warnings {
             if !diags.warnings.contains(&w) {
