@@ -36,7 +36,7 @@ best_sim() {
     for _ in $(seq "$runs"); do
         local t0 t1 wall
         t0=$(date +%s.%N)
-        "$sim" "$@" --quiet --no-charts --out "$out/run" >/dev/null
+        "$sim" "$@" --quiet --no-charts --out "$out/run" >/dev/null 2>"$out/stderr" || { cat "$out/stderr" >&2; exit 1; }
         t1=$(date +%s.%N)
         wall=$(python3 -c "print(f'{$t1 - $t0:.3f}')")
         if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $wall < $best else 1)"; then
