@@ -203,6 +203,7 @@ fn dynamic_allocation_limit_starts_at_zero_and_gates_new_executors() {
     let mut d = desc(None, Some(2));
     d.initial_executor_limit = Some(0);
     assert!(m.register_app(0, d, r).is_empty());
+    assert_eq!(m.executor_limit(0), Some(0));
     assert_eq!(
         cores_by_worker(&m.request_executors(0, 3, r), 2),
         vec![2, 4]

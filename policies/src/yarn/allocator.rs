@@ -475,6 +475,7 @@ mod tests {
         assert_eq!(a.update_resource_requests(), (0, 0));
         // Target down to 1: missing = 1 − 2 − 1 − 1 = −3, both pending go.
         a.request_total(1, 0, BTreeMap::new());
+        assert_eq!(a.target(), 1);
         assert_eq!(a.update_resource_requests(), (2, 0));
         assert!(a.pending().is_empty());
         // Target up to 5: 5 − 0 − 1 − 1 = 3 new requests.

@@ -13,6 +13,7 @@ use toml::value::Table;
 use super::ctx::{Ctx, describe, quote_key};
 use super::model::{AgentGroup, App, DeployMode, YarnConfig};
 use super::raw::{Leaf, RawScenario, RawYarn};
+use crate::time::SimDuration;
 
 const CAP: &str = "yarn.scheduler.capacity.";
 
@@ -35,6 +36,72 @@ pub(crate) const YARN_KEYS: [&str; 15] = [
     "yarn.scheduler.capacity.node-locality-delay",
     "yarn.scheduler.capacity.per-node-heartbeat.multiple-assignments-enabled",
     "yarn.scheduler.capacity.per-node-heartbeat.maximum-offswitch-assignments",
+];
+
+/// Where an integer key's value goes.
+type IntSlot = fn(&mut YarnConfig, u64);
+
+/// The integer keys: name, lowest and highest value (the bounds keep a
+/// typo from overflowing: a billion MiB is no NodeManager), and where the
+/// value goes.
+const INT_KEYS: [(&str, i64, i64, IntSlot); 10] = [
+    (
+        "yarn.resourcemanager.nodemanagers.heartbeat-interval-ms",
+        1,
+        3_600_000,
+        |y, v| y.heartbeat = SimDuration::from_millis(v),
+    ),
+    ("yarn.resourcemanager.am.max-attempts", 1, 1_000, |y, v| {
+        y.am_max_attempts = v as u32
+    }),
+    (
+        "yarn.resourcemanager.rm.container-allocation.expiry-interval-ms",
+        1,
+        100_000_000_000,
+        |y, v| y.allocation_expiry = SimDuration::from_millis(v),
+    ),
+    (
+        "yarn.scheduler.minimum-allocation-mb",
+        1,
+        1_000_000_000,
+        |y, v| y.bounds.min_mb = v,
+    ),
+    (
+        "yarn.scheduler.maximum-allocation-mb",
+        1,
+        1_000_000_000,
+        |y, v| y.bounds.max_mb = v,
+    ),
+    (
+        "yarn.scheduler.minimum-allocation-vcores",
+        1,
+        1_000_000,
+        |y, v| y.bounds.min_vcores = v as u32,
+    ),
+    (
+        "yarn.scheduler.maximum-allocation-vcores",
+        1,
+        1_000_000,
+        |y, v| y.bounds.max_vcores = v as u32,
+    ),
+    (
+        "yarn.nodemanager.resource.memory-mb",
+        1,
+        1_000_000_000,
+        |y, v| y.nm_memory_mb = Some(v),
+    ),
+    (
+        "yarn.nodemanager.resource.cpu-vcores",
+        1,
+        1_000_000,
+        |y, v| y.nm_vcores = Some(v as u32),
+    ),
+    (
+        "yarn.scheduler.capacity.per-node-heartbeat.maximum-offswitch-assignments",
+        1,
+        1_000_000,
+        |y, v| y.rm.max_offswitch = v as u32,
+    ),
 ];
 
 const QUEUE_KEYS: [&str; 4] = [
@@ -234,6 +301,12 @@ pub(crate) fn validate_yarn(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Yarn
             }
             continue;
         }
+        if let Some((_, lo, hi, set)) = INT_KEYS.iter().find(|(k, ..)| k == key) {
+            if let Some(v) = r.int(&path, leaf, *lo, *hi) {
+                set(&mut out, v as u64);
+            }
+            continue;
+        }
         match key.as_str() {
             "yarn.resourcemanager.scheduler.class" => {
                 let t = text(leaf);
@@ -244,47 +317,6 @@ pub(crate) fn validate_yarn(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Yarn
                     "FairScheduler" => r.fail(&path, leaf, "the FairScheduler is not simulated (CapacityScheduler, the default, and FifoScheduler are)".into()),
                     _ => r.fail(&path, leaf, format!("unknown scheduler \"{t}\": org.apache.hadoop.yarn.server.resourcemanager.scheduler.capacity.CapacityScheduler or ….fifo.FifoScheduler (or their short names)")),
                 }
-            }
-            "yarn.resourcemanager.nodemanagers.heartbeat-interval-ms" => {
-                if let Some(v) = r.int(&path, leaf, 1, 3_600_000) {
-                    out.heartbeat = crate::time::SimDuration::from_millis(v as u64);
-                }
-            }
-            "yarn.resourcemanager.am.max-attempts" => {
-                if let Some(v) = r.int(&path, leaf, 1, 1_000) {
-                    out.am_max_attempts = v as u32;
-                }
-            }
-            "yarn.resourcemanager.rm.container-allocation.expiry-interval-ms" => {
-                if let Some(v) = r.int(&path, leaf, 1, 100_000_000_000) {
-                    out.allocation_expiry = crate::time::SimDuration::from_millis(v as u64);
-                }
-            }
-            "yarn.scheduler.minimum-allocation-mb" => {
-                if let Some(v) = r.int(&path, leaf, 1, 1_000_000_000) {
-                    out.bounds.min_mb = v as u64;
-                }
-            }
-            "yarn.scheduler.maximum-allocation-mb" => {
-                if let Some(v) = r.int(&path, leaf, 1, 1_000_000_000) {
-                    out.bounds.max_mb = v as u64;
-                }
-            }
-            "yarn.scheduler.minimum-allocation-vcores" => {
-                if let Some(v) = r.int(&path, leaf, 1, 1_000_000) {
-                    out.bounds.min_vcores = v as u32;
-                }
-            }
-            "yarn.scheduler.maximum-allocation-vcores" => {
-                if let Some(v) = r.int(&path, leaf, 1, 1_000_000) {
-                    out.bounds.max_vcores = v as u32;
-                }
-            }
-            "yarn.nodemanager.resource.memory-mb" => {
-                out.nm_memory_mb = r.int(&path, leaf, 1, 1_000_000_000).map(|v| v as u64);
-            }
-            "yarn.nodemanager.resource.cpu-vcores" => {
-                out.nm_vcores = r.int(&path, leaf, 1, 1_000_000).map(|v| v as u32);
             }
             "yarn.scheduler.capacity.resource-calculator" => {
                 let t = text(leaf);
@@ -308,11 +340,6 @@ pub(crate) fn validate_yarn(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Yarn
             "yarn.scheduler.capacity.per-node-heartbeat.multiple-assignments-enabled" => {
                 if let Some(v) = r.boolean(&path, leaf) {
                     out.rm.multiple_assignments = v;
-                }
-            }
-            "yarn.scheduler.capacity.per-node-heartbeat.maximum-offswitch-assignments" => {
-                if let Some(v) = r.int(&path, leaf, 1, 1_000_000) {
-                    out.rm.max_offswitch = v as u32;
                 }
             }
             other => {

@@ -72,8 +72,14 @@ impl SparkApp {
         }
     }
 
+    /// Cluster deploy mode: the driver runs on the cluster.
     fn cluster(&self) -> bool {
-        matches!(&self.backend, Backend::Mesos(s) if s.cluster)
+        match &self.backend {
+            Backend::Mesos(s) => s.cluster,
+            Backend::Standalone(s) => s.cluster,
+            Backend::Yarn(s) => s.cluster,
+            Backend::Local(_) => false,
+        }
     }
 }
 
@@ -98,8 +104,6 @@ impl Framework {
 pub struct World {
     pub(crate) k: Kernel,
     pub(crate) m: MesosMaster,
-    /// Whether the Mesos master runs (some framework uses it).
-    on_mesos: bool,
     /// The standalone Master, when the apps run on it.
     sa: Option<StandaloneMaster>,
     /// The YARN ResourceManager, when the apps run on YARN.
@@ -186,7 +190,7 @@ impl World {
                 Some(b) => Backend::Local(b),
                 None if app.master == MasterUrl::Yarn => {
                     let y = yr.as_ref().expect("the ResourceManager of a YARN app");
-                    Backend::Yarn(YarnSpark::new(app, y, &streams))
+                    Backend::Yarn(YarnSpark::new(app, id, y, &streams))
                 }
                 None if matches!(app.master, MasterUrl::Standalone { .. }) => {
                     on_standalone = true;
@@ -226,7 +230,6 @@ impl World {
         let mut world = World {
             k,
             m,
-            on_mesos,
             sa,
             yr,
             frameworks,
@@ -254,23 +257,15 @@ impl World {
             .map(|(i, f)| {
                 let id = FrameworkId(i as u32);
                 match f {
-                    Framework::Spark(a) => {
-                        let cluster = match &a.backend {
-                            Backend::Mesos(s) => s.cluster,
-                            Backend::Standalone(s) => s.cluster,
-                            Backend::Yarn(s) => s.cluster,
-                            Backend::Local(_) => false,
-                        };
-                        (id, a.driver.start, cluster)
-                    }
+                    Framework::Spark(a) => (id, a.driver.start, a.cluster()),
                     _ => (id, SimTime::ZERO, false),
                 }
             })
             .collect();
         for (id, at, cluster) in starts {
-            // A cluster-mode app is submitted to the dispatcher (Mesos) or
-            // the Master (standalone); its own framework starts once its
-            // driver runs.
+            // A cluster-mode app is submitted to the dispatcher (Mesos), the
+            // Master (standalone) or the ResourceManager (YARN); its own
+            // framework starts once its driver runs.
             let event = if cluster {
                 Event::DriverSubmitted(id)
             } else {
@@ -507,7 +502,7 @@ impl World {
                     (self.yr.as_mut(), &mut self.frameworks[app.index()])
                     && let Backend::Yarn(s) = &mut a.backend
                 {
-                    yarn_spark::submit(&mut self.k, y, &a.driver, s);
+                    yarn_spark::submit(&mut self.k, y, s);
                     return;
                 }
                 if let (Some(c), Framework::Spark(a)) =
@@ -565,7 +560,7 @@ impl World {
                 }
             }
             Event::Sample => {
-                let (row, shares) = if self.on_mesos {
+                let (row, shares) = if self.k.metrics.on_mesos {
                     self.m.sample(&self.k)
                 } else {
                     self.k.metrics.sample(self.k.now)
@@ -716,7 +711,7 @@ impl World {
         match &mut frameworks[fw.index()] {
             Framework::Spark(a) => {
                 let Backend::Mesos(s) = &mut a.backend else {
-                    unreachable!("local and standalone apps start above")
+                    unreachable!("local, standalone and YARN apps start above")
                 };
                 match mesos_spark::start(k, m, &mut a.driver, s) {
                     Started::Refused => self.release_driver(fw),

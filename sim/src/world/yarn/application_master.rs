@@ -22,6 +22,7 @@
 
 use std::collections::BTreeMap;
 
+use policies::model::FrameworkId;
 use policies::spark::allocation_manager::Request;
 use policies::yarn::allocator::{
     AllocatorConf, Container, Exit, INITIAL_INTERVAL_US, YarnAllocator, max_executor_failures,
@@ -75,7 +76,7 @@ pub(crate) struct YarnSpark {
 }
 
 impl YarnSpark {
-    pub fn new(app: &App, y: &YarnRm, streams: &RngStreams) -> YarnSpark {
+    pub fn new(app: &App, id: FrameworkId, y: &YarnRm, streams: &RngStreams) -> YarnSpark {
         let key = fnv1a64(app.name.as_bytes());
         let s = &app.settings;
         let ((am_heap, am_over, am_cores), (heap, over, cores)) = app_containers(app);
@@ -107,7 +108,7 @@ impl YarnSpark {
                 .unwrap_or(0);
         YarnSpark {
             cluster: app.deploy_mode == DeployMode::Cluster,
-            key: 0,
+            key: id.0,
             queue,
             am_cap,
             exec_cap,
@@ -165,7 +166,6 @@ fn is_ready(d: &SparkDriver, s: &YarnSpark, now: SimTime) -> bool {
 /// scheduled. True when the app is already done.
 fn open_backend(k: &mut Kernel, d: &mut SparkDriver, s: &mut YarnSpark) -> bool {
     d.open(k);
-    s.key = d.id.0;
     s.created = k.now;
     let ready = is_ready(d, s, k.now);
     let requests = d.backend_started(ready);
@@ -194,13 +194,12 @@ pub(crate) fn start_client(
     s: &mut YarnSpark,
 ) -> bool {
     let done = open_backend(k, d, s);
-    submit(k, y, d, s);
+    submit(k, y, s);
     done
 }
 
 /// The app (or a new attempt) asks for its AM container.
-pub(crate) fn submit(k: &mut Kernel, y: &mut YarnRm, d: &SparkDriver, s: &mut YarnSpark) {
-    s.key = d.id.0;
+pub(crate) fn submit(k: &mut Kernel, y: &mut YarnRm, s: &mut YarnSpark) {
     s.attempts += 1;
     if let Some(c) = k.metrics.containers.as_mut() {
         c.0 += 1;
@@ -524,7 +523,7 @@ pub(crate) fn driver_failed(
     if s.attempts < s.max_attempts {
         d.reset_for_restart();
         k.metrics.driver_relaunches += 1;
-        submit(k, y, d, s);
+        submit(k, y, s);
         true
     } else {
         y.rm.remove(s.key);
