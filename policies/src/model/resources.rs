@@ -12,6 +12,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::Arc;
 
 use super::name::Name;
 use super::role::{UNRESERVED, is_allocatable_to, validate_role};
@@ -111,12 +112,49 @@ impl Resource {
 
 /// A bag of resources, kept sorted by (name, role, type) with one entry per
 /// key and no empty entries, so equal bags compare equal.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Resources(Vec<Resource>);
+///
+/// The entries are shared and copied on write: an offer, the decline filter
+/// it leaves and the pool it came from are usually the same bag, so copying
+/// one is a counter bump, and the operations below recognise a bag shared
+/// with itself (`pool − offer` where the offer is the whole pool is empty at
+/// once). An empty bag holds no allocation.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Resources(Option<Arc<Vec<Resource>>>);
+
+impl fmt::Debug for Resources {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.entries()).finish()
+    }
+}
 
 impl Resources {
     pub fn new() -> Resources {
-        Resources(Vec::new())
+        Resources(None)
+    }
+
+    fn entries(&self) -> &[Resource] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The entries for writing (copied first if shared).
+    fn entries_mut(&mut self) -> &mut Vec<Resource> {
+        Arc::make_mut(self.0.get_or_insert_with(Default::default))
+    }
+
+    /// Restores "empty holds no allocation" after entries were removed.
+    fn settle(&mut self) {
+        if self.0.as_ref().is_some_and(|v| v.is_empty()) {
+            self.0 = None;
+        }
+    }
+
+    /// Whether both bags share one set of entries (then they are equal).
+    pub fn same_as(&self, other: &Resources) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
     }
 
     /// Builds a bag from entries in any order; same keys add up, empty
@@ -140,15 +178,15 @@ impl Resources {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Resource> {
-        self.0.iter()
+        self.entries().iter()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.is_none()
     }
 
     fn find(&self, key: (&Name, &Name, ValueKind)) -> Result<usize, usize> {
-        self.0.binary_search_by(|e| e.key().cmp(&key))
+        self.entries().binary_search_by(|e| e.key().cmp(&key))
     }
 
     fn add_entry(&mut self, e: Resource) {
@@ -156,28 +194,42 @@ impl Resources {
             return;
         }
         match self.find(e.key()) {
-            Ok(i) => self.0[i].quantity.add(&e.quantity),
-            Err(i) => self.0.insert(i, e),
+            Ok(i) => self.entries_mut()[i].quantity.add(&e.quantity),
+            Err(i) => self.entries_mut().insert(i, e),
         }
     }
 
     /// `self += other`.
     pub fn add(&mut self, other: &Resources) {
-        for e in &other.0 {
+        if self.is_empty() {
+            // Share the other bag's entries.
+            self.0.clone_from(&other.0);
+            return;
+        }
+        for e in other.entries() {
             self.add_entry(e.clone());
         }
     }
 
     /// `self -= other`; amounts stop at zero and emptied entries vanish.
     pub fn subtract(&mut self, other: &Resources) {
-        for e in &other.0 {
+        if self.is_empty() || other.is_empty() {
+            return;
+        }
+        if self.same_as(other) {
+            self.0 = None;
+            return;
+        }
+        for e in other.entries() {
             if let Ok(i) = self.find(e.key()) {
-                self.0[i].quantity.subtract(&e.quantity);
-                if self.0[i].quantity.is_empty() {
-                    self.0.remove(i);
+                let entries = self.entries_mut();
+                entries[i].quantity.subtract(&e.quantity);
+                if entries[i].quantity.is_empty() {
+                    entries.remove(i);
                 }
             }
         }
+        self.settle();
     }
 
     pub fn plus(&self, other: &Resources) -> Resources {
@@ -195,8 +247,11 @@ impl Resources {
     /// Every entry of `other` fits in the entry of `self` with the same name,
     /// role and type (Mesos `Resources::contains`).
     pub fn contains(&self, other: &Resources) -> bool {
-        other.0.iter().all(|e| match self.find(e.key()) {
-            Ok(i) => self.0[i].quantity.contains(&e.quantity),
+        if self.same_as(other) {
+            return true;
+        }
+        other.entries().iter().all(|e| match self.find(e.key()) {
+            Ok(i) => self.entries()[i].quantity.contains(&e.quantity),
             Err(_) => false,
         })
     }
@@ -217,13 +272,18 @@ impl Resources {
     }
 
     pub fn filtered(&self, keep: impl Fn(&Resource) -> bool) -> Resources {
-        Resources(self.0.iter().filter(|e| keep(e)).cloned().collect())
+        if self.entries().iter().all(&keep) {
+            // Everything kept: share the entries.
+            return self.clone();
+        }
+        let kept: Vec<Resource> = self.entries().iter().filter(|e| keep(e)).cloned().collect();
+        Resources((!kept.is_empty()).then(|| Arc::new(kept)))
     }
 
     /// The sum of the scalar entries called `name`, across every role (as
     /// Spark's `getResource` sums them, Spark 3.0 `MesosSchedulerUtils.getResource`, reference spark-on-mesos.md §3.1).
     pub fn scalar(&self, name: &str) -> Milli {
-        self.0
+        self.entries()
             .iter()
             .filter(|e| e.name == name)
             .map(|e| match e.quantity {
@@ -243,7 +303,7 @@ impl Resources {
 
     /// The union of the ranges entries called `name` across roles.
     pub fn ranges(&self, name: &str) -> Ranges {
-        self.0
+        self.entries()
             .iter()
             .filter(|e| e.name == name)
             .fold(Ranges::default(), |acc, e| match &e.quantity {
@@ -405,7 +465,7 @@ fn parse_key(key: &str) -> Result<(Name, Name), GrammarError> {
 /// `name(role):value;...` in canonical order, parseable again.
 impl fmt::Display for Resources {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
+        for (i, e) in self.entries().iter().enumerate() {
             if i > 0 {
                 f.write_str(";")?;
             }
