@@ -7,6 +7,9 @@
 //! - `all_filtered`: Mesos's `DeclineOffers` shape — every framework has
 //!   declined every agent with a long filter, so each agent is checked
 //!   against every framework and nothing is offered.
+//! - `unchanged`: the same cluster run again by an allocator that keeps
+//!   what it concluded (the master keeps versions, `ClusterView::epoch`):
+//!   nothing changed since the last run, so no agent needs a look.
 
 use std::hint::black_box;
 
@@ -41,6 +44,7 @@ fn cluster(n_agents: usize, n_frameworks: usize, filtered: bool) -> Cluster {
             available: bag.clone(),
             grown: 0,
             active: true,
+            version: 0,
         })
         .collect();
     let roles = vec![RoleView {
@@ -88,7 +92,7 @@ fn cluster(n_agents: usize, n_frameworks: usize, filtered: bool) -> Cluster {
 fn bench_allocation(c: &mut Criterion) {
     let mut group = c.benchmark_group("allocation_run");
     group.sample_size(10);
-    for &filtered in &[false, true] {
+    for &(filtered, epoch) in &[(false, 0), (true, 0), (true, 1)] {
         for &(agents, frameworks) in &[
             (1_000, 10),
             (1_000, 100),
@@ -107,9 +111,14 @@ fn bench_allocation(c: &mut Criterion) {
                 frameworks: &cl.frameworks,
                 filters: &cl.filters,
                 min_allocatable: MinAllocatable::default(),
+                epoch,
             };
             let candidates: Vec<AgentId> = (0..agents as u32).map(AgentId).collect();
-            let name = if filtered { "all_filtered" } else { "fresh" };
+            let name = match (filtered, epoch) {
+                (false, _) => "fresh",
+                (true, 0) => "all_filtered",
+                _ => "unchanged",
+            };
             group.bench_with_input(
                 BenchmarkId::new(name, format!("{agents}x{frameworks}")),
                 &(),

@@ -255,6 +255,7 @@ fn build(
             available,
             grown: 0,
             active: c.inactive_agent != Some(i),
+            version: 0,
         })
         .collect();
     let mut filters = OfferFilters::new();
@@ -293,6 +294,7 @@ proptest! {
             frameworks: &frameworks,
             filters: &filters,
             min_allocatable: MinAllocatable::default(),
+            epoch: 0,
         };
         let all: Vec<AgentId> = (0..agents.len() as u32).map(AgentId).collect();
         let mut rng = ChaCha8Rng::seed_from_u64(c.seed);

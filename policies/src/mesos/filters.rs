@@ -159,35 +159,43 @@ impl OfferFilters {
         })
     }
 
-    /// How many of the frameworks marked in `eligible` hold a live
-    /// whole-pool filter on `agent` that still covers its pool (growth
-    /// sequence `grown`). When that is all of them, nothing can be offered
-    /// from the agent.
-    pub fn whole_filtered_count(
+    /// When every framework marked in `eligible` (`eligible_count` of
+    /// them) holds a live whole-pool filter on `agent` that still covers its
+    /// pool (growth sequence `grown`), nothing can be offered from the agent
+    /// until the first of them runs out: that time. `None` when some
+    /// eligible framework is not covered now.
+    pub fn whole_covered_until(
         &self,
         agent: AgentId,
         now: SimTime,
         grown: u64,
         eligible: &[bool],
-    ) -> usize {
-        let Some(list) = self.by_agent.get(agent.index()) else {
-            return 0;
-        };
+        eligible_count: usize,
+    ) -> Option<SimTime> {
+        let list = self.by_agent.get(agent.index())?;
         let mut count = 0;
-        let mut last: Option<FrameworkId> = None;
-        for f in list {
-            if last == Some(f.framework) {
-                continue;
+        let mut until = SimTime::MAX;
+        // Filters are sorted by framework: one framework's run together,
+        // and it stays covered while its longest covering filter lives.
+        let mut i = 0;
+        while i < list.len() {
+            let fw = list[i].framework;
+            let mut longest: Option<SimTime> = None;
+            while i < list.len() && list[i].framework == fw {
+                let f = &list[i];
+                if now < f.expires && f.whole.is_some_and(|seq| seq >= grown) {
+                    longest = Some(longest.map_or(f.expires, |t: SimTime| t.max(f.expires)));
+                }
+                i += 1;
             }
-            if now < f.expires
-                && f.whole.is_some_and(|seq| seq >= grown)
-                && eligible.get(f.framework.index()).copied().unwrap_or(false)
+            if let Some(t) = longest
+                && eligible.get(fw.index()).copied().unwrap_or(false)
             {
                 count += 1;
-                last = Some(f.framework);
+                until = until.min(t);
             }
         }
-        count
+        (count == eligible_count).then_some(until)
     }
 
     /// Whether any live filter exists for this pair (a cheap pre-check).

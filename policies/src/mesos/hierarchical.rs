@@ -32,6 +32,7 @@ use rand_core::Rng;
 
 use super::view::{Allocator, ClusterView, Grant, Scalars, shuffle, unit};
 use crate::model::{AgentId, FrameworkId, Milli, Quantity, Resources};
+use crate::time::SimTime;
 
 /// Which sorter orders roles and frameworks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,11 +45,89 @@ pub enum Sorter {
 #[derive(Clone, Debug)]
 pub struct HierarchicalAllocator {
     sorter: Sorter,
+    /// Per agent: nothing of it could be offered as of its version and the
+    /// view's epoch, until `until` (the first covering filter to run out).
+    /// Kept only when the owner keeps versions ([`ClusterView::epoch`]).
+    idle: Vec<Idle>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Idle {
+    version: u64,
+    epoch: u64,
+    until: SimTime,
 }
 
 impl HierarchicalAllocator {
     pub fn new(sorter: Sorter) -> HierarchicalAllocator {
-        HierarchicalAllocator { sorter }
+        HierarchicalAllocator {
+            sorter,
+            idle: Vec::new(),
+        }
+    }
+}
+
+/// What every agent's check in one run shares.
+struct RunFacts {
+    eligible: Vec<bool>,
+    eligible_count: usize,
+    quota_anywhere: bool,
+}
+
+/// When nothing of `agent` can be offered in this run: the time until
+/// which that stays so while neither the agent (its version) nor the
+/// frameworks (the epoch) change. Either nothing is left that reaches
+/// `min_allocatable` (every offer is a part of the pool), nobody takes part,
+/// or every candidate would be the whole pool and every framework refused
+/// the whole pool since it last grew (the same outcome as checking each
+/// framework's filter).
+fn idle_until(view: &ClusterView<'_>, facts: &RunFacts, agent: AgentId) -> Option<SimTime> {
+    let av = &view.agents[agent.index()];
+    if av.available.is_empty()
+        || facts.eligible_count == 0
+        || !view.min_allocatable.allows(&av.available)
+    {
+        return Some(SimTime::MAX);
+    }
+    if facts.quota_anywhere || av.available.iter().any(|e| e.is_reserved()) {
+        return None;
+    }
+    let until = view.filters.whole_covered_until(
+        agent,
+        view.now,
+        av.grown,
+        &facts.eligible,
+        facts.eligible_count,
+    )?;
+    debug_assert!(
+        (0..view.frameworks.len())
+            .filter(|&f| facts.eligible[f])
+            .all(|f| view.filters.is_filtered(
+                FrameworkId(f as u32),
+                agent,
+                &av.available,
+                view.now,
+                av.grown
+            )),
+        "agent skip disagrees with the filters"
+    );
+    Some(until)
+}
+
+/// Roles or frameworks in sorter order: the DRF set as it stands, or an
+/// order drawn for this agent.
+enum Order<'s, K, T> {
+    Drf(std::collections::btree_set::Iter<'s, K>, fn(&K) -> T),
+    Drawn(std::vec::IntoIter<T>),
+}
+
+impl<K, T> Iterator for Order<'_, K, T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        match self {
+            Order::Drf(it, key) => it.next().map(|k| key(k)),
+            Order::Drawn(it) => it.next(),
+        }
     }
 }
 
@@ -88,10 +167,6 @@ struct RunState<'v> {
     name_rank: Vec<usize>,
     role_set: BTreeSet<RoleKey>,
     fw_sets: Vec<BTreeSet<FwKey>>,
-    /// DRF orders as lists, rebuilt only after shares changed.
-    role_list: Vec<usize>,
-    fw_lists: Vec<Vec<FrameworkId>>,
-    lists_stale: bool,
 }
 
 impl<'v> RunState<'v> {
@@ -128,9 +203,6 @@ impl<'v> RunState<'v> {
             name_rank,
             role_set: BTreeSet::new(),
             fw_sets: vec![BTreeSet::new(); nroles],
-            role_list: Vec::new(),
-            fw_lists: vec![Vec::new(); nroles],
-            lists_stale: true,
         };
         for r in 0..nroles {
             if !s.members[r].is_empty() {
@@ -154,25 +226,10 @@ impl<'v> RunState<'v> {
         (Share(share), self.fw_count[f.index()], f)
     }
 
-    /// Refreshes the cached DRF lists after shares changed.
-    fn refresh_lists(&mut self) {
-        if !self.lists_stale {
-            return;
-        }
-        self.role_list.clear();
-        self.role_list.extend(self.role_set.iter().map(|k| k.3));
-        for (r, set) in self.fw_sets.iter().enumerate() {
-            let list = &mut self.fw_lists[r];
-            list.clear();
-            list.extend(set.iter().map(|k| k.2));
-        }
-        self.lists_stale = false;
-    }
-
-    /// Roles in sorter order for one agent (random sorter).
-    fn role_order(&self, sorter: Sorter, rng: &mut dyn Rng) -> Vec<usize> {
+    /// Roles in sorter order for one agent.
+    fn role_order(&self, sorter: Sorter, rng: &mut dyn Rng) -> Order<'_, RoleKey, usize> {
         match sorter {
-            Sorter::Drf => self.role_set.iter().map(|k| k.3).collect(),
+            Sorter::Drf => Order::Drf(self.role_set.iter(), |k| k.3),
             Sorter::Random => {
                 // Efraimidis–Spirakis: key u^(1/w), largest first.
                 let mut keyed: Vec<(Share, usize)> = self
@@ -184,20 +241,26 @@ impl<'v> RunState<'v> {
                     })
                     .collect();
                 keyed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-                keyed.into_iter().map(|(_, r)| r).collect()
+                let drawn: Vec<usize> = keyed.into_iter().map(|(_, r)| r).collect();
+                Order::Drawn(drawn.into_iter())
             }
         }
     }
 
     /// Frameworks of role `r` in sorter order.
-    fn fw_order(&self, r: usize, sorter: Sorter, rng: &mut dyn Rng) -> Vec<FrameworkId> {
+    fn fw_order(
+        &self,
+        r: usize,
+        sorter: Sorter,
+        rng: &mut dyn Rng,
+    ) -> Order<'_, FwKey, FrameworkId> {
         match sorter {
-            Sorter::Drf => self.fw_sets[r].iter().map(|k| k.2).collect(),
+            Sorter::Drf => Order::Drf(self.fw_sets[r].iter(), |k| k.2),
             Sorter::Random => {
                 let mut v: Vec<FrameworkId> = self.fw_sets[r].iter().map(|k| k.2).collect();
                 v.sort();
                 shuffle(&mut v, rng);
-                v
+                Order::Drawn(v.into_iter())
             }
         }
     }
@@ -217,17 +280,18 @@ impl<'v> RunState<'v> {
         self.fw_sets[r].remove(&old_fw);
         let key = self.fw_key(f);
         self.fw_sets[r].insert(key);
-        self.lists_stale = true;
     }
 
     /// The unreserved scalars of `avail`, chopped to the role's quota
-    /// headroom (`limit − consumed`, per limited resource).
-    fn chop(&self, r: usize, extra: Resources) -> Resources {
+    /// headroom (`limit − consumed`, per limited resource); `within` is what
+    /// the role was already offered from the agent in this visit.
+    fn chop(&self, r: usize, extra: Resources, within: &Scalars) -> Resources {
         let Some(limit) = &self.view.roles[r].quota_limit else {
             return extra;
         };
         let scalars = self.view.scalars;
-        let consumed = &self.role_consumed[r];
+        let mut consumed = self.role_consumed[r].clone();
+        consumed.add(within);
         Resources::from_entries(extra.iter().cloned().map(|mut e| {
             if let (Quantity::Scalar(m), Some(i)) = (&mut e.quantity, scalars.index(&e.name))
                 && limit.0[i] < i64::MAX
@@ -262,93 +326,69 @@ impl Allocator for HierarchicalAllocator {
         shuffle(&mut agents, rng);
         let mut state = RunState::new(view);
         let mut grants = Vec::new();
-        let quota_anywhere = view.roles.iter().any(|r| r.quota_limit.is_some());
         let eligible: Vec<bool> = view
             .frameworks
             .iter()
             .map(|f| f.active && !f.suppressed)
             .collect();
-        let eligible_count = eligible.iter().filter(|e| **e).count();
+        let facts = RunFacts {
+            eligible_count: eligible.iter().filter(|e| **e).count(),
+            eligible,
+            quota_anywhere: view.roles.iter().any(|r| r.quota_limit.is_some()),
+        };
+        let caching = view.epoch != 0;
+        if caching && self.idle.len() < view.agents.len() {
+            self.idle.resize(view.agents.len(), Idle::default());
+        }
+        let mut pending: Vec<(usize, FrameworkId, Scalars, Scalars)> = Vec::new();
         for agent in agents {
             let av = &view.agents[agent.index()];
-            // Nothing of this agent can be offered if all of it is below
-            // min_allocatable (every offer is a part of it).
-            if av.available.is_empty()
-                || state.role_set.is_empty()
-                || !view.min_allocatable.allows(&av.available)
-            {
+            if caching {
+                let idle = self.idle[agent.index()];
+                if idle.version == av.version && idle.epoch == view.epoch && view.now < idle.until {
+                    debug_assert!(
+                        idle_until(view, &facts, agent).is_some(),
+                        "a cached idle agent could be offered"
+                    );
+                    continue;
+                }
+            }
+            if let Some(until) = idle_until(view, &facts, agent) {
+                if caching {
+                    self.idle[agent.index()] = Idle {
+                        version: av.version,
+                        epoch: view.epoch,
+                        until,
+                    };
+                }
                 continue;
             }
             let has_reserved = av.available.iter().any(|e| e.is_reserved());
-            // Every candidate would be the whole pool, and every framework
-            // has refused the whole pool since it last grew: skip the agent
-            // (the same outcome as checking each framework's filter).
-            if !has_reserved
-                && !quota_anywhere
-                && view
-                    .filters
-                    .whole_filtered_count(agent, view.now, av.grown, &eligible)
-                    == eligible_count
-            {
-                debug_assert!(
-                    (0..view.frameworks.len())
-                        .filter(|&f| eligible[f])
-                        .all(|f| view.filters.is_filtered(
-                            FrameworkId(f as u32),
-                            agent,
-                            &av.available,
-                            view.now,
-                            av.grown
-                        )),
-                    "agent skip disagrees with the filters"
-                );
-                continue;
-            }
             // Copied only once something is offered from this agent.
             let mut available: Option<Resources> = None;
-            // DRF: the cached order, the same for every agent until shares
-            // change; random: drawn anew for every agent.
-            let drawn: Vec<usize> = match self.sorter {
-                Sorter::Drf => {
-                    state.refresh_lists();
-                    Vec::new()
-                }
-                Sorter::Random => state.role_order(self.sorter, rng),
-            };
-            let nroles = match self.sorter {
-                Sorter::Drf => state.role_list.len(),
-                Sorter::Random => drawn.len(),
-            };
-            let mut pending: Vec<(usize, FrameworkId, Scalars, Scalars)> = Vec::new();
-            // Indexing (not iterating) keeps `state` free for the updates below.
-            #[allow(clippy::needless_range_loop)]
-            for i in 0..nroles {
-                let r = match self.sorter {
-                    Sorter::Drf => state.role_list[i],
-                    Sorter::Random => drawn[i],
-                };
+            // The sorter's order as it stands (DRF) or drawn anew for this
+            // agent (random); shares change only after the agent.
+            let roles = state.role_order(self.sorter, rng);
+            for r in roles {
                 let pool = available.as_ref().unwrap_or(&av.available);
                 if pool.is_empty() {
                     break;
                 }
                 let role_name = &view.roles[r].name;
-                let fws: Vec<FrameworkId> = match self.sorter {
-                    Sorter::Drf => std::mem::take(&mut state.fw_lists[r]),
-                    Sorter::Random => state.fw_order(r, self.sorter, rng),
-                };
-                for &f in &fws {
+                // Unreserved + this role's reservations (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.4); without
+                // reservations or quota, the offer is the whole pool.
+                let simple =
+                    !(has_reserved || facts.quota_anywhere && view.roles[r].quota_limit.is_some());
+                let mut within = view.scalars.zero();
+                for f in state.fw_order(r, self.sorter, rng) {
                     let pool = available.as_ref().unwrap_or(&av.available);
-                    // Unreserved + this role's reservations (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.4); without
-                    // reservations or quota, the offer is the whole pool.
-                    let simple =
-                        !(has_reserved || quota_anywhere && view.roles[r].quota_limit.is_some());
                     let built: Resources;
                     let offer: &Resources = if simple {
                         pool
                     } else {
                         let avail = pool.allocatable_to(role_name);
                         let unreserved = avail.unreserved();
-                        let extra = state.chop(r, unreserved.scalar_part());
+                        let extra = state.chop(r, unreserved.scalar_part(), &within);
                         let mut o = avail.reserved();
                         o.add(&unreserved.filtered(|e| !matches!(e.quantity, Quantity::Scalar(_))));
                         o.add(&extra);
@@ -378,7 +418,7 @@ impl Allocator for HierarchicalAllocator {
                         .subtract(&offer);
                     let offered = view.scalars.vector(&offer);
                     // Quota headroom must see this offer within the agent.
-                    state.role_consumed[r].add(&unreserved_part);
+                    within.add(&unreserved_part);
                     pending.push((r, f, offered, unreserved_part));
                     grants.push(Grant {
                         framework: f,
@@ -390,12 +430,8 @@ impl Allocator for HierarchicalAllocator {
                         break;
                     }
                 }
-                if self.sorter == Sorter::Drf {
-                    state.fw_lists[r] = fws;
-                }
             }
-            for (r, f, offered, unreserved) in pending {
-                state.role_consumed[r].sub(&unreserved);
+            for (r, f, offered, unreserved) in pending.drain(..) {
                 state.allocated(r, f, &offered, &unreserved);
             }
         }

@@ -40,6 +40,7 @@ impl World {
                     available,
                     grown: 0,
                     active: true,
+                    version: 0,
                 })
                 .collect(),
             roles: roles
@@ -80,6 +81,7 @@ impl World {
             frameworks: &self.frameworks,
             filters: &self.filters,
             min_allocatable: MinAllocatable::default(),
+            epoch: 0,
         }
     }
 
@@ -140,6 +142,7 @@ impl World {
             available: bag,
             grown: 0,
             active: true,
+            version: 0,
         });
         self.agents.len() as u32 - 1
     }
@@ -354,4 +357,85 @@ fn the_random_sorter_ignores_shares_but_is_reproducible() {
         b > 5,
         "a framework with a huge share still gets agents: {b}"
     );
+}
+
+#[test]
+fn an_idle_agent_is_remembered_until_it_changes_or_its_filters_run_out() {
+    // Two agents, one framework that refused both whole pools for 5 s. With
+    // versions kept (epoch ≠ 0), the allocator remembers both as idle; a
+    // change to one agent (its version) or the filters' end brings it back,
+    // exactly as a run without memory would.
+    let mut w = World::new(&["cpus:4;mem:4096"; 2], &[("*", 1.0)], &[0]);
+    for a in 0..2 {
+        let pool = w.agents[a].available.clone();
+        w.filters.install_tracked(
+            FrameworkId(0),
+            AgentId(a as u32),
+            pool,
+            SimTime(0),
+            SimDuration::from_secs(5),
+            Some(0),
+        );
+    }
+    let mut alloc = HierarchicalAllocator::new(Sorter::Drf);
+    let run = |w: &World, alloc: &mut HierarchicalAllocator, now: u64| {
+        let view = ClusterView {
+            now: SimTime(now),
+            epoch: 1,
+            ..w.view()
+        };
+        let all = [AgentId(0), AgentId(1)];
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut got: Vec<u32> = alloc
+            .allocate(&view, &all, &mut rng)
+            .iter()
+            .map(|g| g.agent.0)
+            .collect();
+        got.sort();
+        got
+    };
+    assert!(run(&w, &mut alloc, 1_000_000).is_empty());
+    assert!(run(&w, &mut alloc, 2_000_000).is_empty(), "remembered");
+    // Agent 1's pool grew (a task ended there): its version moves on.
+    w.agents[1].available.add(&r("cpus:1"));
+    w.agents[1].grown = 1;
+    w.agents[1].version += 1;
+    assert_eq!(run(&w, &mut alloc, 3_000_000), [1]);
+    // At 5 s both filters are over.
+    assert_eq!(run(&w, &mut alloc, 5_000_000), [0, 1]);
+}
+
+#[test]
+fn whole_covered_until_is_the_first_covering_filter_to_end() {
+    let mut f = OfferFilters::new();
+    let pool = r("cpus:4");
+    let agent = AgentId(0);
+    let install = |f: &mut OfferFilters, fw: u32, secs: u64, whole: Option<u64>| {
+        f.install_tracked(
+            FrameworkId(fw),
+            agent,
+            pool.clone(),
+            SimTime(0),
+            SimDuration::from_secs(secs),
+            whole,
+        )
+    };
+    install(&mut f, 0, 10, Some(3));
+    install(&mut f, 0, 20, Some(3)); // framework 0 is covered until 20 s
+    install(&mut f, 1, 7, Some(3));
+    let both = [true, true];
+    let s = |x: u64| SimTime(x * 1_000_000);
+    assert_eq!(f.whole_covered_until(agent, s(1), 3, &both, 2), Some(s(7)));
+    // Framework 1 does not take part: only framework 0's 20 s count.
+    assert_eq!(
+        f.whole_covered_until(agent, s(1), 3, &[true, false], 1),
+        Some(s(20))
+    );
+    // The pool grew since (sequence 4): nobody is covered.
+    assert_eq!(f.whole_covered_until(agent, s(1), 4, &both, 2), None);
+    // After 7 s framework 1 is not covered any more.
+    assert_eq!(f.whole_covered_until(agent, s(7), 3, &both, 2), None);
+    // A filter that was not of the whole pool does not count.
+    install(&mut f, 1, 30, None);
+    assert_eq!(f.whole_covered_until(agent, s(8), 3, &both, 2), None);
 }

@@ -128,6 +128,11 @@ pub struct AgentView {
     pub grown: u64,
     /// Deactivated agents stay in the totals but are never offered.
     pub active: bool,
+    /// Raised by the view's owner whenever `available`, `grown` or `active`
+    /// change or the agent's filters are dropped, so an allocator may keep
+    /// what it concluded about the agent until then (see
+    /// [`ClusterView::epoch`]).
+    pub version: u64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -170,6 +175,12 @@ pub struct ClusterView<'a> {
     pub frameworks: &'a [FrameworkView],
     pub filters: &'a OfferFilters,
     pub min_allocatable: MinAllocatable,
+    /// Raised by the owner whenever something every agent's outcome depends
+    /// on changes: a framework activated, deactivated, suppressed or revived
+    /// (its filters dropped), a role's weight or quota. Zero means the owner
+    /// keeps no versions, and an allocator must not reuse conclusions
+    /// across runs.
+    pub epoch: u64,
 }
 
 /// One offer the run makes: `resources` of `agent` to `framework`.

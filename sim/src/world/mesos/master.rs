@@ -131,6 +131,10 @@ pub(crate) struct MesosMaster {
     pub(crate) touched: Vec<AgentId>,
     /// Raised whenever some agent's available pool grows.
     grow_seq: u64,
+    /// Raised whenever a framework's eligibility or filters change as a
+    /// whole (the allocator's [`ClusterView::epoch`]; agents' own changes
+    /// raise their `version`).
+    epoch: u64,
     /// `--authenticate_frameworks` and `--credentials`.
     authenticate_frameworks: bool,
     credentials: Vec<(String, String)>,
@@ -169,6 +173,7 @@ impl MesosMaster {
                 available: m.total.clone(),
                 grown: 0,
                 active: true,
+                version: 0,
             })
             .collect();
         let mut role_names: Vec<String> = sc.mesos.roles.iter().map(|r| r.name.clone()).collect();
@@ -244,6 +249,7 @@ impl MesosMaster {
             ended_tasks: BTreeSet::new(),
             touched: Vec::new(),
             grow_seq: 0,
+            epoch: 1,
             authenticate_frameworks: sc.mesos.authenticate_frameworks,
             credentials: sc.mesos.credentials.clone(),
             docker_pulled: BTreeMap::new(),
@@ -297,6 +303,7 @@ impl MesosMaster {
             frameworks: &self.fw_views,
             filters: &self.filters,
             min_allocatable: MinAllocatable::default(),
+            epoch: self.epoch,
         };
         let grants = self
             .allocator
@@ -316,6 +323,7 @@ impl MesosMaster {
         self.next_offer_id += 1;
         let agent = g.agent.index();
         self.agent_views[agent].available.subtract(&g.resources);
+        self.agent_views[agent].version += 1;
         self.agents[agent].offered.add(&g.resources);
         self.agents[agent].offer_ids.insert(id);
         self.touched.push(g.agent);
@@ -375,6 +383,7 @@ impl MesosMaster {
     fn recover(&mut self, fw: FrameworkId, agent: AgentId, r: &Resources) {
         let view = &mut self.agent_views[agent.index()];
         view.available.add(r);
+        view.version += 1;
         let mark = &mut self.agents[agent.index()].pool_mark;
         if !mark.contains(&view.available) {
             // Real growth: whole-pool filters installed before no longer
@@ -536,6 +545,7 @@ impl MesosMaster {
     pub(crate) fn revive(&mut self, k: &mut Kernel, fw: FrameworkId) {
         self.filters.clear_framework(fw);
         self.fw_views[fw.index()].suppressed = false;
+        self.epoch += 1;
         self.request_run(k);
     }
 
@@ -568,12 +578,14 @@ impl MesosMaster {
     /// reference mesos-master.md §1.1).
     pub(crate) fn activate(&mut self, fw: FrameworkId) {
         self.fw_views[fw.index()].active = true;
+        self.epoch += 1;
     }
 
     /// Removes a framework: its offers are recovered and it takes no more.
     pub(crate) fn deactivate(&mut self, k: &mut Kernel, fw: FrameworkId) {
         self.fw_views[fw.index()].active = false;
         self.filters.clear_framework(fw);
+        self.epoch += 1;
         let ids: Vec<u64> = self
             .offers
             .iter()
