@@ -125,7 +125,7 @@ impl<K, T> Iterator for Order<'_, K, T> {
     type Item = T;
     fn next(&mut self) -> Option<T> {
         match self {
-            Order::Drf(it, key) => it.next().map(|k| key(k)),
+            Order::Drf(it, key) => it.next().map(*key),
             Order::Drawn(it) => it.next(),
         }
     }
