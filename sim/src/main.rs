@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc: the simulator allocates and frees many small objects per
+/// event (task lists, offers, rows); glibc's allocator spent about a sixth
+/// of the time doing it (docs/performance.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match sim::cli::Cli::try_parse() {
         Ok(cli) => cli,
