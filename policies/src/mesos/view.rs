@@ -53,6 +53,30 @@ impl ScalarIndex {
         self.names.iter().position(|n| n == name)
     }
 
+    /// Adds `sign` × the scalar entries of `r` to `all`, and the
+    /// unreserved ones to `unreserved` as well, without building vectors.
+    pub fn charge(
+        &self,
+        r: &Resources,
+        sign: i64,
+        all: &mut [&mut Scalars],
+        unreserved: &mut Scalars,
+    ) {
+        for e in r.iter() {
+            if let Quantity::Scalar(m) = e.quantity
+                && let Some(i) = self.index_of(&e.name)
+            {
+                let x = sign * m.0;
+                for v in all.iter_mut() {
+                    v.0[i] += x;
+                }
+                if !e.is_reserved() {
+                    unreserved.0[i] += x;
+                }
+            }
+        }
+    }
+
     pub fn zero(&self) -> Scalars {
         Scalars(vec![0; self.names.len()])
     }

@@ -167,6 +167,8 @@ pub struct CoarseBackend {
     max_registered_waiting: SimDuration,
 
     total_cores_acquired: u64,
+    /// Live tasks over all agents (`numExecutors`), kept as a count.
+    live_executors: usize,
     cores_by_task: BTreeMap<u64, u32>,
     agents: BTreeMap<AgentId, AgentRecord>,
     task_agent: BTreeMap<u64, AgentId>,
@@ -208,6 +210,7 @@ impl CoarseBackend {
             created: now,
             max_registered_waiting: s.max_registered_waiting,
             total_cores_acquired: 0,
+            live_executors: 0,
             cores_by_task: BTreeMap::new(),
             agents: BTreeMap::new(),
             task_agent: BTreeMap::new(),
@@ -224,7 +227,14 @@ impl CoarseBackend {
     /// Live Mesos tasks: launched and not yet terminal, registered or not,
     /// including those asked to die (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3 `numExecutors`).
     pub fn num_executors(&self) -> usize {
-        self.agents.values().map(|a| a.live_tasks.len()).sum()
+        debug_assert_eq!(
+            self.live_executors,
+            self.agents
+                .values()
+                .map(|a| a.live_tasks.len())
+                .sum::<usize>()
+        );
+        self.live_executors
     }
 
     pub fn total_cores_acquired(&self) -> u64 {
@@ -323,6 +333,52 @@ impl CoarseBackend {
         replies.into_iter().flatten().collect()
     }
 
+    /// The answer [`CoarseBackend::resource_offers`] gives to any batch now,
+    /// when it does not depend on the offers: `Some(refuse)` when every
+    /// offer would be declined with `refuse` whatever it holds. That is so
+    /// when the backend is stopped or at its executor limit (steps 1 and 2,
+    /// before any offer is looked at), or when it has no constraints to
+    /// sort offers by and no executor can start on any offer because
+    /// `canLaunchTask`'s cores test fails whatever the offer (`acquired +
+    /// cpus ≤ spark.cores.max` with `spark.executor.cores` set, or no core
+    /// left under the cap without it); the decline then carries the
+    /// reached-max-cores filter exactly when the cap is reached (step 5).
+    /// The simulator declines such batches without building the offers;
+    /// [`CoarseBackend::blind_declined`] makes the same state changes.
+    pub fn blind_decline(&self) -> Option<Refuse> {
+        if self.stopped || self.num_executors() >= self.limit() {
+            return Some(Refuse::Default);
+        }
+        if !self.constraints.is_empty() {
+            return None;
+        }
+        let room = self.max_cores.saturating_sub(self.total_cores_acquired);
+        let no_size_fits = match self.executor_cores {
+            Some(c) => c == 0 || u64::from(c) > room,
+            None => room == 0,
+        };
+        no_size_fits.then_some(if self.total_cores_acquired >= self.max_cores {
+            self.refuse_reached_max_cores
+        } else {
+            Refuse::Default
+        })
+    }
+
+    /// What [`CoarseBackend::resource_offers`] changes in the backend for a
+    /// batch that [`CoarseBackend::blind_decline`] answered: the
+    /// launching flag and the locality clock only.
+    pub fn blind_declined(&mut self, now: SimTime) {
+        if self.stopped {
+            return;
+        }
+        if self.num_executors() >= self.limit() {
+            self.launching_executors = false;
+        } else if !self.launching_executors {
+            self.launching_executors = true;
+            self.locality_wait_start = now;
+        }
+    }
+
     /// `canLaunchTask`: the executor's cores when every check passes.
     fn can_launch(
         &self,
@@ -407,7 +463,9 @@ impl CoarseBackend {
         if rec.hostname != o.hostname {
             rec.hostname = o.hostname.to_string();
         }
-        rec.live_tasks.insert(task_id);
+        if rec.live_tasks.insert(task_id) {
+            self.live_executors += 1;
+        }
         self.task_agent.insert(task_id, o.agent);
         ExecutorLaunch {
             task_id,
@@ -435,7 +493,9 @@ impl CoarseBackend {
             if state.is_failure() {
                 rec.task_failures += 1;
             }
-            rec.live_tasks.remove(&task_id);
+            if rec.live_tasks.remove(&task_id) {
+                self.live_executors -= 1;
+            }
         }
         StatusEffect {
             executor_removed: true,

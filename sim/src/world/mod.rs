@@ -26,6 +26,7 @@ pub(crate) mod spark;
 pub(crate) mod standalone;
 pub(crate) mod yarn;
 
+use policies::mesos::Refuse;
 use policies::model::{AgentId, FrameworkId, Milli};
 
 use crate::metrics::Metrics;
@@ -39,7 +40,7 @@ pub use kernel::RunOptions;
 use kernel::{Kernel, Machine};
 use local::LocalBackend;
 use mesos::dispatcher::{self, Dispatcher};
-use mesos::master::{MesosMaster, TaskOwner};
+use mesos::master::{Batch, MesosMaster, TaskOwner};
 use mesos::other::OtherFramework;
 use mesos::spark::{self as mesos_spark, MesosSpark, Started};
 use spark::driver::SparkDriver;
@@ -582,11 +583,33 @@ impl World {
 
     /// The master's run: each framework gets its offers in one callback.
     fn allocation_run(&mut self) {
-        let by_fw = self.m.allocation_run(&mut self.k);
-        for (fw, ids) in by_fw {
+        let blind: Vec<Option<Refuse>> = self
+            .frameworks
+            .iter()
+            .map(|f| match f {
+                Framework::Spark(a) => match &a.backend {
+                    Backend::Mesos(s) => mesos_spark::blind_decline(s),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let by_fw = self.m.allocation_run(&mut self.k, &blind);
+        for (fw, batch) in by_fw {
             let World {
                 k, m, frameworks, ..
             } = &mut *self;
+            let ids = match batch {
+                Batch::Offers(ids) => ids,
+                Batch::Blind(offers, refuse) => {
+                    if let Framework::Spark(a) = &mut frameworks[fw.index()]
+                        && let Backend::Mesos(s) = &mut a.backend
+                    {
+                        mesos_spark::declined_blind(k, m, s, offers, refuse);
+                    }
+                    continue;
+                }
+            };
             let launched = match &mut frameworks[fw.index()] {
                 Framework::Spark(a) => {
                     if let Backend::Mesos(s) = &mut a.backend {

@@ -67,6 +67,19 @@ pub(crate) struct Outstanding {
     pub made: SimTime,
 }
 
+/// What one framework gets from an allocation run.
+pub(crate) enum Batch {
+    /// Offers to hand to its scheduler, by id in grant order.
+    Offers(Vec<u64>),
+    /// Offers its scheduler is known to decline all at once with this
+    /// filter without looking at them (an app at `spark.cores.max` or at
+    /// its executor limit, Spark 3.0
+    /// `MesosCoarseGrainedSchedulerBackend.resourceOffers`, reference
+    /// spark-on-mesos.md §1.3): the master declines them itself, with the
+    /// same effects, and they never enter the offer table.
+    Blind(Vec<Outstanding>, Refuse),
+}
+
 /// What a Mesos task is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TaskOwner {
@@ -286,9 +299,14 @@ impl MesosMaster {
     /// framework in id order, each framework's offers in grant order — one
     /// callback per framework with every offer of this run (Mesos 1.11
     /// `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.2
-    /// point 4).
-    pub(crate) fn allocation_run(&mut self, k: &mut Kernel) -> BTreeMap<FrameworkId, Vec<u64>> {
-        let mut by_fw: BTreeMap<FrameworkId, Vec<u64>> = BTreeMap::new();
+    /// point 4). `blind[f]` says that framework `f` declines any batch now
+    /// with that filter without looking at it (see [`Batch::Blind`]).
+    pub(crate) fn allocation_run(
+        &mut self,
+        k: &mut Kernel,
+        blind: &[Option<Refuse>],
+    ) -> BTreeMap<FrameworkId, Batch> {
+        let mut by_fw: BTreeMap<FrameworkId, Batch> = BTreeMap::new();
         if !std::mem::take(&mut self.pending) {
             return by_fw;
         }
@@ -309,58 +327,75 @@ impl MesosMaster {
             .allocator
             .allocate(&view, &candidates, &mut self.alloc_rng);
         for g in grants {
-            let id = self.make_offer(k, g);
-            by_fw
-                .entry(self.offers[&id].framework)
-                .or_default()
-                .push(id);
+            let fw = g.framework;
+            let (id, o) = self.open_offer(k, g);
+            match blind.get(fw.index()).copied().flatten() {
+                Some(refuse) => {
+                    if let Batch::Blind(offers, _) = by_fw
+                        .entry(fw)
+                        .or_insert_with(|| Batch::Blind(Vec::new(), refuse))
+                    {
+                        offers.push(o);
+                    }
+                }
+                None => {
+                    self.book_offer(k, id, o);
+                    if let Batch::Offers(ids) =
+                        by_fw.entry(fw).or_insert_with(|| Batch::Offers(Vec::new()))
+                    {
+                        ids.push(id);
+                    }
+                }
+            }
         }
         by_fw
     }
 
-    fn make_offer(&mut self, k: &mut Kernel, g: Grant) -> u64 {
+    /// An offer is made: its resources leave the agent's available pool
+    /// and count toward the framework's share.
+    fn open_offer(&mut self, k: &mut Kernel, g: Grant) -> (u64, Outstanding) {
         let id = self.next_offer_id;
         self.next_offer_id += 1;
         let agent = g.agent.index();
         self.agent_views[agent].available.subtract(&g.resources);
         self.agent_views[agent].version += 1;
-        self.agents[agent].offered.add(&g.resources);
-        self.agents[agent].offer_ids.insert(id);
         self.touched.push(g.agent);
         self.charge(g.framework, &g.resources, 1);
         k.metrics.offers_made += 1;
-        k.metrics.cpus_offered += g.resources.cpus().0;
-        k.metrics.mem_offered += g.resources.mem_mb().0;
         if let Some(t) = self.offer_timeout {
             k.push(k.now + t, Event::OfferTimeout(id));
         }
-        self.offers.insert(
-            id,
-            Outstanding {
-                framework: g.framework,
-                agent: g.agent,
-                resources: g.resources,
-                made: k.now,
-            },
-        );
-        id
+        let o = Outstanding {
+            framework: g.framework,
+            agent: g.agent,
+            resources: g.resources,
+            made: k.now,
+        };
+        (id, o)
+    }
+
+    /// The offer is outstanding until answered: it enters the master's
+    /// books (the agent's offered resources, the offer table).
+    fn book_offer(&mut self, k: &mut Kernel, id: u64, o: Outstanding) {
+        let agent = &mut self.agents[o.agent.index()];
+        agent.offered.add(&o.resources);
+        agent.offer_ids.insert(id);
+        k.metrics.cpus_offered += o.resources.cpus().0;
+        k.metrics.mem_offered += o.resources.mem_mb().0;
+        self.offers.insert(id, o);
     }
 
     /// Adds (`sign` = 1) or removes (−1) `r` from the framework's and its
     /// role's DRF allocation; offers also count the allocation calls.
     fn charge(&mut self, fw: FrameworkId, r: &Resources, sign: i64) {
-        let mut v = self.scalars.vector(r);
-        let mut unreserved = self.scalars.vector(&r.unreserved());
-        if sign < 0 {
-            for x in v.0.iter_mut().chain(unreserved.0.iter_mut()) {
-                *x = -*x;
-            }
-        }
         let view = &mut self.fw_views[fw.index()];
-        view.allocated.add(&v);
         let role = &mut self.roles[view.role];
-        role.allocated.add(&v);
-        role.quota_consumed.add(&unreserved);
+        self.scalars.charge(
+            r,
+            sign,
+            &mut [&mut view.allocated, &mut role.allocated],
+            &mut role.quota_consumed,
+        );
         if sign > 0 {
             view.count += 1;
             role.count += 1;
@@ -418,6 +453,19 @@ impl MesosMaster {
     /// `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.7).
     pub(crate) fn decline(&mut self, k: &mut Kernel, id: u64, refuse: Refuse) {
         let o = self.close_offer(k, id);
+        self.declined(k, o, refuse);
+    }
+
+    /// DECLINE of an offer of a [`Batch::Blind`]: it never entered the
+    /// books of outstanding offers (nothing could see it there: it is made
+    /// and declined within one allocation run), so only what outlives the
+    /// run changes, exactly as [`MesosMaster::decline`] changes it.
+    pub(crate) fn decline_blind(&mut self, k: &mut Kernel, o: Outstanding, refuse: Refuse) {
+        self.touched.push(o.agent);
+        self.declined(k, o, refuse);
+    }
+
+    fn declined(&mut self, k: &mut Kernel, o: Outstanding, refuse: Refuse) {
         self.recover(o.framework, o.agent, &o.resources);
         let lifetime = filter_lifetime(refuse, self.default_refuse, self.allocation_interval);
         if let Some(life) = lifetime {

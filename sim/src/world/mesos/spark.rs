@@ -23,7 +23,7 @@ use crate::time::SimDuration;
 use crate::world::kernel::Kernel;
 use crate::world::mesos::fetcher::Fetcher;
 use crate::world::mesos::fine::{self, FineState};
-use crate::world::mesos::master::{MesosMaster, TaskOwner};
+use crate::world::mesos::master::{MesosMaster, Outstanding, TaskOwner};
 use crate::world::mesos::offer_view::offer_batch;
 use crate::world::spark::driver::{Grant, SparkDriver};
 
@@ -125,6 +125,74 @@ pub(crate) fn revive_offers(
         m.revive(k, d.id);
     } else {
         d.make_offers(k, None);
+    }
+}
+
+/// Whether the app declines any batch of offers now without looking at
+/// them, and with which filter: a coarse backend that says so
+/// ([`CoarseBackend::blind_decline`]), or an app whose backend does not
+/// exist yet (it declines with no explicit filter). Fine-grained apps
+/// always look.
+pub(crate) fn blind_decline(s: &MesosSpark) -> Option<Refuse> {
+    if s.fine.is_some() {
+        return None;
+    }
+    match &s.coarse {
+        Some(backend) => backend.blind_decline(),
+        None => Some(Refuse::Default),
+    }
+}
+
+/// A batch [`blind_decline`] answered: the backend's state changes, then
+/// every offer declined with the filter. Debug builds (and every test) run
+/// the full `resourceOffers` on a copy of the backend and check that it
+/// answers and ends the same.
+pub(crate) fn declined_blind(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    s: &mut MesosSpark,
+    offers: Vec<Outstanding>,
+    refuse: Refuse,
+) {
+    let now = k.now;
+    if let Some(backend) = s.coarse.as_mut() {
+        #[cfg(debug_assertions)]
+        {
+            let mut full = backend.clone();
+            let views: Vec<policies::spark::coarse::Offer<'_>> = offers
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    let machine = &k.machines[o.agent.index()];
+                    policies::spark::coarse::Offer {
+                        id: i as u64,
+                        agent: o.agent,
+                        hostname: &machine.hostname,
+                        resources: &o.resources,
+                        attributes: &machine.attributes,
+                    }
+                })
+                .collect();
+            let replies = full.resource_offers(&views, now);
+            let expected: Vec<Reply> = (0..offers.len() as u64)
+                .map(|offer| Reply::Decline { offer, refuse })
+                .collect();
+            assert_eq!(
+                replies, expected,
+                "a blind decline disagrees with resourceOffers"
+            );
+            backend.blind_declined(now);
+            assert_eq!(
+                format!("{backend:?}"),
+                format!("{full:?}"),
+                "a blind decline changed the backend differently"
+            );
+        }
+        #[cfg(not(debug_assertions))]
+        backend.blind_declined(now);
+    }
+    for o in offers {
+        m.decline_blind(k, o, refuse);
     }
 }
 
