@@ -219,14 +219,15 @@ impl TaskSet {
         // Tasks are added in reverse so that the lowest index is dequeued
         // first (`addPendingTask` over the indices reversed).
         for i in (0..tasks as u32).rev() {
-            let p = set.prefs_of(i).to_vec();
-            for host in &p {
-                set.for_host.entry(*host).or_default().push(i);
-                if let Some(r) = hosts.rack_of(*host) {
+            let (from, to) = (set.starts[i as usize], set.starts[i as usize + 1]);
+            for j in from..to {
+                let host = set.prefs[j as usize];
+                set.for_host.entry(host).or_default().push(i);
+                if let Some(r) = hosts.rack_of(host) {
                     set.for_rack.entry(r).or_default().push(i);
                 }
             }
-            if p.is_empty() {
+            if from == to {
                 set.no_prefs.push(i);
             }
             set.all.push(i);
@@ -481,28 +482,65 @@ pub fn resource_offers(
     now: SimTime,
     rng: &mut dyn Rng,
 ) -> Vec<Assignment> {
+    let mut out = Vec::new();
+    resource_offers_into(
+        task_sets.iter_mut().map(|s| &mut **s),
+        offers,
+        hosts,
+        task_cpus,
+        now,
+        rng,
+        &mut OfferScratch::default(),
+        &mut out,
+    );
+    out
+}
+
+/// Buffers [`resource_offers_into`] reuses from call to call.
+#[derive(Clone, Debug, Default)]
+pub struct OfferScratch {
+    order: Vec<usize>,
+    free: Vec<u32>,
+}
+
+/// [`resource_offers`] over task sets in any iterable, appending the
+/// launches to `out` and reusing `scratch`'s buffers (the simulator calls
+/// it once per finished task).
+#[allow(clippy::too_many_arguments)]
+pub fn resource_offers_into<'s>(
+    task_sets: impl IntoIterator<Item = &'s mut TaskSet>,
+    offers: &[WorkerOffer],
+    hosts: &Hosts,
+    task_cpus: u32,
+    now: SimTime,
+    rng: &mut dyn Rng,
+    scratch: &mut OfferScratch,
+    out: &mut Vec<Assignment>,
+) {
     let task_cpus = task_cpus.max(1);
-    let mut order: Vec<usize> = (0..offers.len())
-        .filter(|&i| offers[i].cores >= task_cpus)
-        .collect();
+    let order = &mut scratch.order;
+    order.clear();
+    order.extend((0..offers.len()).filter(|&i| offers[i].cores >= task_cpus));
     // `shuffleOffers`: a random permutation. Offers without a free task
     // slot can take nothing, so they are left out before shuffling.
-    shuffle(&mut order, rng);
-    let mut free: Vec<u32> = offers.iter().map(|o| o.cores).collect();
-    let mut out = Vec::new();
+    shuffle(order, rng);
+    let free = &mut scratch.free;
+    free.clear();
+    free.extend(offers.iter().map(|o| o.cores));
     let mut usable = order.len();
-    for (s, set) in task_sets.iter_mut().enumerate() {
+    for (s, set) in task_sets.into_iter().enumerate() {
         if usable == 0 {
             break;
         }
         if set.pending() == 0 {
             continue;
         }
-        let levels = set.levels().to_vec();
-        for max in levels {
+        // Offering tasks never changes a set's valid levels.
+        for level in 0..set.levels().len() {
+            let max = set.levels()[level];
             loop {
                 let mut launched = false;
-                for &o in &order {
+                for &o in order.iter() {
                     if free[o] < task_cpus {
                         continue;
                     }
@@ -531,7 +569,6 @@ pub fn resource_offers(
             }
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -35,7 +35,9 @@ use std::collections::BTreeMap;
 use policies::model::{AgentId, FrameworkId, Milli};
 use policies::spark::SparkSettings;
 use policies::spark::allocation_manager::{AllocationManager, Request, SCHEDULE_INTERVAL};
-use policies::spark::task_scheduler::{self, Hosts, TaskSet, WorkerOffer};
+use policies::spark::task_scheduler::{
+    self, Assignment, Hosts, OfferScratch, TaskSet, WorkerOffer,
+};
 use rand_chacha::ChaCha8Rng;
 
 use crate::metrics::{ExecutorRow, JobRow};
@@ -178,6 +180,22 @@ pub(crate) struct SparkDriver {
     stop_scheduled: bool,
     /// When the driver's registration wait (`DriverReadyTimeout`) ends.
     ready_deadline: SimTime,
+    /// Buffers reused by every offer round (one per finished task).
+    scratch: Scratch,
+}
+
+/// Buffers [`SparkDriver::make_offers`] and [`SparkDriver::task_done`]
+/// reuse, so that a finished task allocates nothing.
+#[derive(Debug, Default)]
+struct Scratch {
+    offers: Vec<WorkerOffer>,
+    jobs: Vec<usize>,
+    picks: Vec<Assignment>,
+    used: Vec<u32>,
+    changed: Vec<u64>,
+    offer: OfferScratch,
+    finished: Vec<(usize, Option<bool>)>,
+    moves: Vec<(usize, TaskEnd)>,
 }
 
 impl SparkDriver {
@@ -215,6 +233,7 @@ impl SparkDriver {
             arrival_held: false,
             stop_scheduled: false,
             ready_deadline: SimTime::ZERO,
+            scratch: Scratch::default(),
         }
     }
 
@@ -544,38 +563,43 @@ impl SparkDriver {
             host: e.agent,
             cores: e.slots.saturating_sub(e.running.len() as u32) * task_cpus,
         };
+        let mut sc = std::mem::take(&mut self.scratch);
+        sc.offers.clear();
         // One executor's slots (a task ended on it) need no walk over all.
-        let offers: Vec<WorkerOffer> = match only {
-            Some(id) => self
-                .executors
-                .get_key_value(&id)
-                .filter(|(_, e)| e.registered)
-                .map(offer)
-                .into_iter()
-                .collect(),
-            None => self
-                .executors
-                .iter()
-                .filter(|(_, e)| e.registered)
-                .map(offer)
-                .collect(),
-        };
-        let jobs: Vec<usize> = self.task_sets.keys().copied().collect();
-        let mut sets: Vec<&mut TaskSet> = self.task_sets.values_mut().collect();
-        let picks = task_scheduler::resource_offers(
-            &mut sets,
-            &offers,
+        match only {
+            Some(id) => sc.offers.extend(
+                self.executors
+                    .get_key_value(&id)
+                    .filter(|(_, e)| e.registered)
+                    .map(offer),
+            ),
+            None => sc.offers.extend(
+                self.executors
+                    .iter()
+                    .filter(|(_, e)| e.registered)
+                    .map(offer),
+            ),
+        }
+        sc.jobs.clear();
+        sc.jobs.extend(self.task_sets.keys().copied());
+        sc.picks.clear();
+        task_scheduler::resource_offers_into(
+            self.task_sets.values_mut(),
+            &sc.offers,
             &self.hosts,
             task_cpus,
             now,
             &mut self.sched_rng,
+            &mut sc.offer,
+            &mut sc.picks,
         );
-        let mut used = vec![0u32; offers.len()];
-        let mut changed: Vec<u64> = Vec::new();
-        for p in &picks {
-            let job = jobs[p.task_set];
-            let offer = offers[p.offer];
-            used[p.offer] += task_cpus;
+        sc.used.clear();
+        sc.used.resize(sc.offers.len(), 0);
+        sc.changed.clear();
+        for p in &sc.picks {
+            let job = sc.jobs[p.task_set];
+            let offer = sc.offers[p.offer];
+            sc.used[p.offer] += task_cpus;
             let (read, local) = self.read_cost(&k.storage, job, p.index, offer.host);
             let work = (self.jobs.take_index(job, p.index) + read.as_micros()) as f64;
             let e = self
@@ -593,8 +617,8 @@ impl SparkDriver {
             if let Some(m) = self.dynamic.as_mut() {
                 m.task_started(offer.executor);
             }
-            if !changed.contains(&offer.executor) {
-                changed.push(offer.executor);
+            if !sc.changed.contains(&offer.executor) {
+                sc.changed.push(offer.executor);
             }
         }
         let backlog = self.jobs.backlog();
@@ -606,16 +630,17 @@ impl SparkDriver {
         // onTaskStart: a start that leaves nothing pending clears the
         // backlog timer (Spark 3.0 `ExecutorAllocationManager`, reference
         // spark-on-mesos.md §4.5).
-        if !picks.is_empty()
+        if !sc.picks.is_empty()
             && backlog == 0
             && let Some(m) = self.dynamic.as_mut()
         {
             m.queue_empty();
         }
         let held = backlog > 0
-            && offers
+            && sc
+                .offers
                 .iter()
-                .zip(&used)
+                .zip(&sc.used)
                 .any(|(o, u)| o.cores - u >= task_cpus);
         if held && self.periodic_revive && self.revive_at.is_none() {
             let every = self.settings.revive_interval.as_micros().max(1);
@@ -624,9 +649,10 @@ impl SparkDriver {
             self.revive_at = Some(at);
             k.push(at, Event::SparkRevive(self.id));
         }
-        for id in changed {
+        for &id in &sc.changed {
             self.replan(k, id);
         }
+        self.scratch = sc;
     }
 
     /// What reading task `index`'s input block costs on `host`, and whether
@@ -736,7 +762,8 @@ impl SparkDriver {
             return false; // superseded by a later plan
         }
         advance(e, now);
-        let mut finished: Vec<(usize, Option<bool>)> = Vec::new();
+        let mut finished = std::mem::take(&mut self.scratch.finished);
+        finished.clear();
         e.running.retain(|t| {
             if t.remaining <= DONE_EPSILON {
                 finished.push((t.job, t.local));
@@ -745,8 +772,9 @@ impl SparkDriver {
                 true
             }
         });
-        let mut moves: Vec<(usize, TaskEnd)> = Vec::new();
-        for (j, local) in finished {
+        let mut moves = std::mem::take(&mut self.scratch.moves);
+        moves.clear();
+        for &(j, local) in &finished {
             if let Some(m) = self.dynamic.as_mut() {
                 m.task_ended(id, now);
             }
@@ -761,6 +789,7 @@ impl SparkDriver {
             }
             moves.push((j, end));
         }
+        self.scratch.finished = finished;
         if self.jobs.active_jobs() == 0 {
             // The last active stage completed (Spark 3.0
             // `ExecutorAllocationManager`, reference spark-on-mesos.md §4.5).
@@ -772,7 +801,7 @@ impl SparkDriver {
         // statusUpdate offers this executor's slots; a submitted stage
         // offers every executor's (reviveOffers).
         let mut all = false;
-        for (j, end) in moves {
+        for (j, end) in moves.drain(..) {
             self.stage_moved(&k.storage, now, j, &end);
             match end {
                 TaskEnd::JobDone(row) => k.metrics.jobs.push(row),
@@ -780,6 +809,7 @@ impl SparkDriver {
                 TaskEnd::Nothing => {}
             }
         }
+        self.scratch.moves = moves;
         self.make_offers(k, if all { None } else { Some(id) });
         self.finished()
     }
