@@ -465,6 +465,9 @@ impl JobStream {
         if job.running > 0 || job.launched < job.stages[job.stage].len() {
             return TaskEnd::Nothing;
         }
+        // The stage is over: its durations are never read again, so a long
+        // run's memory holds only the stages in flight.
+        job.stages[job.stage] = Vec::new();
         if job.stage + 1 < job.stages.len() {
             job.stage += 1;
             job.launched = 0;
