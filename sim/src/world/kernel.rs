@@ -5,7 +5,7 @@
 use policies::model::{AgentId, Attributes, Resources};
 
 use crate::metrics::{ExecutorRow, Metrics};
-use crate::queue::{EventQueue, Scheduled};
+use crate::queue::{EventQueue, Handle, Scheduled};
 use crate::time::SimTime;
 use crate::world::data::Storage;
 use crate::world::events::Event;
@@ -65,6 +65,9 @@ pub(crate) struct Kernel {
     pub metrics: Metrics,
     /// A broken rule found while handling an event (the run stops with it).
     pub violation: Option<String>,
+    /// The latest instant, up to the end, at which a moved or dropped
+    /// event was due (see [`Kernel::cancel`]).
+    pub passed_max: SimTime,
 }
 
 impl Kernel {
@@ -94,11 +97,41 @@ impl Kernel {
             storage,
             metrics,
             violation: None,
+            passed_max: SimTime::ZERO,
         }
     }
 
     pub(crate) fn push(&mut self, at: SimTime, event: Event) {
         self.queue.push(at, event.class(), event);
+    }
+
+    /// Schedules an event that may move later (an executor's next task
+    /// completion).
+    pub(crate) fn push_tracked(&mut self, at: SimTime, event: Event) -> Handle {
+        self.queue.push_tracked(at, event.class(), event)
+    }
+
+    /// Moves a tracked event (as dropping it and pushing anew would).
+    pub(crate) fn reschedule(&mut self, h: Handle, at: SimTime, event: Event) {
+        let was = self.queue.reschedule(h, at, event.class(), event);
+        self.passed_over(was);
+    }
+
+    /// Takes a tracked event out of the queue.
+    pub(crate) fn cancel(&mut self, h: Handle) {
+        let was = self.queue.cancel(h);
+        self.passed_over(was);
+    }
+
+    /// An event due at `t` was moved or dropped. Before events could move,
+    /// it stayed queued and was delivered as a no-op; the only trace that
+    /// left is the clock at the end of a run that ran out of events (the
+    /// last instant anything was delivered), which `World::run` restores
+    /// from this.
+    fn passed_over(&mut self, t: SimTime) {
+        if t <= self.end {
+            self.passed_max = self.passed_max.max(t);
+        }
     }
 
     pub(crate) fn pop(&mut self) -> Option<Scheduled<Event>> {

@@ -41,6 +41,7 @@ use policies::spark::task_scheduler::{
 use rand_chacha::ChaCha8Rng;
 
 use crate::metrics::{ExecutorRow, JobRow};
+use crate::queue::Handle;
 use crate::rng::{RngStreams, fnv1a64};
 use crate::scenario::{App, StopAt};
 use crate::time::{SimDuration, SimTime};
@@ -84,6 +85,8 @@ pub(crate) struct Executor {
     pub registered: bool,
     pub running: Vec<RunningTask>,
     version: u64,
+    /// Its next task completion, while one is queued.
+    pending: Option<Handle>,
     rate: f64,
     last: SimTime,
     busy_milli: i64,
@@ -448,6 +451,7 @@ impl SparkDriver {
                 registered: false,
                 running: Vec::new(),
                 version: 0,
+                pending: None,
                 rate: 1.0,
                 last: now,
                 busy_milli: 0,
@@ -724,6 +728,8 @@ impl SparkDriver {
             .map(|t| t.remaining)
             .fold(f64::INFINITY, f64::min);
         k.metrics.cpus_busy += delta;
+        // One queued completion per executor, moved as its earliest end
+        // moves (a moved event is delivered as a fresh push would be).
         if next.is_finite() {
             let wait = (next.max(0.0) / e.rate).ceil() as u64;
             let event = Event::SparkTaskDone {
@@ -732,7 +738,13 @@ impl SparkDriver {
                 uid: e.uid,
                 version: e.version,
             };
-            k.push(now + SimDuration(wait), event);
+            let at = now + SimDuration(wait);
+            match e.pending {
+                Some(h) => k.reschedule(h, at, event),
+                None => e.pending = Some(k.push_tracked(at, event)),
+            }
+        } else if let Some(h) = e.pending.take() {
+            k.cancel(h);
         }
     }
 
@@ -761,6 +773,8 @@ impl SparkDriver {
         if e.version != version {
             return false; // superseded by a later plan
         }
+        // The queued completion was this one.
+        e.pending = None;
         advance(e, now);
         let mut finished = std::mem::take(&mut self.scratch.finished);
         finished.clear();
@@ -847,6 +861,9 @@ impl SparkDriver {
     /// it for the manager's books.
     pub fn remove_executor(&mut self, k: &mut Kernel, id: u64) -> Option<Executor> {
         let mut e = self.executors.remove(&id)?;
+        if let Some(h) = e.pending.take() {
+            k.cancel(h);
+        }
         advance(&mut e, k.now);
         if let Some(m) = self.dynamic.as_mut() {
             m.executor_removed(id);
