@@ -172,6 +172,21 @@ impl OfferFilters {
         eligible: &[bool],
         eligible_count: usize,
     ) -> Option<SimTime> {
+        self.whole_cover(agent, now, grown, eligible, eligible_count, |_| {})
+    }
+
+    /// [`OfferFilters::whole_covered_until`], also calling `covered` with
+    /// every eligible framework that is covered (each one once): such a
+    /// framework is filtered for anything the agent could offer now.
+    pub fn whole_cover(
+        &self,
+        agent: AgentId,
+        now: SimTime,
+        grown: u64,
+        eligible: &[bool],
+        eligible_count: usize,
+        mut covered: impl FnMut(FrameworkId),
+    ) -> Option<SimTime> {
         let list = self.by_agent.get(agent.index())?;
         let mut count = 0;
         let mut until = SimTime::MAX;
@@ -193,6 +208,7 @@ impl OfferFilters {
             {
                 count += 1;
                 until = until.min(t);
+                covered(fw);
             }
         }
         (count == eligible_count).then_some(until)

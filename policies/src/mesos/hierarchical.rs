@@ -81,7 +81,12 @@ struct RunFacts {
 /// or every candidate would be the whole pool and every framework refused
 /// the whole pool since it last grew (the same outcome as checking each
 /// framework's filter).
-fn idle_until(view: &ClusterView<'_>, facts: &RunFacts, agent: AgentId) -> Option<SimTime> {
+fn idle_until(
+    view: &ClusterView<'_>,
+    facts: &RunFacts,
+    agent: AgentId,
+    covered: impl FnMut(FrameworkId),
+) -> Option<SimTime> {
     let av = &view.agents[agent.index()];
     if av.available.is_empty()
         || facts.eligible_count == 0
@@ -92,12 +97,13 @@ fn idle_until(view: &ClusterView<'_>, facts: &RunFacts, agent: AgentId) -> Optio
     if facts.quota_anywhere || av.available.iter().any(|e| e.is_reserved()) {
         return None;
     }
-    let until = view.filters.whole_covered_until(
+    let until = view.filters.whole_cover(
         agent,
         view.now,
         av.grown,
         &facts.eligible,
         facts.eligible_count,
+        covered,
     )?;
     debug_assert!(
         (0..view.frameworks.len())
@@ -341,19 +347,25 @@ impl Allocator for HierarchicalAllocator {
             self.idle.resize(view.agents.len(), Idle::default());
         }
         let mut pending: Vec<(usize, FrameworkId, Scalars, Scalars)> = Vec::new();
+        let mut covered: Vec<u64> = vec![0; view.frameworks.len()];
+        let mut stamp = 0u64;
         for agent in agents {
             let av = &view.agents[agent.index()];
             if caching {
                 let idle = self.idle[agent.index()];
                 if idle.version == av.version && idle.epoch == view.epoch && view.now < idle.until {
                     debug_assert!(
-                        idle_until(view, &facts, agent).is_some(),
+                        idle_until(view, &facts, agent, |_| {}).is_some(),
                         "a cached idle agent could be offered"
                     );
                     continue;
                 }
             }
-            if let Some(until) = idle_until(view, &facts, agent) {
+            // Frameworks whose whole-pool filter covers the agent, marked
+            // with this visit's stamp: filtered for anything offered here.
+            stamp += 1;
+            let mark = |f: FrameworkId| covered[f.index()] = stamp;
+            if let Some(until) = idle_until(view, &facts, agent, mark) {
                 if caching {
                     self.idle[agent.index()] = Idle {
                         version: av.version,
@@ -381,6 +393,16 @@ impl Allocator for HierarchicalAllocator {
                     !(has_reserved || facts.quota_anywhere && view.roles[r].quota_limit.is_some());
                 let mut within = view.scalars.zero();
                 for f in state.fw_order(r, self.sorter, rng) {
+                    if covered[f.index()] == stamp {
+                        debug_assert!(view.filters.is_filtered(
+                            f,
+                            agent,
+                            available.as_ref().unwrap_or(&av.available),
+                            view.now,
+                            av.grown
+                        ));
+                        continue;
+                    }
                     let pool = available.as_ref().unwrap_or(&av.available);
                     let built: Resources;
                     let offer: &Resources = if simple {

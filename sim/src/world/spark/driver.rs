@@ -561,6 +561,11 @@ impl SparkDriver {
         if !self.ready || self.stopped || self.task_sets.is_empty() {
             return;
         }
+        // One executor's slots and no task waiting: the round would launch
+        // nothing, draw nothing (one offer is not shuffled) and hold nothing.
+        if only.is_some() && self.jobs.backlog() == 0 {
+            return;
+        }
         let task_cpus = self.task_cpus().max(1);
         let offer = |(id, e): (&u64, &Executor)| WorkerOffer {
             executor: *id,
