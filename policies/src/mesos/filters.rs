@@ -58,7 +58,6 @@ pub fn filter_lifetime(
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Filter {
-    framework: FrameworkId,
     refused: Resources,
     expires: SimTime,
     /// The refused resources were everything the agent had available once
@@ -66,11 +65,91 @@ struct Filter {
     whole: Option<u64>,
 }
 
+impl Filter {
+    /// Whether `other` (of the same framework and agent) hides nothing
+    /// this one does not: it refuses no more, ends no later, and covers the
+    /// whole pool only if this one does, as of no later a growth.
+    fn supersedes(&self, other: &Filter) -> bool {
+        other.expires <= self.expires
+            && other.whole <= self.whole
+            && self.refused.contains(&other.refused)
+    }
+
+    /// Whether this filter hides `candidate` at `now` (see
+    /// [`OfferFilters::is_filtered`]).
+    fn hides(&self, candidate: &Resources, now: SimTime, grown: u64) -> bool {
+        if now >= self.expires {
+            return false;
+        }
+        if self.whole.is_some_and(|seq| seq >= grown) {
+            // The caller keeps the pool within what was refused; debug
+            // builds (and every test) verify it.
+            debug_assert!(
+                self.refused.contains(candidate),
+                "whole-pool shortcut is wrong"
+            );
+            return true;
+        }
+        self.refused.contains(candidate)
+    }
+}
+
+/// One agent's filters, sorted by framework, with the frameworks also in a
+/// compact array of their own: a framework's filters are found by a binary
+/// search over 4-byte keys, however many frameworks filter the agent.
+#[derive(Clone, Debug, Default)]
+struct AgentFilters {
+    keys: Vec<FrameworkId>,
+    list: Vec<Filter>,
+}
+
+impl AgentFilters {
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Where `framework`'s filters are.
+    fn range(&self, framework: FrameworkId) -> std::ops::Range<usize> {
+        let from = self.keys.partition_point(|k| *k < framework);
+        let to = from + self.keys[from..].partition_point(|k| *k == framework);
+        from..to
+    }
+
+    fn insert(&mut self, at: usize, framework: FrameworkId, f: Filter) {
+        self.keys.insert(at, framework);
+        self.list.insert(at, f);
+    }
+
+    fn remove(&mut self, at: usize) {
+        self.keys.remove(at);
+        self.list.remove(at);
+    }
+
+    /// Keeps the filters `keep` accepts, in order.
+    fn retain(&mut self, keep: impl Fn(FrameworkId, &Filter) -> bool) {
+        let mut kept = 0;
+        for i in 0..self.list.len() {
+            if keep(self.keys[i], &self.list[i]) {
+                self.keys.swap(i, kept);
+                self.list.swap(i, kept);
+                kept += 1;
+            }
+        }
+        self.keys.truncate(kept);
+        self.list.truncate(kept);
+    }
+
+    fn clear(&mut self) {
+        self.keys.clear();
+        self.list.clear();
+    }
+}
+
 /// Every installed offer filter, kept per agent and sorted by framework, so
 /// one framework's filters on an agent are found by binary search.
 #[derive(Clone, Debug, Default)]
 pub struct OfferFilters {
-    by_agent: Vec<Vec<Filter>>,
+    by_agent: Vec<AgentFilters>,
 }
 
 impl OfferFilters {
@@ -78,9 +157,10 @@ impl OfferFilters {
         OfferFilters::default()
     }
 
-    fn list_mut(&mut self, agent: AgentId) -> &mut Vec<Filter> {
+    fn list_mut(&mut self, agent: AgentId) -> &mut AgentFilters {
         if self.by_agent.len() <= agent.index() {
-            self.by_agent.resize_with(agent.index() + 1, Vec::new);
+            self.by_agent
+                .resize_with(agent.index() + 1, AgentFilters::default);
         }
         &mut self.by_agent[agent.index()]
     }
@@ -109,18 +189,41 @@ impl OfferFilters {
         lifetime: SimDuration,
         whole: Option<u64>,
     ) {
+        let expires = now + lifetime;
         let list = self.list_mut(agent);
-        list.retain(|f| f.expires > now);
-        let at = list.partition_point(|f| f.framework <= framework);
-        list.insert(
-            at,
-            Filter {
-                framework,
-                refused,
-                expires: now + lifetime,
-                whole,
-            },
-        );
+        // Expired filters never match; they are swept out whenever the list
+        // has doubled since the last sweep, so installing stays O(1)
+        // amortised however many frameworks filter the agent.
+        if list.len() >= 8 && list.len().is_power_of_two() {
+            list.retain(|_, f| f.expires > now);
+        }
+        // This framework's filters that the new one makes redundant (it
+        // refuses at least as much, as long or longer, and covers the whole
+        // pool if they did) hide nothing the new one does not.
+        let new = Filter {
+            refused,
+            expires,
+            whole,
+        };
+        let range = list.range(framework);
+        match range.clone().find(|&i| new.supersedes(&list.list[i])) {
+            Some(i) => {
+                // The first one is replaced in place (nothing moves), any
+                // other one removed.
+                list.list[i] = new;
+                let mut end = range.end;
+                let mut j = i + 1;
+                while j < end {
+                    if list.list[i].supersedes(&list.list[j]) {
+                        list.remove(j);
+                        end -= 1;
+                    } else {
+                        j += 1;
+                    }
+                }
+            }
+            None => list.insert(range.end, framework, new),
+        }
     }
 
     /// Whether `candidate` from `agent` is hidden from `framework` at `now`:
@@ -137,25 +240,9 @@ impl OfferFilters {
         grown: u64,
     ) -> bool {
         self.by_agent.get(agent.index()).is_some_and(|list| {
-            let from = list.partition_point(|f| f.framework < framework);
-            list[from..]
+            list.list[list.range(framework)]
                 .iter()
-                .take_while(|f| f.framework == framework)
-                .any(|f| {
-                    if now >= f.expires {
-                        return false;
-                    }
-                    if f.whole.is_some_and(|seq| seq >= grown) {
-                        // The caller keeps the pool within what was refused;
-                        // debug builds (and every test) verify it.
-                        debug_assert!(
-                            f.refused.contains(candidate),
-                            "whole-pool shortcut is wrong"
-                        );
-                        return true;
-                    }
-                    f.refused.contains(candidate)
-                })
+                .any(|f| f.hides(candidate, now, grown))
         })
     }
 
@@ -177,7 +264,9 @@ impl OfferFilters {
 
     /// [`OfferFilters::whole_covered_until`], also calling `covered` with
     /// every eligible framework that is covered (each one once): such a
-    /// framework is filtered for anything the agent could offer now.
+    /// framework is filtered for anything the agent could offer now. Not
+    /// called at all when the agent has fewer filters than there are
+    /// eligible frameworks (then some framework is surely not covered).
     pub fn whole_cover(
         &self,
         agent: AgentId,
@@ -187,16 +276,20 @@ impl OfferFilters {
         eligible_count: usize,
         mut covered: impl FnMut(FrameworkId),
     ) -> Option<SimTime> {
-        let list = self.by_agent.get(agent.index())?;
+        let filters = self.by_agent.get(agent.index())?;
+        if filters.len() < eligible_count {
+            return None;
+        }
+        let (keys, list) = (&filters.keys, &filters.list);
         let mut count = 0;
         let mut until = SimTime::MAX;
         // Filters are sorted by framework: one framework's run together,
         // and it stays covered while its longest covering filter lives.
         let mut i = 0;
         while i < list.len() {
-            let fw = list[i].framework;
+            let fw = keys[i];
             let mut longest: Option<SimTime> = None;
-            while i < list.len() && list[i].framework == fw {
+            while i < list.len() && keys[i] == fw {
                 let f = &list[i];
                 if now < f.expires && f.whole.is_some_and(|seq| seq >= grown) {
                     longest = Some(longest.map_or(f.expires, |t: SimTime| t.max(f.expires)));
@@ -216,16 +309,15 @@ impl OfferFilters {
 
     /// Whether any live filter exists for this pair (a cheap pre-check).
     pub fn has_any(&self, framework: FrameworkId, agent: AgentId, now: SimTime) -> bool {
-        self.by_agent.get(agent.index()).is_some_and(|list| {
-            list.iter()
-                .any(|f| f.framework == framework && now < f.expires)
-        })
+        self.by_agent
+            .get(agent.index())
+            .is_some_and(|l| l.list[l.range(framework)].iter().any(|f| now < f.expires))
     }
 
     /// REVIVE or deactivation: drop every filter of `framework`.
     pub fn clear_framework(&mut self, framework: FrameworkId) {
         for list in &mut self.by_agent {
-            list.retain(|f| f.framework != framework);
+            list.retain(|fw, _| fw != framework);
         }
     }
 
@@ -239,7 +331,7 @@ impl OfferFilters {
     /// Drops expired filters (bookkeeping only; expired ones never match).
     pub fn prune(&mut self, now: SimTime) {
         for list in &mut self.by_agent {
-            list.retain(|f| f.expires > now);
+            list.retain(|_, f| f.expires > now);
         }
     }
 
@@ -247,7 +339,7 @@ impl OfferFilters {
     pub fn live(&self, now: SimTime) -> usize {
         self.by_agent
             .iter()
-            .map(|l| l.iter().filter(|f| now < f.expires).count())
+            .map(|l| l.list.iter().filter(|f| now < f.expires).count())
             .sum()
     }
 }
@@ -379,5 +471,48 @@ mod tests {
         f.clear_agent(AgentId(1));
         assert_eq!(f.live(SimTime(0)), 1);
         assert!(f.has_any(FrameworkId(1), AgentId(0), SimTime(0)));
+    }
+
+    #[test]
+    fn a_filter_that_hides_all_an_older_one_does_replaces_it() {
+        let (fw, agent) = (FrameworkId(3), AgentId(0));
+        let mut f = OfferFilters::new();
+        let sec = |x: u64| SimTime(x * S);
+        f.install_tracked(
+            fw,
+            agent,
+            r("cpus:4"),
+            sec(0),
+            SimDuration::from_secs(5),
+            Some(1),
+        );
+        // Refuses as much, lives longer, whole as of a later growth: the
+        // first one hides nothing more, and goes.
+        f.install_tracked(
+            fw,
+            agent,
+            r("cpus:4"),
+            sec(1),
+            SimDuration::from_secs(9),
+            Some(2),
+        );
+        assert_eq!(f.live(sec(1)), 1);
+        // Refuses less: both stay, and each hides what it refused.
+        f.install(fw, agent, r("cpus:2"), sec(2), SimDuration::from_secs(18));
+        assert_eq!(f.live(sec(2)), 2);
+        assert!(f.is_filtered(fw, agent, &r("cpus:4"), sec(9), 3));
+        assert!(!f.is_filtered(fw, agent, &r("cpus:4"), sec(10), 3));
+        assert!(f.is_filtered(fw, agent, &r("cpus:2"), sec(19), 3));
+        // A whole-pool filter is not replaced by one that is not.
+        f.install(fw, agent, r("cpus:8"), sec(3), SimDuration::from_secs(30));
+        assert_eq!(
+            f.live(sec(3)),
+            2,
+            "the cpus:2 filter is superseded, the whole one is not"
+        );
+        assert_eq!(
+            f.whole_covered_until(agent, sec(4), 2, &[false, false, false, true], 1),
+            Some(sec(10))
+        );
     }
 }
