@@ -59,6 +59,43 @@ impl Table {
         Some(Table { header, rows })
     }
 
+    /// A per-run report as the charts read it: only the rows of
+    /// replication 0 unless `every_replication`, and only the columns in
+    /// `keep` (the others are left empty, so that a sweep's reports are
+    /// not held cell by cell).
+    fn for_charts(
+        files: &[(&str, String)],
+        name: &str,
+        keep: Option<&[&str]>,
+        every_replication: bool,
+    ) -> Option<Table> {
+        let (_, text) = files.iter().find(|(n, _)| *n == name)?;
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        let mut records = r.records();
+        let header: Vec<String> = records.next()?.ok()?.iter().map(str::to_string).collect();
+        let kept: Vec<bool> = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| i < 2 || keep.is_none_or(|k| k.contains(&h.as_str())))
+            .collect();
+        let mut rows = Vec::new();
+        for rec in records {
+            let rec = rec.ok()?;
+            if !every_replication && rec.get(1) != Some("0") {
+                continue;
+            }
+            rows.push(
+                rec.iter()
+                    .zip(&kept)
+                    .map(|(v, k)| if *k { v.to_string() } else { String::new() })
+                    .collect(),
+            );
+        }
+        Some(Table { header, rows })
+    }
+
     fn col(&self, name: &str) -> usize {
         self.header
             .iter()
@@ -106,14 +143,27 @@ pub fn render(files: &[(&str, String)], spec: ChartSpec<'_>) -> Vec<(String, Str
             }
         }
     }
+    // Latencies of every replication; the rest from replication 0.
     let tables = [
-        "utilization.csv",
-        "jobs.csv",
-        "executors.csv",
-        "allocation.csv",
-        "shares.csv",
+        ("utilization.csv", None, false),
+        ("jobs.csv", Some(&["app", "latency_s"][..]), true),
+        (
+            "executors.csv",
+            Some(&["app", "launch_s", "end_s"][..]),
+            false,
+        ),
+        (
+            "allocation.csv",
+            Some(&["time_s", "app", "target_executors"][..]),
+            false,
+        ),
+        (
+            "shares.csv",
+            Some(&["time_s", "role", "cpus_allocated", "mem_allocated_mb"][..]),
+            false,
+        ),
     ]
-    .map(|n| Table::from(files, n));
+    .map(|(n, keep, every)| Table::for_charts(files, n, keep, every));
     let [util, jobs, execs, alloc, shares] = &tables;
     for &p in &points {
         let suffix = if many {

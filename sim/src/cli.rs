@@ -315,7 +315,7 @@ fn run_scenario(args: RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit
     let stop = std::sync::atomic::AtomicBool::new(false);
     let outcome = std::thread::scope(|s| {
         let display = show.then(|| s.spawn(|| run::show_progress(&progress, &stop)));
-        let outcome = run::run_keys_observed(
+        let outcome = run::run_keys_reports(
             &loaded,
             &keys,
             opts,
@@ -356,12 +356,10 @@ fn run_scenario(args: RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit
         &results,
         &name,
     );
+    let table = (!args.quiet).then(|| run::summary_table(&results, wall_s));
     let charts = !args.no_charts && args.shard.is_none();
-    let files = report::with_charts(
-        report::render(&results, &loaded.sweep, args.offers),
-        &resolved,
-        charts,
-    );
+    let rendered = report::render_reports(results, &loaded.sweep, args.offers);
+    let files = report::with_charts(rendered, &resolved, charts);
     if let Some(shard) = args.shard {
         resolved.push_str(&shard.marker(all.len()));
     }
@@ -373,8 +371,8 @@ fn run_scenario(args: RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit
             return ExitCode::from(BAD_INPUT);
         }
     }
-    if !args.quiet {
-        let _ = write!(out, "{}", run::summary_table(&results, wall_s));
+    if let Some(table) = table {
+        let _ = write!(out, "{table}");
         let _ = writeln!(out, "reports: {}", dir.display());
     }
     ExitCode::SUCCESS

@@ -115,11 +115,6 @@ fn roles_of(mx: &Metrics) -> Vec<&str> {
     roles
 }
 
-/// How many per-app and per-role rows [`scoped_summary_values`] gives.
-fn scoped_summary_rows(mx: &Metrics) -> usize {
-    mx.frameworks.len() + roles_of(mx).len()
-}
-
 /// The per-app and per-role rows of one run's summary: (scope, name,
 /// values in SUMMARY_METRICS order), apps (every framework: Spark apps,
 /// other frameworks, the dispatcher) by name, then roles by name. An app
@@ -173,7 +168,13 @@ pub fn scoped_summary_values(out: &RunOutput) -> Vec<(&'static str, String, Vec<
     rows
 }
 
-fn csv(header: &[&str], mut rows: Vec<Vec<String>>, sort_cols: usize, numeric: &[usize]) -> String {
+fn csv(header: &[&str], rows: Vec<Vec<String>>, sort_cols: usize, numeric: &[usize]) -> String {
+    encode(Some(header), sort_rows(rows, sort_cols, numeric))
+}
+
+/// Rows sorted by their first `sort_cols` columns (those in `numeric` as
+/// numbers), ties in the order given.
+fn sort_rows(mut rows: Vec<Vec<String>>, sort_cols: usize, numeric: &[usize]) -> Vec<Vec<String>> {
     rows.sort_by(|a, b| {
         for c in 0..sort_cols {
             let ord = if numeric.contains(&c) {
@@ -189,12 +190,238 @@ fn csv(header: &[&str], mut rows: Vec<Vec<String>>, sort_cols: usize, numeric: &
         }
         std::cmp::Ordering::Equal
     });
+    rows
+}
+
+/// CSV text: the header (if any), then the rows.
+fn encode(header: Option<&[&str]>, rows: Vec<Vec<String>>) -> String {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let _ = w.write_record(header);
+    if let Some(h) = header {
+        let _ = w.write_record(h);
+    }
     for r in rows {
         let _ = w.write_record(&r);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// One finished run reduced to what its reports need: each report's rows
+/// of this run already written as CSV text in the report's order, its
+/// `summary.csv` rows, and what the resolved scenario and the console table
+/// say of it. A run is reduced as soon as it ends, so a sweep holds text,
+/// not every run's books, until the reports are written.
+#[derive(Debug)]
+pub struct RunReport {
+    pub point: usize,
+    pub replication: u32,
+    pub seed: u64,
+    pub events: u64,
+    pub fingerprint: u64,
+    /// Per report (in [`PART_FILES`] order): its rows of this run as CSV
+    /// text, and how many.
+    parts: Vec<(String, usize)>,
+    summary: Vec<Vec<String>>,
+    /// Offers the run recorded, and its `summary.csv` rows.
+    offer_rows: usize,
+    summary_rows: usize,
+    /// This run's lines of the console table ([`crate::run::summary_table`]).
+    pub table: String,
+}
+
+/// The reports with rows per run, in the order [`RunReport`] keeps them.
+pub const PART_FILES: [&str; 6] = [
+    "jobs.csv",
+    "executors.csv",
+    "utilization.csv",
+    "shares.csv",
+    "allocation.csv",
+    "offers.csv",
+];
+
+/// The header of every per-run report.
+fn part_header(name: &str) -> &'static [&'static str] {
+    match name {
+        "jobs.csv" => &JOBS,
+        "executors.csv" => &EXECUTORS,
+        "utilization.csv" => &UTILIZATION,
+        "shares.csv" => &SHARES,
+        "allocation.csv" => &ALLOCATION,
+        _ => &OFFERS,
+    }
+}
+
+/// Reduces a finished run (see [`RunReport`]); `offers` keeps its offer
+/// rows.
+pub fn reduce(r: &RunResult, sweep: &[SweepParam], offers: bool) -> RunReport {
+    let mut jobs = Vec::new();
+    let mut executors = Vec::new();
+    let mut utilization = Vec::new();
+    let mut shares = Vec::new();
+    let mut offer_rows = Vec::new();
+    let mut allocation = Vec::new();
+    let mut summary = Vec::new();
+    let (p, rep) = (r.point.to_string(), r.replication.to_string());
+    let mx: &Metrics = &r.output.metrics;
+    for j in &mx.jobs {
+        jobs.push(vec![
+            p.clone(),
+            rep.clone(),
+            j.app.clone(),
+            j.job.to_string(),
+            t(j.submit),
+            opt(j.start),
+            opt(j.end),
+            j.end
+                .map(|e| format_secs(e.since(j.submit).as_micros()))
+                .unwrap_or_default(),
+            j.start
+                .map(|s| format_secs(s.since(j.submit).as_micros()))
+                .unwrap_or_default(),
+            j.stages.to_string(),
+            j.tasks.to_string(),
+            j.local_tasks.to_string(),
+            j.input_tasks.to_string(),
+        ]);
+    }
+    // Rows are unique by (point, replication, app, executor,
+    // incarnation): a relaunched driver numbers its executors from 0
+    // again, and fine-grained mode names an executor after its agent,
+    // so an id can come back; the incarnation counts its earlier
+    // executors, in launch order.
+    let mut order: Vec<usize> = (0..mx.executors.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (a, b) = (&mx.executors[x], &mx.executors[y]);
+        (&a.app, a.executor, a.launch, x).cmp(&(&b.app, b.executor, b.launch, y))
+    });
+    let mut previous: Option<(&str, u64)> = None;
+    let mut incarnation = 0u32;
+    for e in order.into_iter().map(|i| &mx.executors[i]) {
+        incarnation = match previous {
+            Some((app, id)) if app == e.app && id == e.executor => incarnation + 1,
+            _ => 0,
+        };
+        previous = Some((&e.app, e.executor));
+        executors.push(vec![
+            p.clone(),
+            rep.clone(),
+            e.app.clone(),
+            e.executor.to_string(),
+            e.agent.to_string(),
+            e.host.clone(),
+            e.cpus.to_string(),
+            e.advertised_cores
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            e.mem_mb.to_string(),
+            t(e.launch),
+            opt(e.ready),
+            opt(e.end),
+            e.end_reason.unwrap_or("").to_string(),
+            incarnation.to_string(),
+        ]);
+    }
+    for u in &mx.utilization {
+        utilization.push(vec![
+            p.clone(),
+            rep.clone(),
+            t(u.time),
+            m(mx.cpus_total),
+            m(u.cpus_offered),
+            m(u.cpus_allocated),
+            m(u.cpus_busy),
+            m(mx.mem_total),
+            m(u.mem_offered),
+            m(u.mem_allocated),
+        ]);
+    }
+    for s in &mx.shares {
+        let (name, role) = &mx.frameworks[s.framework.index()];
+        shares.push(vec![
+            p.clone(),
+            rep.clone(),
+            t(s.time),
+            role.clone(),
+            name.clone(),
+            m(s.cpus),
+            m(s.mem),
+            format!("{:.6}", s.dominant_share),
+        ]);
+    }
+    for a in &mx.allocations {
+        allocation.push(vec![
+            p.clone(),
+            rep.clone(),
+            t(a.time),
+            a.app.clone(),
+            a.target.to_string(),
+            a.executors.to_string(),
+        ]);
+    }
+    for o in &mx.offers {
+        offer_rows.push(vec![
+            p.clone(),
+            rep.clone(),
+            t(o.offer_s),
+            mx.frameworks[o.framework.index()].0.clone(),
+            o.agent.to_string(),
+            o.cpus.to_string(),
+            o.mem_mb.to_string(),
+            o.outcome.to_string(),
+            o.refuse_s
+                .map(|d| format_secs(d.as_micros()))
+                .unwrap_or_default(),
+            t(o.resolved_s),
+        ]);
+    }
+    let mut lead = vec![p.clone(), rep.clone(), r.seed.to_string()];
+    for param in sweep {
+        let v = r
+            .assignments
+            .iter()
+            .find(|(path, _)| *path == param.path)
+            .map(|(_, v)| match v {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .unwrap_or_default();
+        lead.push(v);
+    }
+    let mut row = lead.clone();
+    row.extend(summary_values(&r.output));
+    row.extend([ALL_SCOPE.to_string(), String::new()]);
+    summary.push(row);
+    for (scope, name, values) in scoped_summary_values(&r.output) {
+        let mut row = lead.clone();
+        row.extend(values);
+        row.extend([scope.to_string(), name]);
+        summary.push(row);
+    }
+    let offer_count = mx.offers.len();
+    let summary_rows = summary.len();
+    let rows = [jobs, executors, utilization, shares, allocation, offer_rows];
+    let parts = PART_FILES
+        .iter()
+        .zip(rows)
+        .map(|(name, rows)| {
+            if *name == "offers.csv" && !offers {
+                return (String::new(), 0);
+            }
+            let n = rows.len();
+            (sorted_rows(name, rows), n)
+        })
+        .collect();
+    RunReport {
+        point: r.point,
+        replication: r.replication,
+        seed: r.seed,
+        events: r.output.events,
+        fingerprint: r.output.fingerprint,
+        parts,
+        summary,
+        offer_rows: offer_count,
+        summary_rows,
+        table: crate::run::table_lines(r),
+    }
 }
 
 /// Every report file's name and contents.
@@ -203,150 +430,24 @@ pub fn render(
     sweep: &[SweepParam],
     offers: bool,
 ) -> Vec<(&'static str, String)> {
-    let mut jobs = Vec::new();
-    let mut executors = Vec::new();
-    let mut utilization = Vec::new();
-    let mut shares = Vec::new();
-    let mut offer_rows = Vec::new();
-    let mut allocation = Vec::new();
-    let mut summary = Vec::new();
-    for r in results {
-        let (p, rep) = (r.point.to_string(), r.replication.to_string());
-        let mx: &Metrics = &r.output.metrics;
-        for j in &mx.jobs {
-            jobs.push(vec![
-                p.clone(),
-                rep.clone(),
-                j.app.clone(),
-                j.job.to_string(),
-                t(j.submit),
-                opt(j.start),
-                opt(j.end),
-                j.end
-                    .map(|e| format_secs(e.since(j.submit).as_micros()))
-                    .unwrap_or_default(),
-                j.start
-                    .map(|s| format_secs(s.since(j.submit).as_micros()))
-                    .unwrap_or_default(),
-                j.stages.to_string(),
-                j.tasks.to_string(),
-                j.local_tasks.to_string(),
-                j.input_tasks.to_string(),
-            ]);
-        }
-        // Rows are unique by (point, replication, app, executor,
-        // incarnation): a relaunched driver numbers its executors from 0
-        // again, and fine-grained mode names an executor after its agent,
-        // so an id can come back; the incarnation counts its earlier
-        // executors, in launch order.
-        let mut order: Vec<usize> = (0..mx.executors.len()).collect();
-        order.sort_by(|&x, &y| {
-            let (a, b) = (&mx.executors[x], &mx.executors[y]);
-            (&a.app, a.executor, a.launch, x).cmp(&(&b.app, b.executor, b.launch, y))
-        });
-        let mut previous: Option<(&str, u64)> = None;
-        let mut incarnation = 0u32;
-        for e in order.into_iter().map(|i| &mx.executors[i]) {
-            incarnation = match previous {
-                Some((app, id)) if app == e.app && id == e.executor => incarnation + 1,
-                _ => 0,
-            };
-            previous = Some((&e.app, e.executor));
-            executors.push(vec![
-                p.clone(),
-                rep.clone(),
-                e.app.clone(),
-                e.executor.to_string(),
-                e.agent.to_string(),
-                e.host.clone(),
-                e.cpus.to_string(),
-                e.advertised_cores
-                    .map(|c| c.to_string())
-                    .unwrap_or_default(),
-                e.mem_mb.to_string(),
-                t(e.launch),
-                opt(e.ready),
-                opt(e.end),
-                e.end_reason.unwrap_or("").to_string(),
-                incarnation.to_string(),
-            ]);
-        }
-        for u in &mx.utilization {
-            utilization.push(vec![
-                p.clone(),
-                rep.clone(),
-                t(u.time),
-                m(mx.cpus_total),
-                m(u.cpus_offered),
-                m(u.cpus_allocated),
-                m(u.cpus_busy),
-                m(mx.mem_total),
-                m(u.mem_offered),
-                m(u.mem_allocated),
-            ]);
-        }
-        for s in &mx.shares {
-            let (name, role) = &mx.frameworks[s.framework.index()];
-            shares.push(vec![
-                p.clone(),
-                rep.clone(),
-                t(s.time),
-                role.clone(),
-                name.clone(),
-                m(s.cpus),
-                m(s.mem),
-                format!("{:.6}", s.dominant_share),
-            ]);
-        }
-        for a in &mx.allocations {
-            allocation.push(vec![
-                p.clone(),
-                rep.clone(),
-                t(a.time),
-                a.app.clone(),
-                a.target.to_string(),
-                a.executors.to_string(),
-            ]);
-        }
-        for o in &mx.offers {
-            offer_rows.push(vec![
-                p.clone(),
-                rep.clone(),
-                t(o.offer_s),
-                mx.frameworks[o.framework.index()].0.clone(),
-                o.agent.to_string(),
-                o.cpus.to_string(),
-                o.mem_mb.to_string(),
-                o.outcome.to_string(),
-                o.refuse_s
-                    .map(|d| format_secs(d.as_micros()))
-                    .unwrap_or_default(),
-                t(o.resolved_s),
-            ]);
-        }
-        let mut lead = vec![p.clone(), rep.clone(), r.seed.to_string()];
-        for param in sweep {
-            let v = r
-                .assignments
-                .iter()
-                .find(|(path, _)| *path == param.path)
-                .map(|(_, v)| match v {
-                    toml::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .unwrap_or_default();
-            lead.push(v);
-        }
-        let mut row = lead.clone();
-        row.extend(summary_values(&r.output));
-        row.extend([ALL_SCOPE.to_string(), String::new()]);
-        summary.push(row);
-        for (scope, name, values) in scoped_summary_values(&r.output) {
-            let mut row = lead.clone();
-            row.extend(values);
-            row.extend([scope.to_string(), name]);
-            summary.push(row);
-        }
+    render_reports(
+        results.iter().map(|r| reduce(r, sweep, offers)).collect(),
+        sweep,
+        offers,
+    )
+}
+
+/// Every report file's name and contents, from reduced runs (in any
+/// order: rows are written by point, then replication).
+pub fn render_reports(
+    mut runs: Vec<RunReport>,
+    sweep: &[SweepParam],
+    offers: bool,
+) -> Vec<(&'static str, String)> {
+    runs.sort_by_key(|r| (r.point, r.replication));
+    let mut summary: Vec<Vec<String>> = Vec::new();
+    for r in &mut runs {
+        summary.append(&mut r.summary);
     }
     let mut summary_header: Vec<&str> = vec!["point", "replication", "seed"];
     summary_header.extend(sweep.iter().map(|s| s.path.as_str()));
@@ -354,31 +455,44 @@ pub fn render(
     summary_header.extend(SUMMARY_SCOPE);
     let owned: Vec<String> = summary_header.iter().map(|h| h.to_string()).collect();
     let ci = summary_ci_csv(&owned, &summary);
-    let mut files = vec![
-        ("jobs.csv", sorted_csv("jobs.csv", &JOBS, jobs)),
-        (
-            "executors.csv",
-            sorted_csv("executors.csv", &EXECUTORS, executors),
-        ),
-        (
-            "utilization.csv",
-            sorted_csv("utilization.csv", &UTILIZATION, utilization),
-        ),
-        ("shares.csv", sorted_csv("shares.csv", &SHARES, shares)),
-        (
-            "allocation.csv",
-            sorted_csv("allocation.csv", &ALLOCATION, allocation),
-        ),
-        (
-            "summary.csv",
-            sorted_csv("summary.csv", &summary_header, summary),
-        ),
-        ("summary_ci.csv", ci),
-    ];
+    let mut files: Vec<(&'static str, String)> = Vec::new();
+    for (k, name) in PART_FILES.iter().enumerate() {
+        if *name == "offers.csv" {
+            continue;
+        }
+        files.push((name, join_parts(name, &mut runs, k)));
+    }
+    files.push((
+        "summary.csv",
+        sorted_csv("summary.csv", &summary_header, summary),
+    ));
+    files.push(("summary_ci.csv", ci));
     if offers {
-        files.push(("offers.csv", sorted_csv("offers.csv", &OFFERS, offer_rows)));
+        let k = PART_FILES.len() - 1;
+        files.push(("offers.csv", join_parts("offers.csv", &mut runs, k)));
     }
     files
+}
+
+/// A report: its header, then each run's rows in run order (each run's
+/// text is released as it is copied).
+fn join_parts(name: &str, runs: &mut [RunReport], k: usize) -> String {
+    let mut out = encode(Some(part_header(name)), Vec::new());
+    out.reserve(runs.iter().map(|r| r.parts[k].0.len()).sum());
+    for r in runs.iter_mut() {
+        out.push_str(&std::mem::take(&mut r.parts[k].0));
+    }
+    out
+}
+
+/// Rows of a per-run report sorted as [`SORTS`] says, as CSV text without
+/// the header.
+fn sorted_rows(name: &str, rows: Vec<Vec<String>>) -> String {
+    let (_, cols, numeric) = SORTS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .expect("a per-run report");
+    encode(None, sort_rows(rows, *cols, numeric))
 }
 
 /// A per-run report, sorted as [`SORTS`] says.
@@ -544,26 +658,26 @@ fn resolved_chart_metrics(resolved: &str) -> Vec<String> {
 /// The resolved scenario with the version, the scenario's name (its file
 /// stem), the seeds and the fingerprints appended as comments (the file
 /// still loads as a scenario).
-pub fn resolved_with_runs(resolved: &str, results: &[RunResult], name: &str) -> String {
+pub fn resolved_with_runs(resolved: &str, runs: &[RunReport], name: &str) -> String {
     let mut s = resolved.to_string();
     let _ = writeln!(s, "\n# sim {} — runs of {name}:", env!("CARGO_PKG_VERSION"));
-    for r in results {
-        let mx = &r.output.metrics;
+    for r in runs {
+        let n = |k: usize| r.parts[k].1;
         let _ = writeln!(
             s,
             "# point {} replication {}: seed {}, fingerprint {:016x}, {} events, rows jobs={} executors={} utilization={} shares={} allocation={} offers={} summary={}",
             r.point,
             r.replication,
             r.seed,
-            r.output.fingerprint,
-            r.output.events,
-            mx.jobs.len(),
-            mx.executors.len(),
-            mx.utilization.len(),
-            mx.shares.len(),
-            mx.allocations.len(),
-            mx.offers.len(),
-            1 + scoped_summary_rows(mx),
+            r.fingerprint,
+            r.events,
+            n(0),
+            n(1),
+            n(2),
+            n(3),
+            n(4),
+            r.offer_rows,
+            r.summary_rows,
         );
     }
     s

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use crate::report::{RunResult, percentile};
+use crate::report::{RunReport, RunResult, percentile};
 use crate::rng::RngStreams;
 use crate::scenario::Loaded;
 use crate::time::{SimTime, format_secs};
@@ -78,6 +78,34 @@ pub fn run_keys_observed(
     progress: Option<&Progress>,
     cancel: Option<&AtomicBool>,
 ) -> Result<Vec<RunResult>, String> {
+    run_keys_with(loaded, keys, opts, threads, progress, cancel, &|r| r)
+}
+
+/// [`run_keys_observed`], each run reduced to its reports as soon as it
+/// ends (see [`RunReport`]): what a sweep holds until the reports are
+/// written is their text, not every run's books.
+pub fn run_keys_reports(
+    loaded: &Loaded,
+    keys: &[(usize, u32)],
+    opts: RunOptions,
+    threads: usize,
+    progress: Option<&Progress>,
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<RunReport>, String> {
+    let offers = opts.record_offers;
+    let reduce = |r: RunResult| crate::report::reduce(&r, &loaded.sweep, offers);
+    run_keys_with(loaded, keys, opts, threads, progress, cancel, &reduce)
+}
+
+fn run_keys_with<T: Send>(
+    loaded: &Loaded,
+    keys: &[(usize, u32)],
+    opts: RunOptions,
+    threads: usize,
+    progress: Option<&Progress>,
+    cancel: Option<&AtomicBool>,
+    finish: &(dyn Fn(RunResult) -> T + Sync),
+) -> Result<Vec<T>, String> {
     let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let one = |slot: usize, &(i, r): &(usize, u32)| {
         if cancelled() {
@@ -92,7 +120,7 @@ pub fn run_keys_observed(
         if let (Some(p), Ok(_)) = (progress, &result) {
             p.finished(slot);
         }
-        result
+        result.map(finish)
     };
     if threads <= 1 || keys.len() <= 1 {
         return keys.iter().enumerate().map(|(s, k)| one(s, k)).collect();
@@ -218,7 +246,7 @@ pub fn show_progress(progress: &Progress, stop: &std::sync::atomic::AtomicBool) 
 }
 
 /// The table printed after a run: per app, then the cluster.
-pub fn summary_table(results: &[RunResult], wall_s: f64) -> String {
+pub fn summary_table(runs: &[RunReport], wall_s: f64) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -226,74 +254,9 @@ pub fn summary_table(results: &[RunResult], wall_s: f64) -> String {
         "point", "rep", "app", "jobs", "done", "p50_s", "p95_s", "p99_s", "wait_p50_s"
     );
     let mut events = 0u64;
-    for r in results {
-        let mx = &r.output.metrics;
-        events += r.output.events;
-        let mut names: Vec<&str> = mx.jobs.iter().map(|j| j.app.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        for name in names {
-            let jobs: Vec<_> = mx.jobs.iter().filter(|j| j.app == name).collect();
-            let mut lat: Vec<u64> = jobs
-                .iter()
-                .filter_map(|j| j.end.map(|e| e.since(j.submit).as_micros()))
-                .collect();
-            lat.sort_unstable();
-            let mut wait: Vec<u64> = jobs
-                .iter()
-                .filter_map(|j| j.start.map(|st| st.since(j.submit).as_micros()))
-                .collect();
-            wait.sort_unstable();
-            let f = |v: Option<u64>| v.map(format_secs).unwrap_or_else(|| "-".into());
-            let _ = writeln!(
-                s,
-                "{:<6} {:<4} {:<16} {:>6} {:>6} {:>11} {:>11} {:>11} {:>11}",
-                r.point,
-                r.replication,
-                name,
-                jobs.len(),
-                lat.len(),
-                f(percentile(&lat, 50)),
-                f(percentile(&lat, 95)),
-                f(percentile(&lat, 99)),
-                f(percentile(&wait, 50)),
-            );
-        }
-        for (name, reason) in &mx.refused {
-            let _ = writeln!(
-                s,
-                "{:<6} {:<4} {name}: REFUSED by the master: {reason}",
-                r.point, r.replication
-            );
-        }
-        let (alloc, busy) = (
-            100.0 * mx.mean_fraction(mx.allocated_integral),
-            100.0 * mx.mean_fraction(mx.busy_integral),
-        );
-        let (p, rep) = (r.point, r.replication);
-        let _ = if mx.on_mesos {
-            writeln!(
-                s,
-                "{p:<6} {rep:<4} cluster: cpu offered {:.1}%, allocated {alloc:.1}%, busy {busy:.1}%; offers made {}, declined {}; executors {}",
-                100.0 * mx.mean_fraction(mx.offered_integral),
-                mx.offers_made,
-                mx.offers_declined,
-                mx.executors_launched,
-            )
-        } else {
-            // Offers exist only on Mesos; YARN counts its containers.
-            let containers = mx
-                .containers
-                .map(|(asked, granted)| {
-                    format!("; containers requested {asked}, granted {granted}")
-                })
-                .unwrap_or_default();
-            writeln!(
-                s,
-                "{p:<6} {rep:<4} cluster ({}): cpu allocated {alloc:.1}%, busy {busy:.1}%; executors {}{containers}",
-                mx.manager, mx.executors_launched,
-            )
-        };
+    for r in runs {
+        events += r.events;
+        s.push_str(&r.table);
     }
     let rate = if wall_s > 0.0 {
         events as f64 / wall_s
@@ -304,6 +267,76 @@ pub fn summary_table(results: &[RunResult], wall_s: f64) -> String {
         s,
         "events {events}, wall time {wall_s:.3} s, {rate:.0} events/s"
     );
+    s
+}
+
+/// One run's lines of [`summary_table`].
+pub(crate) fn table_lines(r: &RunResult) -> String {
+    let mut s = String::new();
+    let mx = &r.output.metrics;
+    let mut names: Vec<&str> = mx.jobs.iter().map(|j| j.app.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let jobs: Vec<_> = mx.jobs.iter().filter(|j| j.app == name).collect();
+        let mut lat: Vec<u64> = jobs
+            .iter()
+            .filter_map(|j| j.end.map(|e| e.since(j.submit).as_micros()))
+            .collect();
+        lat.sort_unstable();
+        let mut wait: Vec<u64> = jobs
+            .iter()
+            .filter_map(|j| j.start.map(|st| st.since(j.submit).as_micros()))
+            .collect();
+        wait.sort_unstable();
+        let f = |v: Option<u64>| v.map(format_secs).unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            s,
+            "{:<6} {:<4} {:<16} {:>6} {:>6} {:>11} {:>11} {:>11} {:>11}",
+            r.point,
+            r.replication,
+            name,
+            jobs.len(),
+            lat.len(),
+            f(percentile(&lat, 50)),
+            f(percentile(&lat, 95)),
+            f(percentile(&lat, 99)),
+            f(percentile(&wait, 50)),
+        );
+    }
+    for (name, reason) in &mx.refused {
+        let _ = writeln!(
+            s,
+            "{:<6} {:<4} {name}: REFUSED by the master: {reason}",
+            r.point, r.replication
+        );
+    }
+    let (alloc, busy) = (
+        100.0 * mx.mean_fraction(mx.allocated_integral),
+        100.0 * mx.mean_fraction(mx.busy_integral),
+    );
+    let (p, rep) = (r.point, r.replication);
+    let _ = if mx.on_mesos {
+        writeln!(
+            s,
+            "{p:<6} {rep:<4} cluster: cpu offered {:.1}%, allocated {alloc:.1}%, busy {busy:.1}%; offers made {}, declined {}; executors {}",
+            100.0 * mx.mean_fraction(mx.offered_integral),
+            mx.offers_made,
+            mx.offers_declined,
+            mx.executors_launched,
+        )
+    } else {
+        // Offers exist only on Mesos; YARN counts its containers.
+        let containers = mx
+            .containers
+            .map(|(asked, granted)| format!("; containers requested {asked}, granted {granted}"))
+            .unwrap_or_default();
+        writeln!(
+            s,
+            "{p:<6} {rep:<4} cluster ({}): cpu allocated {alloc:.1}%, busy {busy:.1}%; executors {}{containers}",
+            mx.manager, mx.executors_launched,
+        )
+    };
     s
 }
 
