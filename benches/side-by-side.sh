@@ -5,7 +5,11 @@
 #   - sim on ../shared/peers/large.toml against the SimPy model of the same
 #     scenario (../shared/peers/simpy_peer.py), simulated tasks per wall
 #     second and their ratio;
-#   - sim on scenarios/bench/large.toml on each cluster manager.
+#   - sim on scenarios/bench/large.toml on each cluster manager;
+#   - with SCALING=1, the cost per task as the cluster grows (1k, 2k, 5k,
+#     10k agents at the load per agent of large.toml) and as the same load
+#     is split over more apps (20, 100, 500), from benches/gen-scaling.py,
+#     each with its peak memory.
 #
 # Run from the project root: bash benches/side-by-side.sh [RUNS]
 # (RUNS: runs of each, default 3; the best of each is reported). Needs the
@@ -29,29 +33,38 @@ print(sum(int(r["tasks"]) for r in csv.DictReader(open(sys.argv[1])) if r["end_s
 EOF
 }
 
-# Best wall time of `runs` runs of sim with the given arguments, and the
-# finished tasks of the last run.
+# Best wall time of `runs` runs of sim with the given arguments, the
+# finished tasks of the last run and its peak memory (MB; needs GNU time,
+# else "-").
 best_sim() {
-    local best=""
+    local best="" rss="-"
     for _ in $(seq "$runs"); do
         local t0 t1 wall
         t0=$(date +%s.%N)
-        "$sim" "$@" --quiet --no-charts --out "$out/run" >/dev/null 2>"$out/stderr" || { cat "$out/stderr" >&2; exit 1; }
+        if [ -x /usr/bin/time ]; then
+            /usr/bin/time -f '%M' -o "$out/rss" "$sim" "$@" --quiet ${CHARTS:---no-charts} --out "$out/run" >/dev/null 2>"$out/stderr" || { cat "$out/stderr" >&2; exit 1; }
+            rss=$(( $(tail -1 "$out/rss") / 1024 ))
+        else
+            "$sim" "$@" --quiet ${CHARTS:---no-charts} --out "$out/run" >/dev/null 2>"$out/stderr" || { cat "$out/stderr" >&2; exit 1; }
+        fi
         t1=$(date +%s.%N)
         wall=$(python3 -c "print(f'{$t1 - $t0:.3f}')")
         if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $wall < $best else 1)"; then
             best=$wall
         fi
     done
-    echo "$best $(tasks_in "$out/run")"
+    echo "$best $(tasks_in "$out/run") $rss"
 }
 
 rate() { python3 -c "print(f'{$2 / $1:,.0f}')"; }
 
-printf '%-44s %10s %12s %14s\n' "what" "wall s" "tasks" "tasks/s"
+printf '%-44s %10s %12s %14s %8s %8s\n' "what" "wall s" "tasks" "tasks/s" "us/task" "peak MB"
+row() { # label wall tasks rss
+    printf '%-44s %10s %12s %14s %8s %8s\n' "$1" "$2" "$3" "$(rate "$2" "$3")" "$(python3 -c "print(f'{$2 * 1e6 / $3:.2f}')")" "$4"
+}
 if [ -f "$peers/large.toml" ]; then
-    read -r wall tasks < <(best_sim "$peers/large.toml")
-    printf '%-44s %10s %12s %14s\n' "sim, peers/large.toml (Mesos)" "$wall" "$tasks" "$(rate "$wall" "$tasks")"
+    read -r wall tasks rss < <(best_sim "$peers/large.toml")
+    row "sim, peers/large.toml (Mesos)" "$wall" "$tasks" "$rss"
     sim_rate=$(python3 -c "print($tasks / $wall)")
     if python3 -c "import simpy" 2>/dev/null; then
         best=""
@@ -69,6 +82,21 @@ if [ -f "$peers/large.toml" ]; then
     fi
 fi
 for manager in mesos standalone yarn; do
-    read -r wall tasks < <(best_sim scenarios/bench/large.toml --set "cluster.manager=$manager")
-    printf '%-44s %10s %12s %14s\n' "sim, bench/large.toml on $manager" "$wall" "$tasks" "$(rate "$wall" "$tasks")"
+    read -r wall tasks rss < <(best_sim scenarios/bench/large.toml --set "cluster.manager=$manager")
+    row "sim, bench/large.toml on $manager" "$wall" "$tasks" "$rss"
 done
+# The capacity sweep as a user runs it: 60 runs on every core, with charts.
+read -r wall tasks rss < <(CHARTS=" " best_sim scenarios/capacity.toml)
+row "sim, capacity.toml (60 runs, charts)" "$wall" "$tasks" "$rss"
+if [ "${SCALING:-0}" = 1 ]; then
+    for agents in 1000 2000 5000 10000; do
+        python3 benches/gen-scaling.py --agents "$agents" > "$out/agents.toml"
+        read -r wall tasks rss < <(best_sim "$out/agents.toml")
+        row "Mesos, $agents agents, 20 apps" "$wall" "$tasks" "$rss"
+    done
+    for apps in 20 100 500; do
+        python3 benches/gen-scaling.py --apps "$apps" > "$out/apps.toml"
+        read -r wall tasks rss < <(best_sim "$out/apps.toml")
+        row "Mesos, 1000 agents, $apps apps" "$wall" "$tasks" "$rss"
+    done
+fi
