@@ -434,11 +434,15 @@ impl Allocator for HierarchicalAllocator {
                         continue;
                     }
                     let offer = offer.clone();
-                    let unreserved_part = view.scalars.vector(&offer.unreserved().scalar_part());
+                    // Its scalars (every role), and the unreserved ones, in
+                    // one pass over the bag.
+                    let mut offered = view.scalars.zero();
+                    let mut unreserved_part = view.scalars.zero();
+                    view.scalars
+                        .charge(&offer, 1, &mut [&mut offered], &mut unreserved_part);
                     available
                         .get_or_insert_with(|| av.available.clone())
                         .subtract(&offer);
-                    let offered = view.scalars.vector(&offer);
                     // Quota headroom must see this offer within the agent.
                     within.add(&unreserved_part);
                     pending.push((r, f, offered, unreserved_part));
