@@ -60,9 +60,9 @@ impl Table {
     }
 
     /// A per-run report as the charts read it: only the rows of
-    /// replication 0 unless `every_replication`, and only the columns in
-    /// `keep` (the others are left empty, so that a sweep's reports are
-    /// not held cell by cell).
+    /// replication 0 unless `every_replication`, and only the point, the
+    /// replication and the columns in `keep` (all of them if `None`), so
+    /// that a sweep's reports are not held cell by cell.
     fn for_charts(
         files: &[(&str, String)],
         name: &str,
@@ -74,12 +74,11 @@ impl Table {
             .has_headers(false)
             .from_reader(text.as_bytes());
         let mut records = r.records();
-        let header: Vec<String> = records.next()?.ok()?.iter().map(str::to_string).collect();
-        let kept: Vec<bool> = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| i < 2 || keep.is_none_or(|k| k.contains(&h.as_str())))
+        let all: Vec<String> = records.next()?.ok()?.iter().map(str::to_string).collect();
+        let kept: Vec<usize> = (0..all.len())
+            .filter(|&i| i < 2 || keep.is_none_or(|k| k.contains(&all[i].as_str())))
             .collect();
+        let header = kept.iter().map(|&i| all[i].clone()).collect();
         let mut rows = Vec::new();
         for rec in records {
             let rec = rec.ok()?;
@@ -87,9 +86,8 @@ impl Table {
                 continue;
             }
             rows.push(
-                rec.iter()
-                    .zip(&kept)
-                    .map(|(v, k)| if *k { v.to_string() } else { String::new() })
+                kept.iter()
+                    .map(|&i| rec.get(i).unwrap_or("").to_string())
                     .collect(),
             );
         }
