@@ -98,6 +98,16 @@ fn reports_are_identical_for_any_number_of_threads() {
     let one = bytes(1);
     assert_eq!(one, bytes(2));
     assert_eq!(one, bytes(3));
+    // Runs reduced as they end, in whatever order they end, write the same
+    // reports as the finished runs written together.
+    let results = sim::run::run_parallel(&loaded, opts, 2).unwrap();
+    let mut reduced: Vec<report::RunReport> = results
+        .iter()
+        .map(|r| report::reduce(r, &loaded.sweep, true))
+        .collect();
+    reduced.reverse();
+    reduced.swap(0, 3);
+    assert_eq!(one, report::render_reports(reduced, &loaded.sweep, true));
 }
 
 #[test]

@@ -387,3 +387,83 @@ fn docker_host_ports_are_taken_from_the_offer() {
         "cpus:1;mem:1408;ports:[8080-8080]"
     );
 }
+
+/// Every state change a batch makes, as the backend's debug form shows it.
+fn state(b: &CoarseBackend) -> String {
+    format!("{b:?}")
+}
+
+#[test]
+fn a_blind_decline_is_what_resource_offers_answers_whatever_the_offers_hold() {
+    // Below the cap with executor cores set: an offer could take an
+    // executor, so the backend must look.
+    let mut b = backend(&[("spark.cores.max", "16"), ("spark.executor.cores", "8")]);
+    assert_eq!(b.blind_decline(), None);
+    let replies = b.resource_offers(&[offer(1, 0, "cpus:16;mem:65536")], T0);
+    assert_eq!(summary(&replies), ["1: launch [8,8]"]);
+    // At the cap: any batch is declined with the reached-max filter, and
+    // the full path agrees, offer for offer, state for state.
+    assert_eq!(b.blind_decline(), Some(Refuse::secs(120)));
+    let (mut full, mut blind) = (b.clone(), b.clone());
+    let batch = [
+        offer(2, 1, "cpus:32;mem:262144"),
+        offer(3, 2, "mem:1024"),
+        offer(4, 3, "cpus:0.5;mem:64"),
+    ];
+    let t = SimTime(5_000_000);
+    assert_eq!(
+        summary(&full.resource_offers(&batch, t)),
+        ["2: decline 120s", "3: decline 120s", "4: decline 120s"]
+    );
+    blind.blind_declined(t);
+    assert_eq!(state(&blind), state(&full));
+}
+
+#[test]
+fn a_cap_rounded_down_to_whole_executors_is_reached_blindly() {
+    // 4 cores left under a cap of 16 with executors of 4: one fits, look.
+    let mut b = backend(&[("spark.cores.max", "16"), ("spark.executor.cores", "4")]);
+    let replies = b.resource_offers(&[offer(1, 0, "cpus:12;mem:65536")], T0);
+    assert_eq!(summary(&replies), ["1: launch [4,4,4]"]);
+    assert_eq!(b.blind_decline(), None, "4 cores left: an executor fits");
+    // A cap of 12 with executors of 8 is a cap of 8 (rounded down to whole
+    // executors), so 8 acquired cores are the cap: the 120 s filter.
+    let mut b = backend(&[("spark.cores.max", "12"), ("spark.executor.cores", "8")]);
+    let replies = b.resource_offers(&[offer(1, 0, "cpus:8;mem:65536")], T0);
+    assert_eq!(summary(&replies), ["1: launch [8]"]);
+    assert_eq!(b.blind_decline(), Some(Refuse::secs(120)));
+    let mut full = b.clone();
+    assert_eq!(
+        summary(&full.resource_offers(&[offer(2, 1, "cpus:32;mem:65536")], T0)),
+        ["2: decline 120s"]
+    );
+    b.blind_declined(T0);
+    assert_eq!(state(&b), state(&full));
+}
+
+#[test]
+fn a_backend_with_constraints_or_at_its_limit_or_stopped() {
+    // Constraints sort offers by agent: the backend must look at them.
+    let mut b = backend(&[
+        ("spark.cores.max", "8"),
+        ("spark.executor.cores", "8"),
+        ("spark.mesos.constraints", "zone:a"),
+    ]);
+    let replies = b.resource_offers(&[offer_with(1, 0, "cpus:8;mem:65536", "zone:a")], T0);
+    assert_eq!(summary(&replies), ["1: launch [8]"]);
+    assert_eq!(b.blind_decline(), None);
+    // Dynamic allocation starts at an executor limit of 0: every offer is
+    // declined before anything is looked at, and the launching flag drops.
+    let mut b = backend(&[
+        ("spark.dynamicAllocation.enabled", "true"),
+        ("spark.shuffle.service.enabled", "true"),
+    ]);
+    assert_eq!(b.blind_decline(), Some(Refuse::Default));
+    let mut full = b.clone();
+    full.resource_offers(&[offer(1, 0, "cpus:8;mem:65536")], T0);
+    b.blind_declined(T0);
+    assert_eq!(state(&b), state(&full));
+    // Stopped: the same.
+    b.stop();
+    assert_eq!(b.blind_decline(), Some(Refuse::Default));
+}
