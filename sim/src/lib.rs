@@ -40,6 +40,7 @@
 pub mod charts;
 pub mod cli;
 pub mod columns;
+pub mod idmap;
 pub mod merge;
 pub mod metrics;
 pub mod output;

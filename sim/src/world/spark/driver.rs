@@ -40,6 +40,7 @@ use policies::spark::task_scheduler::{
 };
 use rand_chacha::ChaCha8Rng;
 
+use crate::idmap::IdMap;
 use crate::metrics::{ExecutorRow, JobRow};
 use crate::queue::Handle;
 use crate::rng::{RngStreams, fnv1a64};
@@ -143,7 +144,7 @@ pub(crate) struct SparkDriver {
     pub jobs: JobStream,
     startup_rng: ChaCha8Rng,
     pub startup: Sampler,
-    pub executors: BTreeMap<u64, Executor>,
+    pub executors: IdMap<Executor>,
     pub stopped: bool,
     /// Cores advertised by registered executors (`totalCoreCount`).
     pub registered_cores: u64,
@@ -155,7 +156,7 @@ pub(crate) struct SparkDriver {
     /// The task scheduler: the current stage of each active job (FIFO by
     /// job index), Spark's view of the live hosts, the offer shuffle
     /// stream.
-    pub task_sets: BTreeMap<usize, TaskSet>,
+    pub task_sets: IdMap<TaskSet, usize>,
     pub hosts: Hosts,
     pub sched_rng: ChaCha8Rng,
     /// Jobs read input blocks (first stage), placed from this stream.
@@ -217,12 +218,12 @@ impl SparkDriver {
             jobs: JobStream::new(&app.name, "app", &app.jobs, start, streams),
             startup_rng: streams.stream("app-executor-startup", key),
             startup: Sampler::new(&app.executor_startup),
-            executors: BTreeMap::new(),
+            executors: IdMap::new(),
             stopped: false,
             registered_cores: 0,
             ready: false,
             dynamic: None,
-            task_sets: BTreeMap::new(),
+            task_sets: IdMap::new(),
             hosts: Hosts::without_racks(),
             sched_rng: streams.stream("app-task-scheduler", key),
             input: app.jobs.input,
@@ -578,9 +579,9 @@ impl SparkDriver {
         match only {
             Some(id) => sc.offers.extend(
                 self.executors
-                    .get_key_value(&id)
-                    .filter(|(_, e)| e.registered)
-                    .map(offer),
+                    .get(&id)
+                    .filter(|e| e.registered)
+                    .map(|e| offer((&id, e))),
             ),
             None => sc.offers.extend(
                 self.executors
