@@ -420,7 +420,7 @@ pub fn reduce(r: &RunResult, sweep: &[SweepParam], offers: bool) -> RunReport {
         summary,
         offer_rows: offer_count,
         summary_rows,
-        table: crate::run::table_lines(r),
+        table: table_lines(r),
     }
 }
 
@@ -680,6 +680,76 @@ pub fn resolved_with_runs(resolved: &str, runs: &[RunReport], name: &str) -> Str
             r.summary_rows,
         );
     }
+    s
+}
+
+/// One run's lines of [`crate::run::summary_table`].
+pub(crate) fn table_lines(r: &RunResult) -> String {
+    let mut s = String::new();
+    let mx = &r.output.metrics;
+    let mut names: Vec<&str> = mx.jobs.iter().map(|j| j.app.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let jobs: Vec<_> = mx.jobs.iter().filter(|j| j.app == name).collect();
+        let mut lat: Vec<u64> = jobs
+            .iter()
+            .filter_map(|j| j.end.map(|e| e.since(j.submit).as_micros()))
+            .collect();
+        lat.sort_unstable();
+        let mut wait: Vec<u64> = jobs
+            .iter()
+            .filter_map(|j| j.start.map(|st| st.since(j.submit).as_micros()))
+            .collect();
+        wait.sort_unstable();
+        let f = |v: Option<u64>| v.map(format_secs).unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            s,
+            "{:<6} {:<4} {:<16} {:>6} {:>6} {:>11} {:>11} {:>11} {:>11}",
+            r.point,
+            r.replication,
+            name,
+            jobs.len(),
+            lat.len(),
+            f(percentile(&lat, 50)),
+            f(percentile(&lat, 95)),
+            f(percentile(&lat, 99)),
+            f(percentile(&wait, 50)),
+        );
+    }
+    for (name, reason) in &mx.refused {
+        let _ = writeln!(
+            s,
+            "{:<6} {:<4} {name}: REFUSED by the master: {reason}",
+            r.point, r.replication
+        );
+    }
+    let (alloc, busy) = (
+        100.0 * mx.mean_fraction(mx.allocated_integral),
+        100.0 * mx.mean_fraction(mx.busy_integral),
+    );
+    let (p, rep) = (r.point, r.replication);
+    let _ = if mx.on_mesos {
+        writeln!(
+            s,
+            "{p:<6} {rep:<4} cluster: cpu offered {:.1}%, allocated {alloc:.1}%, busy {busy:.1}%; offers made {}, declined {}; executors {}",
+            100.0 * mx.mean_fraction(mx.offered_integral),
+            mx.offers_made,
+            mx.offers_declined,
+            mx.executors_launched,
+        )
+    } else {
+        // Offers exist only on Mesos; YARN counts its containers.
+        let containers = mx
+            .containers
+            .map(|(asked, granted)| format!("; containers requested {asked}, granted {granted}"))
+            .unwrap_or_default();
+        writeln!(
+            s,
+            "{p:<6} {rep:<4} cluster ({}): cpu allocated {alloc:.1}%, busy {busy:.1}%; executors {}{containers}",
+            mx.manager, mx.executors_launched,
+        )
+    };
     s
 }
 

@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use crate::report::{RunReport, RunResult, percentile};
+use crate::report::{RunReport, RunResult};
 use crate::rng::RngStreams;
 use crate::scenario::Loaded;
-use crate::time::{SimTime, format_secs};
+use crate::time::SimTime;
 use crate::world::{RunOptions, World};
 
 /// Runs everything one after another; the first failing run stops the
@@ -267,76 +267,6 @@ pub fn summary_table(runs: &[RunReport], wall_s: f64) -> String {
         s,
         "events {events}, wall time {wall_s:.3} s, {rate:.0} events/s"
     );
-    s
-}
-
-/// One run's lines of [`summary_table`].
-pub(crate) fn table_lines(r: &RunResult) -> String {
-    let mut s = String::new();
-    let mx = &r.output.metrics;
-    let mut names: Vec<&str> = mx.jobs.iter().map(|j| j.app.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    for name in names {
-        let jobs: Vec<_> = mx.jobs.iter().filter(|j| j.app == name).collect();
-        let mut lat: Vec<u64> = jobs
-            .iter()
-            .filter_map(|j| j.end.map(|e| e.since(j.submit).as_micros()))
-            .collect();
-        lat.sort_unstable();
-        let mut wait: Vec<u64> = jobs
-            .iter()
-            .filter_map(|j| j.start.map(|st| st.since(j.submit).as_micros()))
-            .collect();
-        wait.sort_unstable();
-        let f = |v: Option<u64>| v.map(format_secs).unwrap_or_else(|| "-".into());
-        let _ = writeln!(
-            s,
-            "{:<6} {:<4} {:<16} {:>6} {:>6} {:>11} {:>11} {:>11} {:>11}",
-            r.point,
-            r.replication,
-            name,
-            jobs.len(),
-            lat.len(),
-            f(percentile(&lat, 50)),
-            f(percentile(&lat, 95)),
-            f(percentile(&lat, 99)),
-            f(percentile(&wait, 50)),
-        );
-    }
-    for (name, reason) in &mx.refused {
-        let _ = writeln!(
-            s,
-            "{:<6} {:<4} {name}: REFUSED by the master: {reason}",
-            r.point, r.replication
-        );
-    }
-    let (alloc, busy) = (
-        100.0 * mx.mean_fraction(mx.allocated_integral),
-        100.0 * mx.mean_fraction(mx.busy_integral),
-    );
-    let (p, rep) = (r.point, r.replication);
-    let _ = if mx.on_mesos {
-        writeln!(
-            s,
-            "{p:<6} {rep:<4} cluster: cpu offered {:.1}%, allocated {alloc:.1}%, busy {busy:.1}%; offers made {}, declined {}; executors {}",
-            100.0 * mx.mean_fraction(mx.offered_integral),
-            mx.offers_made,
-            mx.offers_declined,
-            mx.executors_launched,
-        )
-    } else {
-        // Offers exist only on Mesos; YARN counts its containers.
-        let containers = mx
-            .containers
-            .map(|(asked, granted)| format!("; containers requested {asked}, granted {granted}"))
-            .unwrap_or_default();
-        writeln!(
-            s,
-            "{p:<6} {rep:<4} cluster ({}): cpu allocated {alloc:.1}%, busy {busy:.1}%; executors {}{containers}",
-            mx.manager, mx.executors_launched,
-        )
-    };
     s
 }
 
