@@ -767,3 +767,33 @@ fn the_example_round_robin_allocator_hands_out_whole_agents_in_turn() {
     let per_app = |app: &str| m.executors.iter().filter(|e| e.app == app).count();
     assert_eq!((per_app("a"), per_app("b")), (4, 2));
 }
+
+#[test]
+fn a_run_that_runs_out_of_events_ends_where_its_last_completion_was_due() {
+    // One CPU, one extra core: an executor of 1 CPU with 2 slots, its tasks
+    // sharing the CPU. Task A (9.2 s) starts when the executor registers at
+    // 1.020 s and is due at 10.220 s; task B (9.2 s) starts at 5 s, both
+    // now run at half speed and A is due at 15.440 s instead. The run ends
+    // at 10.5 s (no drain), after the last allocation tick at 10 s. A queue
+    // that kept the superseded completion delivered it, as a no-op, at
+    // 10.220 s, so the run's clock (and the window its means cover) ended
+    // there; the moved event must leave the same end.
+    let src = one_app(
+        "cpus:1;mem:8192",
+        "\"spark.mesos.extra.cores\" = \"1\"",
+        "arrival = { kind = \"at\", times = [\"0s\", \"5s\"] }\ntasks = { kind = \"constant\", value = 1 }\ntask_duration = { kind = \"constant\", value = \"9.2s\" }\ncpu_fraction = 1.0",
+    )
+    .replace("horizon = \"5m\"\ndrain = \"5m\"", "horizon = \"10.5s\"\ndrain = \"0s\"");
+    let sc = sim::scenario::load_str(&src, &[])
+        .map_err(|d| format!("{:?}", d.errors))
+        .unwrap()
+        .base;
+    let opts = sim::world::RunOptions {
+        record_offers: false,
+        check_invariants: true,
+    };
+    let out = sim::world::World::new(&sc, sc.run.seed, opts)
+        .run()
+        .unwrap();
+    assert_eq!(out.end.0, 10_220_000);
+}
