@@ -20,6 +20,14 @@
 //! orders roles by a weighted shuffle (keys `u^(1/w)`) and frameworks by a
 //! uniform shuffle, drawn anew for every agent.
 //!
+//! Not Mesos's, and without effect on what is offered: when the view's
+//! owner keeps versions ([`ClusterView::epoch`]), an agent found idle
+//! (nothing left that reaches `min_allocatable`, or every framework's
+//! whole-pool filter covering it) is remembered until it changes or its
+//! first covering filter ends, so a run visits only the agents that may
+//! have something to offer (the shuffle is still drawn over all of them).
+//! Debug builds check every remembered agent against the full check.
+//!
 //! Not modelled: quota guarantees and headroom (stage 1; deprecated since
 //! 1.9), hierarchical role trees in the sorter (roles are sorted flat),
 //! shared and revocable resources, offer constraints. One shuffle per run

@@ -695,8 +695,8 @@ impl SparkDriver {
     }
 
     /// Recomputes the executor's rate and busy CPUs and schedules its next
-    /// completion (one pending event per executor; a new version makes
-    /// older ones stale).
+    /// completion: the executor's one queued completion event is moved (or
+    /// dropped when nothing runs), and its version counts the plans.
     fn replan(&mut self, k: &mut Kernel, id: u64) {
         let now = k.now;
         let c = self.cpu_fraction * f64::from(self.task_cpus());
