@@ -94,10 +94,6 @@ impl<V, K: Id> IdMap<V, K> {
         self.slots[i].as_mut().map(|(_, v)| v)
     }
 
-    pub fn contains_key(&self, id: &K) -> bool {
-        self.get(id).is_some()
-    }
-
     pub fn remove(&mut self, id: &K) -> Option<V> {
         let i = self.at(id.to_u64())?;
         let (_, v) = self.slots[i].take()?;
@@ -139,14 +135,6 @@ impl<V, K: Id> std::ops::Index<&K> for IdMap<V, K> {
     type Output = V;
     fn index(&self, id: &K) -> &V {
         self.get(id).expect("a live id")
-    }
-}
-
-impl<'a, V, K: Id> IntoIterator for &'a IdMap<V, K> {
-    type Item = (&'a K, &'a V);
-    type IntoIter = Box<dyn Iterator<Item = (&'a K, &'a V)> + 'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
     }
 }
 

@@ -488,20 +488,21 @@ fn join_parts(name: &str, runs: &mut [RunReport], k: usize) -> String {
 /// Rows of a per-run report sorted as [`SORTS`] says, as CSV text without
 /// the header.
 fn sorted_rows(name: &str, rows: Vec<Vec<String>>) -> String {
+    encode(None, sort_as(name, rows))
+}
+
+/// Rows of a per-run report in its [`SORTS`] order.
+fn sort_as(name: &str, rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
     let (_, cols, numeric) = SORTS
         .iter()
         .find(|(n, _, _)| *n == name)
         .expect("a per-run report");
-    encode(None, sort_rows(rows, *cols, numeric))
+    sort_rows(rows, *cols, numeric)
 }
 
 /// A per-run report, sorted as [`SORTS`] says.
 pub fn sorted_csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> String {
-    let (_, cols, numeric) = SORTS
-        .iter()
-        .find(|(n, _, _)| *n == name)
-        .expect("a per-run report");
-    csv(header, rows, *cols, numeric)
+    encode(Some(header), sort_as(name, rows))
 }
 
 /// `summary_ci.csv` from the header and rows of `summary.csv`.

@@ -62,7 +62,8 @@ pub fn run_parallel(
     opts: RunOptions,
     threads: usize,
 ) -> Result<Vec<RunResult>, String> {
-    run_keys_observed(loaded, &run_keys(loaded), opts, threads, None, None)
+    let keys = run_keys(loaded);
+    run_keys_with(loaded, &keys, opts, threads, None, None, &|r| r)
 }
 
 /// Runs the given (point, replication) pairs on `threads` threads,
@@ -70,20 +71,10 @@ pub fn run_parallel(
 /// within a few thousand events. Each run depends only on its scenario and
 /// seed, and results are collected in the order of `keys`, so the reports
 /// are byte-identical for any number of threads.
-pub fn run_keys_observed(
-    loaded: &Loaded,
-    keys: &[(usize, u32)],
-    opts: RunOptions,
-    threads: usize,
-    progress: Option<&Progress>,
-    cancel: Option<&AtomicBool>,
-) -> Result<Vec<RunResult>, String> {
-    run_keys_with(loaded, keys, opts, threads, progress, cancel, &|r| r)
-}
-
-/// [`run_keys_observed`], each run reduced to its reports as soon as it
-/// ends (see [`RunReport`]): what a sweep holds until the reports are
-/// written is their text, not every run's books.
+///
+/// Each run is reduced to its reports as soon as it ends (see
+/// [`RunReport`]): what a sweep holds until the reports are written is
+/// their text, not every run's books.
 pub fn run_keys_reports(
     loaded: &Loaded,
     keys: &[(usize, u32)],

@@ -199,7 +199,10 @@ impl OfferFilters {
         }
         // This framework's filters that the new one makes redundant (it
         // refuses at least as much, as long or longer, and covers the whole
-        // pool if they did) hide nothing the new one does not.
+        // pool if they did) hide nothing the new one does not: a filter
+        // hides a candidate that is a subset of what it refused, while it
+        // lives (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference
+        // mesos-master.md §1.7), so dropping them changes no decision.
         let new = Filter {
             refused,
             expires,
@@ -250,22 +253,10 @@ impl OfferFilters {
     /// them) holds a live whole-pool filter on `agent` that still covers its
     /// pool (growth sequence `grown`), nothing can be offered from the agent
     /// until the first of them runs out: that time. `None` when some
-    /// eligible framework is not covered now.
-    pub fn whole_covered_until(
-        &self,
-        agent: AgentId,
-        now: SimTime,
-        grown: u64,
-        eligible: &[bool],
-        eligible_count: usize,
-    ) -> Option<SimTime> {
-        self.whole_cover(agent, now, grown, eligible, eligible_count, |_| {})
-    }
-
-    /// [`OfferFilters::whole_covered_until`], also calling `covered` with
-    /// every eligible framework that is covered (each one once): such a
-    /// framework is filtered for anything the agent could offer now. Not
-    /// called at all when the agent has fewer filters than there are
+    /// eligible framework is not covered now. `covered` is called with
+    /// every eligible framework found covered (each one once): such a
+    /// framework is filtered for anything the agent could offer now. It is
+    /// not called at all when the agent has fewer filters than there are
     /// eligible frameworks (then some framework is surely not covered).
     pub fn whole_cover(
         &self,
@@ -511,7 +502,7 @@ mod tests {
             "the cpus:2 filter is superseded, the whole one is not"
         );
         assert_eq!(
-            f.whole_covered_until(agent, sec(4), 2, &[false, false, false, true], 1),
+            f.whole_cover(agent, sec(4), 2, &[false, false, false, true], 1, |_| {}),
             Some(sec(10))
         );
     }

@@ -406,7 +406,7 @@ fn an_idle_agent_is_remembered_until_it_changes_or_its_filters_run_out() {
 }
 
 #[test]
-fn whole_covered_until_is_the_first_covering_filter_to_end() {
+fn whole_cover_is_the_first_covering_filter_to_end() {
     let mut f = OfferFilters::new();
     let pool = r("cpus:4");
     let agent = AgentId(0);
@@ -425,17 +425,21 @@ fn whole_covered_until_is_the_first_covering_filter_to_end() {
     install(&mut f, 1, 7, Some(3));
     let both = [true, true];
     let s = |x: u64| SimTime(x * 1_000_000);
-    assert_eq!(f.whole_covered_until(agent, s(1), 3, &both, 2), Some(s(7)));
+    let cover = |f: &OfferFilters, now, grown, eligible: &[bool], n| {
+        f.whole_cover(agent, now, grown, eligible, n, |_| {})
+    };
+    assert_eq!(cover(&f, s(1), 3, &both, 2), Some(s(7)));
+    // Each covered framework is reported once (framework 0 has two filters).
+    let mut marked = Vec::new();
+    f.whole_cover(agent, s(1), 3, &both, 2, |fw| marked.push(fw.0));
+    assert_eq!(marked, [0, 1]);
     // Framework 1 does not take part: only framework 0's 20 s count.
-    assert_eq!(
-        f.whole_covered_until(agent, s(1), 3, &[true, false], 1),
-        Some(s(20))
-    );
+    assert_eq!(cover(&f, s(1), 3, &[true, false], 1), Some(s(20)));
     // The pool grew since (sequence 4): nobody is covered.
-    assert_eq!(f.whole_covered_until(agent, s(1), 4, &both, 2), None);
+    assert_eq!(cover(&f, s(1), 4, &both, 2), None);
     // After 7 s framework 1 is not covered any more.
-    assert_eq!(f.whole_covered_until(agent, s(7), 3, &both, 2), None);
+    assert_eq!(cover(&f, s(7), 3, &both, 2), None);
     // A filter that was not of the whole pool does not count.
     install(&mut f, 1, 30, None);
-    assert_eq!(f.whole_covered_until(agent, s(8), 3, &both, 2), None);
+    assert_eq!(cover(&f, s(8), 3, &both, 2), None);
 }

@@ -335,8 +335,10 @@ impl CoarseBackend {
 
     /// The answer [`CoarseBackend::resource_offers`] gives to any batch now,
     /// when it does not depend on the offers: `Some(refuse)` when every
-    /// offer would be declined with `refuse` whatever it holds. That is so
-    /// when the backend is stopped or at its executor limit (steps 1 and 2,
+    /// offer would be declined with `refuse` whatever it holds (Spark 3.0
+    /// `MesosCoarseGrainedSchedulerBackend.resourceOffers` and
+    /// `canLaunchTask`, reference spark-on-mesos.md §1.3). That is so when
+    /// the backend is stopped or at its executor limit (steps 1 and 2,
     /// before any offer is looked at), or when it has no constraints to
     /// sort offers by and no executor can start on any offer because
     /// `canLaunchTask`'s cores test fails whatever the offer (`acquired +

@@ -29,7 +29,7 @@ pub(crate) fn check<'a>(
         ));
     }
     for (d, s) in apps {
-        for (id, e) in &d.executors {
+        for (id, e) in d.executors.iter() {
             let held = s
                 .allocator
                 .as_ref()
