@@ -399,7 +399,10 @@ impl Allocator for HierarchicalAllocator {
                 // reservations or quota, the offer is the whole pool.
                 let simple =
                     !(has_reserved || facts.quota_anywhere && view.roles[r].quota_limit.is_some());
-                let mut within = view.scalars.zero();
+                // What this role was offered of the agent in this visit, for
+                // its quota headroom (only offers that are not the whole
+                // pool need it).
+                let mut within = (!simple).then(|| view.scalars.zero());
                 for f in state.fw_order(r, self.sorter, rng) {
                     if covered[f.index()] == stamp {
                         debug_assert!(view.filters.is_filtered(
@@ -418,7 +421,8 @@ impl Allocator for HierarchicalAllocator {
                     } else {
                         let avail = pool.allocatable_to(role_name);
                         let unreserved = avail.unreserved();
-                        let extra = state.chop(r, unreserved.scalar_part(), &within);
+                        let within = within.as_ref().expect("kept when not simple");
+                        let extra = state.chop(r, unreserved.scalar_part(), within);
                         let mut o = avail.reserved();
                         o.add(&unreserved.filtered(|e| !matches!(e.quantity, Quantity::Scalar(_))));
                         o.add(&extra);
@@ -452,7 +456,9 @@ impl Allocator for HierarchicalAllocator {
                         .get_or_insert_with(|| av.available.clone())
                         .subtract(&offer);
                     // Quota headroom must see this offer within the agent.
-                    within.add(&unreserved_part);
+                    if let Some(w) = within.as_mut() {
+                        w.add(&unreserved_part);
+                    }
                     pending.push((r, f, offered, unreserved_part));
                     grants.push(Grant {
                         framework: f,
