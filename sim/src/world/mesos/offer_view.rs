@@ -16,16 +16,18 @@ pub(crate) fn offer_batch<'a>(
     machines: &'a [Machine],
 ) -> Vec<Offer<'a>> {
     ids.iter()
-        .map(|id| {
-            let o = &offers[id];
-            let machine = &machines[o.agent.index()];
-            Offer {
-                id: *id,
-                agent: o.agent,
-                hostname: &machine.hostname,
-                resources: &o.resources,
-                attributes: &machine.attributes,
-            }
-        })
+        .map(|id| offer_view(*id, &offers[id], machines))
         .collect()
+}
+
+/// The backends' view of one offer, as `id`.
+pub(crate) fn offer_view<'a>(id: u64, o: &'a Outstanding, machines: &'a [Machine]) -> Offer<'a> {
+    let machine = &machines[o.agent.index()];
+    Offer {
+        id,
+        agent: o.agent,
+        hostname: &machine.hostname,
+        resources: &o.resources,
+        attributes: &machine.attributes,
+    }
 }

@@ -25,6 +25,8 @@ use crate::world::mesos::fetcher::Fetcher;
 use crate::world::mesos::fine::{self, FineState};
 use crate::world::mesos::master::{MesosMaster, Outstanding, TaskOwner};
 use crate::world::mesos::offer_view::offer_batch;
+#[cfg(debug_assertions)]
+use crate::world::mesos::offer_view::offer_view;
 use crate::world::spark::driver::{Grant, SparkDriver};
 
 /// The Mesos side of one Spark app.
@@ -159,19 +161,10 @@ pub(crate) fn declined_blind(
         #[cfg(debug_assertions)]
         {
             let mut full = backend.clone();
-            let views: Vec<policies::spark::coarse::Offer<'_>> = offers
+            let views: Vec<_> = offers
                 .iter()
                 .enumerate()
-                .map(|(i, o)| {
-                    let machine = &k.machines[o.agent.index()];
-                    policies::spark::coarse::Offer {
-                        id: i as u64,
-                        agent: o.agent,
-                        hostname: &machine.hostname,
-                        resources: &o.resources,
-                        attributes: &machine.attributes,
-                    }
-                })
+                .map(|(i, o)| offer_view(i as u64, o, &k.machines))
                 .collect();
             let replies = full.resource_offers(&views, now);
             let expected: Vec<Reply> = (0..offers.len() as u64)
