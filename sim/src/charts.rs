@@ -46,6 +46,48 @@ pub struct ChartSpec<'a> {
     pub slo_latency_s: Option<f64>,
 }
 
+/// The report files the charts are drawn from: those in memory, and those
+/// already written to a folder (the command line streams the per-run
+/// reports there as runs end; the charts read them back row by row and
+/// keep only what they draw).
+#[derive(Debug, Clone, Copy)]
+pub struct Reports<'a> {
+    pub files: &'a [(&'a str, String)],
+    pub folder: Option<(&'a Path, &'a [&'static str])>,
+}
+
+impl<'a> Reports<'a> {
+    /// Reports held in memory only.
+    pub fn in_memory(files: &'a [(&'a str, String)]) -> Reports<'a> {
+        Reports {
+            files,
+            folder: None,
+        }
+    }
+
+    /// A report's text, from memory or read from the folder.
+    fn open(&self, name: &str) -> Option<Box<dyn std::io::Read + 'a>> {
+        if let Some((_, text)) = self.files.iter().find(|(n, _)| *n == name) {
+            return Some(Box::new(text.as_bytes()));
+        }
+        let (dir, names) = self.folder?;
+        if !names.contains(&name) {
+            return None;
+        }
+        let f = std::fs::File::open(dir.join(name)).ok()?;
+        Some(Box::new(std::io::BufReader::with_capacity(1 << 16, f)))
+    }
+
+    /// Every report's name.
+    fn names(&self) -> Vec<&'a str> {
+        let mut names: Vec<&str> = self.files.iter().map(|(n, _)| *n).collect();
+        if let Some((_, more)) = self.folder {
+            names.extend(more.iter().copied());
+        }
+        names
+    }
+}
+
 /// A parsed CSV report.
 struct Table {
     header: Vec<String>,
@@ -59,39 +101,75 @@ impl Table {
         Some(Table { header, rows })
     }
 
-    /// A per-run report as the charts read it: only the rows of
-    /// replication 0 unless `every_replication`, and only the point, the
-    /// replication and the columns in `keep` (all of them if `None`), so
-    /// that a sweep's reports are not held cell by cell.
-    fn for_charts(
-        files: &[(&str, String)],
+    fn col(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("report column {name} (the report writer names it)"))
+    }
+}
+
+/// A per-run report as the charts keep it: only the rows of replication 0
+/// unless every replication is asked for, only the point, the replication
+/// and the columns asked for, and every cell in one text (a sweep's
+/// reports are read back from disk; a cell costs its characters and four
+/// bytes, not a `String`).
+struct Kept {
+    header: Vec<String>,
+    /// The cells, row after row, one after another.
+    text: String,
+    /// Where each cell ends in `text`.
+    ends: Vec<u32>,
+}
+
+/// One row of a [`Kept`] report.
+#[derive(Clone, Copy)]
+struct Cells<'a> {
+    text: &'a str,
+    /// The end of the cell before this row's first, and this row's ends.
+    start: u32,
+    ends: &'a [u32],
+}
+
+impl<'a> Cells<'a> {
+    fn get(self, i: usize) -> &'a str {
+        let from = if i == 0 { self.start } else { self.ends[i - 1] };
+        &self.text[from as usize..self.ends[i] as usize]
+    }
+}
+
+impl Kept {
+    /// Reads `name` from `reports`, keeping the columns in `keep` (all if
+    /// `None`) and the rows of every replication or only replication 0.
+    fn read(
+        reports: Reports<'_>,
         name: &str,
         keep: Option<&[&str]>,
         every_replication: bool,
-    ) -> Option<Table> {
-        let (_, text) = files.iter().find(|(n, _)| *n == name)?;
+    ) -> Option<Kept> {
         let mut r = csv::ReaderBuilder::new()
             .has_headers(false)
-            .from_reader(text.as_bytes());
-        let mut records = r.records();
-        let all: Vec<String> = records.next()?.ok()?.iter().map(str::to_string).collect();
+            .from_reader(reports.open(name)?);
+        let mut rec = csv::StringRecord::new();
+        if !r.read_record(&mut rec).ok()? {
+            return None;
+        }
+        let all: Vec<String> = rec.iter().map(str::to_string).collect();
         let kept: Vec<usize> = (0..all.len())
             .filter(|&i| i < 2 || keep.is_none_or(|k| k.contains(&all[i].as_str())))
             .collect();
         let header = kept.iter().map(|&i| all[i].clone()).collect();
-        let mut rows = Vec::new();
-        for rec in records {
-            let rec = rec.ok()?;
+        let (mut text, mut ends) = (String::new(), Vec::new());
+        while r.read_record(&mut rec).ok()? {
             if !every_replication && rec.get(1) != Some("0") {
                 continue;
             }
-            rows.push(
-                kept.iter()
-                    .map(|&i| rec.get(i).unwrap_or("").to_string())
-                    .collect(),
-            );
+            for &i in &kept {
+                text.push_str(rec.get(i).unwrap_or(""));
+                ends.push(u32::try_from(text.len()).ok()?);
+            }
         }
-        Some(Table { header, rows })
+        Some(Kept { header, text, ends })
     }
 
     fn col(&self, name: &str) -> usize {
@@ -102,15 +180,17 @@ impl Table {
     }
 
     /// Rows of one point (and one replication, if given).
-    fn of<'a>(
-        &'a self,
-        point: &'a str,
-        rep: Option<&'a str>,
-    ) -> impl Iterator<Item = &'a [String]> {
-        self.rows
-            .iter()
-            .filter(move |r| r[0] == point && rep.is_none_or(|x| r[1] == x))
-            .map(Vec::as_slice)
+    fn of<'a>(&'a self, point: &'a str, rep: Option<&'a str>) -> impl Iterator<Item = Cells<'a>> {
+        let width = self.header.len();
+        self.ends
+            .chunks_exact(width)
+            .enumerate()
+            .map(move |(k, ends)| Cells {
+                text: &self.text,
+                start: if k == 0 { 0 } else { self.ends[k * width - 1] },
+                ends,
+            })
+            .filter(move |r| r.get(0) == point && rep.is_none_or(|x| r.get(1) == x))
     }
 }
 
@@ -119,8 +199,9 @@ fn num(s: &str) -> Option<f64> {
 }
 
 /// Every chart (SVG) and `report.html`, named as they are written.
-pub fn render(files: &[(&str, String)], spec: ChartSpec<'_>) -> Vec<(String, String)> {
+pub fn render(reports: Reports<'_>, spec: ChartSpec<'_>) -> Vec<(String, String)> {
     register_font();
+    let files = reports.files;
     let Some(summary) = Table::from(files, "summary.csv") else {
         return Vec::new();
     };
@@ -161,7 +242,7 @@ pub fn render(files: &[(&str, String)], spec: ChartSpec<'_>) -> Vec<(String, Str
             false,
         ),
     ]
-    .map(|(n, keep, every)| Table::for_charts(files, n, keep, every));
+    .map(|(n, keep, every)| Kept::read(reports, n, keep, every));
     let [util, jobs, execs, alloc, shares] = &tables;
     for &p in &points {
         let suffix = if many {
@@ -192,7 +273,7 @@ pub fn render(files: &[(&str, String)], spec: ChartSpec<'_>) -> Vec<(String, Str
         .map(|c| (c.file.clone(), c.svg.clone()))
         .collect();
     let html = html(
-        files,
+        &reports.names(),
         &spec,
         &summary,
         ci.as_ref(),
@@ -541,12 +622,12 @@ fn draw(p: &Plot) -> Option<Chart> {
 }
 
 /// Cluster CPUs offered, allocated and busy over time (replication 0).
-fn cpu_chart(u: &Table, point: &str) -> Option<Plot> {
+fn cpu_chart(u: &Kept, point: &str) -> Option<Plot> {
     let t = u.col("time_s");
     let series = |name: &str| -> Vec<(f64, f64)> {
         let c = u.col(name);
         u.of(point, Some("0"))
-            .filter_map(|r| Some((num(&r[t])?, num(&r[c])?)))
+            .filter_map(|r| Some((num(r.get(t))?, num(r.get(c))?)))
             .collect()
     };
     let mut total = Line::new("total", RGBColor(150, 150, 150), series("cpus_total"));
@@ -576,19 +657,19 @@ fn cpu_chart(u: &Table, point: &str) -> Option<Plot> {
 
 /// Job latency CDF per app, over all replications of the point; the
 /// fraction is of submitted jobs, so unfinished jobs keep a curve below 1.
-fn latency_chart(j: &Table, point: &str, slo_s: Option<f64>) -> Option<Plot> {
+fn latency_chart(j: &Kept, point: &str, slo_s: Option<f64>) -> Option<Plot> {
     let (app, lat) = (j.col("app"), j.col("latency_s"));
     let mut apps: Vec<(&str, Vec<f64>, usize)> = Vec::new();
     for r in j.of(point, None) {
-        let i = match apps.iter().position(|(a, _, _)| *a == r[app]) {
+        let i = match apps.iter().position(|(a, _, _)| *a == r.get(app)) {
             Some(i) => i,
             None => {
-                apps.push((&r[app], Vec::new(), 0));
+                apps.push((r.get(app), Vec::new(), 0));
                 apps.len() - 1
             }
         };
         apps[i].2 += 1;
-        if let Some(l) = num(&r[lat]) {
+        if let Some(l) = num(r.get(lat)) {
             apps[i].1.push(l);
         }
     }
@@ -655,24 +736,24 @@ fn steps(mut changes: Vec<(f64, i64)>) -> Vec<(f64, f64)> {
 
 /// Executors alive per app over time, and the dynamic-allocation target
 /// (dashed) where the app has one (replication 0).
-fn executors_chart(e: &Table, alloc: Option<&Table>, point: &str) -> Option<Plot> {
+fn executors_chart(e: &Kept, alloc: Option<&Kept>, point: &str) -> Option<Plot> {
     let (app, launch, end) = (e.col("app"), e.col("launch_s"), e.col("end_s"));
-    let mut apps: Vec<&str> = e.of(point, Some("0")).map(|r| r[app].as_str()).collect();
+    let mut apps: Vec<&str> = e.of(point, Some("0")).map(|r| r.get(app)).collect();
     apps.sort_unstable();
     apps.dedup();
     let horizon = e
         .of(point, Some("0"))
-        .flat_map(|r| [num(&r[launch]), num(&r[end])])
+        .flat_map(|r| [num(r.get(launch)), num(r.get(end))])
         .flatten()
         .fold(0f64, f64::max);
     let mut lines = Vec::new();
     for (i, a) in apps.iter().enumerate() {
         let mut changes = Vec::new();
-        for r in e.of(point, Some("0")).filter(|r| r[app] == *a) {
-            if let Some(l) = num(&r[launch]) {
+        for r in e.of(point, Some("0")).filter(|r| r.get(app) == *a) {
+            if let Some(l) = num(r.get(launch)) {
                 changes.push((l, 1));
             }
-            if let Some(x) = num(&r[end]) {
+            if let Some(x) = num(r.get(end)) {
                 changes.push((x, -1));
             }
         }
@@ -684,8 +765,8 @@ fn executors_chart(e: &Table, alloc: Option<&Table>, point: &str) -> Option<Plot
         if let Some(al) = alloc {
             let (t, aa, target) = (al.col("time_s"), al.col("app"), al.col("target_executors"));
             let mut pts: Vec<(f64, f64)> = Vec::new();
-            for r in al.of(point, Some("0")).filter(|r| r[aa] == *a) {
-                let (Some(x), Some(y)) = (num(&r[t]), num(&r[target])) else {
+            for r in al.of(point, Some("0")).filter(|r| r.get(aa) == *a) {
+                let (Some(x), Some(y)) = (num(r.get(t)), num(r.get(target))) else {
                     continue;
                 };
                 if let Some(&(_, prev)) = pts.last() {
@@ -717,12 +798,12 @@ fn executors_chart(e: &Table, alloc: Option<&Table>, point: &str) -> Option<Plot
 
 /// Each role's dominant share over time (replication 0): the larger of its
 /// frameworks' summed CPUs and memory over the cluster's.
-fn shares_chart(s: &Table, u: &Table, point: &str) -> Option<Plot> {
+fn shares_chart(s: &Kept, u: &Kept, point: &str) -> Option<Plot> {
     let (ut, uc, um) = (u.col("time_s"), u.col("cpus_total"), u.col("mem_total_mb"));
     // By time text: a share row finds its sample's totals in O(log n).
     let totals: std::collections::BTreeMap<&str, (f64, f64)> = u
         .of(point, Some("0"))
-        .filter_map(|r| Some((r[ut].as_str(), (num(&r[uc])?, num(&r[um])?))))
+        .filter_map(|r| Some((r.get(ut), (num(r.get(uc))?, num(r.get(um))?))))
         .collect();
     let (t, role, cpus, mem) = (
         s.col("time_s"),
@@ -730,7 +811,7 @@ fn shares_chart(s: &Table, u: &Table, point: &str) -> Option<Plot> {
         s.col("cpus_allocated"),
         s.col("mem_allocated_mb"),
     );
-    let mut roles: Vec<&str> = s.of(point, Some("0")).map(|r| r[role].as_str()).collect();
+    let mut roles: Vec<&str> = s.of(point, Some("0")).map(|r| r.get(role)).collect();
     roles.sort_unstable();
     roles.dedup();
     let lines: Vec<Line> = roles
@@ -751,16 +832,19 @@ fn shares_chart(s: &Table, u: &Table, point: &str) -> Option<Plot> {
                     pts.push((num(time).unwrap_or(0.0), share));
                 }
             };
-            for r in s.of(point, Some("0")).filter(|r| r[role] == *ro) {
-                let (c, m) = (num(&r[cpus]).unwrap_or(0.0), num(&r[mem]).unwrap_or(0.0));
+            for r in s.of(point, Some("0")).filter(|r| r.get(role) == *ro) {
+                let (c, m) = (
+                    num(r.get(cpus)).unwrap_or(0.0),
+                    num(r.get(mem)).unwrap_or(0.0),
+                );
                 match &mut cur {
-                    Some((time, sc, sm)) if *time == r[t] => {
+                    Some((time, sc, sm)) if *time == r.get(t) => {
                         *sc += c;
                         *sm += m;
                     }
                     _ => {
                         flush(cur.take(), &mut pts);
-                        cur = Some((&r[t], c, m));
+                        cur = Some((r.get(t), c, m));
                     }
                 }
             }
@@ -1119,7 +1203,7 @@ pre{background:#f7f7f7;padding:1em;overflow-x:auto;font-size:12px}";
 
 #[allow(clippy::too_many_arguments)]
 fn html(
-    files: &[(&str, String)],
+    files: &[&str],
     spec: &ChartSpec<'_>,
     summary: &Table,
     ci: Option<&Table>,
@@ -1150,7 +1234,7 @@ fn html(
         points.len(),
         reps
     );
-    let mut names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+    let mut names: Vec<&str> = files.to_vec();
     names.sort_unstable();
     let names: Vec<String> = names
         .iter()
@@ -1334,13 +1418,40 @@ mod tests {
         Table { header, rows }
     }
 
+    /// A per-run report as the charts keep it, every replication and
+    /// column.
+    fn kept(text: &str) -> Kept {
+        let files = [("t.csv", text.to_string())];
+        Kept::read(Reports::in_memory(&files), "t.csv", None, true).unwrap()
+    }
+
+    #[test]
+    fn kept_reports_hold_the_asked_columns_and_replications_cell_by_cell() {
+        let text = "point,replication,app,job,latency_s\n\
+                    0,0,a,0,1.5\n0,1,b,1,\n1,0,\"c,d\",2,7\n";
+        let files = [("jobs.csv", text.to_string())];
+        let reports = Reports::in_memory(&files);
+        let k = Kept::read(reports, "jobs.csv", Some(&["latency_s", "app"]), false).unwrap();
+        assert_eq!(k.header, ["point", "replication", "app", "latency_s"]);
+        let rows = |k: &Kept, p: &'static str, rep| -> Vec<Vec<String>> {
+            k.of(p, rep)
+                .map(|r| (0..k.header.len()).map(|i| r.get(i).to_string()).collect())
+                .collect()
+        };
+        assert_eq!(rows(&k, "0", None), [["0", "0", "a", "1.5"]]);
+        assert_eq!(rows(&k, "1", Some("0")), [["1", "0", "c,d", "7"]]);
+        let every = Kept::read(reports, "jobs.csv", None, true).unwrap();
+        assert_eq!(rows(&every, "0", Some("1")), [["0", "1", "b", "1", ""]]);
+        assert!(Kept::read(reports, "missing.csv", None, true).is_none());
+    }
+
     fn line<'a>(p: &'a Plot, name: &str) -> &'a Line {
         p.lines.iter().find(|l| l.name == name).expect(name)
     }
 
     #[test]
     fn latency_cdf_is_a_fraction_of_submitted_jobs_pooled_over_replications() {
-        let j = table(
+        let j = kept(
             "point,replication,app,job,submit_s,start_s,end_s,latency_s\n\
              0,0,a,0,0,0,1,1\n0,0,a,1,0,0,,\n0,1,a,0,0,0,4,4\n0,1,a,1,0,0,2,2\n\
              0,0,b,0,0,,,\n1,0,a,0,0,0,9,9\n",
@@ -1353,11 +1464,11 @@ mod tests {
 
     #[test]
     fn executors_step_with_launches_and_ends_and_the_target_is_dashed() {
-        let e = table(
+        let e = kept(
             "point,replication,app,executor,launch_s,end_s\n\
              0,0,x,0,10,30\n0,0,x,1,20,\n0,1,x,0,1,2\n",
         );
-        let a = table(
+        let a = kept(
             "point,replication,time_s,app,target_executors,executors\n\
              0,0,5,x,2,0\n0,0,25,x,1,2\n",
         );
@@ -1386,10 +1497,10 @@ mod tests {
 
     #[test]
     fn a_roles_dominant_share_sums_its_frameworks_and_takes_the_larger_resource() {
-        let u = table(
+        let u = kept(
             "point,replication,time_s,cpus_total,mem_total_mb\n0,0,0,10,1000\n0,0,10,10,1000\n",
         );
-        let s = table(
+        let s = kept(
             "point,replication,time_s,role,framework,cpus_allocated,mem_allocated_mb\n\
              0,0,0,r,f1,2,100\n0,0,0,r,f2,1,700\n0,0,0,q,g,5,0\n\
              0,0,10,r,f1,4,100\n0,0,10,q,g,0,0\n",

@@ -161,7 +161,7 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
             };
             match crate::merge::merge(&dirs) {
                 Ok((files, resolved)) => {
-                    let files = report::with_charts(files, &resolved, !no_charts);
+                    let files = report::with_charts(files, None, &resolved, !no_charts);
                     match output.commit(&files, &resolved, Some(&interrupt_flag())) {
                         Ok(()) => {
                             let _ = writeln!(
@@ -313,6 +313,24 @@ fn run_scenario(args: RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit
     let show = !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let progress = run::Progress::of(&loaded, &keys);
     let stop = std::sync::atomic::AtomicBool::new(false);
+    // The per-run reports go straight into the output's temporary folder
+    // as runs end, in report order; what stays in memory is each run's
+    // summary rows and console lines.
+    let mut write_error: Option<String> = None;
+    let mut results: Vec<report::RunReport> = Vec::with_capacity(keys.len());
+    let writing =
+        |e: std::io::Error| format!("cannot write the reports for {}: {e}", dir.display());
+    let unwritten = |err: &mut dyn Write, e: &str| {
+        let _ = writeln!(err, "error: {e}; nothing was replaced");
+        ExitCode::from(BAD_INPUT)
+    };
+    let mut parts = match report::PartWriter::new(args.offers, |name| {
+        std::fs::File::create(output.path(name))
+            .map(|f| std::io::BufWriter::with_capacity(1 << 16, f))
+    }) {
+        Ok(p) => p,
+        Err(e) => return unwritten(err, &writing(e)),
+    };
     let outcome = std::thread::scope(|s| {
         let display = show.then(|| s.spawn(|| run::show_progress(&progress, &stop)));
         let outcome = run::run_keys_reports(
@@ -322,6 +340,15 @@ fn run_scenario(args: RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit
             threads,
             Some(&progress),
             Some(&cancel),
+            &mut |mut r| {
+                if let Err(e) = parts.write(&mut r) {
+                    let e = writing(e);
+                    write_error = Some(e.clone());
+                    return Err(e);
+                }
+                results.push(r);
+                Ok(())
+            },
         );
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         if let Some(h) = display {
@@ -340,12 +367,16 @@ fn run_scenario(args: RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit
         );
         return interrupted(err);
     }
-    let results = match outcome {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = writeln!(err, "error: the run failed: {e}");
-            return ExitCode::from(1);
-        }
+    if let Some(e) = write_error {
+        return unwritten(err, &e);
+    }
+    if let Err(e) = outcome {
+        let _ = writeln!(err, "error: the run failed: {e}");
+        return ExitCode::from(1);
+    }
+    let written: Vec<&'static str> = match parts.finish() {
+        Ok(done) => done.into_iter().map(|(name, _)| name).collect(),
+        Err(e) => return unwritten(err, &writing(e)),
     };
     let wall_s = started.elapsed().as_secs_f64();
     let name = path
@@ -358,8 +389,13 @@ fn run_scenario(args: RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit
     );
     let table = (!args.quiet).then(|| run::summary_table(&results, wall_s));
     let charts = !args.no_charts && args.shard.is_none();
-    let rendered = report::render_reports(results, &loaded.sweep, args.offers);
-    let files = report::with_charts(rendered, &resolved, charts);
+    let summaries = report::summary_files(&mut results, &loaded.sweep).to_vec();
+    let files = report::with_charts(
+        summaries,
+        Some((output.temp(), &written)),
+        &resolved,
+        charts,
+    );
     if let Some(shard) = args.shard {
         resolved.push_str(&shard.marker(all.len()));
     }

@@ -115,7 +115,18 @@ impl OutputDir {
         })
     }
 
-    /// Writes the files and the resolved scenario, then puts them in the
+    /// The temporary folder, where the reports are written before the swap.
+    pub fn temp(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Where a report file goes before the swap.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.temp.join(name)
+    }
+
+    /// Writes the files and the resolved scenario (beside any already
+    /// written to [`OutputDir::path`]), then puts them in the
     /// target's place, unless `cancel` is set before the swap.
     pub fn commit<S: AsRef<str>>(
         self,

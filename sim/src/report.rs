@@ -438,15 +438,37 @@ pub fn render(
 }
 
 /// Every report file's name and contents, from reduced runs (in any
-/// order: rows are written by point, then replication).
+/// order: rows are written by point, then replication), in memory.
 pub fn render_reports(
     mut runs: Vec<RunReport>,
     sweep: &[SweepParam],
     offers: bool,
 ) -> Vec<(&'static str, String)> {
     runs.sort_by_key(|r| (r.point, r.replication));
-    let mut summary: Vec<Vec<String>> = Vec::new();
+    let mut parts = PartWriter::new(offers, |_| Ok(Vec::new())).expect("writing to memory");
     for r in &mut runs {
+        parts.write(r).expect("writing to memory");
+    }
+    let mut written: Vec<(&'static str, String)> = parts
+        .finish()
+        .expect("writing to memory")
+        .into_iter()
+        .map(|(n, bytes)| (n, String::from_utf8(bytes).expect("CSV text")))
+        .collect();
+    let offers_csv = written
+        .iter()
+        .position(|(n, _)| *n == "offers.csv")
+        .map(|i| written.remove(i));
+    written.extend(summary_files(&mut runs, sweep));
+    written.extend(offers_csv);
+    written
+}
+
+/// `summary.csv` and `summary_ci.csv` of runs in report order (their
+/// summary rows are taken from them).
+pub fn summary_files(runs: &mut [RunReport], sweep: &[SweepParam]) -> [(&'static str, String); 2] {
+    let mut summary: Vec<Vec<String>> = Vec::new();
+    for r in runs.iter_mut() {
         summary.append(&mut r.summary);
     }
     let mut summary_header: Vec<&str> = vec!["point", "replication", "seed"];
@@ -455,34 +477,61 @@ pub fn render_reports(
     summary_header.extend(SUMMARY_SCOPE);
     let owned: Vec<String> = summary_header.iter().map(|h| h.to_string()).collect();
     let ci = summary_ci_csv(&owned, &summary);
-    let mut files: Vec<(&'static str, String)> = Vec::new();
-    for (k, name) in PART_FILES.iter().enumerate() {
-        if *name == "offers.csv" {
-            continue;
-        }
-        files.push((name, join_parts(name, &mut runs, k)));
-    }
-    files.push((
-        "summary.csv",
-        sorted_csv("summary.csv", &summary_header, summary),
-    ));
-    files.push(("summary_ci.csv", ci));
-    if offers {
-        let k = PART_FILES.len() - 1;
-        files.push(("offers.csv", join_parts("offers.csv", &mut runs, k)));
-    }
-    files
+    [
+        (
+            "summary.csv",
+            sorted_csv("summary.csv", &summary_header, summary),
+        ),
+        ("summary_ci.csv", ci),
+    ]
 }
 
-/// A report: its header, then each run's rows in run order (each run's
-/// text is released as it is copied).
-fn join_parts(name: &str, runs: &mut [RunReport], k: usize) -> String {
-    let mut out = encode(Some(part_header(name)), Vec::new());
-    out.reserve(runs.iter().map(|r| r.parts[k].0.len()).sum());
-    for r in runs.iter_mut() {
-        out.push_str(&std::mem::take(&mut r.parts[k].0));
+/// The per-run reports ([`PART_FILES`]; `offers.csv` only when offers are
+/// recorded) being written: each gets its header at once, then the rows of
+/// each run handed to [`PartWriter::write`], in the order they come (the
+/// caller hands them in report order). The command line writes them
+/// straight into the report folder as runs end; tests write them to memory.
+#[derive(Debug)]
+pub struct PartWriter<W: std::io::Write> {
+    /// (index in [`PART_FILES`], its name, where it goes).
+    outs: Vec<(usize, &'static str, W)>,
+}
+
+impl<W: std::io::Write> PartWriter<W> {
+    /// Opens every per-run report with `open` and writes its header.
+    pub fn new(
+        offers: bool,
+        mut open: impl FnMut(&'static str) -> std::io::Result<W>,
+    ) -> std::io::Result<Self> {
+        let mut outs = Vec::new();
+        for (k, name) in PART_FILES.iter().enumerate() {
+            if *name == "offers.csv" && !offers {
+                continue;
+            }
+            let mut w = open(name)?;
+            w.write_all(encode(Some(part_header(name)), Vec::new()).as_bytes())?;
+            outs.push((k, *name, w));
+        }
+        Ok(PartWriter { outs })
     }
-    out
+
+    /// Appends a run's rows to every report and drops them from the run.
+    pub fn write(&mut self, run: &mut RunReport) -> std::io::Result<()> {
+        for (k, _, w) in &mut self.outs {
+            w.write_all(std::mem::take(&mut run.parts[*k].0).as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Each report's name and writer, flushed.
+    pub fn finish(self) -> std::io::Result<Vec<(&'static str, W)>> {
+        let mut done = Vec::with_capacity(self.outs.len());
+        for (_, name, mut w) in self.outs {
+            w.flush()?;
+            done.push((name, w));
+        }
+        Ok(done)
+    }
 }
 
 /// Rows of a per-run report sorted as [`SORTS`] says, as CSV text without
@@ -597,10 +646,13 @@ fn summary_ci(summary: &[Vec<String>], swept: usize) -> Vec<Vec<String>> {
 }
 
 /// The report files, then (unless `charts` is false) the SVG charts and
-/// `report.html` drawn from them. `resolved` is the text
-/// [`resolved_with_runs`] made: it names the scenario and its chart metrics.
+/// `report.html` drawn from them and from the per-run reports already
+/// written to `written` (a folder and the names of the files there; see
+/// [`PartWriter`]). `resolved` is the text [`resolved_with_runs`] made: it
+/// names the scenario and its chart metrics.
 pub fn with_charts(
     files: Vec<(&'static str, String)>,
+    written: Option<(&std::path::Path, &[&'static str])>,
     resolved: &str,
     charts: bool,
 ) -> Vec<(String, String)> {
@@ -613,7 +665,11 @@ pub fn with_charts(
             resolved,
             slo_latency_s: resolved_slo(resolved),
         };
-        crate::charts::render(&files, spec)
+        let reports = crate::charts::Reports {
+            files: &files,
+            folder: written,
+        };
+        crate::charts::render(reports, spec)
     } else {
         Vec::new()
     };

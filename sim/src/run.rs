@@ -5,9 +5,7 @@
 
 use std::fmt::Write as _;
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use crate::report::{RunReport, RunResult};
 use crate::rng::RngStreams;
@@ -63,18 +61,25 @@ pub fn run_parallel(
     threads: usize,
 ) -> Result<Vec<RunResult>, String> {
     let keys = run_keys(loaded);
-    run_keys_with(loaded, &keys, opts, threads, None, None, &|r| r)
+    let mut out = Vec::with_capacity(keys.len());
+    run_keys_with(loaded, &keys, opts, threads, None, None, &|r| r, &mut |r| {
+        out.push(r);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// Runs the given (point, replication) pairs on `threads` threads,
 /// updating `progress` as runs advance; setting `cancel` stops every run
 /// within a few thousand events. Each run depends only on its scenario and
-/// seed, and results are collected in the order of `keys`, so the reports
-/// are byte-identical for any number of threads.
+/// seed, and each is handed to `deliver` in the order of `keys`, so the
+/// reports are byte-identical for any number of threads.
 ///
 /// Each run is reduced to its reports as soon as it ends (see
-/// [`RunReport`]): what a sweep holds until the reports are written is
-/// their text, not every run's books.
+/// [`RunReport`]) and delivered as soon as the runs before it are: the
+/// caller writes its rows out then (the command line streams them to the
+/// report files), so a sweep holds the runs in flight, not every run's
+/// rows. An error of `deliver` stops the runs and is returned.
 pub fn run_keys_reports(
     loaded: &Loaded,
     keys: &[(usize, u32)],
@@ -82,12 +87,23 @@ pub fn run_keys_reports(
     threads: usize,
     progress: Option<&Progress>,
     cancel: Option<&AtomicBool>,
-) -> Result<Vec<RunReport>, String> {
+    deliver: &mut dyn FnMut(RunReport) -> Result<(), String>,
+) -> Result<(), String> {
     let offers = opts.record_offers;
     let reduce = |r: RunResult| crate::report::reduce(&r, &loaded.sweep, offers);
-    run_keys_with(loaded, keys, opts, threads, progress, cancel, &reduce)
+    run_keys_with(
+        loaded, keys, opts, threads, progress, cancel, &reduce, deliver,
+    )
 }
 
+/// The pool: `threads` workers take the runs in the order of `keys` (a
+/// shared counter, so the runs in flight are always the next few and few
+/// finished runs wait for an earlier one), and this thread hands the
+/// finished ones to `deliver` in that order. A failing run stops the
+/// workers from starting more; the error returned is that of the first
+/// failing run in `keys` order (every run before it had started, so which
+/// one it is does not depend on timing).
+#[allow(clippy::too_many_arguments)]
 fn run_keys_with<T: Send>(
     loaded: &Loaded,
     keys: &[(usize, u32)],
@@ -96,9 +112,11 @@ fn run_keys_with<T: Send>(
     progress: Option<&Progress>,
     cancel: Option<&AtomicBool>,
     finish: &(dyn Fn(RunResult) -> T + Sync),
-) -> Result<Vec<T>, String> {
+    deliver: &mut dyn FnMut(T) -> Result<(), String>,
+) -> Result<(), String> {
     let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    let one = |slot: usize, &(i, r): &(usize, u32)| {
+    let one = |slot: usize| {
+        let (i, r) = keys[slot];
         if cancelled() {
             return Err("interrupted".to_string());
         }
@@ -114,17 +132,65 @@ fn run_keys_with<T: Send>(
         result.map(finish)
     };
     if threads <= 1 || keys.len() <= 1 {
-        return keys.iter().enumerate().map(|(s, k)| one(s, k)).collect();
+        for slot in 0..keys.len() {
+            deliver(one(slot)?)?;
+        }
+        return Ok(());
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
-    pool.install(|| {
-        keys.par_iter()
-            .enumerate()
-            .map(|(s, k)| one(s, k))
-            .collect()
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<T, String>)>();
+        for w in 0..threads.min(keys.len()) {
+            let tx = tx.clone();
+            let (next, stop, one) = (&next, &stop, &one);
+            std::thread::Builder::new()
+                .name(format!("run-{w}"))
+                .spawn_scoped(scope, move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let slot = next.fetch_add(1, Ordering::Relaxed);
+                        if slot >= keys.len() {
+                            break;
+                        }
+                        let r = one(slot);
+                        let failed = r.is_err();
+                        if tx.send((slot, r)).is_err() || failed {
+                            break;
+                        }
+                    }
+                })
+                .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
+        }
+        drop(tx);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut due = 0;
+        let mut first_error: Option<(usize, String)> = None;
+        for (slot, r) in rx {
+            match r {
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    if first_error.as_ref().is_none_or(|(s, _)| slot < *s) {
+                        first_error = Some((slot, e));
+                    }
+                }
+                Ok(t) => {
+                    waiting.insert(slot, t);
+                }
+            }
+            while first_error.is_none()
+                && let Some(t) = waiting.remove(&due)
+            {
+                if let Err(e) = deliver(t) {
+                    stop.store(true, Ordering::Relaxed);
+                    first_error = Some((due, e));
+                }
+                due += 1;
+            }
+        }
+        match first_error {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
     })
 }
 

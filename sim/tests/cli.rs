@@ -1193,3 +1193,57 @@ fn a_sweep_over_the_managers_gives_the_same_bytes_on_any_thread_count() {
     }
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// The command line streams the per-run reports to disk as runs end, in
+/// report order, on any number of threads; the tests' golden reports are
+/// rendered in memory. Both must be the same bytes: the golden scenarios,
+/// replicated so that runs finish out of order on two threads.
+#[test]
+fn streamed_reports_are_the_golden_bytes() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let base = std::env::temp_dir().join(format!("sim-streamed-{}", std::process::id()));
+    for name in ["two-agents", "locality", "yarn"] {
+        let scenario = root.join(format!("../scenarios/tests/{name}.toml"));
+        let out = base.join(name);
+        run_ok(
+            &[
+                scenario.to_str().unwrap(),
+                "--offers",
+                "--quiet",
+                "--no-charts",
+            ],
+            &["--jobs", "2"],
+            &out,
+        );
+        let golden = root.join("tests/golden").join(name);
+        for (file, want) in read_dir_sorted(&golden) {
+            let got = std::fs::read(out.join(&file)).unwrap();
+            assert!(got == want, "{name}/{file} differs from the golden report");
+        }
+        // Four replications on two threads: rows stay in replication order.
+        let [reps, one] = ["2", "1"].map(|jobs| {
+            let dir = base.join(format!("{name}-reps-on-{jobs}"));
+            run_ok(
+                &[
+                    scenario.to_str().unwrap(),
+                    "--offers",
+                    "--quiet",
+                    "--no-charts",
+                ],
+                &["--replications", "4", "--jobs", jobs],
+                &dir,
+            );
+            dir
+        });
+        assert_same_dirs(&reps, &one);
+        let jobs = std::fs::read_to_string(reps.join("jobs.csv")).unwrap();
+        let reps_in_order: Vec<&str> = jobs
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(1).unwrap())
+            .collect();
+        assert!(reps_in_order.windows(2).all(|w| w[0] <= w[1]), "{name}");
+        assert_eq!(reps_in_order.last(), Some(&"3"), "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&base);
+}
