@@ -41,6 +41,7 @@ pub mod charts;
 pub mod cli;
 pub mod columns;
 pub mod idmap;
+pub mod jobs;
 pub mod merge;
 pub mod metrics;
 pub mod output;

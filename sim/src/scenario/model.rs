@@ -462,7 +462,11 @@ pub struct Framework {
 #[derive(Clone, Debug, PartialEq)]
 pub struct JobSpec {
     pub arrival: Arrival,
+    /// Stages per job (all of the shape's: a fan-in of K parents has K + 1,
+    /// a diamond 4).
     pub stages: u32,
+    /// How the stages depend on each other.
+    pub shape: JobShape,
     /// Tasks per stage.
     pub tasks: Distribution,
     pub task_duration: Distribution,
@@ -471,6 +475,20 @@ pub struct JobSpec {
     /// Each task of the first stage reads one input block (`[data]`), so
     /// it prefers the agents holding the block's replicas.
     pub input: bool,
+}
+
+/// How a synthetic job's stages depend on each other (`[apps.jobs] shape`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum JobShape {
+    /// Each stage reads the one before it (`shape = "chain"`, the default).
+    #[default]
+    Chain,
+    /// `parents` independent stages, then one that reads them all
+    /// (`shape = "fan-in"`, `parents = K`).
+    FanIn { parents: u32 },
+    /// Stage 0, then stages 1 and 2 that read it, then stage 3 that reads
+    /// both (`shape = "diamond"`).
+    Diamond,
 }
 
 /// How jobs arrive.

@@ -387,6 +387,8 @@ fn framework_slot<'a>(
 fn jobs_slot<'a>(jobs: &'a mut RawJobs, rest: &[&str]) -> Result<&'a mut Option<Leaf>, String> {
     match rest {
         ["stages"] => Ok(&mut jobs.stages),
+        ["shape"] => Ok(&mut jobs.shape),
+        ["parents"] => Ok(&mut jobs.parents),
         ["cpu_fraction"] => Ok(&mut jobs.cpu_fraction),
         ["input"] => Ok(&mut jobs.input),
         [dist, param] => {
@@ -406,7 +408,7 @@ fn jobs_slot<'a>(jobs: &'a mut RawJobs, rest: &[&str]) -> Result<&'a mut Option<
                 .ok_or_else(|| format!("a distribution has no parameter \"{param}\""))
         }
         _ => Err(
-            "expected jobs.stages, jobs.cpu_fraction, jobs.input or jobs.DIST.PARAM".to_string(),
+            "expected jobs.stages, jobs.shape, jobs.parents, jobs.cpu_fraction, jobs.input or jobs.DIST.PARAM".to_string(),
         ),
     }
 }

@@ -172,6 +172,8 @@ pub struct RawFramework {
 pub struct RawJobs {
     pub arrival: Option<Spanned<RawDist>>,
     pub stages: Option<Leaf>,
+    pub shape: Option<Leaf>,
+    pub parents: Option<Leaf>,
     pub tasks: Option<Spanned<RawDist>>,
     pub task_duration: Option<Spanned<RawDist>>,
     pub cpu_fraction: Option<Leaf>,

@@ -97,6 +97,18 @@ fn jobs_table(j: &JobSpec) -> Table {
     }
     t.insert("arrival".into(), Value::Table(a));
     t.insert("stages".into(), Value::Integer(i64::from(j.stages)));
+    // A chain (the default) is not written, so that the resolved scenario
+    // of a chain reads as it always did.
+    match j.shape {
+        JobShape::Chain => {}
+        JobShape::FanIn { parents } => {
+            t.insert("shape".into(), s("fan-in"));
+            t.insert("parents".into(), Value::Integer(i64::from(parents)));
+        }
+        JobShape::Diamond => {
+            t.insert("shape".into(), s("diamond"));
+        }
+    }
     t.insert("tasks".into(), Value::Table(dist_table(&j.tasks)));
     t.insert(
         "task_duration".into(),

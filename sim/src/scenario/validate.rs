@@ -1197,6 +1197,7 @@ fn validate_jobs(
             v => v.map(|v| v as u32),
         },
     };
+    let (shape, stages) = validate_shape(path, j, stages, ctx);
     let tasks = match &j.tasks {
         Some(d) => validate_dist(&format!("{path}.tasks"), d, Unit::Count, ctx),
         None => {
@@ -1237,11 +1238,91 @@ fn validate_jobs(
     Some(JobSpec {
         arrival: arrival?,
         stages: stages?,
+        shape: shape?,
         tasks: tasks?,
         task_duration: task_duration?,
         cpu_fraction: cpu_fraction?,
         input: input?,
     })
+}
+
+/// `shape` and `parents` of `[apps.jobs]`: the shape, and the number of
+/// stages it implies (a fan-in of K parents has K + 1, a diamond 4; a
+/// `stages` that says otherwise is an error).
+fn validate_shape(
+    path: &str,
+    j: &RawJobs,
+    stages: Option<u32>,
+    ctx: &mut Ctx<'_>,
+) -> (Option<JobShape>, Option<u32>) {
+    const SHAPES: &[&str] = &["chain", "fan-in", "diamond"];
+    let shape_path = format!("{path}.shape");
+    let parents_path = format!("{path}.parents");
+    let name = match &j.shape {
+        None => Some("chain".to_string()),
+        Some(l) => match ctx.string(&shape_path, l) {
+            Some(s) if SHAPES.contains(&s.as_str()) => Some(s),
+            Some(other) => {
+                let hint = closest(&other, SHAPES.iter().copied())
+                    .map(|c| format!(" (did you mean \"{c}\"?)"))
+                    .unwrap_or_default();
+                ctx.leaf_err(
+                    &shape_path,
+                    l,
+                    format!(
+                        "unknown job shape \"{other}\"; expected chain, fan-in or diamond{hint}"
+                    ),
+                );
+                return (None, stages);
+            }
+            None => return (None, stages),
+        },
+    };
+    let parents = match (&j.parents, name.as_deref()) {
+        (None, Some("fan-in")) => Some(2),
+        (None, _) => None,
+        (Some(l), Some("fan-in")) => match ctx.integer(&parents_path, l, 1, "a positive integer") {
+            Some(v) if v >= 10_000 => {
+                ctx.leaf_err(
+                    &parents_path,
+                    l,
+                    format!("at most 9,999 parents (10,000 stages per job), got {v}"),
+                );
+                return (None, stages);
+            }
+            Some(v) => Some(v as u32),
+            None => return (None, stages),
+        },
+        (Some(l), _) => {
+            ctx.leaf_err(
+                &parents_path,
+                l,
+                "parents applies to shape = \"fan-in\" only",
+            );
+            return (None, stages);
+        }
+    };
+    let (shape, implied) = match (name.as_deref(), parents) {
+        (Some("fan-in"), Some(k)) => (JobShape::FanIn { parents: k }, Some(k + 1)),
+        (Some("diamond"), _) => (JobShape::Diamond, Some(4)),
+        _ => (JobShape::Chain, None),
+    };
+    let Some(implied) = implied else {
+        return (Some(shape), stages);
+    };
+    match (&j.stages, stages) {
+        (Some(l), Some(n)) if n != implied => {
+            ctx.leaf_err(
+                &format!("{path}.stages"),
+                l,
+                format!(
+                    "this job shape has {implied} stages, not {n}: leave stages out (a fan-in of K parents has K + 1 stages, a diamond 4)"
+                ),
+            );
+            (Some(shape), None)
+        }
+        _ => (Some(shape), Some(implied)),
+    }
 }
 
 /// The kind of a distribution table, with a "did you mean".

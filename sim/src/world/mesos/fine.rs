@@ -13,9 +13,9 @@ use policies::model::AgentId;
 use policies::spark::fine::{FineBackend, FineReply, LAUNCH_REFUSE};
 use policies::spark::task_scheduler::{self, TaskSet, WorkerOffer};
 
+use crate::jobs::TaskEnd;
 use crate::metrics::ExecutorRow;
 use crate::time::{SimDuration, SimTime};
-use crate::workload::TaskEnd;
 use crate::world::events::Event;
 use crate::world::kernel::Kernel;
 use crate::world::mesos::fetcher::Fetcher;
@@ -29,7 +29,7 @@ type FineExecutor = (u64, SimTime, Option<SimTime>);
 /// A fine-grained task (one Mesos task).
 #[derive(Clone, Copy, Debug)]
 struct FineTask {
-    job: usize,
+    stage: usize,
     index: u32,
     /// µs of work, the remote read included.
     work: u64,
@@ -131,16 +131,16 @@ pub(crate) fn resource_offers(
                 }
                 let mut picked = Vec::new();
                 let chosen = picks.remove(&agent).unwrap_or_default();
-                for (r, (job, index)) in tasks.into_iter().zip(chosen) {
-                    let (read, local) = d.read_cost(&k.storage, job, index, agent);
-                    let work = d.jobs.take_index(job, index) + read.as_micros();
+                for (r, (stage, index)) in tasks.into_iter().zip(chosen) {
+                    let (read, local) = d.read_cost(&k.storage, stage, index, agent);
+                    let work = d.jobs.take_index(stage, index) + read.as_micros();
                     picked.push(FineTask {
-                        job,
+                        stage,
                         index,
                         work,
                         local,
                     });
-                    launch.push((r, TaskOwner::SparkFineTask(fw, job)));
+                    launch.push((r, TaskOwner::SparkFineTask(fw, stage)));
                 }
                 // Tasks start once the agent's executor has its files.
                 let running_at = now + m.task_launch_latency;
@@ -171,7 +171,7 @@ pub(crate) fn resource_offers(
 pub(crate) fn task_running(k: &mut Kernel, d: &mut SparkDriver, f: &mut FineState, uid: u64) {
     let now = k.now;
     if let Some(t) = f.tasks.get(&uid).copied() {
-        d.jobs.started(t.job, now);
+        d.jobs.started(t.stage, now);
         k.metrics.cpus_busy += busy_milli(d);
         k.push(now + SimDuration(t.work), Event::FineTaskDone(uid));
         return;
@@ -194,19 +194,20 @@ pub(crate) fn task_done(
 ) -> bool {
     let now = k.now;
     m.end_task(k, uid);
-    let Some(FineTask { job, local, .. }) = f.and_then(|f| f.tasks.remove(&uid)) else {
+    let Some(FineTask { stage, local, .. }) = f.and_then(|f| f.tasks.remove(&uid)) else {
         return false;
     };
     if let Some(local) = local {
-        d.jobs.read_input(job, local);
+        d.jobs.read_input(stage, local);
     }
-    let end = d.jobs.finished(job, now);
+    let end = d.jobs.finished(stage, now);
     k.metrics.cpus_busy -= busy_milli(d);
-    d.stage_moved(&k.storage, now, job, &end);
-    match end {
-        TaskEnd::Nothing => {}
-        TaskEnd::StageOpened => m.revive(k, d.id),
-        TaskEnd::JobDone(r) => k.metrics.jobs.push(r),
+    d.stage_moved(&k.storage, now, stage, &end);
+    if !end.opened().is_empty() {
+        m.revive(k, d.id);
+    }
+    if let TaskEnd::JobDone(r) = end {
+        k.metrics.jobs.push(r);
     }
     d.finished()
 }
@@ -271,7 +272,7 @@ pub(crate) fn executor_failure(
         }
         m.end_task(k, t);
         if let Some(ft) = f.tasks.remove(&t) {
-            d.requeue(ft.job, ft.index);
+            d.requeue(ft.stage, ft.index);
         }
     }
     let row = executor_row(k, m, d, agent, uid, launch, ready, Some((now, "failed")));

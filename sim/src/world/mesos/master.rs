@@ -87,11 +87,11 @@ pub(crate) enum TaskOwner {
     SparkExecutor(FrameworkId, u64),
     /// A fine-grained Spark executor on an agent (lives as long as the app).
     SparkFineExecutor(FrameworkId, AgentId),
-    /// A fine-grained Spark task of the given job.
+    /// A fine-grained Spark task of the given stage (its key).
     SparkFineTask(FrameworkId, usize),
     /// A cluster-mode driver: (dispatcher, app).
     Driver(FrameworkId, FrameworkId),
-    /// A task of another framework: (framework, its job).
+    /// A task of another framework: (framework, its stage's key).
     Other(FrameworkId, usize),
 }
 

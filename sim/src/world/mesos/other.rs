@@ -17,10 +17,11 @@ use std::collections::BTreeMap;
 use policies::mesos::Refuse;
 use policies::model::{FrameworkId, Resources};
 
+use crate::jobs::synthetic::Synthetic;
+use crate::jobs::{JobStream, TaskEnd};
 use crate::rng::RngStreams;
 use crate::scenario::{Framework as FrameworkSpec, FrameworkKind};
 use crate::time::{SimDuration, SimTime};
-use crate::workload::{JobStream, TaskEnd};
 use crate::world::events::Event;
 use crate::world::kernel::Kernel;
 use crate::world::mesos::master::{MesosMaster, TaskOwner};
@@ -44,7 +45,16 @@ impl OtherFramework {
             kind: f.kind,
             task: f.task.clone(),
             refuse: Refuse::Micros(f.refuse.as_micros() as i64),
-            jobs: JobStream::new(&f.name, "framework", &f.jobs, SimTime::ZERO, streams),
+            jobs: JobStream::new(
+                &f.name,
+                Box::new(Synthetic::new(
+                    &f.name,
+                    "framework",
+                    &f.jobs,
+                    SimTime::ZERO,
+                    streams,
+                )),
+            ),
             launched: BTreeMap::new(),
             busy_milli_per_task: (f.task.cpus().0 as f64 * f.jobs.cpu_fraction).round() as i64,
             stopped: false,

@@ -12,14 +12,15 @@
 //! - Executors register after their manager's launch plus the app's
 //!   `executor_startup` (JVM start); only registered executors run tasks.
 //! - The task scheduler (`policies::spark::task_scheduler`) is FIFO across
-//!   jobs with delay scheduling; a job is a chain of stages with a barrier
-//!   between them; an executor runs at most `advertised cores ÷
+//!   jobs with delay scheduling; a job is a DAG of stages, each submitted
+//!   once its parents are done (`jobs::dag`); an executor runs at most `advertised cores ÷
 //!   spark.task.cpus` tasks (its slots). Free slots are offered as
 //!   `CoarseGrainedSchedulerBackend.makeOffers` does: all executors when
 //!   one registers, a stage is submitted or the revive timer fires
 //!   (`spark.scheduler.revive.interval`), the one executor when a task ends
 //!   on it (docs/locality.md).
-//! - Jobs with `input` read one block per first-stage task (`[data]`);
+//! - Jobs with `input` read one block per task of their stages without
+//!   parents (`[data]`);
 //!   a task away from its block's replicas reads it remotely, which adds to
 //!   its work.
 //! - CPU sharing (fluid processor sharing): `n` tasks on an executor with
@@ -41,12 +42,14 @@ use policies::spark::task_scheduler::{
 use rand_chacha::ChaCha8Rng;
 
 use crate::idmap::IdMap;
+use crate::jobs::synthetic::Synthetic;
+use crate::jobs::{JobStream, TaskEnd};
 use crate::metrics::{ExecutorRow, JobRow};
 use crate::queue::Handle;
 use crate::rng::{RngStreams, fnv1a64};
 use crate::scenario::{App, StopAt};
 use crate::time::{SimDuration, SimTime};
-use crate::workload::{JobStream, Sampler, TaskEnd};
+use crate::workload::Sampler;
 use crate::world::data::{Read, Storage};
 use crate::world::events::Event;
 use crate::world::kernel::Kernel;
@@ -57,8 +60,9 @@ const DONE_EPSILON: f64 = 0.5;
 
 #[derive(Debug)]
 pub(crate) struct RunningTask {
-    pub job: usize,
-    /// Its index in the job's current stage.
+    /// Its stage's key (`jobs::JobStream`).
+    pub stage: usize,
+    /// Its index in its stage.
     pub index: u32,
     /// Whether it reads its input block locally (`None`: no input).
     local: Option<bool>,
@@ -153,9 +157,9 @@ pub(crate) struct SparkDriver {
     pub ready: bool,
     /// The executor allocation manager, with dynamic allocation.
     pub dynamic: Option<AllocationManager>,
-    /// The task scheduler: the current stage of each active job (FIFO by
-    /// job index), Spark's view of the live hosts, the offer shuffle
-    /// stream.
+    /// The task scheduler: a task set per submitted stage, by stage key
+    /// (FIFO by job, then stage id), Spark's view of the live hosts, the
+    /// offer shuffle stream.
     pub task_sets: IdMap<TaskSet, usize>,
     pub hosts: Hosts,
     pub sched_rng: ChaCha8Rng,
@@ -215,7 +219,10 @@ impl SparkDriver {
             stop_at: app.stop,
             settings: app.settings.clone(),
             cpu_fraction: app.jobs.cpu_fraction,
-            jobs: JobStream::new(&app.name, "app", &app.jobs, start, streams),
+            jobs: JobStream::new(
+                &app.name,
+                Box::new(Synthetic::new(&app.name, "app", &app.jobs, start, streams)),
+            ),
             startup_rng: streams.stream("app-executor-startup", key),
             startup: Sampler::new(&app.executor_startup),
             executors: IdMap::new(),
@@ -351,22 +358,24 @@ impl SparkDriver {
         if self.stopped {
             return false;
         }
-        let job = self.jobs.submit(now);
+        let opened = self.jobs.submit(now);
         if let Some(m) = self.dynamic.as_mut() {
             m.stage_submitted(now);
         }
         self.push_next_arrival(k);
-        self.submit_stage(&k.storage, now, job);
+        for key in opened {
+            self.submit_stage(&k.storage, now, key);
+        }
         true
     }
 
-    /// The current stage of `job` is submitted: its task set joins the task
-    /// scheduler. A first stage reading input places its blocks now.
-    fn submit_stage(&mut self, storage: &Storage, now: SimTime, job: usize) {
-        let (stage, tasks) = self.jobs.current_stage(job);
+    /// Stage `key` is submitted: its task set joins the task scheduler. A
+    /// stage without parents reading input places its blocks now.
+    fn submit_stage(&mut self, storage: &Storage, now: SimTime, key: usize) {
+        let (_, tasks, root) = self.jobs.stage_tasks(key);
         let mut prefs = Vec::new();
         let mut per_task = 0;
-        if self.input && stage == 0 {
+        if self.input && root {
             per_task = storage.replicas();
             prefs.reserve(tasks * per_task);
             for _ in 0..tasks {
@@ -386,12 +395,12 @@ impl SparkDriver {
             self.settings.locality_wait,
             now,
         );
-        self.task_sets.insert(job, set);
+        self.task_sets.insert(key, set);
     }
 
-    /// `job`'s current stage has all its tasks done (or the app ended).
-    fn remove_stage(&mut self, job: usize) {
-        let Some(set) = self.task_sets.remove(&job) else {
+    /// Stage `key` has all its tasks done (or the app ended).
+    fn remove_stage(&mut self, key: usize) {
+        let Some(set) = self.task_sets.remove(&key) else {
             return;
         };
         if self.dynamic.is_none() {
@@ -409,16 +418,18 @@ impl SparkDriver {
         }
     }
 
-    /// A finished task moved its job on: the next stage is submitted, or
-    /// the job's task set leaves the scheduler.
-    pub fn stage_moved(&mut self, storage: &Storage, now: SimTime, job: usize, end: &TaskEnd) {
+    /// A finished task of stage `key` moved its job on: the stage's task
+    /// set leaves the scheduler, and the stages it opened are submitted.
+    pub fn stage_moved(&mut self, storage: &Storage, now: SimTime, key: usize, end: &TaskEnd) {
         match end {
             TaskEnd::Nothing => {}
-            TaskEnd::StageOpened => {
-                self.remove_stage(job);
-                self.submit_stage(storage, now, job);
+            TaskEnd::StageDone { opened } => {
+                self.remove_stage(key);
+                for &next in opened {
+                    self.submit_stage(storage, now, next);
+                }
             }
-            TaskEnd::JobDone(_) => self.remove_stage(job),
+            TaskEnd::JobDone(_) => self.remove_stage(key),
         }
     }
 
@@ -607,23 +618,23 @@ impl SparkDriver {
         sc.used.resize(sc.offers.len(), 0);
         sc.changed.clear();
         for p in &sc.picks {
-            let job = sc.jobs[p.task_set];
+            let stage = sc.jobs[p.task_set];
             let offer = sc.offers[p.offer];
             sc.used[p.offer] += task_cpus;
-            let (read, local) = self.read_cost(&k.storage, job, p.index, offer.host);
-            let work = (self.jobs.take_index(job, p.index) + read.as_micros()) as f64;
+            let (read, local) = self.read_cost(&k.storage, stage, p.index, offer.host);
+            let work = (self.jobs.take_index(stage, p.index) + read.as_micros()) as f64;
             let e = self
                 .executors
                 .get_mut(&offer.executor)
                 .expect("offered executor");
             advance(e, now);
             e.running.push(RunningTask {
-                job,
+                stage,
                 index: p.index,
                 local,
                 remaining: work,
             });
-            self.jobs.started(job, now);
+            self.jobs.started(stage, now);
             if let Some(m) = self.dynamic.as_mut() {
                 m.task_started(offer.executor);
             }
@@ -635,7 +646,7 @@ impl SparkDriver {
         debug_assert_eq!(
             backlog,
             self.task_sets.values().map(TaskSet::pending).sum::<usize>(),
-            "the task scheduler and the job stream disagree on pending tasks"
+            "the task scheduler and the stage stream disagree on pending tasks"
         );
         // onTaskStart: a start that leaves nothing pending clears the
         // backlog timer (Spark 3.0 `ExecutorAllocationManager`, reference
@@ -670,11 +681,11 @@ impl SparkDriver {
     pub fn read_cost(
         &self,
         storage: &Storage,
-        job: usize,
+        stage: usize,
         index: u32,
         host: AgentId,
     ) -> (SimDuration, Option<bool>) {
-        let prefs = self.task_sets[&job].prefs_of(index);
+        let prefs = self.task_sets[&stage].prefs_of(index);
         if prefs.is_empty() {
             return (SimDuration::ZERO, None);
         }
@@ -786,7 +797,7 @@ impl SparkDriver {
         finished.clear();
         e.running.retain(|t| {
             if t.remaining <= DONE_EPSILON {
-                finished.push((t.job, t.local));
+                finished.push((t.stage, t.local));
                 false
             } else {
                 true
@@ -802,7 +813,7 @@ impl SparkDriver {
                 self.jobs.read_input(j, local);
             }
             let end = self.jobs.finished(j, now);
-            if end == TaskEnd::StageOpened
+            if !end.opened().is_empty()
                 && let Some(m) = self.dynamic.as_mut()
             {
                 m.stage_submitted(now);
@@ -823,10 +834,9 @@ impl SparkDriver {
         let mut all = false;
         for (j, end) in moves.drain(..) {
             self.stage_moved(&k.storage, now, j, &end);
-            match end {
-                TaskEnd::JobDone(row) => k.metrics.jobs.push(row),
-                TaskEnd::StageOpened => all = true,
-                TaskEnd::Nothing => {}
+            all |= !end.opened().is_empty();
+            if let TaskEnd::JobDone(row) = end {
+                k.metrics.jobs.push(row);
             }
         }
         self.scratch.moves = moves;
@@ -843,11 +853,11 @@ impl SparkDriver {
     /// A task lost with its executor is pending again; executor losses do
     /// not count toward `spark.task.maxFailures` here, so it always re-runs
     /// (docs/faults.md).
-    pub fn requeue(&mut self, job: usize, index: u32) {
-        if let Some(set) = self.task_sets.get_mut(&job) {
+    pub fn requeue(&mut self, stage: usize, index: u32) {
+        if let Some(set) = self.task_sets.get_mut(&stage) {
             set.task_failed(index, &self.hosts);
         }
-        self.jobs.task_failed(job);
+        self.jobs.task_failed(stage);
     }
 
     /// The tasks running on executor `id` are lost with it: pending again.
@@ -855,10 +865,10 @@ impl SparkDriver {
         let lost: Vec<(usize, u32)> = self.executors[&id]
             .running
             .iter()
-            .map(|t| (t.job, t.index))
+            .map(|t| (t.stage, t.index))
             .collect();
-        for (job, index) in lost {
-            self.requeue(job, index);
+        for (stage, index) in lost {
+            self.requeue(stage, index);
         }
     }
 
