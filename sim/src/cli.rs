@@ -111,6 +111,25 @@ pub enum Command {
         #[arg(long)]
         no_charts: bool,
     },
+    /// Read a trace: print what it holds, and a starter scenario that
+    /// replays it (docs/traces.md).
+    Import {
+        /// The trace's format: swim.
+        format: String,
+        /// The trace file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Write the starter scenario to this file (default: print it
+        /// after the summary, which is written as # comments).
+        #[arg(long, value_name = "SCENARIO.toml")]
+        out: Option<PathBuf>,
+        /// Leave out jobs submitted before this (trace clock), e.g. 2h.
+        #[arg(long, default_value = "0s", value_parser = parse_duration_arg)]
+        start: crate::time::SimDuration,
+        /// Leave out jobs submitted at or after this (trace clock).
+        #[arg(long, value_parser = parse_duration_arg)]
+        stop: Option<crate::time::SimDuration>,
+    },
     /// Print every Spark property the simulator knows, with its default
     /// and whether it is modelled (the text of docs/spark-keys.md).
     Keys,
@@ -121,6 +140,71 @@ pub enum Command {
         /// e.g. 'os:centos7;zone:us-east-1a;level:10'
         attributes: String,
     },
+}
+
+fn parse_duration_arg(s: &str) -> Result<crate::time::SimDuration, String> {
+    crate::time::parse_scenario_duration(s)
+}
+
+/// `sim import`: the summary on `out` (as comments), and the scenario on
+/// `out` after it or in `target`.
+fn run_import(
+    format: &str,
+    file: &std::path::Path,
+    target: Option<&std::path::Path>,
+    start: crate::time::SimDuration,
+    stop: Option<crate::time::SimDuration>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    if stop.is_some_and(|s| s <= start) {
+        let _ = writeln!(err, "error: --stop must come after --start");
+        return ExitCode::from(BAD_INPUT);
+    }
+    // The path the scenario names: as given when the scenario lands in the
+    // current folder (or is printed), else absolute, so it resolves from
+    // the scenario's own folder.
+    let beside = target
+        .and_then(|t| t.parent())
+        .is_none_or(|p| p.as_os_str().is_empty() || p == std::path::Path::new("."));
+    let written = if beside || file.is_absolute() {
+        file.display().to_string()
+    } else {
+        match std::fs::canonicalize(file) {
+            Ok(p) => p.display().to_string(),
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot read the trace {}: {e}", file.display());
+                return ExitCode::from(BAD_INPUT);
+            }
+        }
+    };
+    match crate::import::import(format, file, &written, start, stop) {
+        Ok((summary, scenario)) => {
+            let _ = write!(out, "{summary}");
+            match target {
+                Some(t) => {
+                    if let Err(e) = std::fs::write(t, &scenario) {
+                        let _ = writeln!(err, "error: cannot write {}: {e}", t.display());
+                        return ExitCode::from(BAD_INPUT);
+                    }
+                    let _ = writeln!(
+                        out,
+                        "# starter scenario: {} (run: sim {})",
+                        t.display(),
+                        t.display()
+                    );
+                }
+                None => {
+                    let _ = write!(out, "\n{scenario}");
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            ExitCode::from(BAD_INPUT)
+        }
+    }
 }
 
 fn parse_set(s: &str) -> Result<Assignment, String> {
@@ -143,6 +227,13 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
             constraints,
             attributes,
         }) => run_match(&constraints, &attributes, out, err),
+        Some(Command::Import {
+            format,
+            file,
+            out: target,
+            start,
+            stop,
+        }) => run_import(&format, &file, target.as_deref(), start, stop, out, err),
         Some(Command::Keys) => {
             let _ = write!(out, "{}", policies::spark::keys::markdown());
             ExitCode::SUCCESS

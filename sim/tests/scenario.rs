@@ -667,6 +667,7 @@ fn the_scenario_reference_documents_every_key() {
         ("apps.fetch", format!("{app}[apps.fetch]\n")),
         ("apps.jobs", format!("{app}[apps.jobs]\n")),
         ("apps.jobs.arrival", format!("{app}[apps.jobs.arrival]\n")),
+        ("apps.jobs.trace", format!("{app}[apps.jobs.trace]\n")),
         ("frameworks", "[[frameworks]]\n".to_string()),
         ("faults", "[[faults]]\n".to_string()),
     ];

@@ -21,7 +21,7 @@
 //! with a barrier between them.
 
 use crate::idmap::IdMap;
-use crate::jobs::{JobDraft, JobSource};
+use crate::jobs::draft::{JobDraft, JobSource};
 use crate::metrics::JobRow;
 use crate::time::SimTime;
 
@@ -140,6 +140,11 @@ impl JobStream {
             abandoned: Vec::new(),
             done: false,
         }
+    }
+
+    /// Why the source stopped early, if it did.
+    pub fn source_error(&self) -> Option<&str> {
+        self.source.error()
     }
 
     /// When the next job arrives, or `None` when the source is exhausted.
@@ -399,7 +404,7 @@ fn row(name: &str, j: usize, job: &Job) -> JobRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jobs::StageDraft;
+    use crate::jobs::draft::StageDraft;
 
     /// Jobs given in advance, all at time 0.
     #[derive(Debug)]

@@ -16,50 +16,28 @@
 //!   stages together, and hands its tasks to the task scheduler.
 
 pub mod dag;
+pub mod draft;
 pub mod synthetic;
 
 pub use dag::{JobStream, TaskEnd};
+pub use draft::{JobDraft, JobSource, StageDraft};
 
+use crate::rng::RngStreams;
+use crate::scenario::JobSpec;
 use crate::time::SimTime;
 
-/// One stage of a job as a source gives it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StageDraft {
-    /// Each task's run time at full speed, µs.
-    pub durations: Vec<u64>,
-    /// The stages (ids within the job, each below this stage's) whose
-    /// output this stage reads.
-    pub parents: Vec<u32>,
-}
-
-/// One job as a source gives it: its stages, by id.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct JobDraft {
-    pub stages: Vec<StageDraft>,
-}
-
-impl JobDraft {
-    /// Whether every stage's parents come before it (and there is at
-    /// least one stage with at least one task).
-    pub fn is_well_formed(&self) -> bool {
-        !self.stages.is_empty()
-            && self.stages.iter().enumerate().all(|(i, s)| {
-                !s.durations.is_empty() && s.parents.iter().all(|&p| (p as usize) < i)
-            })
+/// The job source `spec` asks for: its trace when it names one, else the
+/// synthetic generator. `kind` names the random stream family (`"app"`,
+/// `"framework"`); `start` is when the app starts.
+pub fn source_for(
+    name: &str,
+    kind: &str,
+    spec: &JobSpec,
+    start: SimTime,
+    streams: &RngStreams,
+) -> Box<dyn JobSource> {
+    match &spec.trace {
+        Some((opts, _)) => Box::new(crate::traces::TraceSource::new(opts, start)),
+        None => Box::new(synthetic::Synthetic::new(name, kind, spec, start, streams)),
     }
-}
-
-/// An app's jobs, in submission order.
-///
-/// The stream asks [`JobSource::next_submit`] for the time of the next job
-/// when the previous one is submitted, and [`JobSource::take`] for its
-/// stages when it is submitted (so a source that draws its jobs at random
-/// draws them in submission order, whatever happens in between).
-pub trait JobSource: std::fmt::Debug {
-    /// When the next job is submitted (absolute time), or `None` when the
-    /// source has no more.
-    fn next_submit(&mut self) -> Option<SimTime>;
-    /// The stages of the job whose time [`JobSource::next_submit`] gave
-    /// last.
-    fn take(&mut self) -> JobDraft;
 }

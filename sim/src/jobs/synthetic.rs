@@ -11,7 +11,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::jobs::{JobDraft, JobSource, StageDraft};
+use crate::jobs::draft::{JobDraft, JobSource, StageDraft};
 use crate::rng::{RngStreams, fnv1a64};
 use crate::scenario::{JobShape, JobSpec};
 use crate::time::SimTime;

@@ -63,9 +63,25 @@ pub fn estimate(points: &[Point]) -> Estimate {
         }
         bytes = bytes.saturating_add(sample_bytes);
         for (path, jobs) in streams(sc) {
-            let n = jobs_in(&jobs.arrival, sc);
-            let stages = f64::from(jobs.stages);
-            let mean_tasks = stages * mean_of(&jobs.tasks.dist).clamp(1.0, MAX_TASKS_PER_STAGE);
+            // A trace: what its window holds (at most; the horizon may
+            // end it sooner), its largest job.
+            let (n, mean_tasks, stages, most) = match &jobs.trace {
+                Some((_, t)) => (
+                    t.jobs as f64,
+                    t.tasks as f64 / (t.jobs.max(1) as f64),
+                    1.0,
+                    t.most_tasks_per_job as f64,
+                ),
+                None => {
+                    let stages = f64::from(jobs.stages);
+                    (
+                        jobs_in(&jobs.arrival, sc),
+                        stages * mean_of(&jobs.tasks.dist).clamp(1.0, MAX_TASKS_PER_STAGE),
+                        stages,
+                        stages * max_of(&jobs.tasks.dist).clamp(1.0, MAX_TASKS_PER_STAGE),
+                    )
+                }
+            };
             tasks += n * mean_tasks * reps as f64;
             let job_bytes = (n as u128) * BYTES_PER_JOB_ROW * reps;
             if job_bytes > biggest.0 {
@@ -75,14 +91,13 @@ pub fn estimate(points: &[Point]) -> Estimate {
                 );
             }
             bytes = bytes.saturating_add(job_bytes);
-            let most = stages * max_of(&jobs.tasks.dist).clamp(1.0, MAX_TASKS_PER_STAGE);
             let one_job = (most as u128) * BYTES_PER_TASK;
             if one_job > largest_job.0 {
                 largest_job = (
                     one_job,
                     format!(
-                        "one job of {path} drawing up to {most:.0} tasks at once ({} stage(s) × up to {:.0} tasks)",
-                        jobs.stages,
+                        "one job of {path} drawing up to {most:.0} tasks at once ({:.0} stage(s) × up to {:.0} tasks)",
+                        stages,
                         most / stages
                     ),
                 );

@@ -19,6 +19,7 @@ pub mod paths;
 mod raw;
 mod render;
 mod structure;
+mod trace;
 mod validate;
 mod yarn;
 

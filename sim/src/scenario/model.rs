@@ -5,6 +5,7 @@ use policies::model::{Attributes, Resources};
 use policies::spark::{MasterUrl, SparkConf, SparkSettings};
 
 use crate::time::SimDuration;
+pub use crate::traces::{TraceOptions, TraceSummary};
 
 /// The defaults of SPEC §1, and the simulator's own assumptions.
 pub mod defaults {
@@ -475,6 +476,11 @@ pub struct JobSpec {
     /// Each task of the first stage reads one input block (`[data]`), so
     /// it prefers the agents holding the block's replicas.
     pub input: bool,
+    /// Jobs replayed from a trace instead of drawn (then `arrival`,
+    /// `stages`, `shape`, `tasks` and `task_duration` are unused), with
+    /// what the trace holds in its window, read when the scenario was
+    /// checked.
+    pub trace: Option<(TraceOptions, TraceSummary)>,
 }
 
 /// How a synthetic job's stages depend on each other (`[apps.jobs] shape`).

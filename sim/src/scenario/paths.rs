@@ -387,6 +387,12 @@ fn framework_slot<'a>(
 fn jobs_slot<'a>(jobs: &'a mut RawJobs, rest: &[&str]) -> Result<&'a mut Option<Leaf>, String> {
     match rest {
         ["stages"] => Ok(&mut jobs.stages),
+        ["trace", key] => jobs
+            .trace
+            .get_or_insert_with(|| Spanned::new(0..0, Default::default()))
+            .get_mut()
+            .slot_mut(key)
+            .ok_or_else(|| format!("a trace has no key \"{key}\" (see docs/traces.md)")),
         ["shape"] => Ok(&mut jobs.shape),
         ["parents"] => Ok(&mut jobs.parents),
         ["cpu_fraction"] => Ok(&mut jobs.cpu_fraction),
@@ -408,7 +414,7 @@ fn jobs_slot<'a>(jobs: &'a mut RawJobs, rest: &[&str]) -> Result<&'a mut Option<
                 .ok_or_else(|| format!("a distribution has no parameter \"{param}\""))
         }
         _ => Err(
-            "expected jobs.stages, jobs.shape, jobs.parents, jobs.cpu_fraction, jobs.input or jobs.DIST.PARAM".to_string(),
+            "expected jobs.stages, jobs.shape, jobs.parents, jobs.cpu_fraction, jobs.input, jobs.trace.KEY or jobs.DIST.PARAM".to_string(),
         ),
     }
 }

@@ -178,6 +178,77 @@ pub struct RawJobs {
     pub task_duration: Option<Spanned<RawDist>>,
     pub cpu_fraction: Option<Leaf>,
     pub input: Option<Leaf>,
+    pub trace: Option<Spanned<RawTrace>>,
+}
+
+/// `[apps.jobs] trace = { ... }`: every format's keys; `validate` checks
+/// that the ones present belong to the format.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrace {
+    pub format: Option<Leaf>,
+    pub path: Option<Leaf>,
+    pub start: Option<Leaf>,
+    pub stop: Option<Leaf>,
+    pub speedup: Option<Leaf>,
+    pub duration_scale: Option<Leaf>,
+    pub min_tasks: Option<Leaf>,
+    pub max_tasks: Option<Leaf>,
+    pub seed: Option<Leaf>,
+    pub bytes_per_map: Option<Leaf>,
+    pub bytes_per_reduce: Option<Leaf>,
+    pub map_rate: Option<Leaf>,
+    pub reduce_rate: Option<Leaf>,
+    pub task_overhead: Option<Leaf>,
+    pub data_scale: Option<Leaf>,
+}
+
+impl RawTrace {
+    /// The slot of a key, for `--set` and `[sweep]`.
+    pub fn slot_mut(&mut self, key: &str) -> Option<&mut Option<Leaf>> {
+        Some(match key {
+            "format" => &mut self.format,
+            "path" => &mut self.path,
+            "start" => &mut self.start,
+            "stop" => &mut self.stop,
+            "speedup" => &mut self.speedup,
+            "duration_scale" => &mut self.duration_scale,
+            "min_tasks" => &mut self.min_tasks,
+            "max_tasks" => &mut self.max_tasks,
+            "seed" => &mut self.seed,
+            "bytes_per_map" => &mut self.bytes_per_map,
+            "bytes_per_reduce" => &mut self.bytes_per_reduce,
+            "map_rate" => &mut self.map_rate,
+            "reduce_rate" => &mut self.reduce_rate,
+            "task_overhead" => &mut self.task_overhead,
+            "data_scale" => &mut self.data_scale,
+            _ => return None,
+        })
+    }
+
+    /// The keys present, with their leaves, in declaration order.
+    pub fn present(&self) -> Vec<(&'static str, &Leaf)> {
+        [
+            ("format", &self.format),
+            ("path", &self.path),
+            ("start", &self.start),
+            ("stop", &self.stop),
+            ("speedup", &self.speedup),
+            ("duration_scale", &self.duration_scale),
+            ("min_tasks", &self.min_tasks),
+            ("max_tasks", &self.max_tasks),
+            ("seed", &self.seed),
+            ("bytes_per_map", &self.bytes_per_map),
+            ("bytes_per_reduce", &self.bytes_per_reduce),
+            ("map_rate", &self.map_rate),
+            ("reduce_rate", &self.reduce_rate),
+            ("task_overhead", &self.task_overhead),
+            ("data_scale", &self.data_scale),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|l| (k, l)))
+        .collect()
+    }
 }
 
 /// Any distribution or arrival process: `kind` plus the parameters of every

@@ -75,8 +75,47 @@ fn dist_table(dist: &Distribution) -> Table {
     t
 }
 
+/// A trace's keys, every one filled in. The path is the file the simulator
+/// read, as resolved from the folder it ran in (a relative path stays
+/// relative), so the resolved scenario, written elsewhere, still names it.
+fn trace_table(o: &TraceOptions) -> Table {
+    let mut t = Table::new();
+    t.insert("format".into(), s(o.format.name()));
+    t.insert("path".into(), s(o.file.display().to_string()));
+    t.insert("start".into(), d(o.start));
+    if let Some(stop) = o.stop {
+        t.insert("stop".into(), d(stop));
+    }
+    t.insert("speedup".into(), Value::Float(o.speedup));
+    t.insert("duration_scale".into(), Value::Float(o.duration_scale));
+    t.insert("min_tasks".into(), Value::Integer(i64::from(o.min_tasks)));
+    if let Some(m) = o.max_tasks {
+        t.insert("max_tasks".into(), Value::Integer(i64::from(m)));
+    }
+    t.insert("seed".into(), seed_value(o.seed));
+    match o.format {
+        crate::traces::TraceFormat::Swim => {
+            let w = &o.swim;
+            let int = |x: u64| Value::Integer(i64::try_from(x).unwrap_or(i64::MAX));
+            t.insert("bytes_per_map".into(), int(w.bytes_per_map));
+            t.insert("bytes_per_reduce".into(), int(w.bytes_per_reduce));
+            t.insert("map_rate".into(), int(w.map_rate));
+            t.insert("reduce_rate".into(), int(w.reduce_rate));
+            t.insert("task_overhead".into(), d(w.task_overhead));
+            t.insert("data_scale".into(), Value::Float(w.data_scale));
+        }
+    }
+    t
+}
+
 fn jobs_table(j: &JobSpec) -> Table {
     let mut t = Table::new();
+    if let Some((o, _)) = &j.trace {
+        t.insert("trace".into(), Value::Table(trace_table(o)));
+        t.insert("cpu_fraction".into(), Value::Float(j.cpu_fraction));
+        t.insert("input".into(), Value::Boolean(j.input));
+        return t;
+    }
     let mut a = Table::new();
     match &j.arrival {
         Arrival::Poisson { mean } => {

@@ -1172,6 +1172,43 @@ fn validate_jobs(
             b => b,
         },
     };
+    if let Some(t) = &j.trace {
+        // The trace gives the arrivals, stages, tasks and run times.
+        let trace = super::trace::validate_trace(&format!("{path}.trace"), t, ctx);
+        for (key, given) in [
+            ("arrival", j.arrival.as_ref().map(|d| d.span())),
+            ("stages", j.stages.as_ref().map(|l| l.span())),
+            ("shape", j.shape.as_ref().map(|l| l.span())),
+            ("parents", j.parents.as_ref().map(|l| l.span())),
+            ("tasks", j.tasks.as_ref().map(|d| d.span())),
+            ("task_duration", j.task_duration.as_ref().map(|d| d.span())),
+        ] {
+            if let Some(span) = given {
+                ctx.error(
+                    &format!("{path}.{key}"),
+                    Some(&span),
+                    "a trace gives the jobs' arrivals, stages, tasks and run times: remove this key, or the trace",
+                );
+            }
+        }
+        let cpu_fraction = validate_cpu_fraction(path, j, ctx);
+        return Some(JobSpec {
+            arrival: Arrival::At { times: Vec::new() },
+            stages: 1,
+            shape: JobShape::Chain,
+            tasks: Distribution {
+                unit: Unit::Count,
+                dist: Dist::Constant { value: 1.0 },
+            },
+            task_duration: Distribution {
+                unit: Unit::Duration,
+                dist: Dist::Constant { value: 0.0 },
+            },
+            cpu_fraction: cpu_fraction?,
+            input: input?,
+            trace: Some(trace?),
+        });
+    }
     let arrival = match &j.arrival {
         Some(d) => validate_arrival(&format!("{path}.arrival"), d, ctx),
         None => {
@@ -1220,7 +1257,21 @@ fn validate_jobs(
             None
         }
     };
-    let cpu_fraction = match &j.cpu_fraction {
+    let cpu_fraction = validate_cpu_fraction(path, j, ctx);
+    Some(JobSpec {
+        arrival: arrival?,
+        stages: stages?,
+        shape: shape?,
+        tasks: tasks?,
+        task_duration: task_duration?,
+        cpu_fraction: cpu_fraction?,
+        input: input?,
+        trace: None,
+    })
+}
+
+fn validate_cpu_fraction(path: &str, j: &RawJobs, ctx: &mut Ctx<'_>) -> Option<f64> {
+    match &j.cpu_fraction {
         None => Some(defaults::CPU_FRACTION),
         Some(l) => match ctx.number(&format!("{path}.cpu_fraction"), l) {
             Some(x) if x > 0.0 && x <= 1.0 => Some(x),
@@ -1234,16 +1285,7 @@ fn validate_jobs(
             }
             None => None,
         },
-    };
-    Some(JobSpec {
-        arrival: arrival?,
-        stages: stages?,
-        shape: shape?,
-        tasks: tasks?,
-        task_duration: task_duration?,
-        cpu_fraction: cpu_fraction?,
-        input: input?,
-    })
+    }
 }
 
 /// `shape` and `parents` of `[apps.jobs]`: the shape, and the number of

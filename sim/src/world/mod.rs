@@ -358,6 +358,16 @@ impl World {
         let World {
             k, m, frameworks, ..
         } = &mut self;
+        for f in frameworks.iter() {
+            let error = match f {
+                Framework::Spark(a) => a.driver.jobs.source_error(),
+                Framework::Other(o) => o.source_error(),
+                Framework::Dispatcher(_) => None,
+            };
+            if let Some(e) = error {
+                return Err(format!("the job trace could not be read to its end: {e}"));
+            }
+        }
         for f in frameworks.iter_mut() {
             match f {
                 Framework::Spark(a) => match &a.backend {

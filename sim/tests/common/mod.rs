@@ -12,6 +12,15 @@ pub fn run(src: &str) -> Metrics {
     run_seed(src, None)
 }
 
+/// Runs a loaded scenario with its own seed.
+pub fn run_loaded(sc: &sim::scenario::Scenario) -> Metrics {
+    let opts = RunOptions {
+        record_offers: true,
+        check_invariants: true,
+    };
+    World::new(sc, sc.run.seed, opts).run().unwrap().metrics
+}
+
 /// Runs `src` with `seed` instead of its own when given.
 pub fn run_seed(src: &str, seed: Option<u64>) -> Metrics {
     let sc = load_str(src, &[])

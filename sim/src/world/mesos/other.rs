@@ -17,8 +17,7 @@ use std::collections::BTreeMap;
 use policies::mesos::Refuse;
 use policies::model::{FrameworkId, Resources};
 
-use crate::jobs::synthetic::Synthetic;
-use crate::jobs::{JobStream, TaskEnd};
+use crate::jobs::{JobStream, TaskEnd, source_for};
 use crate::rng::RngStreams;
 use crate::scenario::{Framework as FrameworkSpec, FrameworkKind};
 use crate::time::{SimDuration, SimTime};
@@ -47,13 +46,7 @@ impl OtherFramework {
             refuse: Refuse::Micros(f.refuse.as_micros() as i64),
             jobs: JobStream::new(
                 &f.name,
-                Box::new(Synthetic::new(
-                    &f.name,
-                    "framework",
-                    &f.jobs,
-                    SimTime::ZERO,
-                    streams,
-                )),
+                source_for(&f.name, "framework", &f.jobs, SimTime::ZERO, streams),
             ),
             launched: BTreeMap::new(),
             busy_milli_per_task: (f.task.cpus().0 as f64 * f.jobs.cpu_fraction).round() as i64,
@@ -168,6 +161,11 @@ impl OtherFramework {
         }
         self.stopped = true;
         m.deactivate(k, self.id);
+    }
+
+    /// Why its job source stopped early, if it did.
+    pub(crate) fn source_error(&self) -> Option<&str> {
+        self.jobs.source_error()
     }
 
     /// At the end of a run: rows for unfinished jobs.

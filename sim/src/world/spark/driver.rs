@@ -42,8 +42,7 @@ use policies::spark::task_scheduler::{
 use rand_chacha::ChaCha8Rng;
 
 use crate::idmap::IdMap;
-use crate::jobs::synthetic::Synthetic;
-use crate::jobs::{JobStream, TaskEnd};
+use crate::jobs::{JobStream, TaskEnd, source_for};
 use crate::metrics::{ExecutorRow, JobRow};
 use crate::queue::Handle;
 use crate::rng::{RngStreams, fnv1a64};
@@ -221,7 +220,7 @@ impl SparkDriver {
             cpu_fraction: app.jobs.cpu_fraction,
             jobs: JobStream::new(
                 &app.name,
-                Box::new(Synthetic::new(&app.name, "app", &app.jobs, start, streams)),
+                source_for(&app.name, "app", &app.jobs, start, streams),
             ),
             startup_rng: streams.stream("app-executor-startup", key),
             startup: Sampler::new(&app.executor_startup),

@@ -1,0 +1,58 @@
+//! What every trace reader gives and shares: a job on the trace's clock,
+//! a located error, the reader contract, field parsers.
+
+use crate::jobs::draft::StageDraft;
+use crate::time::SimDuration;
+
+/// One job as a trace gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceJob {
+    /// Its submit time on the trace's clock.
+    pub submit: SimDuration,
+    pub stages: Vec<StageDraft>,
+}
+
+impl TraceJob {
+    pub fn tasks(&self) -> u64 {
+        self.stages.iter().map(|s| s.durations.len() as u64).sum()
+    }
+}
+
+/// A row the reader could not take: where and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// A format's reader: the trace's jobs in submission order.
+pub trait TraceReader {
+    fn next_job(&mut self) -> Result<Option<TraceJob>, TraceError>;
+}
+
+impl Default for TraceJob {
+    fn default() -> TraceJob {
+        TraceJob {
+            submit: SimDuration::ZERO,
+            stages: Vec::new(),
+        }
+    }
+}
+
+/// Parses a field that must be a non-negative integer.
+pub(crate) fn whole(field: &str) -> Result<u64, String> {
+    field
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| format!("expected a whole number ≥ 0, got \"{}\"", field.trim()))
+}
+
+/// Parses a field that must be a non-negative number of seconds: µs.
+pub(crate) fn seconds(field: &str) -> Result<SimDuration, String> {
+    let t = field.trim();
+    match t.parse::<f64>() {
+        Ok(x) if (0.0..1e12).contains(&x) => Ok(SimDuration((x * 1e6).round() as u64)),
+        _ => Err(format!("expected seconds ≥ 0, got \"{t}\"")),
+    }
+}

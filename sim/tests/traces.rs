@@ -1,0 +1,313 @@
+//! Trace replay end to end: the SWIM importer on the shipped sample (exact
+//! jobs, stages and tasks), the options every format shares (window,
+//! speedup, duration scaling, size filter) on a hand-written trace with
+//! hand-computed arrivals and latencies, `sim import`, and every bad-input
+//! path (exit 2, file:line:column, no report).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sim::scenario::{load_file, load_str_in};
+use sim::time::SimDuration;
+use sim::traces::{TraceFormat, TraceOptions, scan};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn sample() -> PathBuf {
+    root().join("traces/swim-facebook/FB-2009_samples_24_times_1hr_0.tsv")
+}
+
+fn sim(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// A fresh folder for one test.
+fn folder(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("sim-traces-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn the_swim_sample_imports_with_exact_jobs_stages_and_tasks() {
+    let o = TraceOptions::new(TraceFormat::Swim, "s.tsv", sample());
+    let s = scan(&o).unwrap();
+    // 5,894 rows; 4,448 shuffle nothing and are map-only.
+    assert_eq!((s.rows, s.jobs), (5_894, 5_894));
+    assert_eq!(s.stages, 5_894 + (5_894 - 4_448));
+    assert_eq!(s.tasks, 228_532);
+    assert_eq!(s.first, Some(SimDuration::from_secs(49)));
+    assert_eq!(s.last, Some(SimDuration::from_secs(86_404)));
+    assert_eq!(s.per_hour.len(), 24);
+    // The first row: job0, 49 s, 740,773 bytes in, 2,339,561 shuffled,
+    // 627,471 out: one map (1 s + 740,773 B at 64 MiB/s) and one reduce
+    // (1 s + 2,967,032 B at 32 MiB/s).
+    let mut r = sim::traces::open(&o).unwrap();
+    let job0 = r.next_job().unwrap().unwrap();
+    assert_eq!(job0.submit, SimDuration::from_secs(49));
+    assert_eq!(job0.stages[0].durations, [1_011_038]);
+    assert_eq!(job0.stages[1].durations, [1_088_424]);
+    assert_eq!(job0.stages[1].parents, [0]);
+    // A window: the first hour.
+    let mut hour = o.clone();
+    hour.stop = Some(SimDuration::from_secs(3_600));
+    assert_eq!(scan(&hour).unwrap().jobs, 78);
+}
+
+#[test]
+fn the_shipped_swim_scenario_replays_each_apps_hour() {
+    let loaded = load_file(&root().join("scenarios/swim.toml"), &[]).unwrap();
+    assert_eq!(loaded.points.len(), 2);
+    let sc = &loaded.points[0].scenario;
+    let m = sim::world::World::new(sc, sc.run.seed, Default::default())
+        .run()
+        .unwrap()
+        .metrics;
+    let count = |app: &str| m.jobs.iter().filter(|j| j.app == app).count();
+    assert_eq!(count("etl"), 78);
+    assert_eq!(count("adhoc"), 161);
+    // The adhoc app's first job: the first row at or after 1 h (job78 at
+    // 3,601 s) arrives 1 s into the run.
+    let first = m
+        .jobs
+        .iter()
+        .find(|j| j.app == "adhoc" && j.job == 0)
+        .unwrap();
+    assert_eq!(first.submit.0, 1_000_000);
+}
+
+/// A hand-written SWIM trace: jobs at 5, 10, 20 and 40 s; job b has 3 map
+/// tasks of 64 MiB, the others one small one; nothing shuffles.
+fn tiny(dir: &Path) {
+    let mib = 1u64 << 20;
+    let rows = [
+        format!("a\t5\t5\t{}\t0\t0", mib),
+        format!("b\t10\t5\t{}\t0\t0", 192 * mib),
+        format!("c\t20\t10\t{}\t0\t0", mib),
+        format!("d\t40\t20\t{}\t0\t0", mib),
+    ];
+    std::fs::write(dir.join("t.tsv"), rows.join("\n") + "\n").unwrap();
+}
+
+/// One app on local[4] replaying `t.tsv` with these trace options; the
+/// maps read 64 MiB per second, after 1 s of overhead.
+fn replay(dir: &Path, options: &str) -> Vec<(u64, u64, f64)> {
+    let src = format!(
+        r#"
+[run]
+horizon = "5m"
+drain = "1m"
+[[agents]]
+count = 1
+resources = "cpus:8;mem:16384"
+[[apps]]
+name = "app"
+master = "local[4]"
+[apps.jobs]
+trace = {{ format = "swim", path = "t.tsv", bytes_per_map = "64m", map_rate = "64m", {options} }}
+"#
+    );
+    let loaded = load_str_in(&src, &[], Some(dir))
+        .map_err(|d| format!("{:?}", d.errors))
+        .unwrap();
+    let m = common::run_loaded(&loaded.base);
+    m.jobs
+        .iter()
+        .map(|j| {
+            let end = j.end.expect("finished");
+            (
+                j.submit.0,
+                u64::from(j.tasks),
+                (end.0 - j.submit.0) as f64 / 1e6,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn window_speedup_scaling_and_filter_shape_the_replay() {
+    let dir = folder("options");
+    tiny(&dir);
+    // Every job at its trace time; a 1 MiB map takes 1 s + 1/64 s; b's
+    // three maps of 64 MiB run side by side, 2 s each.
+    let all = replay(&dir, "speedup = 1.0");
+    assert_eq!(
+        all,
+        [
+            (5_000_000, 1, 1.015625),
+            (10_000_000, 3, 2.0),
+            (20_000_000, 1, 1.015625),
+            (40_000_000, 1, 1.015625)
+        ]
+    );
+    // The window [10 s, 40 s) twice as fast: b at 0 s, c at 5 s.
+    let w = replay(&dir, r#"start = "10s", stop = "40s", speedup = 2.0"#);
+    assert_eq!(w, [(0, 3, 2.0), (5_000_000, 1, 1.015625)]);
+    // Run times doubled; only jobs of at least 2 tasks.
+    let f = replay(&dir, "duration_scale = 2.0, min_tasks = 2");
+    assert_eq!(f, [(10_000_000, 3, 4.0)]);
+    let f = replay(&dir, "max_tasks = 1");
+    assert_eq!(f.len(), 3);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_traces_and_trace_keys_are_errors_with_where_and_why() {
+    let dir = folder("bad");
+    let scenario = |trace: &str, extra: &str| {
+        format!(
+            "[[agents]]\ncount = 1\nresources = \"cpus:4;mem:8192\"\n[[apps]]\nname = \"app\"\nmaster = \"local[2]\"\n[apps.jobs]\n{extra}trace = {{ {trace} }}\n"
+        )
+    };
+    std::fs::write(dir.join("ok.tsv"), "j\t1\t1\t5\t0\t0\n").unwrap();
+    // Line 3 has five fields.
+    std::fs::write(
+        dir.join("cut.tsv"),
+        "j\t1\t1\t5\t0\t0\nk\t2\t1\t5\t0\t0\nl\t3\t1\t5\t0\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("late.tsv"), "j\t9\t1\t5\t0\t0\nk\t2\t1\t5\t0\t0\n").unwrap();
+    let cases = [
+        (
+            scenario(r#"format = "swim", path = "cut.tsv""#, ""),
+            "cut.tsv:3:1: expected 6 tab-separated fields",
+        ),
+        (
+            scenario(r#"format = "swim", path = "late.tsv""#, ""),
+            "late.tsv:2:3: submit time 2 s is before the previous job's 9 s",
+        ),
+        (
+            scenario(r#"format = "swim", path = "none.tsv""#, ""),
+            "cannot read the trace",
+        ),
+        (
+            scenario(r#"format = "swm", path = "ok.tsv""#, ""),
+            "did you mean \"swim\"",
+        ),
+        (
+            scenario(r#"path = "ok.tsv""#, ""),
+            "apps.app.jobs.trace.format: missing",
+        ),
+        (
+            scenario(
+                r#"format = "swim", path = "ok.tsv", start = "5s", stop = "5s""#,
+                "",
+            ),
+            "stop must come after start",
+        ),
+        (
+            scenario(
+                r#"format = "swim", path = "ok.tsv", min_tasks = 3, max_tasks = 2"#,
+                "",
+            ),
+            "max_tasks must be at least min_tasks",
+        ),
+        (
+            scenario(r#"format = "swim", path = "ok.tsv", speedup = 0"#, ""),
+            "expected a number above 0",
+        ),
+        (
+            scenario(
+                r#"format = "swim", path = "ok.tsv", bytes_per_map = "lots""#,
+                "",
+            ),
+            "apps.app.jobs.trace.bytes_per_map",
+        ),
+        (
+            scenario(r#"format = "swim", path = "ok.tsv", colour = 1"#, ""),
+            "colour",
+        ),
+        (
+            scenario(r#"format = "swim", path = "ok.tsv""#, "stages = 2\n"),
+            "apps.app.jobs.stages: a trace gives the jobs' arrivals",
+        ),
+    ];
+    for (i, (text, want)) in cases.iter().enumerate() {
+        let f = format!("s{i}.toml");
+        std::fs::write(dir.join(&f), text).unwrap();
+        let o = sim(&[&f, "--out", "rep", "--quiet"], &dir);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{f}: {err}");
+        assert!(err.contains(want), "{f}: wanted {want:?} in {err}");
+        assert!(!dir.join("rep").exists(), "{f}: no report");
+    }
+    // A good one runs; a trace key can be set from the command line.
+    std::fs::write(
+        dir.join("good.toml"),
+        scenario(r#"format = "swim", path = "ok.tsv""#, ""),
+    )
+    .unwrap();
+    let o = sim(
+        &[
+            "good.toml",
+            "--out",
+            "rep",
+            "--quiet",
+            "--set",
+            "apps.app.jobs.trace.speedup=2",
+        ],
+        &dir,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let resolved = std::fs::read_to_string(dir.join("rep/scenario.resolved.toml")).unwrap();
+    assert!(resolved.contains("speedup = 2.0"), "{resolved}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn import_prints_what_a_trace_holds_and_a_scenario_that_runs() {
+    let dir = folder("import");
+    std::fs::copy(sample(), dir.join("fb.tsv")).unwrap();
+    let o = sim(
+        &[
+            "import", "swim", "fb.tsv", "--stop", "1h", "--out", "fb.toml",
+        ],
+        &dir,
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("5,894 rows"), "{out}");
+    assert!(out.contains("78 jobs, 113 stages, 325 tasks"), "{out}");
+    let o = sim(&["fb.toml", "--out", "rep", "--quiet", "--no-charts"], &dir);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let jobs = std::fs::read_to_string(dir.join("rep/jobs.csv")).unwrap();
+    assert_eq!(jobs.lines().count(), 1 + 78);
+    // Printed instead: the summary as comments, then the scenario.
+    let o = sim(&["import", "swim", "fb.tsv", "--stop", "1h"], &dir);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    std::fs::write(dir.join("printed.toml"), &text).unwrap();
+    assert!(sim::scenario::load_file(&dir.join("printed.toml"), &[]).is_ok());
+    // Bad input: exit 2 with the reason.
+    std::fs::write(dir.join("bad.tsv"), "j\t1\t1\tmany\t0\t0\n").unwrap();
+    let o = sim(&["import", "swim", "bad.tsv"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("bad.tsv:1:7: expected a whole number"));
+    let o = sim(&["import", "alibaba-2030", "fb.tsv"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown trace format"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
