@@ -64,7 +64,7 @@ fn summary(o: &TraceOptions, s: &TraceSummary) -> String {
     };
     let _ = writeln!(
         t,
-        "# {} trace {}: {} rows",
+        "# {} trace {}: {} jobs",
         o.format.name(),
         o.file.display(),
         thousands(s.rows)
@@ -93,6 +93,9 @@ fn summary(o: &TraceOptions, s: &TraceSummary) -> String {
     );
     let hours: Vec<String> = s.per_hour.iter().map(|n| n.to_string()).collect();
     let _ = writeln!(t, "# jobs per hour: {}", hours.join(" "));
+    for n in &s.notes {
+        let _ = writeln!(t, "# {n}");
+    }
     t
 }
 

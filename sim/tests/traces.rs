@@ -285,7 +285,7 @@ fn import_prints_what_a_trace_holds_and_a_scenario_that_runs() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(out.contains("5,894 rows"), "{out}");
+    assert!(out.contains("5,894 jobs"), "{out}");
     assert!(out.contains("78 jobs, 113 stages, 325 tasks"), "{out}");
     let o = sim(&["fb.toml", "--out", "rep", "--quiet", "--no-charts"], &dir);
     assert_eq!(
@@ -309,5 +309,151 @@ fn import_prints_what_a_trace_holds_and_a_scenario_that_runs() {
     let o = sim(&["import", "alibaba-2030", "fb.tsv"], &dir);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown trace format"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn log(name: &str) -> PathBuf {
+    root().join("traces/spark-eventlog").join(name)
+}
+
+fn log_summary(path: &Path) -> sim::traces::TraceSummary {
+    let o = TraceOptions::new(TraceFormat::SparkEventLog, "log", path.to_path_buf());
+    scan(&o).unwrap()
+}
+
+#[test]
+fn the_shipped_event_logs_import_with_exact_jobs_stages_and_tasks() {
+    // (file, jobs, stages, tasks, the reader's note)
+    let cases = [
+        (
+            "nds_q72_dataproc_2_2.zstd",
+            49,
+            49,
+            13_504,
+            "13 stages skipped by Spark",
+        ),
+        (
+            "eventlog_4nodes_8cores_dynamic_alloc.zstd",
+            20,
+            20,
+            235,
+            "25 stages skipped by Spark",
+        ),
+        // Five stages ran whose jobs' starts the log lost: each is a job.
+        (
+            "tasks_executors_fail_compressed_eventlog.zstd",
+            80,
+            135,
+            8_550,
+            "5 stages without their job's start",
+        ),
+        ("spark2-eventlog.zstd", 6, 6, 6, "0 stages skipped"),
+    ];
+    for (file, jobs, stages, tasks, note) in cases {
+        let s = log_summary(&log(file));
+        assert_eq!((s.jobs, s.stages, s.tasks), (jobs, stages, tasks), "{file}");
+        assert!(s.notes[0].contains(note), "{file}: {:?}", s.notes);
+    }
+    // The dynamic-allocation log's first job: submitted 92.939 s after the
+    // application started; its one stage's task 0 ran 1,674 ms.
+    let o = TraceOptions::new(
+        TraceFormat::SparkEventLog,
+        "log",
+        log("eventlog_4nodes_8cores_dynamic_alloc.zstd"),
+    );
+    let job0 = sim::traces::open(&o).unwrap().next_job().unwrap().unwrap();
+    assert_eq!(job0.submit, SimDuration(92_939_000));
+    assert_eq!(job0.stages.len(), 1);
+    assert_eq!(job0.stages[0].durations.len(), 6);
+    assert_eq!(job0.stages[0].durations[0], 1_674_000);
+}
+
+#[test]
+fn a_rolling_event_log_folder_reads_as_its_parts_in_order() {
+    use std::io::BufRead;
+    let dir = folder("rolling");
+    let whole = log("eventlog_4nodes_8cores_dynamic_alloc.zstd");
+    let lines: Vec<String> = sim::traces::codec::open_file(&whole)
+        .unwrap()
+        .lines()
+        .map(Result::unwrap)
+        .collect();
+    let app = dir.join("eventlog_v2_application_1");
+    std::fs::create_dir_all(&app).unwrap();
+    let half = lines.len() / 2;
+    // Written out of order; the number after events_ orders them (10 after 2).
+    std::fs::write(
+        app.join("events_10_application_1"),
+        lines[half..].join("\n") + "\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("events_2_application_1"),
+        lines[..half].join("\n") + "\n",
+    )
+    .unwrap();
+    std::fs::write(app.join("appstatus_application_1"), "").unwrap();
+    assert_eq!(log_summary(&app), log_summary(&whole));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_event_log_replays_with_the_apps_own_properties_overridable_key_by_key() {
+    let path = root().join("scenarios/eventlog.toml");
+    let loaded = load_file(&path, &[]).unwrap();
+    let conf = &loaded.base.apps[0].conf;
+    // From the log: 8 executors of 16 cores and 40 GB.
+    assert_eq!(conf.get("spark.executor.cores"), Some("16"));
+    assert_eq!(conf.get("spark.executor.instances"), Some("8"));
+    // A key set in [apps.conf] wins over the log.
+    let set = sim::scenario::parse_assignment("apps.q72.conf.spark.executor.cores=8").unwrap();
+    let loaded = load_file(&path, &[set]).unwrap();
+    assert_eq!(
+        loaded.base.apps[0].conf.get("spark.executor.cores"),
+        Some("8")
+    );
+    // Coarse-grained with the log's executors: every job finishes, every
+    // task of the log runs.
+    let sc = &load_file(&path, &[]).unwrap().points[0].scenario;
+    let m = common::run_loaded(sc);
+    assert_eq!(m.jobs.len(), 49);
+    assert!(m.jobs.iter().all(|j| j.end.is_some()));
+    assert_eq!(
+        m.jobs.iter().map(|j| u64::from(j.tasks)).sum::<u64>(),
+        13_504
+    );
+}
+
+#[test]
+fn bad_event_logs_are_errors_with_where_and_why() {
+    let dir = folder("badlog");
+    let scenario = |file: &str| {
+        format!(
+            "[[agents]]\ncount = 1\nresources = \"cpus:4;mem:8192\"\n[[apps]]\nname = \"app\"\nmaster = \"local[2]\"\n[apps.jobs]\ntrace = {{ format = \"spark-eventlog\", path = \"{file}\" }}\n"
+        )
+    };
+    // A log cut in the middle of its second line.
+    std::fs::write(
+        dir.join("cut.jsonl"),
+        "{\"Event\":\"SparkListenerLogStart\",\"Spark Version\":\"3.0.0\"}\n{\"Event\":\"SparkListenerJobStart\",\"Job ID\":0,",
+    )
+    .unwrap();
+    std::fs::write(dir.join("app.lz4"), "LZ4Block").unwrap();
+    let cases = [
+        ("cut.jsonl", "cut.jsonl:2:"),
+        ("app.lz4", "lz4 codec is not read yet"),
+        ("missing.zstd", "cannot read the trace"),
+    ];
+    for (i, (file, want)) in cases.iter().enumerate() {
+        let f = format!("s{i}.toml");
+        std::fs::write(dir.join(&f), scenario(file)).unwrap();
+        let o = sim(&[&f, "--out", "rep", "--quiet"], &dir);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{f}: {err}");
+        assert!(err.contains(want), "{f}: wanted {want:?} in {err}");
+        assert!(!dir.join("rep").exists());
+    }
+    let o = sim(&["import", "spark-eventlog", "cut.jsonl"], &dir);
+    assert_eq!(o.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,6 +1,11 @@
 //! An app's Spark properties, gathered from every place a user pastes them,
 //! in the order Spark applies them (a later source wins):
 //!
+//! 0. with `[apps.jobs] trace = { format = "spark-eventlog", conf =
+//!    "from-log" }`, the properties the replayed app ran with (its log's
+//!    `SparkListenerEnvironmentUpdate`), those the simulator models only,
+//!    and neither `spark.master` nor `spark.submit.deployMode` (the
+//!    scenario chooses where the replay runs);
 //! 1. `conf_file`: a `spark-defaults.conf` file (a path relative to the
 //!    scenario's folder), or the file of `submit`'s `--properties-file`,
 //!    which spark-submit reads instead of the defaults;
@@ -71,6 +76,8 @@ pub(crate) fn app_conf(path: &str, a: &RawApp, ctx: &mut Ctx<'_>) -> AppConf {
             }
         }
     });
+    // 0. The replayed app's own properties, from its event log.
+    from_log(&mut out, path, a, ctx);
     // 1. The defaults file, or the submission's --properties-file.
     let file = match (
         &a.conf_file,
@@ -181,6 +188,41 @@ pub(crate) fn app_conf(path: &str, a: &RawApp, ctx: &mut Ctx<'_>) -> AppConf {
         out.origins.push((key.clone(), leaf.span(), None));
     }
     out
+}
+
+/// Step 0: an event log's modelled Spark properties, when the app's trace
+/// asks for them.
+fn from_log(out: &mut AppConf, path: &str, a: &RawApp, ctx: &mut Ctx<'_>) {
+    use policies::spark::keys::{Support, lookup};
+    let Some(t) = a.jobs.as_ref().and_then(|j| j.get_ref().trace.as_ref()) else {
+        return;
+    };
+    let t = t.get_ref();
+    let text = |l: &Option<Leaf>| match l.as_ref().map(|l| l.get_ref()) {
+        Some(toml::Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    if text(&t.format).as_deref() != Some("spark-eventlog")
+        || text(&t.conf).as_deref() != Some("from-log")
+    {
+        return;
+    }
+    let (Some(file), Some(leaf)) = (text(&t.path), t.conf.as_ref()) else {
+        return;
+    };
+    let note = format!("{path}.jobs.trace.conf");
+    // An unreadable log is the trace's own check to report.
+    let Ok(props) = crate::traces::log_properties(&ctx.resolve(&file)) else {
+        return;
+    };
+    for (k, v) in props {
+        let modelled = lookup(&k).is_some_and(|d| matches!(d.support, Support::Modelled));
+        if !modelled || k == "spark.master" || k == "spark.submit.deployMode" {
+            continue;
+        }
+        out.conf.set(k.clone(), v);
+        out.origins.push((k, leaf.span(), Some(note.clone())));
+    }
 }
 
 /// The most a properties file may hold: a spark-defaults.conf is a few

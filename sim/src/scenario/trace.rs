@@ -16,8 +16,11 @@ use crate::traces::{TraceFormat, TraceOptions, TraceSummary, scan};
 fn format_keys(f: TraceFormat) -> &'static [&'static str] {
     match f {
         TraceFormat::Swim => SWIM_KEYS,
+        TraceFormat::SparkEventLog => EVENTLOG_KEYS,
     }
 }
+
+const EVENTLOG_KEYS: &[&str] = &["conf"];
 
 const SWIM_KEYS: &[&str] = &[
     "bytes_per_map",
@@ -178,6 +181,21 @@ pub(super) fn validate_trace(
                     ok = false;
                 }
             }
+        }
+    }
+    if let Some(l) = &raw.conf {
+        match ctx.string(&key("conf"), l).as_deref() {
+            Some("from-log") => o.conf_from_log = true,
+            Some("none") => {}
+            Some(other) => {
+                ctx.leaf_err(
+                    &key("conf"),
+                    l,
+                    format!("expected \"from-log\" (the app's Spark properties from its log) or \"none\", got \"{other}\""),
+                );
+                ok = false;
+            }
+            None => ok = false,
         }
     }
     if let Some(l) = &raw.task_overhead {

@@ -24,6 +24,8 @@
 //! before anything runs), and the run reads it again as it goes
 //! ([`TraceSource`]).
 
+pub mod codec;
+pub mod eventlog;
 pub mod row;
 pub mod swim;
 
@@ -39,15 +41,18 @@ use crate::time::{SimDuration, SimTime};
 pub enum TraceFormat {
     /// SWIM's Facebook 2009/2010 samples ([`swim`]).
     Swim,
+    /// A Spark application's event log ([`eventlog`]).
+    SparkEventLog,
 }
 
 impl TraceFormat {
-    pub const ALL: &'static [TraceFormat] = &[TraceFormat::Swim];
-    pub const NAMES: &'static [&'static str] = &["swim"];
+    pub const ALL: &'static [TraceFormat] = &[TraceFormat::Swim, TraceFormat::SparkEventLog];
+    pub const NAMES: &'static [&'static str] = &["swim", "spark-eventlog"];
 
     pub fn parse(name: &str) -> Option<TraceFormat> {
         match name {
             "swim" => Some(TraceFormat::Swim),
+            "spark-eventlog" => Some(TraceFormat::SparkEventLog),
             _ => None,
         }
     }
@@ -55,6 +60,7 @@ impl TraceFormat {
     pub fn name(self) -> &'static str {
         match self {
             TraceFormat::Swim => "swim",
+            TraceFormat::SparkEventLog => "spark-eventlog",
         }
     }
 }
@@ -74,6 +80,9 @@ pub struct TraceOptions {
     pub min_tasks: u32,
     pub max_tasks: Option<u32>,
     pub seed: u64,
+    /// An event log's Spark properties are the app's first source of
+    /// configuration (`conf = "from-log"`).
+    pub conf_from_log: bool,
     /// The SWIM mapping from bytes to tasks and run times.
     pub swim: swim::SwimOptions,
 }
@@ -92,6 +101,7 @@ impl TraceOptions {
             min_tasks: 0,
             max_tasks: None,
             seed: 0,
+            conf_from_log: false,
             swim: swim::SwimOptions::default(),
         }
     }
@@ -99,12 +109,33 @@ impl TraceOptions {
 
 /// Opens the trace with its format's reader.
 pub fn open(opts: &TraceOptions) -> Result<Box<dyn TraceReader>, String> {
-    let f = std::fs::File::open(&opts.file)
-        .map_err(|e| format!("cannot read the trace {}: {e}", opts.file.display()))?;
-    let input = std::io::BufReader::with_capacity(1 << 16, f);
     Ok(match opts.format {
-        TraceFormat::Swim => Box::new(swim::SwimReader::new(input, opts.swim.clone())),
+        TraceFormat::Swim => {
+            let f = std::fs::File::open(&opts.file)
+                .map_err(|e| format!("cannot read the trace {}: {e}", opts.file.display()))?;
+            let input = std::io::BufReader::with_capacity(1 << 16, f);
+            Box::new(swim::SwimReader::new(input, opts.swim.clone()))
+        }
+        TraceFormat::SparkEventLog => {
+            let mut parts = codec::parts(&opts.file)?.into_iter();
+            let first = parts.next().expect("an event log has a file");
+            let mut input = codec::open_file(&first)?;
+            for part in parts {
+                let next = codec::open_file(&part)?;
+                input = Box::new(std::io::BufReader::new(std::io::Read::chain(input, next)));
+            }
+            Box::new(eventlog::EventLogReader::new(input))
+        }
     })
+}
+
+/// An event log's Spark properties ([`eventlog::spark_properties`]), read
+/// through its codec and rolling layout.
+pub fn log_properties(file: &std::path::Path) -> Result<Vec<(String, String)>, String> {
+    let mut parts = codec::parts(file)?.into_iter();
+    let first = parts.next().expect("an event log has a file");
+    eventlog::spark_properties(codec::open_file(&first)?)
+        .map_err(|e| format!("{}: {e}", first.display()))
 }
 
 /// `FILE:LINE:COLUMN: message`.
@@ -159,6 +190,8 @@ pub struct TraceSummary {
     pub work_us: u128,
     /// Jobs kept per hour of the trace's clock, from the first hour.
     pub per_hour: Vec<u64>,
+    /// The reader's notes on what it left out or filled in.
+    pub notes: Vec<String>,
 }
 
 impl TraceSummary {
@@ -207,6 +240,7 @@ pub fn scan(opts: &TraceOptions) -> Result<TraceSummary, String> {
         }
         s.per_hour[hour] += 1;
     }
+    s.notes = r.notes();
     Ok(s)
 }
 

@@ -29,6 +29,11 @@ pub struct TraceError {
 /// A format's reader: the trace's jobs in submission order.
 pub trait TraceReader {
     fn next_job(&mut self) -> Result<Option<TraceJob>, TraceError>;
+    /// What the reader left out or filled in so far, in words (for `sim
+    /// import`); nothing by default.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 impl Default for TraceJob {
