@@ -41,7 +41,7 @@ use std::io::BufRead;
 
 use serde::Deserialize;
 
-use super::row::{TraceError, TraceJob, TraceReader};
+use super::row::{Lines, TraceError, TraceJob, TraceReader};
 use crate::jobs::draft::StageDraft;
 use crate::time::SimDuration;
 
@@ -173,9 +173,7 @@ pub struct EventLogCounts {
 
 #[derive(Debug)]
 pub struct EventLogReader<R> {
-    input: R,
-    line: usize,
-    buf: String,
+    lines: Lines<R>,
     app_start_ms: Option<u64>,
     /// The job that owns each stage listed so far.
     owner: BTreeMap<u64, u64>,
@@ -189,9 +187,7 @@ pub struct EventLogReader<R> {
 impl<R: BufRead> EventLogReader<R> {
     pub fn new(input: R) -> EventLogReader<R> {
         EventLogReader {
-            input,
-            line: 0,
-            buf: String::new(),
+            lines: Lines::new(input),
             app_start_ms: None,
             owner: BTreeMap::new(),
             jobs: VecDeque::new(),
@@ -203,7 +199,7 @@ impl<R: BufRead> EventLogReader<R> {
 
     fn err(&self, column: usize, message: impl Into<String>) -> TraceError {
         TraceError {
-            line: self.line,
+            line: self.lines.line,
             column,
             message: message.into(),
         }
@@ -424,20 +420,10 @@ impl<R: BufRead> TraceReader for EventLogReader<R> {
                 self.jobs.clear();
                 return Ok(None);
             }
-            self.buf.clear();
-            self.line += 1;
-            let n = self
-                .input
-                .read_line(&mut self.buf)
-                .map_err(|e| self.err(1, format!("cannot read: {e}")))?;
-            if n == 0 {
+            let Some(text) = self.lines.next_line()? else {
                 self.at_end = true;
                 continue;
-            }
-            let text = self.buf.trim();
-            if text.is_empty() {
-                continue;
-            }
+            };
             let e: Event = serde_json::from_str(text).map_err(|e| {
                 self.err(
                     e.column().max(1),

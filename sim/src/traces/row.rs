@@ -45,6 +45,48 @@ impl Default for TraceJob {
     }
 }
 
+/// A trace's text, line by line, counting lines for error messages.
+#[derive(Debug)]
+pub struct Lines<R> {
+    input: R,
+    /// The line last read (1-based).
+    pub line: usize,
+    buf: String,
+}
+
+impl<R: std::io::BufRead> Lines<R> {
+    pub fn new(input: R) -> Lines<R> {
+        Lines {
+            input,
+            line: 0,
+            buf: String::new(),
+        }
+    }
+
+    /// The next line that is not blank, without its line end; `None` at
+    /// the end.
+    pub fn next_line(&mut self) -> Result<Option<&str>, TraceError> {
+        loop {
+            self.buf.clear();
+            self.line += 1;
+            let n = self
+                .input
+                .read_line(&mut self.buf)
+                .map_err(|e| TraceError {
+                    line: self.line,
+                    column: 1,
+                    message: format!("cannot read: {e}"),
+                })?;
+            if n == 0 {
+                return Ok(None);
+            }
+            if !self.buf.trim().is_empty() {
+                return Ok(Some(self.buf.trim_end_matches(['\n', '\r'])));
+            }
+        }
+    }
+}
+
 /// Parses a field that must be a non-negative integer.
 pub(crate) fn whole(field: &str) -> Result<u64, String> {
     field

@@ -26,7 +26,7 @@
 
 use std::io::BufRead;
 
-use super::row::{TraceError, TraceJob, TraceReader, seconds, whole};
+use super::row::{Lines, TraceError, TraceJob, TraceReader, seconds, whole};
 use crate::jobs::draft::StageDraft;
 use crate::time::SimDuration;
 
@@ -61,27 +61,23 @@ const MOST_TASKS: u64 = 10_000_000;
 
 #[derive(Debug)]
 pub struct SwimReader<R> {
-    input: R,
+    lines: Lines<R>,
     opts: SwimOptions,
-    line: usize,
-    buf: String,
     last_submit: Option<SimDuration>,
 }
 
 impl<R: BufRead> SwimReader<R> {
     pub fn new(input: R, opts: SwimOptions) -> SwimReader<R> {
         SwimReader {
-            input,
+            lines: Lines::new(input),
             opts,
-            line: 0,
-            buf: String::new(),
             last_submit: None,
         }
     }
 
     fn err(&self, column: usize, message: impl Into<String>) -> TraceError {
         TraceError {
-            line: self.line,
+            line: self.lines.line,
             column,
             message: message.into(),
         }
@@ -183,25 +179,13 @@ impl<R: BufRead> SwimReader<R> {
 
 impl<R: BufRead> TraceReader for SwimReader<R> {
     fn next_job(&mut self) -> Result<Option<TraceJob>, TraceError> {
-        loop {
-            self.buf.clear();
-            self.line += 1;
-            let n = self
-                .input
-                .read_line(&mut self.buf)
-                .map_err(|e| self.err(1, format!("cannot read: {e}")))?;
-            if n == 0 {
-                return Ok(None);
-            }
-            let row = self.buf.trim_end_matches(['\n', '\r']);
-            if row.trim().is_empty() {
-                continue;
-            }
-            let row = row.to_string();
-            let job = self.job(&row)?;
-            self.last_submit = Some(job.submit);
-            return Ok(Some(job));
-        }
+        let Some(row) = self.lines.next_line()? else {
+            return Ok(None);
+        };
+        let row = row.to_string();
+        let job = self.job(&row)?;
+        self.last_submit = Some(job.submit);
+        Ok(Some(job))
     }
 }
 
