@@ -103,6 +103,15 @@ fn summary(o: &TraceOptions, s: &TraceSummary) -> String {
 /// the trace's mean load, one Spark app with dynamic allocation.
 fn starter(o: &TraceOptions, s: &TraceSummary) -> String {
     let agents = ((mean_busy(o, s) * 1.5 / AGENT_CPUS as f64).ceil() as u64).max(2);
+    // Without a window start, the replay starts at the first job (whole
+    // seconds), not at the trace clock's zero.
+    let mut o = o.clone();
+    if o.start.is_zero()
+        && let Some(first) = s.first
+    {
+        o.start = crate::time::SimDuration::from_secs(first.whole_secs());
+    }
+    let o = &o;
     // Until a minute after the last arrival on the simulator's clock.
     let last = s.last.map_or(0, |l| l.0.saturating_sub(o.start.0));
     let horizon = (last as f64 / o.speedup / 1e6).ceil() as u64 + 60;

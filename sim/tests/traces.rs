@@ -268,26 +268,21 @@ fn bad_traces_and_trace_keys_are_errors_with_where_and_why() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn import_prints_what_a_trace_holds_and_a_scenario_that_runs() {
-    let dir = folder("import");
-    std::fs::copy(sample(), dir.join("fb.tsv")).unwrap();
-    let o = sim(
-        &[
-            "import", "swim", "fb.tsv", "--stop", "1h", "--out", "fb.toml",
-        ],
-        &dir,
-    );
-    let out = String::from_utf8_lossy(&o.stdout);
+/// `sim import ARGS --out s.toml` then `sim s.toml` in `dir`, both
+/// succeeding: the summary printed and the replay's jobs.csv.
+fn import_and_run(dir: &Path, args: &[&str]) -> (String, String) {
+    let mut import = vec!["import"];
+    import.extend_from_slice(args);
+    import.extend_from_slice(&["--out", "s.toml"]);
+    let o = sim(&import, dir);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert_eq!(
         o.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(out.contains("5,894 jobs"), "{out}");
-    assert!(out.contains("78 jobs, 113 stages, 325 tasks"), "{out}");
-    let o = sim(&["fb.toml", "--out", "rep", "--quiet", "--no-charts"], &dir);
+    let o = sim(&["s.toml", "--out", "rep", "--quiet", "--no-charts"], dir);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -295,6 +290,17 @@ fn import_prints_what_a_trace_holds_and_a_scenario_that_runs() {
         String::from_utf8_lossy(&o.stderr)
     );
     let jobs = std::fs::read_to_string(dir.join("rep/jobs.csv")).unwrap();
+    let _ = std::fs::remove_dir_all(dir.join("rep"));
+    (out, jobs)
+}
+
+#[test]
+fn import_prints_what_a_trace_holds_and_a_scenario_that_runs() {
+    let dir = folder("import");
+    std::fs::copy(sample(), dir.join("fb.tsv")).unwrap();
+    let (out, jobs) = import_and_run(&dir, &["swim", "fb.tsv", "--stop", "1h"]);
+    assert!(out.contains("5,894 jobs"), "{out}");
+    assert!(out.contains("78 jobs, 113 stages, 325 tasks"), "{out}");
     assert_eq!(jobs.lines().count(), 1 + 78);
     // Printed instead: the summary as comments, then the scenario.
     let o = sim(&["import", "swim", "fb.tsv", "--stop", "1h"], &dir);
@@ -455,5 +461,23 @@ fn bad_event_logs_are_errors_with_where_and_why() {
     }
     let o = sim(&["import", "spark-eventlog", "cut.jsonl"], &dir);
     assert_eq!(o.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_alibaba_sample_imports_and_replays_its_dags() {
+    let dir = folder("alibaba");
+    let sample = root().join("traces/alibaba-2018/batch_task.sample.csv");
+    std::fs::copy(&sample, dir.join("b.csv")).unwrap();
+    let (out, jobs) = import_and_run(&dir, &["alibaba-2018", "b.csv"]);
+    assert!(out.contains("5 jobs, 12 stages, 47 tasks"), "{out}");
+    assert!(
+        out.contains("1 jobs with a task not Terminated left out"),
+        "{out}"
+    );
+    assert_eq!(jobs.lines().count(), 1 + 5);
+    // j_1003, a diamond of 10, 5, 5 and 1 tasks, finished.
+    let diamond = jobs.lines().nth(3).unwrap();
+    assert!(diamond.contains(",4,21,"), "{diamond}");
     let _ = std::fs::remove_dir_all(&dir);
 }

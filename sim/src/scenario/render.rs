@@ -104,6 +104,7 @@ fn trace_table(o: &TraceOptions) -> Table {
             t.insert("task_overhead".into(), d(w.task_overhead));
             t.insert("data_scale".into(), Value::Float(w.data_scale));
         }
+        crate::traces::TraceFormat::Alibaba2018 => {}
         crate::traces::TraceFormat::SparkEventLog => {
             let conf = if o.conf_from_log { "from-log" } else { "none" };
             t.insert("conf".into(), s(conf));

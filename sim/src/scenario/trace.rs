@@ -17,6 +17,7 @@ fn format_keys(f: TraceFormat) -> &'static [&'static str] {
     match f {
         TraceFormat::Swim => SWIM_KEYS,
         TraceFormat::SparkEventLog => EVENTLOG_KEYS,
+        TraceFormat::Alibaba2018 => &[],
     }
 }
 

@@ -24,6 +24,7 @@
 //! before anything runs), and the run reads it again as it goes
 //! ([`TraceSource`]).
 
+pub mod alibaba;
 pub mod codec;
 pub mod eventlog;
 pub mod row;
@@ -43,16 +44,23 @@ pub enum TraceFormat {
     Swim,
     /// A Spark application's event log ([`eventlog`]).
     SparkEventLog,
+    /// Alibaba cluster-trace-v2018's `batch_task.csv` ([`alibaba`]).
+    Alibaba2018,
 }
 
 impl TraceFormat {
-    pub const ALL: &'static [TraceFormat] = &[TraceFormat::Swim, TraceFormat::SparkEventLog];
-    pub const NAMES: &'static [&'static str] = &["swim", "spark-eventlog"];
+    pub const ALL: &'static [TraceFormat] = &[
+        TraceFormat::Swim,
+        TraceFormat::SparkEventLog,
+        TraceFormat::Alibaba2018,
+    ];
+    pub const NAMES: &'static [&'static str] = &["swim", "spark-eventlog", "alibaba-2018"];
 
     pub fn parse(name: &str) -> Option<TraceFormat> {
         match name {
             "swim" => Some(TraceFormat::Swim),
             "spark-eventlog" => Some(TraceFormat::SparkEventLog),
+            "alibaba-2018" => Some(TraceFormat::Alibaba2018),
             _ => None,
         }
     }
@@ -61,6 +69,7 @@ impl TraceFormat {
         match self {
             TraceFormat::Swim => "swim",
             TraceFormat::SparkEventLog => "spark-eventlog",
+            TraceFormat::Alibaba2018 => "alibaba-2018",
         }
     }
 }
@@ -110,11 +119,12 @@ impl TraceOptions {
 /// Opens the trace with its format's reader.
 pub fn open(opts: &TraceOptions) -> Result<Box<dyn TraceReader>, String> {
     Ok(match opts.format {
-        TraceFormat::Swim => {
-            let f = std::fs::File::open(&opts.file)
-                .map_err(|e| format!("cannot read the trace {}: {e}", opts.file.display()))?;
-            let input = std::io::BufReader::with_capacity(1 << 16, f);
-            Box::new(swim::SwimReader::new(input, opts.swim.clone()))
+        TraceFormat::Swim => Box::new(swim::SwimReader::new(
+            codec::open_file(&opts.file)?,
+            opts.swim.clone(),
+        )),
+        TraceFormat::Alibaba2018 => {
+            Box::new(alibaba::AlibabaReader::new(codec::open_file(&opts.file)?))
         }
         TraceFormat::SparkEventLog => {
             let mut parts = codec::parts(&opts.file)?.into_iter();
