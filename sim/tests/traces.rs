@@ -481,3 +481,32 @@ fn the_alibaba_sample_imports_and_replays_its_dags() {
     assert!(diamond.contains(",4,21,"), "{diamond}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_google_2011_part_imports_the_jobs_that_finished_in_it() {
+    let o = TraceOptions::new(
+        TraceFormat::Google2011,
+        "g",
+        root().join("traces/google-2011"),
+    );
+    let s = scan(&o).unwrap();
+    // 1,053 jobs submitted in the part: 644 finished (873 tasks), 251
+    // ended otherwise, 158 still running at its end.
+    assert_eq!((s.jobs, s.stages, s.tasks), (644, 644, 873));
+    assert!(
+        s.notes[0].contains("251 ended otherwise than FINISH, 158 unfinished"),
+        "{:?}",
+        s.notes
+    );
+    // A replay of the part runs (a job per row of jobs.csv).
+    let dir = folder("google");
+    let (_, jobs) = import_and_run(
+        &dir,
+        &[
+            "google-2011",
+            root().join("traces/google-2011").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(jobs.lines().count(), 1 + 644);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -105,6 +105,9 @@ fn trace_table(o: &TraceOptions) -> Table {
             t.insert("data_scale".into(), Value::Float(w.data_scale));
         }
         crate::traces::TraceFormat::Alibaba2018 => {}
+        crate::traces::TraceFormat::Google2011 => {
+            t.insert("longest_job".into(), d(o.longest_job));
+        }
         crate::traces::TraceFormat::SparkEventLog => {
             let conf = if o.conf_from_log { "from-log" } else { "none" };
             t.insert("conf".into(), s(conf));

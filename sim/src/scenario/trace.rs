@@ -18,10 +18,12 @@ fn format_keys(f: TraceFormat) -> &'static [&'static str] {
         TraceFormat::Swim => SWIM_KEYS,
         TraceFormat::SparkEventLog => EVENTLOG_KEYS,
         TraceFormat::Alibaba2018 => &[],
+        TraceFormat::Google2011 => GOOGLE_2011_KEYS,
     }
 }
 
 const EVENTLOG_KEYS: &[&str] = &["conf"];
+const GOOGLE_2011_KEYS: &[&str] = &["longest_job"];
 
 const SWIM_KEYS: &[&str] = &[
     "bytes_per_map",
@@ -196,6 +198,12 @@ pub(super) fn validate_trace(
                 );
                 ok = false;
             }
+            None => ok = false,
+        }
+    }
+    if let Some(l) = &raw.longest_job {
+        match ctx.positive_duration(&key("longest_job"), l) {
+            Some(d) => o.longest_job = d,
             None => ok = false,
         }
     }

@@ -5,8 +5,9 @@
 //! `RollingEventLogFilesFileReader`) as its `events_N_*` files in order
 //! of N.
 //!
-//! Codecs read here: none, and `.zstd` (Spark's `ZStdCompressionCodec`
-//! writes standard zstd frames; read with the pure-Rust `ruzstd`). `.lz4`
+//! Codecs read here: none, `.zstd` (Spark's `ZStdCompressionCodec`
+//! writes standard zstd frames; read with the pure-Rust `ruzstd`), and
+//! `.gz` (how Google ships its cluster traces; `flate2`). `.lz4`
 //! and `.snappy` (Spark's block formats of lz4-java and snappy-java) are
 //! refused with a message saying so, and `zstd -d` or Spark's own reader
 //! turn them into plain logs.
@@ -97,6 +98,10 @@ pub fn open_file(path: &Path) -> Result<Box<dyn BufRead>, String> {
                 Zstd { decoder: Some(d) },
             )))
         }
+        "gz" => Ok(Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(raw),
+        ))),
         "lz4" | "snappy" | "lzf" => Err(format!(
             "{}: Spark's {ext} codec is not read yet; decompress the log with Spark (or write it with spark.eventLog.compression.codec=zstd)",
             path.display()

@@ -27,6 +27,7 @@
 pub mod alibaba;
 pub mod codec;
 pub mod eventlog;
+pub mod google2011;
 pub mod row;
 pub mod swim;
 
@@ -46,6 +47,9 @@ pub enum TraceFormat {
     SparkEventLog,
     /// Alibaba cluster-trace-v2018's `batch_task.csv` ([`alibaba`]).
     Alibaba2018,
+    /// Google's 2011 cluster trace, `job_events` and `task_events`
+    /// ([`google2011`]).
+    Google2011,
 }
 
 impl TraceFormat {
@@ -53,14 +57,17 @@ impl TraceFormat {
         TraceFormat::Swim,
         TraceFormat::SparkEventLog,
         TraceFormat::Alibaba2018,
+        TraceFormat::Google2011,
     ];
-    pub const NAMES: &'static [&'static str] = &["swim", "spark-eventlog", "alibaba-2018"];
+    pub const NAMES: &'static [&'static str] =
+        &["swim", "spark-eventlog", "alibaba-2018", "google-2011"];
 
     pub fn parse(name: &str) -> Option<TraceFormat> {
         match name {
             "swim" => Some(TraceFormat::Swim),
             "spark-eventlog" => Some(TraceFormat::SparkEventLog),
             "alibaba-2018" => Some(TraceFormat::Alibaba2018),
+            "google-2011" => Some(TraceFormat::Google2011),
             _ => None,
         }
     }
@@ -70,6 +77,7 @@ impl TraceFormat {
             TraceFormat::Swim => "swim",
             TraceFormat::SparkEventLog => "spark-eventlog",
             TraceFormat::Alibaba2018 => "alibaba-2018",
+            TraceFormat::Google2011 => "google-2011",
         }
     }
 }
@@ -94,6 +102,9 @@ pub struct TraceOptions {
     pub conf_from_log: bool,
     /// The SWIM mapping from bytes to tasks and run times.
     pub swim: swim::SwimOptions,
+    /// Google 2011: a job still running this long after its submission
+    /// is left out.
+    pub longest_job: SimDuration,
 }
 
 impl TraceOptions {
@@ -112,6 +123,7 @@ impl TraceOptions {
             seed: 0,
             conf_from_log: false,
             swim: swim::SwimOptions::default(),
+            longest_job: SimDuration::from_secs(6 * 3600),
         }
     }
 }
@@ -126,6 +138,10 @@ pub fn open(opts: &TraceOptions) -> Result<Box<dyn TraceReader>, String> {
         TraceFormat::Alibaba2018 => {
             Box::new(alibaba::AlibabaReader::new(codec::open_file(&opts.file)?))
         }
+        TraceFormat::Google2011 => Box::new(google2011::Google2011Reader::open(
+            &opts.file,
+            opts.longest_job,
+        )?),
         TraceFormat::SparkEventLog => {
             let mut parts = codec::parts(&opts.file)?.into_iter();
             let first = parts.next().expect("an event log has a file");

@@ -1,0 +1,479 @@
+//! Google cluster-usage trace 2011 (`clusterdata-2011-2`, trace format
+//! v2.1; github.com/google/cluster-data, `ClusterData2011_2.md`, and the
+//! v2.1 "format + schema" document with its `schema.csv`): a Borg cell of
+//! about 12,500 machines over 29 days in May 2011.
+//!
+//! The trace is a folder holding `job_events/` and `task_events/`, each a
+//! series of `part-NNNNN-of-NNNNN.csv.gz` files in time order (plain
+//! `.csv` parts are read too). Rows are comma-separated, no header:
+//!
+//! - `job_events`: time, missing info, job ID, event type, user, scheduling
+//!   class, job name, logical job name;
+//! - `task_events`: time, missing info, job ID, task index, machine ID,
+//!   event type, user, scheduling class, priority, CPU request, memory
+//!   request, disk request, different-machines restriction.
+//!
+//! Times are µs; the trace window starts at 600 s (a time of 0 means
+//! "before the window"). Event types: 0 SUBMIT, 1 SCHEDULE, 2 EVICT,
+//! 3 FAIL, 4 FINISH, 5 KILL, 6 LOST, 7 UPDATE_PENDING, 8 UPDATE_RUNNING.
+//! Requests are normalised to the largest machine (not used: each task
+//! takes one slot).
+//!
+//! The mapping: a job is submitted at its SUBMIT (trace clock = time −
+//! 600 s); it is one stage of its tasks (Borg jobs have no DAG); a task's
+//! run time is its last run, from its last SCHEDULE to its FINISH (a task
+//! evicted, failed, killed or lost goes back to pending and runs again,
+//! the resubmission of the trace's state machine; only the run that
+//! finished counts). Only jobs that FINISH are replayed: jobs submitted
+//! before the window, jobs that end otherwise (FAIL, KILL, EVICT, LOST)
+//! and jobs still running `longest_job` after their submission (long
+//! services would hold every later job back) are left out, counted. A task
+//! of a finished job with no finished run in the trace runs for the job's
+//! mean (counted). Nothing is drawn: `seed` is unused.
+//!
+//! The two tables are read side by side in time order (a job event before
+//! a task event of the same time), so memory holds the jobs in flight.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use super::row::{Lines, TraceError, TraceJob, TraceReader, whole};
+use crate::jobs::draft::StageDraft;
+use crate::time::SimDuration;
+
+/// µs of trace time before the window opens.
+const WINDOW_START: u64 = 600_000_000;
+
+/// One table's part files, read one after another.
+struct Table {
+    name: &'static str,
+    parts: VecDeque<PathBuf>,
+    current: Option<(String, Lines<Box<dyn BufRead>>)>,
+    /// The last row's time, to check order.
+    last: u64,
+}
+
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table").field("name", &self.name).finish()
+    }
+}
+
+/// A row: its fields, and where it is.
+struct Row {
+    fields: Vec<String>,
+    file: String,
+    line: usize,
+}
+
+impl Row {
+    fn err(&self, field: usize, message: impl Into<String>) -> TraceError {
+        let column = 1 + self.fields[..field.min(self.fields.len())]
+            .iter()
+            .map(|f| f.chars().count() + 1)
+            .sum::<usize>();
+        TraceError {
+            line: self.line,
+            column,
+            message: format!("{}: {}", self.file, message.into()),
+        }
+    }
+
+    fn number(&self, field: usize) -> Result<u64, TraceError> {
+        whole(&self.fields[field]).map_err(|m| self.err(field, m))
+    }
+}
+
+impl Table {
+    fn open(dir: &Path, name: &'static str) -> Result<Table, String> {
+        let sub = dir.join(name);
+        let entries = std::fs::read_dir(&sub).map_err(|e| {
+            format!(
+                "cannot read {}: {e} (a Google 2011 trace is a folder with job_events/ and task_events/)",
+                sub.display()
+            )
+        })?;
+        let mut parts: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.starts_with("part-") && (n.ends_with(".csv.gz") || n.ends_with(".csv"))
+                })
+            })
+            .collect();
+        if parts.is_empty() {
+            return Err(format!("{} holds no part-….csv.gz files", sub.display()));
+        }
+        parts.sort();
+        Ok(Table {
+            name,
+            parts: parts.into(),
+            current: None,
+            last: 0,
+        })
+    }
+
+    /// The next row, `width` fields wide, its time checked to be in order.
+    fn next(&mut self, width: usize) -> Result<Option<Row>, TraceError> {
+        loop {
+            if self.current.is_none() {
+                let Some(p) = self.parts.pop_front() else {
+                    return Ok(None);
+                };
+                let input = super::codec::open_file(&p).map_err(|m| TraceError {
+                    line: 0,
+                    column: 0,
+                    message: m,
+                })?;
+                let file = format!(
+                    "{}/{}",
+                    self.name,
+                    p.file_name().and_then(|n| n.to_str()).unwrap_or("?")
+                );
+                self.current = Some((file, Lines::new(input)));
+            }
+            let (file, lines) = self.current.as_mut().expect("a part");
+            let Some(text) = lines.next_line()? else {
+                self.current = None;
+                continue;
+            };
+            let row = Row {
+                fields: text.split(',').map(str::to_string).collect(),
+                file: file.clone(),
+                line: lines.line,
+            };
+            if row.fields.len() != width {
+                return Err(row.err(
+                    0,
+                    format!(
+                        "expected {width} comma-separated fields (the {} table of trace format v2.1), found {}",
+                        self.name,
+                        row.fields.len()
+                    ),
+                ));
+            }
+            let t = row.number(0)?;
+            if t < self.last {
+                return Err(row.err(
+                    0,
+                    format!("time {t} µs is before the previous row's {} µs: rows must be in time order", self.last),
+                ));
+            }
+            self.last = t;
+            return Ok(Some(row));
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Task {
+    scheduled: Option<u64>,
+    run: Option<u64>,
+}
+
+#[derive(Debug)]
+struct Job {
+    submit: u64,
+    tasks: BTreeMap<u64, Task>,
+    finished: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Google2011Counts {
+    pub before_window: u64,
+    pub ended_otherwise: u64,
+    pub too_long: u64,
+    pub filled_tasks: u64,
+}
+
+#[derive(Debug)]
+pub struct Google2011Reader {
+    jobs_table: Table,
+    tasks_table: Table,
+    next_job_row: Option<Row>,
+    next_task_row: Option<Row>,
+    started: bool,
+    /// Jobs in flight by ID, and their IDs in SUBMIT order (an ID whose
+    /// job is gone is skipped).
+    flight: BTreeMap<u64, Job>,
+    order: VecDeque<u64>,
+    longest: u64,
+    now: u64,
+    at_end: bool,
+    pub counts: Google2011Counts,
+}
+
+impl std::fmt::Debug for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+impl Google2011Reader {
+    pub fn open(dir: &Path, longest_job: SimDuration) -> Result<Google2011Reader, String> {
+        Ok(Google2011Reader {
+            jobs_table: Table::open(dir, "job_events")?,
+            tasks_table: Table::open(dir, "task_events")?,
+            next_job_row: None,
+            next_task_row: None,
+            started: false,
+            flight: BTreeMap::new(),
+            order: VecDeque::new(),
+            longest: longest_job.as_micros(),
+            now: 0,
+            at_end: false,
+            counts: Google2011Counts::default(),
+        })
+    }
+
+    fn take_job_event(&mut self, row: Row) -> Result<(), TraceError> {
+        let (t, id, kind) = (row.number(0)?, row.number(2)?, row.number(3)?);
+        match kind {
+            0 if t == 0 => self.counts.before_window += 1,
+            0 => {
+                if let std::collections::btree_map::Entry::Vacant(v) = self.flight.entry(id) {
+                    v.insert(Job {
+                        submit: t,
+                        tasks: BTreeMap::new(),
+                        finished: false,
+                    });
+                    self.order.push_back(id);
+                }
+            }
+            4 => {
+                if let Some(j) = self.flight.get_mut(&id) {
+                    j.finished = true;
+                }
+            }
+            2 | 3 | 5 | 6 => {
+                if self.flight.remove(&id).is_some() {
+                    self.counts.ended_otherwise += 1;
+                }
+            }
+            1 | 7 | 8 => {}
+            other => return Err(row.err(3, format!("unknown event type {other} (0–8)"))),
+        }
+        Ok(())
+    }
+
+    fn take_task_event(&mut self, row: Row) -> Result<(), TraceError> {
+        let (t, id, index, kind) = (
+            row.number(0)?,
+            row.number(2)?,
+            row.number(3)?,
+            row.number(5)?,
+        );
+        if kind > 8 {
+            return Err(row.err(5, format!("unknown event type {kind} (0–8)")));
+        }
+        let Some(job) = self.flight.get_mut(&id) else {
+            return Ok(());
+        };
+        let task = job.tasks.entry(index).or_default();
+        match kind {
+            1 => task.scheduled = Some(t),
+            4 => {
+                if let Some(s) = task.scheduled.take() {
+                    task.run = Some(t.saturating_sub(s));
+                }
+            }
+            2 | 3 | 5 | 6 => task.scheduled = None,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Reads the next event of either table, in time order; false at the
+    /// end of both.
+    fn step(&mut self) -> Result<bool, TraceError> {
+        if !self.started {
+            self.started = true;
+            self.next_job_row = self.jobs_table.next(8)?;
+            self.next_task_row = self.tasks_table.next(13)?;
+        }
+        let time = |r: &Option<Row>| r.as_ref().map(|r| r.fields[0].parse::<u64>().unwrap_or(0));
+        match (time(&self.next_job_row), time(&self.next_task_row)) {
+            (None, None) => Ok(false),
+            (Some(j), t) if t.is_none_or(|t| j <= t) => {
+                self.now = j;
+                let row = self.next_job_row.take().expect("a row");
+                self.next_job_row = self.jobs_table.next(8)?;
+                self.take_job_event(row)?;
+                Ok(true)
+            }
+            (_, Some(t)) => {
+                self.now = t;
+                let row = self.next_task_row.take().expect("a row");
+                self.next_task_row = self.tasks_table.next(13)?;
+                self.take_task_event(row)?;
+                Ok(true)
+            }
+            (Some(_), None) => unreachable!("handled above"),
+        }
+    }
+
+    fn replay(&mut self, job: Job) -> Option<TraceJob> {
+        let runs: Vec<u64> = job.tasks.values().filter_map(|t| t.run).collect();
+        if job.tasks.is_empty() {
+            return None;
+        }
+        let mean = if runs.is_empty() {
+            0
+        } else {
+            runs.iter().sum::<u64>() / runs.len() as u64
+        };
+        let durations = job
+            .tasks
+            .values()
+            .map(|t| {
+                t.run.unwrap_or_else(|| {
+                    self.counts.filled_tasks += 1;
+                    mean
+                })
+            })
+            .collect();
+        Some(TraceJob {
+            submit: SimDuration(job.submit.saturating_sub(WINDOW_START)),
+            stages: vec![StageDraft {
+                durations,
+                parents: Vec::new(),
+            }],
+        })
+    }
+}
+
+impl TraceReader for Google2011Reader {
+    fn next_job(&mut self) -> Result<Option<TraceJob>, TraceError> {
+        loop {
+            // The oldest job: given once finished, dropped once too long.
+            if let Some(&id) = self.order.front() {
+                let Some(front) = self.flight.get(&id) else {
+                    self.order.pop_front();
+                    continue;
+                };
+                if front.finished {
+                    self.order.pop_front();
+                    let job = self.flight.remove(&id).expect("a job");
+                    match self.replay(job) {
+                        Some(j) => return Ok(Some(j)),
+                        None => continue,
+                    }
+                }
+                if self.now.saturating_sub(front.submit) > self.longest || self.at_end {
+                    self.order.pop_front();
+                    self.flight.remove(&id);
+                    self.counts.too_long += 1;
+                    continue;
+                }
+            } else if self.at_end {
+                return Ok(None);
+            }
+            if !self.step()? {
+                self.at_end = true;
+            }
+        }
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let c = &self.counts;
+        vec![format!(
+            "{} jobs submitted before the window, {} ended otherwise than FINISH, {} unfinished after longest_job (or at the end) left out; {} tasks without a finished run given their job's mean",
+            c.before_window, c.ended_otherwise, c.too_long, c.filled_tasks
+        )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A trace folder with these rows.
+    fn trace(name: &str, jobs: &str, tasks: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("sim-g2011-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        for (t, rows) in [("job_events", jobs), ("task_events", tasks)] {
+            std::fs::create_dir_all(d.join(t)).unwrap();
+            std::fs::write(d.join(t).join("part-00000-of-00001.csv"), rows).unwrap();
+        }
+        d
+    }
+
+    fn read(d: &Path) -> Result<(Vec<TraceJob>, Google2011Counts), TraceError> {
+        let mut r = Google2011Reader::open(d, SimDuration::from_secs(3600)).unwrap();
+        let mut jobs = Vec::new();
+        while let Some(j) = r.next_job()? {
+            jobs.push(j);
+        }
+        Ok((jobs, r.counts))
+    }
+
+    const T: &str = ",u,0,0,0.1,0.1,0.001,0";
+
+    #[test]
+    fn a_task_runs_for_its_last_run_and_only_finished_jobs_replay() {
+        // Job 7 at 610 s: task 0 runs 20 s, is evicted, runs again 30 s;
+        // task 1 runs 5 s. Job 8 is killed; job 9 was submitted before
+        // the window; job 10 never ends.
+        let jobs = "0,,9,0,u,0,a,b\n610000000,,7,0,u,0,a,b\n611000000,,8,0,u,0,a,b\n\
+                    612000000,,10,0,u,0,a,b\n650000000,,8,5,u,0,a,b\n700000000,,7,4,u,0,a,b\n";
+        let tasks = format!(
+            "610000000,,7,0,,0{T}\n610000000,,7,1,,0{T}\n611000000,,7,0,m,1{T}\n\
+             611000000,,7,1,m,1{T}\n616000000,,7,1,m,4{T}\n631000000,,7,0,m,2{T}\n\
+             640000000,,7,0,m,1{T}\n670000000,,7,0,m,4{T}\n"
+        );
+        let d = trace("ok", jobs, &tasks);
+        let (got, counts) = read(&d).unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].submit, SimDuration::from_secs(10));
+        assert_eq!(got[0].stages[0].durations, [30_000_000, 5_000_000]);
+        assert_eq!(
+            counts,
+            Google2011Counts {
+                before_window: 1,
+                ended_otherwise: 1,
+                too_long: 1,
+                filled_tasks: 0,
+            }
+        );
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn bad_rows_say_which_part_and_where() {
+        let d = trace(
+            "bad",
+            "610000000,,7,0,u,0,a,b\n600000000,,8,0,u,0,a,b\n",
+            "",
+        );
+        let e = read(&d).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(
+            e.message.starts_with("job_events/part-00000-of-00001.csv:"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("before the previous row's"),
+            "{}",
+            e.message
+        );
+        let d = trace("bad2", "610000000,,7,9,u,0,a,b\n", "");
+        let e = read(&d).unwrap_err();
+        assert_eq!((e.line, e.column), (1, 14));
+        assert!(e.message.contains("unknown event type 9"), "{}", e.message);
+        let d = trace("bad3", "610000000,,7,0,u,0,a,b\n", "610000000,,7,0\n");
+        let e = read(&d).unwrap_err();
+        assert!(
+            e.message.contains("expected 13 comma-separated fields"),
+            "{}",
+            e.message
+        );
+        for n in ["bad", "bad2", "bad3"] {
+            let _ = std::fs::remove_dir_all(
+                std::env::temp_dir().join(format!("sim-g2011-{n}-{}", std::process::id())),
+            );
+        }
+    }
+}
