@@ -4,19 +4,13 @@
 //! throughput in simulated tasks per second. The full hour is measured
 //! with the `sim` binary for the README's table.
 
-use std::hint::black_box;
-
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use sim::scenario::{load_file, parse_assignment};
-use sim::world::{RunOptions, World};
+use sim::world::World;
 
 fn managers(c: &mut Criterion) {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/bench/large.toml");
-    let opts = RunOptions {
-        record_offers: false,
-        check_invariants: false,
-    };
     let mut group = c.benchmark_group("large_6min");
     group.sample_size(10);
     for manager in ["mesos", "standalone", "yarn"] {
@@ -26,7 +20,7 @@ fn managers(c: &mut Criterion) {
             parse_assignment("run.drain=2m").unwrap(),
         ];
         let sc = load_file(&path, &sets).expect("the benchmark loads").base;
-        let tasks: u64 = World::new(&sc, sc.run.seed, opts)
+        let tasks: u64 = World::new(&sc, sc.run.seed, benches::OPTS)
             .run()
             .expect("runs")
             .metrics
@@ -36,16 +30,7 @@ fn managers(c: &mut Criterion) {
             .map(|j| u64::from(j.tasks))
             .sum();
         group.throughput(Throughput::Elements(tasks));
-        group.bench_with_input(BenchmarkId::new("manager", manager), &sc, |b, sc| {
-            b.iter(|| {
-                black_box(
-                    World::new(sc, sc.run.seed, opts)
-                        .run()
-                        .expect("runs")
-                        .events,
-                )
-            })
-        });
+        benches::bench_run(&mut group, "manager", manager, &sc);
     }
     group.finish();
 }

@@ -205,6 +205,38 @@ fn encode(header: Option<&[&str]>, rows: Vec<Vec<String>>) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// A run's `jobs.csv` rows as CSV text, without the header, in the
+/// [`SORTS`] order (point and replication are the run's; then by app, then
+/// by job number), written straight from the job rows: a run of many jobs
+/// holds its rows once, not again cell by cell.
+fn jobs_csv(point: &str, rep: &str, jobs: &[crate::metrics::JobRow]) -> String {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by(|&x, &y| (&jobs[x].app, jobs[x].job).cmp(&(&jobs[y].app, jobs[y].job)));
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(jobs.len() * 96));
+    for j in order.into_iter().map(|i| &jobs[i]) {
+        let since = |t: Option<SimTime>| {
+            t.map(|t| format_secs(t.since(j.submit).as_micros()))
+                .unwrap_or_default()
+        };
+        let _ = w.write_record([
+            point,
+            rep,
+            &j.app,
+            &j.job.to_string(),
+            &t(j.submit),
+            &opt(j.start),
+            &opt(j.end),
+            &since(j.end),
+            &since(j.start),
+            &j.stages.to_string(),
+            &j.tasks.to_string(),
+            &j.local_tasks.to_string(),
+            &j.input_tasks.to_string(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
 /// One finished run reduced to what its reports need: each report's rows
 /// of this run already written as CSV text in the report's order, its
 /// `summary.csv` rows, and what the resolved scenario and the console table
@@ -253,7 +285,6 @@ fn part_header(name: &str) -> &'static [&'static str] {
 /// Reduces a finished run (see [`RunReport`]); `offers` keeps its offer
 /// rows.
 pub fn reduce(r: &RunResult, sweep: &[SweepParam], offers: bool) -> RunReport {
-    let mut jobs = Vec::new();
     let mut executors = Vec::new();
     let mut utilization = Vec::new();
     let mut shares = Vec::new();
@@ -262,27 +293,7 @@ pub fn reduce(r: &RunResult, sweep: &[SweepParam], offers: bool) -> RunReport {
     let mut summary = Vec::new();
     let (p, rep) = (r.point.to_string(), r.replication.to_string());
     let mx: &Metrics = &r.output.metrics;
-    for j in &mx.jobs {
-        jobs.push(vec![
-            p.clone(),
-            rep.clone(),
-            j.app.clone(),
-            j.job.to_string(),
-            t(j.submit),
-            opt(j.start),
-            opt(j.end),
-            j.end
-                .map(|e| format_secs(e.since(j.submit).as_micros()))
-                .unwrap_or_default(),
-            j.start
-                .map(|s| format_secs(s.since(j.submit).as_micros()))
-                .unwrap_or_default(),
-            j.stages.to_string(),
-            j.tasks.to_string(),
-            j.local_tasks.to_string(),
-            j.input_tasks.to_string(),
-        ]);
-    }
+    let jobs_text = jobs_csv(&p, &rep, &mx.jobs);
     // Rows are unique by (point, replication, app, executor,
     // incarnation): a relaunched driver numbers its executors from 0
     // again, and fine-grained mode names an executor after its agent,
@@ -398,17 +409,15 @@ pub fn reduce(r: &RunResult, sweep: &[SweepParam], offers: bool) -> RunReport {
     }
     let offer_count = mx.offers.len();
     let summary_rows = summary.len();
-    let rows = [jobs, executors, utilization, shares, allocation, offer_rows];
-    let parts = PART_FILES
-        .iter()
-        .zip(rows)
-        .map(|(name, rows)| {
+    let rows = [executors, utilization, shares, allocation, offer_rows];
+    let parts = std::iter::once((jobs_text, mx.jobs.len()))
+        .chain(PART_FILES[1..].iter().zip(rows).map(|(name, rows)| {
             if *name == "offers.csv" && !offers {
                 return (String::new(), 0);
             }
             let n = rows.len();
             (sorted_rows(name, rows), n)
-        })
+        }))
         .collect();
     RunReport {
         point: r.point,
