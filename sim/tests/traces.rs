@@ -268,6 +268,23 @@ fn bad_traces_and_trace_keys_are_errors_with_where_and_why() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `sim SCENARIO --out rep EXTRA…` in `dir`, succeeding: its jobs.csv
+/// (the folder is removed again).
+fn run_jobs(dir: &Path, scenario: &str, extra: &[&str]) -> String {
+    let mut args = vec![scenario, "--out", "rep", "--quiet", "--no-charts"];
+    args.extend_from_slice(extra);
+    let o = sim(&args, dir);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let jobs = std::fs::read_to_string(dir.join("rep/jobs.csv")).unwrap();
+    let _ = std::fs::remove_dir_all(dir.join("rep"));
+    jobs
+}
+
 /// `sim import ARGS --out s.toml` then `sim s.toml` in `dir`, both
 /// succeeding: the summary printed and the replay's jobs.csv.
 fn import_and_run(dir: &Path, args: &[&str]) -> (String, String) {
@@ -282,16 +299,7 @@ fn import_and_run(dir: &Path, args: &[&str]) -> (String, String) {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let o = sim(&["s.toml", "--out", "rep", "--quiet", "--no-charts"], dir);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let jobs = std::fs::read_to_string(dir.join("rep/jobs.csv")).unwrap();
-    let _ = std::fs::remove_dir_all(dir.join("rep"));
-    (out, jobs)
+    (out, run_jobs(dir, "s.toml", &[]))
 }
 
 #[test]
@@ -508,5 +516,23 @@ fn the_google_2011_part_imports_the_jobs_that_finished_in_it() {
         ],
     );
     assert_eq!(jobs.lines().count(), 1 + 644);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_google_2019_sample_imports_its_job_groups() {
+    let dir = folder("google2019");
+    let trace = root().join("traces/google-2019");
+    let (out, jobs) = import_and_run(&dir, &["google-2019", trace.to_str().unwrap()]);
+    assert!(out.contains("3 jobs, 5 stages, 7 tasks"), "{out}");
+    assert!(out.contains("1 alloc sets skipped"), "{out}");
+    assert_eq!(jobs.lines().count(), 1 + 3);
+    // Only the production tier, set on the scenario the import wrote.
+    let jobs = run_jobs(
+        &dir,
+        "s.toml",
+        &["--set", "apps.replay.jobs.trace.tiers=production"],
+    );
+    assert_eq!(jobs.lines().count(), 1 + 2);
     let _ = std::fs::remove_dir_all(&dir);
 }

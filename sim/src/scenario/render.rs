@@ -108,6 +108,13 @@ fn trace_table(o: &TraceOptions) -> Table {
         crate::traces::TraceFormat::Google2011 => {
             t.insert("longest_job".into(), d(o.longest_job));
         }
+        crate::traces::TraceFormat::Google2019 => {
+            t.insert("longest_job".into(), d(o.longest_job));
+            t.insert(
+                "tiers".into(),
+                Value::Array(o.tiers.iter().map(|x| s(x.as_str())).collect()),
+            );
+        }
         crate::traces::TraceFormat::SparkEventLog => {
             let conf = if o.conf_from_log { "from-log" } else { "none" };
             t.insert("conf".into(), s(conf));

@@ -19,11 +19,13 @@ fn format_keys(f: TraceFormat) -> &'static [&'static str] {
         TraceFormat::SparkEventLog => EVENTLOG_KEYS,
         TraceFormat::Alibaba2018 => &[],
         TraceFormat::Google2011 => GOOGLE_2011_KEYS,
+        TraceFormat::Google2019 => GOOGLE_2019_KEYS,
     }
 }
 
 const EVENTLOG_KEYS: &[&str] = &["conf"];
 const GOOGLE_2011_KEYS: &[&str] = &["longest_job"];
+const GOOGLE_2019_KEYS: &[&str] = &["longest_job", "tiers"];
 
 const SWIM_KEYS: &[&str] = &[
     "bytes_per_map",
@@ -205,6 +207,46 @@ pub(super) fn validate_trace(
         match ctx.positive_duration(&key("longest_job"), l) {
             Some(d) => o.longest_job = d,
             None => ok = false,
+        }
+    }
+    if let Some(l) = &raw.tiers {
+        let names: Vec<&str> = crate::traces::google2019::TIERS
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        // A list, or one tier as a string (what --set and [sweep] give).
+        let items: Option<Vec<toml::Value>> = match l.get_ref() {
+            toml::Value::Array(items) => Some(items.clone()),
+            toml::Value::String(one) => Some(vec![toml::Value::String(one.clone())]),
+            _ => None,
+        };
+        match items {
+            Some(items) => {
+                for item in &items {
+                    match item.as_str() {
+                        Some(t) if names.contains(&t) => o.tiers.push(t.to_string()),
+                        _ => {
+                            ctx.leaf_err(
+                                &key("tiers"),
+                                l,
+                                format!("expected tiers among {}, got {item}", names.join(", ")),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+            }
+            None => {
+                ctx.leaf_err(
+                    &key("tiers"),
+                    l,
+                    format!(
+                        "expected a list like [\"production\", \"mid\"], got {}",
+                        l.get_ref()
+                    ),
+                );
+                ok = false;
+            }
         }
     }
     if let Some(l) = &raw.task_overhead {

@@ -35,136 +35,92 @@
 //! a task event of the same time), so memory holds the jobs in flight.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use super::row::{Lines, TraceError, TraceJob, TraceReader, whole};
+use super::row::{TraceError, TraceJob, TraceReader, whole};
+use super::tables::{Either, Merged, RowError, Table};
 use crate::jobs::draft::StageDraft;
 use crate::time::SimDuration;
 
 /// µs of trace time before the window opens.
 const WINDOW_START: u64 = 600_000_000;
 
-/// One table's part files, read one after another.
-struct Table {
-    name: &'static str,
-    parts: VecDeque<PathBuf>,
-    current: Option<(String, Lines<Box<dyn BufRead>>)>,
-    /// The last row's time, to check order.
-    last: u64,
-}
-
-impl std::fmt::Debug for Table {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Table").field("name", &self.name).finish()
+/// A table's `part-…` files, in order.
+fn table(dir: &Path, name: &'static str) -> Result<Table, String> {
+    let sub = dir.join(name);
+    let entries = std::fs::read_dir(&sub).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (a Google 2011 trace is a folder with job_events/ and task_events/)",
+            sub.display()
+        )
+    })?;
+    let mut parts: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with("part-") && (n.ends_with(".csv.gz") || n.ends_with(".csv"))
+            })
+        })
+        .collect();
+    if parts.is_empty() {
+        return Err(format!("{} holds no part-….csv.gz files", sub.display()));
     }
+    parts.sort();
+    Ok(Table::new(name, parts))
 }
 
-/// A row: its fields, and where it is.
-struct Row {
-    fields: Vec<String>,
-    file: String,
-    line: usize,
+/// A row of a table of `width` fields: the whole numbers in `numbers`
+/// (the time first), the event type (at `numbers[kind]`) checked to be
+/// one of the trace's nine.
+fn event(
+    text: &str,
+    width: usize,
+    table: &str,
+    numbers: &[usize],
+    kind: usize,
+) -> Result<(i64, Vec<u64>), RowError> {
+    let (t, f) = row(text, width, table, numbers)?;
+    if f[kind] > 8 {
+        let column = 1 + text
+            .split(',')
+            .take(numbers[kind])
+            .map(|x| x.chars().count() + 1)
+            .sum::<usize>();
+        return Err((column, format!("unknown event type {} (0–8)", f[kind])));
+    }
+    Ok((t, f))
 }
 
-impl Row {
-    fn err(&self, field: usize, message: impl Into<String>) -> TraceError {
-        let column = 1 + self.fields[..field.min(self.fields.len())]
+/// A row's fields, `width` of them (the table's), as whole numbers where
+/// asked: `numbers` are the 0-based fields read; the time is field 0.
+fn row(
+    text: &str,
+    width: usize,
+    table: &str,
+    numbers: &[usize],
+) -> Result<(i64, Vec<u64>), RowError> {
+    let fields: Vec<&str> = text.split(',').collect();
+    if fields.len() != width {
+        return Err((
+            1,
+            format!(
+                "expected {width} comma-separated fields (the {table} table of trace format v2.1), found {}",
+                fields.len()
+            ),
+        ));
+    }
+    let column = |i: usize| {
+        1 + fields[..i]
             .iter()
             .map(|f| f.chars().count() + 1)
-            .sum::<usize>();
-        TraceError {
-            line: self.line,
-            column,
-            message: format!("{}: {}", self.file, message.into()),
-        }
+            .sum::<usize>()
+    };
+    let mut out = Vec::with_capacity(numbers.len());
+    for &i in numbers {
+        out.push(whole(fields[i]).map_err(|m| (column(i), m))?);
     }
-
-    fn number(&self, field: usize) -> Result<u64, TraceError> {
-        whole(&self.fields[field]).map_err(|m| self.err(field, m))
-    }
-}
-
-impl Table {
-    fn open(dir: &Path, name: &'static str) -> Result<Table, String> {
-        let sub = dir.join(name);
-        let entries = std::fs::read_dir(&sub).map_err(|e| {
-            format!(
-                "cannot read {}: {e} (a Google 2011 trace is a folder with job_events/ and task_events/)",
-                sub.display()
-            )
-        })?;
-        let mut parts: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                    n.starts_with("part-") && (n.ends_with(".csv.gz") || n.ends_with(".csv"))
-                })
-            })
-            .collect();
-        if parts.is_empty() {
-            return Err(format!("{} holds no part-….csv.gz files", sub.display()));
-        }
-        parts.sort();
-        Ok(Table {
-            name,
-            parts: parts.into(),
-            current: None,
-            last: 0,
-        })
-    }
-
-    /// The next row, `width` fields wide, its time checked to be in order.
-    fn next(&mut self, width: usize) -> Result<Option<Row>, TraceError> {
-        loop {
-            if self.current.is_none() {
-                let Some(p) = self.parts.pop_front() else {
-                    return Ok(None);
-                };
-                let input = super::codec::open_file(&p).map_err(|m| TraceError {
-                    line: 0,
-                    column: 0,
-                    message: m,
-                })?;
-                let file = format!(
-                    "{}/{}",
-                    self.name,
-                    p.file_name().and_then(|n| n.to_str()).unwrap_or("?")
-                );
-                self.current = Some((file, Lines::new(input)));
-            }
-            let (file, lines) = self.current.as_mut().expect("a part");
-            let Some(text) = lines.next_line()? else {
-                self.current = None;
-                continue;
-            };
-            let row = Row {
-                fields: text.split(',').map(str::to_string).collect(),
-                file: file.clone(),
-                line: lines.line,
-            };
-            if row.fields.len() != width {
-                return Err(row.err(
-                    0,
-                    format!(
-                        "expected {width} comma-separated fields (the {} table of trace format v2.1), found {}",
-                        self.name,
-                        row.fields.len()
-                    ),
-                ));
-            }
-            let t = row.number(0)?;
-            if t < self.last {
-                return Err(row.err(
-                    0,
-                    format!("time {t} µs is before the previous row's {} µs: rows must be in time order", self.last),
-                ));
-            }
-            self.last = t;
-            return Ok(Some(row));
-        }
-    }
+    Ok((out[0] as i64, out))
 }
 
 #[derive(Debug, Default)]
@@ -192,9 +148,7 @@ pub struct Google2011Counts {
 pub struct Google2011Reader {
     jobs_table: Table,
     tasks_table: Table,
-    next_job_row: Option<Row>,
-    next_task_row: Option<Row>,
-    started: bool,
+    merged: Merged<Vec<u64>, Vec<u64>>,
     /// Jobs in flight by ID, and their IDs in SUBMIT order (an ID whose
     /// job is gone is skipped).
     flight: BTreeMap<u64, Job>,
@@ -205,20 +159,12 @@ pub struct Google2011Reader {
     pub counts: Google2011Counts,
 }
 
-impl std::fmt::Debug for Row {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
-    }
-}
-
 impl Google2011Reader {
     pub fn open(dir: &Path, longest_job: SimDuration) -> Result<Google2011Reader, String> {
         Ok(Google2011Reader {
-            jobs_table: Table::open(dir, "job_events")?,
-            tasks_table: Table::open(dir, "task_events")?,
-            next_job_row: None,
-            next_task_row: None,
-            started: false,
+            jobs_table: table(dir, "job_events")?,
+            tasks_table: table(dir, "task_events")?,
+            merged: Merged::default(),
             flight: BTreeMap::new(),
             order: VecDeque::new(),
             longest: longest_job.as_micros(),
@@ -228,8 +174,9 @@ impl Google2011Reader {
         })
     }
 
-    fn take_job_event(&mut self, row: Row) -> Result<(), TraceError> {
-        let (t, id, kind) = (row.number(0)?, row.number(2)?, row.number(3)?);
+    /// A job event: (time, job ID, event type).
+    fn take_job_event(&mut self, f: &[u64]) {
+        let (t, id, kind) = (f[0], f[1], f[2]);
         match kind {
             0 if t == 0 => self.counts.before_window += 1,
             0 => {
@@ -247,29 +194,18 @@ impl Google2011Reader {
                     j.finished = true;
                 }
             }
-            2 | 3 | 5 | 6 => {
-                if self.flight.remove(&id).is_some() {
-                    self.counts.ended_otherwise += 1;
-                }
+            2 | 3 | 5 | 6 if self.flight.remove(&id).is_some() => {
+                self.counts.ended_otherwise += 1;
             }
-            1 | 7 | 8 => {}
-            other => return Err(row.err(3, format!("unknown event type {other} (0–8)"))),
+            _ => {}
         }
-        Ok(())
     }
 
-    fn take_task_event(&mut self, row: Row) -> Result<(), TraceError> {
-        let (t, id, index, kind) = (
-            row.number(0)?,
-            row.number(2)?,
-            row.number(3)?,
-            row.number(5)?,
-        );
-        if kind > 8 {
-            return Err(row.err(5, format!("unknown event type {kind} (0–8)")));
-        }
+    /// A task event: (time, job ID, task index, event type).
+    fn take_task_event(&mut self, f: &[u64]) {
+        let (t, id, index, kind) = (f[0], f[1], f[2], f[3]);
         let Some(job) = self.flight.get_mut(&id) else {
-            return Ok(());
+            return;
         };
         let task = job.tasks.entry(index).or_default();
         match kind {
@@ -282,36 +218,32 @@ impl Google2011Reader {
             2 | 3 | 5 | 6 => task.scheduled = None,
             _ => {}
         }
-        Ok(())
     }
 
     /// Reads the next event of either table, in time order; false at the
     /// end of both.
     fn step(&mut self) -> Result<bool, TraceError> {
-        if !self.started {
-            self.started = true;
-            self.next_job_row = self.jobs_table.next(8)?;
-            self.next_task_row = self.tasks_table.next(13)?;
-        }
-        let time = |r: &Option<Row>| r.as_ref().map(|r| r.fields[0].parse::<u64>().unwrap_or(0));
-        match (time(&self.next_job_row), time(&self.next_task_row)) {
-            (None, None) => Ok(false),
-            (Some(j), t) if t.is_none_or(|t| j <= t) => {
-                self.now = j;
-                let row = self.next_job_row.take().expect("a row");
-                self.next_job_row = self.jobs_table.next(8)?;
-                self.take_job_event(row)?;
-                Ok(true)
+        let (jobs, tasks) = (&mut self.jobs_table, &mut self.tasks_table);
+        let next = self.merged.next(
+            || jobs.next("job_events/", |t| event(t, 8, "job_events", &[0, 2, 3], 2)),
+            || {
+                tasks.next("task_events/", |t| {
+                    event(t, 13, "task_events", &[0, 2, 3, 5], 3)
+                })
+            },
+        )?;
+        match next {
+            None => return Ok(false),
+            Some((t, Either::First(f))) => {
+                self.now = t as u64;
+                self.take_job_event(&f);
             }
-            (_, Some(t)) => {
-                self.now = t;
-                let row = self.next_task_row.take().expect("a row");
-                self.next_task_row = self.tasks_table.next(13)?;
-                self.take_task_event(row)?;
-                Ok(true)
+            Some((t, Either::Second(f))) => {
+                self.now = t as u64;
+                self.take_task_event(&f);
             }
-            (Some(_), None) => unreachable!("handled above"),
         }
+        Ok(true)
     }
 
     fn replay(&mut self, job: Job) -> Option<TraceJob> {

@@ -28,8 +28,10 @@ pub mod alibaba;
 pub mod codec;
 pub mod eventlog;
 pub mod google2011;
+pub mod google2019;
 pub mod row;
 pub mod swim;
+pub mod tables;
 
 pub use row::{TraceError, TraceJob, TraceReader};
 
@@ -50,6 +52,9 @@ pub enum TraceFormat {
     /// Google's 2011 cluster trace, `job_events` and `task_events`
     /// ([`google2011`]).
     Google2011,
+    /// Google's 2019 cluster trace, `collection_events` and
+    /// `instance_events` as JSON lines ([`google2019`]).
+    Google2019,
 }
 
 impl TraceFormat {
@@ -58,9 +63,15 @@ impl TraceFormat {
         TraceFormat::SparkEventLog,
         TraceFormat::Alibaba2018,
         TraceFormat::Google2011,
+        TraceFormat::Google2019,
     ];
-    pub const NAMES: &'static [&'static str] =
-        &["swim", "spark-eventlog", "alibaba-2018", "google-2011"];
+    pub const NAMES: &'static [&'static str] = &[
+        "swim",
+        "spark-eventlog",
+        "alibaba-2018",
+        "google-2011",
+        "google-2019",
+    ];
 
     pub fn parse(name: &str) -> Option<TraceFormat> {
         match name {
@@ -68,6 +79,7 @@ impl TraceFormat {
             "spark-eventlog" => Some(TraceFormat::SparkEventLog),
             "alibaba-2018" => Some(TraceFormat::Alibaba2018),
             "google-2011" => Some(TraceFormat::Google2011),
+            "google-2019" => Some(TraceFormat::Google2019),
             _ => None,
         }
     }
@@ -78,6 +90,7 @@ impl TraceFormat {
             TraceFormat::SparkEventLog => "spark-eventlog",
             TraceFormat::Alibaba2018 => "alibaba-2018",
             TraceFormat::Google2011 => "google-2011",
+            TraceFormat::Google2019 => "google-2019",
         }
     }
 }
@@ -102,9 +115,11 @@ pub struct TraceOptions {
     pub conf_from_log: bool,
     /// The SWIM mapping from bytes to tasks and run times.
     pub swim: swim::SwimOptions,
-    /// Google 2011: a job still running this long after its submission
-    /// is left out.
+    /// Google 2011 and 2019: a job still running this long after its
+    /// submission is left out.
     pub longest_job: SimDuration,
+    /// Google 2019: only these priority tiers (all when empty).
+    pub tiers: Vec<String>,
 }
 
 impl TraceOptions {
@@ -124,6 +139,7 @@ impl TraceOptions {
             conf_from_log: false,
             swim: swim::SwimOptions::default(),
             longest_job: SimDuration::from_secs(6 * 3600),
+            tiers: Vec::new(),
         }
     }
 }
@@ -141,6 +157,11 @@ pub fn open(opts: &TraceOptions) -> Result<Box<dyn TraceReader>, String> {
         TraceFormat::Google2011 => Box::new(google2011::Google2011Reader::open(
             &opts.file,
             opts.longest_job,
+        )?),
+        TraceFormat::Google2019 => Box::new(google2019::Google2019Reader::open(
+            &opts.file,
+            opts.longest_job,
+            &opts.tiers,
         )?),
         TraceFormat::SparkEventLog => {
             let mut parts = codec::parts(&opts.file)?.into_iter();
