@@ -536,3 +536,49 @@ fn the_google_2019_sample_imports_its_job_groups() {
     assert_eq!(jobs.lines().count(), 1 + 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn users_and_queues_filter_the_formats_that_name_them() {
+    let mut o = TraceOptions::new(
+        TraceFormat::Google2011,
+        "g",
+        root().join("traces/google-2011"),
+    );
+    // The part's busiest user (hashed) has 104 of the 644 finished jobs.
+    o.users = vec!["F2+Gv53Pxd4KDRb/UsGECThH/XUOpcWKElUXJkhkt1c=".to_string()];
+    assert_eq!(scan(&o).unwrap().jobs, 104);
+    // The dynamic-allocation log: user1's, in YARN's default queue.
+    let log = log("eventlog_4nodes_8cores_dynamic_alloc.zstd");
+    let mut o = TraceOptions::new(TraceFormat::SparkEventLog, "log", log);
+    o.users = vec!["user1".to_string()];
+    o.queues = vec!["default".to_string()];
+    assert_eq!(scan(&o).unwrap().jobs, 20);
+    o.queues = vec!["etl".to_string()];
+    assert_eq!(scan(&o).unwrap().jobs, 0);
+    // A format that names no users refuses the key.
+    let dir = folder("users");
+    std::fs::copy(sample(), dir.join("fb.tsv")).unwrap();
+    std::fs::write(
+        dir.join("s.toml"),
+        "[[agents]]\ncount = 1\nresources = \"cpus:4;mem:8192\"\n[[apps]]\nname = \"app\"\nmaster = \"local[2]\"\n[apps.jobs]\ntrace = { format = \"swim\", path = \"fb.tsv\", users = [\"a\"] }\n",
+    )
+    .unwrap();
+    let o = sim(&["s.toml", "--out", "rep"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("users applies to format = \"spark-eventlog\" or \"google-2011\" or \"google-2019\" only"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_event_log_goes_from_import_to_a_run() {
+    let dir = folder("eventlog-import");
+    let log = log("spark2-eventlog.zstd");
+    let (out, jobs) = import_and_run(&dir, &["spark-eventlog", log.to_str().unwrap()]);
+    assert!(out.contains("6 jobs, 6 stages, 6 tasks"), "{out}");
+    assert_eq!(jobs.lines().count(), 1 + 6);
+    let _ = std::fs::remove_dir_all(&dir);
+}

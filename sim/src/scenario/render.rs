@@ -93,6 +93,13 @@ fn trace_table(o: &TraceOptions) -> Table {
         t.insert("max_tasks".into(), Value::Integer(i64::from(m)));
     }
     t.insert("seed".into(), seed_value(o.seed));
+    let list = |v: &[String]| Value::Array(v.iter().map(|x| s(x.as_str())).collect());
+    if !o.users.is_empty() {
+        t.insert("users".into(), list(&o.users));
+    }
+    if !o.queues.is_empty() {
+        t.insert("queues".into(), list(&o.queues));
+    }
     match o.format {
         crate::traces::TraceFormat::Swim => {
             let w = &o.swim;
@@ -110,10 +117,7 @@ fn trace_table(o: &TraceOptions) -> Table {
         }
         crate::traces::TraceFormat::Google2019 => {
             t.insert("longest_job".into(), d(o.longest_job));
-            t.insert(
-                "tiers".into(),
-                Value::Array(o.tiers.iter().map(|x| s(x.as_str())).collect()),
-            );
+            t.insert("tiers".into(), list(&o.tiers));
         }
         crate::traces::TraceFormat::SparkEventLog => {
             let conf = if o.conf_from_log { "from-log" } else { "none" };

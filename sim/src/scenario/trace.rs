@@ -23,9 +23,9 @@ fn format_keys(f: TraceFormat) -> &'static [&'static str] {
     }
 }
 
-const EVENTLOG_KEYS: &[&str] = &["conf"];
-const GOOGLE_2011_KEYS: &[&str] = &["longest_job"];
-const GOOGLE_2019_KEYS: &[&str] = &["longest_job", "tiers"];
+const EVENTLOG_KEYS: &[&str] = &["conf", "users", "queues"];
+const GOOGLE_2011_KEYS: &[&str] = &["longest_job", "users"];
+const GOOGLE_2019_KEYS: &[&str] = &["longest_job", "tiers", "users"];
 
 const SWIM_KEYS: &[&str] = &[
     "bytes_per_map",
@@ -89,15 +89,19 @@ pub(super) fn validate_trace(
     let mut ok = true;
     let own = format_keys(format);
     for (k, leaf) in raw.present() {
-        if let Some(other) = TraceFormat::ALL
+        let formats: Vec<&str> = TraceFormat::ALL
             .iter()
-            .find(|f| format_keys(**f).contains(&k))
-            && !own.contains(&k)
-        {
+            .filter(|f| format_keys(**f).contains(&k))
+            .map(|f| f.name())
+            .collect();
+        if !formats.is_empty() && !own.contains(&k) {
             ctx.leaf_err(
                 &key(k),
                 leaf,
-                format!("{k} applies to format = \"{}\" only", other.name()),
+                format!(
+                    "{k} applies to format = \"{}\" only",
+                    formats.join("\" or \"")
+                ),
             );
             ok = false;
         }
@@ -214,38 +218,38 @@ pub(super) fn validate_trace(
             .iter()
             .map(|(n, _)| *n)
             .collect();
-        // A list, or one tier as a string (what --set and [sweep] give).
-        let items: Option<Vec<toml::Value>> = match l.get_ref() {
-            toml::Value::Array(items) => Some(items.clone()),
-            toml::Value::String(one) => Some(vec![toml::Value::String(one.clone())]),
-            _ => None,
-        };
-        match items {
+        match strings(l) {
             Some(items) => {
-                for item in &items {
-                    match item.as_str() {
-                        Some(t) if names.contains(&t) => o.tiers.push(t.to_string()),
-                        _ => {
-                            ctx.leaf_err(
-                                &key("tiers"),
-                                l,
-                                format!("expected tiers among {}, got {item}", names.join(", ")),
-                            );
-                            ok = false;
-                        }
+                for t in items {
+                    if names.contains(&t.as_str()) {
+                        o.tiers.push(t);
+                    } else {
+                        ctx.leaf_err(
+                            &key("tiers"),
+                            l,
+                            format!("expected tiers among {}, got \"{t}\"", names.join(", ")),
+                        );
+                        ok = false;
                     }
                 }
             }
             None => {
-                ctx.leaf_err(
-                    &key("tiers"),
-                    l,
-                    format!(
-                        "expected a list like [\"production\", \"mid\"], got {}",
-                        l.get_ref()
-                    ),
-                );
+                ctx.leaf_err(&key("tiers"), l, LIST);
                 ok = false;
+            }
+        }
+    }
+    for (name, leaf, slot) in [
+        ("users", &raw.users, &mut o.users),
+        ("queues", &raw.queues, &mut o.queues),
+    ] {
+        if let Some(l) = leaf {
+            match strings(l) {
+                Some(items) => *slot = items,
+                None => {
+                    ctx.leaf_err(&key(name), l, LIST);
+                    ok = false;
+                }
             }
         }
     }
@@ -277,6 +281,20 @@ pub(super) fn validate_trace(
         );
     }
     Some((o, summary))
+}
+
+const LIST: &str = "expected a list of names like [\"a\", \"b\"], or one name as a string";
+
+/// A list of strings, or one string (what `--set` and `[sweep]` give).
+fn strings(l: &Leaf) -> Option<Vec<String>> {
+    match l.get_ref() {
+        toml::Value::String(one) => Some(vec![one.clone()]),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => None,
+    }
 }
 
 /// A size in bytes: a whole number, or Spark's grammar (`"128m"`, `"1g"`),

@@ -230,6 +230,7 @@ impl<R: BufRead> AlibabaReader<R> {
         Ok(Some(TraceJob {
             submit: SimDuration(submit * 1_000_000),
             stages,
+            ..TraceJob::default()
         }))
     }
 }

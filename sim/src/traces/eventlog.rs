@@ -5,7 +5,10 @@
 //! (Spark 3.0 `util/JsonProtocol.scala` writes them). What is read:
 //!
 //! - `SparkListenerApplicationStart`: `Timestamp` (epoch ms), the trace's
-//!   time zero (else the first job's submission);
+//!   time zero (else the first job's submission), and `User`, every job's
+//!   user;
+//! - `SparkListenerEnvironmentUpdate`: `spark.yarn.queue` in `Spark
+//!   Properties`, every job's queue;
 //! - `SparkListenerJobStart`: `Job ID`, `Submission Time` (epoch ms) and
 //!   `Stage Infos`, every stage the job needs with its `Stage ID`,
 //!   `Number of Tasks` and `Parent IDs`. A stage listed here but never
@@ -68,6 +71,10 @@ struct Event {
     task_info: Option<TaskInfo>,
     #[serde(rename = "Task Metrics")]
     task_metrics: Option<TaskMetrics>,
+    #[serde(rename = "User")]
+    user: Option<String>,
+    #[serde(rename = "Spark Properties")]
+    properties: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Deserialize)]
@@ -112,7 +119,6 @@ const IGNORED: &[&str] = &[
     "SparkListenerResourceProfileAdded",
     "SparkListenerBlockManagerAdded",
     "SparkListenerBlockManagerRemoved",
-    "SparkListenerEnvironmentUpdate",
     "SparkListenerApplicationEnd",
     "SparkListenerExecutorAdded",
     "SparkListenerExecutorRemoved",
@@ -181,6 +187,9 @@ pub struct EventLogReader<R> {
     jobs: VecDeque<Job>,
     last_submit: SimDuration,
     at_end: bool,
+    /// The application's user, and its YARN queue (`spark.yarn.queue`).
+    user: Option<String>,
+    queue: Option<String>,
     pub counts: EventLogCounts,
 }
 
@@ -193,6 +202,8 @@ impl<R: BufRead> EventLogReader<R> {
             jobs: VecDeque::new(),
             last_submit: SimDuration::ZERO,
             at_end: false,
+            user: None,
+            queue: None,
             counts: EventLogCounts::default(),
         }
     }
@@ -225,6 +236,12 @@ impl<R: BufRead> EventLogReader<R> {
             "SparkListenerApplicationStart" => {
                 if let Some(t) = e.timestamp {
                     self.app_start_ms.get_or_insert(t);
+                }
+                self.user = e.user.or(self.user.take());
+            }
+            "SparkListenerEnvironmentUpdate" => {
+                if let Some(q) = e.properties.and_then(|mut p| p.remove("spark.yarn.queue")) {
+                    self.queue = Some(q);
                 }
             }
             "SparkListenerJobStart" => {
@@ -395,7 +412,12 @@ impl<R: BufRead> EventLogReader<R> {
         let zero = self.app_start_ms.unwrap_or(job.submit_ms);
         let submit = SimDuration(job.submit_ms.saturating_sub(zero) * 1000).max(self.last_submit);
         self.last_submit = submit;
-        Some(TraceJob { submit, stages })
+        Some(TraceJob {
+            submit,
+            stages,
+            user: self.user.clone(),
+            queue: self.queue.clone(),
+        })
     }
 }
 

@@ -131,6 +131,7 @@ struct Task {
 
 #[derive(Debug)]
 struct Job {
+    user: Option<String>,
     submit: u64,
     tasks: BTreeMap<u64, Task>,
     finished: bool,
@@ -148,7 +149,7 @@ pub struct Google2011Counts {
 pub struct Google2011Reader {
     jobs_table: Table,
     tasks_table: Table,
-    merged: Merged<Vec<u64>, Vec<u64>>,
+    merged: Merged<(Vec<u64>, Option<String>), Vec<u64>>,
     /// Jobs in flight by ID, and their IDs in SUBMIT order (an ID whose
     /// job is gone is skipped).
     flight: BTreeMap<u64, Job>,
@@ -174,14 +175,15 @@ impl Google2011Reader {
         })
     }
 
-    /// A job event: (time, job ID, event type).
-    fn take_job_event(&mut self, f: &[u64]) {
+    /// A job event: (time, job ID, event type), and its user.
+    fn take_job_event(&mut self, f: &[u64], user: Option<String>) {
         let (t, id, kind) = (f[0], f[1], f[2]);
         match kind {
             0 if t == 0 => self.counts.before_window += 1,
             0 => {
                 if let std::collections::btree_map::Entry::Vacant(v) = self.flight.entry(id) {
                     v.insert(Job {
+                        user,
                         submit: t,
                         tasks: BTreeMap::new(),
                         finished: false,
@@ -225,7 +227,13 @@ impl Google2011Reader {
     fn step(&mut self) -> Result<bool, TraceError> {
         let (jobs, tasks) = (&mut self.jobs_table, &mut self.tasks_table);
         let next = self.merged.next(
-            || jobs.next("job_events/", |t| event(t, 8, "job_events", &[0, 2, 3], 2)),
+            || {
+                jobs.next("job_events/", |t| {
+                    let (time, f) = event(t, 8, "job_events", &[0, 2, 3], 2)?;
+                    let user = t.split(',').nth(4).filter(|u| !u.is_empty());
+                    Ok((time, (f, user.map(str::to_string))))
+                })
+            },
             || {
                 tasks.next("task_events/", |t| {
                     event(t, 13, "task_events", &[0, 2, 3, 5], 3)
@@ -234,9 +242,9 @@ impl Google2011Reader {
         )?;
         match next {
             None => return Ok(false),
-            Some((t, Either::First(f))) => {
+            Some((t, Either::First((f, user)))) => {
                 self.now = t as u64;
-                self.take_job_event(&f);
+                self.take_job_event(&f, user);
             }
             Some((t, Either::Second(f))) => {
                 self.now = t as u64;
@@ -267,6 +275,8 @@ impl Google2011Reader {
             })
             .collect();
         Some(TraceJob {
+            user: job.user,
+            queue: None,
             submit: SimDuration(job.submit.saturating_sub(WINDOW_START)),
             stages: vec![StageDraft {
                 durations,

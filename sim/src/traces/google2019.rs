@@ -90,6 +90,7 @@ struct Event {
     #[serde(default)]
     start_after_collection_ids: Vec<Int>,
     instance_index: Option<Int>,
+    user: Option<String>,
 }
 
 /// A table's files (names starting with the table's), in name order.
@@ -143,6 +144,7 @@ struct Member {
 
 #[derive(Debug)]
 struct Group {
+    user: Option<String>,
     submit: i64,
     keep: bool,
     /// Its Borg jobs by ID.
@@ -233,6 +235,7 @@ impl Google2019Reader {
                         self.groups.insert(
                             id,
                             Group {
+                                user: e.user.clone(),
                                 submit: time,
                                 keep,
                                 members: BTreeMap::new(),
@@ -388,6 +391,8 @@ impl Google2019Reader {
         TraceJob {
             submit: SimDuration(g.submit.max(0) as u64),
             stages,
+            user: g.user,
+            queue: None,
         }
     }
 }

@@ -12,7 +12,9 @@
 //! - `speedup`: the gaps between arrivals are divided by it (2 replays the
 //!   window in half the time);
 //! - `duration_scale`: every task's run time is multiplied by it;
-//! - a filter on job size (`min_tasks`, `max_tasks`: all of a job's tasks);
+//! - a filter on job size (`min_tasks`, `max_tasks`: all of a job's
+//!   tasks), and on who sent it (`users`, `queues`, for the formats that
+//!   name them);
 //! - `seed`, for what a format leaves out and must draw (a format that
 //!   draws nothing says so).
 //!
@@ -120,6 +122,10 @@ pub struct TraceOptions {
     pub longest_job: SimDuration,
     /// Google 2019: only these priority tiers (all when empty).
     pub tiers: Vec<String>,
+    /// Only jobs of these users, or sent to these queues (all when empty;
+    /// for the formats that name them).
+    pub users: Vec<String>,
+    pub queues: Vec<String>,
 }
 
 impl TraceOptions {
@@ -140,6 +146,8 @@ impl TraceOptions {
             swim: swim::SwimOptions::default(),
             longest_job: SimDuration::from_secs(6 * 3600),
             tiers: Vec::new(),
+            users: Vec::new(),
+            queues: Vec::new(),
         }
     }
 }
@@ -203,9 +211,14 @@ fn keep(opts: &TraceOptions, job: &TraceJob) -> Result<bool, ()> {
         return Err(());
     }
     let tasks = job.tasks();
+    let listed = |list: &[String], v: &Option<String>| {
+        list.is_empty() || v.as_ref().is_some_and(|v| list.contains(v))
+    };
     Ok(job.submit >= opts.start
         && tasks >= u64::from(opts.min_tasks)
-        && opts.max_tasks.is_none_or(|m| tasks <= u64::from(m)))
+        && opts.max_tasks.is_none_or(|m| tasks <= u64::from(m))
+        && listed(&opts.users, &job.user)
+        && listed(&opts.queues, &job.queue))
 }
 
 /// Task run times scaled by `duration_scale`, rounded to whole µs.

@@ -5,11 +5,14 @@ use crate::jobs::draft::StageDraft;
 use crate::time::SimDuration;
 
 /// One job as a trace gives it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct TraceJob {
     /// Its submit time on the trace's clock.
     pub submit: SimDuration,
     pub stages: Vec<StageDraft>,
+    /// Who submitted it and to which queue, where the trace says.
+    pub user: Option<String>,
+    pub queue: Option<String>,
 }
 
 impl TraceJob {
@@ -33,15 +36,6 @@ pub trait TraceReader {
     /// import`); nothing by default.
     fn notes(&self) -> Vec<String> {
         Vec::new()
-    }
-}
-
-impl Default for TraceJob {
-    fn default() -> TraceJob {
-        TraceJob {
-            submit: SimDuration::ZERO,
-            stages: Vec::new(),
-        }
     }
 }
 

@@ -173,7 +173,11 @@ impl<R: BufRead> SwimReader<R> {
                 parents: vec![0],
             });
         }
-        Ok(TraceJob { submit, stages })
+        Ok(TraceJob {
+            submit,
+            stages,
+            ..TraceJob::default()
+        })
     }
 }
 
