@@ -582,3 +582,28 @@ fn an_event_log_goes_from_import_to_a_run() {
     assert_eq!(jobs.lines().count(), 1 + 6);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn cpus_per_unit_maps_a_traces_cpu_requests_to_the_tasks_demand() {
+    let dir = folder("cpus");
+    // One job: 4 instances of 10 s, each planning half a core (plan_cpu 50).
+    std::fs::write(dir.join("b.csv"), "M1,4,j_1,1,Terminated,100,110,50,0.1\n").unwrap();
+    let latency = |extra: &str| {
+        let src = format!(
+            "[run]\nhorizon = \"2m\"\n[[agents]]\ncount = 1\nresources = \"cpus:2;mem:8192\"\n[[apps]]\nname = \"app\"\nmaster = \"local[4]\"\n[apps.jobs]\ntrace = {{ format = \"alibaba-2018\", path = \"b.csv\", start = \"100s\"{extra} }}\n"
+        );
+        let loaded = load_str_in(&src, &[], Some(&dir))
+            .map_err(|d| format!("{:?}", d.errors))
+            .unwrap();
+        let m = common::run_loaded(&loaded.base);
+        let j = &m.jobs[0];
+        (j.end.expect("finished").0 - j.submit.0) as f64 / 1e6
+    };
+    // Four CPU-bound tasks on 2 CPUs run at half speed: 20 s.
+    assert_eq!(latency(""), 20.0);
+    // Half a core each (50 hundredths × 0.01): 2 CPUs of demand, 10 s.
+    assert_eq!(latency(", cpus_per_unit = 0.01"), 10.0);
+    // A whole core each again: 20 s.
+    assert_eq!(latency(", cpus_per_unit = 0.02"), 20.0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -76,6 +76,8 @@ struct Stage {
     state: State,
     /// A task of it has started (so its job has).
     started: bool,
+    /// The CPUs each of its tasks keeps busy, when its source says.
+    cores: Option<f64>,
 }
 
 /// One job in flight.
@@ -194,6 +196,7 @@ impl JobStream {
                 running: 0,
                 state: State::Waiting,
                 started: false,
+                cores: s.cores,
             };
             if stage.missing == 0 {
                 open_stage(&mut self.pending, &mut job, &mut stage, i as u32);
@@ -216,6 +219,12 @@ impl JobStream {
         let st = &self.stages[&key];
         let first = self.jobs[&st.job].first_key;
         ((key - first) as u32, st.durations.len(), st.root)
+    }
+
+    /// The CPUs each task of stage `key` keeps busy, when its source says
+    /// (else the app's `cpu_fraction` applies).
+    pub fn stage_cores(&self, key: usize) -> Option<f64> {
+        self.stages[&key].cores
     }
 
     /// Task `index` of the stage `key` starts (the driver's task scheduler
@@ -423,6 +432,7 @@ mod tests {
         StageDraft {
             durations: tasks.to_vec(),
             parents: parents.to_vec(),
+            cores: None,
         }
     }
 

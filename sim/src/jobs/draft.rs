@@ -4,17 +4,21 @@
 use crate::time::SimTime;
 
 /// One stage of a job as a source gives it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct StageDraft {
     /// Each task's run time at full speed, µs.
     pub durations: Vec<u64>,
     /// The stages (ids within the job, each below this stage's) whose
     /// output this stage reads.
     pub parents: Vec<u32>,
+    /// The CPUs one of its tasks keeps busy, when the source knows (a
+    /// trace read with `cpus_per_unit`); else the app's `cpu_fraction`
+    /// applies.
+    pub cores: Option<f64>,
 }
 
 /// One job as a source gives it: its stages, by id.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct JobDraft {
     pub stages: Vec<StageDraft>,
 }

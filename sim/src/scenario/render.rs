@@ -100,6 +100,9 @@ fn trace_table(o: &TraceOptions) -> Table {
     if !o.queues.is_empty() {
         t.insert("queues".into(), list(&o.queues));
     }
+    if let Some(k) = o.cpus_per_unit {
+        t.insert("cpus_per_unit".into(), Value::Float(k));
+    }
     match o.format {
         crate::traces::TraceFormat::Swim => {
             let w = &o.swim;

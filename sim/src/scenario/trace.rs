@@ -17,15 +17,16 @@ fn format_keys(f: TraceFormat) -> &'static [&'static str] {
     match f {
         TraceFormat::Swim => SWIM_KEYS,
         TraceFormat::SparkEventLog => EVENTLOG_KEYS,
-        TraceFormat::Alibaba2018 => &[],
+        TraceFormat::Alibaba2018 => ALIBABA_KEYS,
         TraceFormat::Google2011 => GOOGLE_2011_KEYS,
         TraceFormat::Google2019 => GOOGLE_2019_KEYS,
     }
 }
 
-const EVENTLOG_KEYS: &[&str] = &["conf", "users", "queues"];
-const GOOGLE_2011_KEYS: &[&str] = &["longest_job", "users"];
-const GOOGLE_2019_KEYS: &[&str] = &["longest_job", "tiers", "users"];
+const EVENTLOG_KEYS: &[&str] = &["conf", "users", "queues", "cpus_per_unit"];
+const GOOGLE_2011_KEYS: &[&str] = &["longest_job", "users", "cpus_per_unit"];
+const GOOGLE_2019_KEYS: &[&str] = &["longest_job", "tiers", "users", "cpus_per_unit"];
+const ALIBABA_KEYS: &[&str] = &["cpus_per_unit"];
 
 const SWIM_KEYS: &[&str] = &[
     "bytes_per_map",
@@ -144,6 +145,11 @@ pub(super) fn validate_trace(
         &mut o.duration_scale,
     );
     positive("data_scale", &raw.data_scale, ctx, &mut o.swim.data_scale);
+    if raw.cpus_per_unit.is_some() {
+        let mut k = 0.0;
+        positive("cpus_per_unit", &raw.cpus_per_unit, ctx, &mut k);
+        o.cpus_per_unit = (k > 0.0).then_some(k);
+    }
     if let Some(l) = &raw.min_tasks {
         match ctx.integer(&key("min_tasks"), l, 0, "a whole number ≥ 0") {
             Some(n) => o.min_tasks = n.min(i64::from(u32::MAX)) as u32,

@@ -43,6 +43,8 @@ struct Task {
     start: u64,
     end: u64,
     terminated: bool,
+    /// `plan_cpu`, in the trace's units (hundredths of a core).
+    plan_cpu: Option<f64>,
     line: usize,
 }
 
@@ -154,6 +156,10 @@ impl<R: BufRead> AlibabaReader<R> {
                 start,
                 end,
                 terminated: f[4] == "Terminated",
+                plan_cpu: f[7]
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite() && *x > 0.0),
                 line,
             },
         )))
@@ -224,6 +230,7 @@ impl<R: BufRead> AlibabaReader<R> {
                 StageDraft {
                     durations: vec![run; t.instances as usize],
                     parents,
+                    cores: t.plan_cpu,
                 }
             })
             .collect();

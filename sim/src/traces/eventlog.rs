@@ -111,6 +111,8 @@ struct TaskInfo {
 struct TaskMetrics {
     #[serde(rename = "Executor Run Time")]
     run_ms: Option<u64>,
+    #[serde(rename = "Executor CPU Time")]
+    cpu_ns: Option<u64>,
 }
 
 /// Listener events this reader knows and has no use for.
@@ -148,6 +150,10 @@ struct Stage {
     submitted: bool,
     /// Run time (µs) of each partition's first success.
     runs: BTreeMap<u32, u64>,
+    /// Over those successes that report both: CPU time (ns) and run time
+    /// (ms).
+    cpu_ns: u128,
+    cpu_run_ms: u128,
 }
 
 #[derive(Debug)]
@@ -332,12 +338,19 @@ impl<R: BufRead> EventLogReader<R> {
                 if !success {
                     return Ok(());
                 }
+                let cpu_ns = e.task_metrics.as_ref().and_then(|m| m.cpu_ns);
                 let run_ms = e
                     .task_metrics
                     .and_then(|m| m.run_ms)
                     .or_else(|| Some(info.finish?.saturating_sub(info.launch?)));
-                if let (Some(ms), Some(st)) = (run_ms, self.owning(sid)) {
-                    st.runs.entry(info.index).or_insert(ms * 1000);
+                if let (Some(ms), Some(st)) = (run_ms, self.owning(sid))
+                    && !st.runs.contains_key(&info.index)
+                {
+                    st.runs.insert(info.index, ms * 1000);
+                    if let Some(ns) = cpu_ns {
+                        st.cpu_ns += u128::from(ns);
+                        st.cpu_run_ms += u128::from(ms);
+                    }
                 }
             }
             "SparkListenerJobEnd" => {
@@ -404,9 +417,13 @@ impl<R: BufRead> EventLogReader<R> {
                     }
                 })
                 .collect();
+            // The CPUs a task kept busy: its CPU time over its run time.
+            let cores = (st.cpu_run_ms > 0 && st.cpu_ns > 0)
+                .then(|| st.cpu_ns as f64 / 1e6 / st.cpu_run_ms as f64);
             stages.push(StageDraft {
                 durations,
                 parents: parents_of[&sid].iter().map(|&p| local(p)).collect(),
+                cores,
             });
         }
         let zero = self.app_start_ms.unwrap_or(job.submit_ms);

@@ -37,7 +37,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 
-use super::row::{TraceError, TraceJob, TraceReader, whole};
+use super::row::{TraceError, TraceJob, TraceReader, mean_of, whole};
 use super::tables::{Either, Merged, RowError, Table};
 use crate::jobs::draft::StageDraft;
 use crate::time::SimDuration;
@@ -123,10 +123,17 @@ fn row(
     Ok((out[0] as i64, out))
 }
 
+/// A job event's numbers (time, job ID, type) and its user.
+type JobRow = (Vec<u64>, Option<String>);
+/// A task event's numbers (time, job ID, index, type) and its CPU request.
+type TaskRow = (Vec<u64>, Option<f64>);
+
 #[derive(Debug, Default)]
 struct Task {
     scheduled: Option<u64>,
     run: Option<u64>,
+    /// Its last CPU request (normalised to the largest machine).
+    cpu: Option<f64>,
 }
 
 #[derive(Debug)]
@@ -149,7 +156,7 @@ pub struct Google2011Counts {
 pub struct Google2011Reader {
     jobs_table: Table,
     tasks_table: Table,
-    merged: Merged<(Vec<u64>, Option<String>), Vec<u64>>,
+    merged: Merged<JobRow, TaskRow>,
     /// Jobs in flight by ID, and their IDs in SUBMIT order (an ID whose
     /// job is gone is skipped).
     flight: BTreeMap<u64, Job>,
@@ -204,12 +211,15 @@ impl Google2011Reader {
     }
 
     /// A task event: (time, job ID, task index, event type).
-    fn take_task_event(&mut self, f: &[u64]) {
+    fn take_task_event(&mut self, f: &[u64], cpu: Option<f64>) {
         let (t, id, index, kind) = (f[0], f[1], f[2], f[3]);
         let Some(job) = self.flight.get_mut(&id) else {
             return;
         };
         let task = job.tasks.entry(index).or_default();
+        if cpu.is_some() {
+            task.cpu = cpu;
+        }
         match kind {
             1 => task.scheduled = Some(t),
             4 => {
@@ -236,7 +246,9 @@ impl Google2011Reader {
             },
             || {
                 tasks.next("task_events/", |t| {
-                    event(t, 13, "task_events", &[0, 2, 3, 5], 3)
+                    let (time, f) = event(t, 13, "task_events", &[0, 2, 3, 5], 3)?;
+                    let cpu = t.split(',').nth(9).and_then(|c| c.parse::<f64>().ok());
+                    Ok((time, (f, cpu.filter(|c| c.is_finite() && *c > 0.0))))
                 })
             },
         )?;
@@ -246,9 +258,9 @@ impl Google2011Reader {
                 self.now = t as u64;
                 self.take_job_event(&f, user);
             }
-            Some((t, Either::Second(f))) => {
+            Some((t, Either::Second((f, cpu)))) => {
                 self.now = t as u64;
-                self.take_task_event(&f);
+                self.take_task_event(&f, cpu);
             }
         }
         Ok(true)
@@ -281,6 +293,7 @@ impl Google2011Reader {
             stages: vec![StageDraft {
                 durations,
                 parents: Vec::new(),
+                cores: mean_of(job.tasks.values().filter_map(|t| t.cpu)),
             }],
         })
     }

@@ -91,6 +91,12 @@ struct Event {
     start_after_collection_ids: Vec<Int>,
     instance_index: Option<Int>,
     user: Option<String>,
+    resource_request: Option<Request>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Request {
+    cpus: Option<f64>,
 }
 
 /// A table's files (names starting with the table's), in name order.
@@ -133,6 +139,8 @@ fn event(text: &str, table: &str) -> Result<(i64, Event), RowError> {
 struct Instance {
     scheduled: Option<i64>,
     run: Option<i64>,
+    /// Its last CPU request (normalised compute units).
+    cpus: Option<f64>,
 }
 
 #[derive(Debug)]
@@ -281,6 +289,9 @@ impl Google2019Reader {
             return;
         };
         let inst = m.instances.entry(index).or_default();
+        if let Some(c) = e.resource_request.and_then(|r| r.cpus).filter(|c| *c > 0.0) {
+            inst.cpus = Some(c);
+        }
         match int(&e.kind) {
             Some(3) => inst.scheduled = Some(time),
             Some(6) => {
@@ -385,7 +396,11 @@ impl Google2019Reader {
                     .map(|&d| position(d))
                     .collect();
                 parents.sort_unstable();
-                StageDraft { durations, parents }
+                StageDraft {
+                    durations,
+                    parents,
+                    cores: super::row::mean_of(m.instances.values().filter_map(|i| i.cpus)),
+                }
             })
             .collect();
         TraceJob {

@@ -16,7 +16,9 @@
 //!   tasks), and on who sent it (`users`, `queues`, for the formats that
 //!   name them);
 //! - `seed`, for what a format leaves out and must draw (a format that
-//!   draws nothing says so).
+//!   draws nothing says so);
+//! - `cpus_per_unit`: the trace's CPU measure in the scenario's CPUs, for
+//!   the formats that have one (a task then keeps that many CPUs busy).
 //!
 //! A job submitted `t` after `start` on the trace's clock arrives at the
 //! app's `start` plus `t / speedup`.
@@ -122,6 +124,11 @@ pub struct TraceOptions {
     pub longest_job: SimDuration,
     /// Google 2019: only these priority tiers (all when empty).
     pub tiers: Vec<String>,
+    /// One unit of the trace's CPU measure in the scenario's CPUs: each
+    /// stage's tasks then keep that many CPUs busy (their mean request, or
+    /// an event log's CPU time over run time), instead of the app's
+    /// `cpu_fraction`. `None`: the trace's CPU measure is not used.
+    pub cpus_per_unit: Option<f64>,
     /// Only jobs of these users, or sent to these queues (all when empty;
     /// for the formats that name them).
     pub users: Vec<String>,
@@ -148,6 +155,7 @@ impl TraceOptions {
             tiers: Vec::new(),
             users: Vec::new(),
             queues: Vec::new(),
+            cpus_per_unit: None,
         }
     }
 }
@@ -221,14 +229,17 @@ fn keep(opts: &TraceOptions, job: &TraceJob) -> Result<bool, ()> {
         && listed(&opts.queues, &job.queue))
 }
 
-/// Task run times scaled by `duration_scale`, rounded to whole µs.
+/// Task run times scaled by `duration_scale`, rounded to whole µs; the
+/// trace's CPU measure in the scenario's CPUs (`cpus_per_unit`), or
+/// nothing.
 fn scaled(opts: &TraceOptions, mut stages: Vec<StageDraft>) -> Vec<StageDraft> {
-    if opts.duration_scale != 1.0 {
-        for s in &mut stages {
+    for s in &mut stages {
+        if opts.duration_scale != 1.0 {
             for d in &mut s.durations {
                 *d = (*d as f64 * opts.duration_scale).round() as u64;
             }
         }
+        s.cores = opts.cpus_per_unit.and_then(|k| s.cores.map(|c| c * k));
     }
     stages
 }

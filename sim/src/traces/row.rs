@@ -5,7 +5,7 @@ use crate::jobs::draft::StageDraft;
 use crate::time::SimDuration;
 
 /// One job as a trace gives it.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TraceJob {
     /// Its submit time on the trace's clock.
     pub submit: SimDuration,
@@ -37,6 +37,12 @@ pub trait TraceReader {
     fn notes(&self) -> Vec<String> {
         Vec::new()
     }
+}
+
+/// The mean of some values, if any.
+pub fn mean_of(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values.fold((0.0, 0u32), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / f64::from(n))
 }
 
 /// A trace's text, line by line, counting lines for error messages.

@@ -159,7 +159,7 @@ impl<R: BufRead> SwimReader<R> {
             .collect();
         let mut stages = vec![StageDraft {
             durations: map_durations,
-            parents: Vec::new(),
+            ..StageDraft::default()
         }];
         if reduces > 0 {
             let total = shuffle + output;
@@ -171,6 +171,7 @@ impl<R: BufRead> SwimReader<R> {
                     })
                     .collect(),
                 parents: vec![0],
+                cores: None,
             });
         }
         Ok(TraceJob {

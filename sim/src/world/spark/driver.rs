@@ -65,6 +65,9 @@ pub(crate) struct RunningTask {
     pub index: u32,
     /// Whether it reads its input block locally (`None`: no input).
     local: Option<bool>,
+    /// The CPUs it keeps busy when its stage says (a trace's), else the
+    /// app's `cpu_fraction × spark.task.cpus`.
+    cpu: Option<f64>,
     /// µs of work left at full speed, as of the executor's `last` update.
     remaining: f64,
 }
@@ -622,6 +625,7 @@ impl SparkDriver {
             sc.used[p.offer] += task_cpus;
             let (read, local) = self.read_cost(&k.storage, stage, p.index, offer.host);
             let work = (self.jobs.take_index(stage, p.index) + read.as_micros()) as f64;
+            let cores = self.jobs.stage_cores(stage);
             let e = self
                 .executors
                 .get_mut(&offer.executor)
@@ -631,6 +635,7 @@ impl SparkDriver {
                 stage,
                 index: p.index,
                 local,
+                cpu: cores.map(|c| c.min(f64::from(task_cpus))),
                 remaining: work,
             });
             self.jobs.started(stage, now);
@@ -714,7 +719,12 @@ impl SparkDriver {
             return;
         };
         advance(e, now);
-        let n = e.running.len() as f64;
+        // The tasks' CPU demand: n·c, or their own where a trace gave it.
+        let n = if e.running.iter().any(|t| t.cpu.is_some()) {
+            e.running.iter().map(|t| t.cpu.unwrap_or(c)).sum::<f64>() / c
+        } else {
+            e.running.len() as f64
+        };
         let cores = f64::from(e.cpus);
         let busy = if e.shared {
             // Tasks without CPU isolation run on any of the machine's
