@@ -453,9 +453,11 @@ fn bad_event_logs_are_errors_with_where_and_why() {
     )
     .unwrap();
     std::fs::write(dir.join("app.lz4"), "LZ4Block").unwrap();
+    std::fs::write(dir.join("app.lzf"), "ZV").unwrap();
     let cases = [
         ("cut.jsonl", "cut.jsonl:2:"),
-        ("app.lz4", "lz4 codec is not read yet"),
+        ("app.lz4", "truncated block"),
+        ("app.lzf", "lzf codec is not read"),
         ("missing.zstd", "cannot read the trace"),
     ];
     for (i, (file, want)) in cases.iter().enumerate() {
@@ -605,5 +607,71 @@ fn cpus_per_unit_maps_a_traces_cpu_requests_to_the_tasks_demand() {
     assert_eq!(latency(", cpus_per_unit = 0.01"), 10.0);
     // A whole core each again: 20 s.
     assert_eq!(latency(", cpus_per_unit = 0.02"), 20.0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Spark's lz4 and snappy event-log codecs, built here block by block as
+/// lz4-java's `LZ4BlockOutputStream` and snappy-java's `SnappyOutputStream`
+/// lay them out (two concatenated streams each, raw and compressed
+/// blocks), read back to the same jobs as the zstd original.
+#[test]
+fn lz4_and_snappy_event_logs_read_as_the_zstd_one() {
+    use std::io::Read;
+    let original = log("eventlog_4nodes_8cores_dynamic_alloc.zstd");
+    let mut text = Vec::new();
+    sim::traces::codec::open_file(&original)
+        .unwrap()
+        .read_to_end(&mut text)
+        .unwrap();
+    let (a, rest) = text.split_at(text.len() / 3);
+    let (b, c) = rest.split_at(rest.len() / 2);
+    let dir = folder("codecs");
+    // lz4: [stream: LZ4 block a, raw block b, end] [stream: LZ4 block c, end]
+    let lz4_block = |out: &mut Vec<u8>, data: &[u8], compress: bool| {
+        let body = if compress {
+            lz4_flex::block::compress(data)
+        } else {
+            data.to_vec()
+        };
+        out.extend_from_slice(b"LZ4Block");
+        out.push(if compress { 0x20 } else { 0x10 } | 6);
+        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&body);
+    };
+    let mut lz4 = Vec::new();
+    lz4_block(&mut lz4, a, true);
+    lz4_block(&mut lz4, b, false);
+    lz4_block(&mut lz4, &[], false);
+    lz4_block(&mut lz4, c, true);
+    lz4_block(&mut lz4, &[], false);
+    std::fs::write(dir.join("app.lz4"), lz4).unwrap();
+    // snappy: [header, chunk a, chunk b] [header, chunk c]
+    let header = |out: &mut Vec<u8>| {
+        out.extend_from_slice(&[0x82, b'S', b'N', b'A', b'P', b'P', b'Y', 0]);
+        out.extend_from_slice(&1u32.to_be_bytes());
+        out.extend_from_slice(&1u32.to_be_bytes());
+    };
+    let chunk = |out: &mut Vec<u8>, data: &[u8]| {
+        let body = snap::raw::Encoder::new().compress_vec(data).unwrap();
+        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        out.extend_from_slice(&body);
+    };
+    let mut snappy = Vec::new();
+    header(&mut snappy);
+    chunk(&mut snappy, a);
+    chunk(&mut snappy, b);
+    header(&mut snappy);
+    chunk(&mut snappy, c);
+    std::fs::write(dir.join("app.snappy"), snappy).unwrap();
+    let want = log_summary(&original);
+    assert_eq!(log_summary(&dir.join("app.lz4")), want);
+    assert_eq!(log_summary(&dir.join("app.snappy")), want);
+    // A damaged stream is an error, not a panic.
+    std::fs::write(dir.join("bad.lz4"), b"LZ4Blocx and more bytes here").unwrap();
+    let o = TraceOptions::new(TraceFormat::SparkEventLog, "log", dir.join("bad.lz4"));
+    let e = scan(&o).unwrap_err();
+    assert!(e.contains("not an LZ4Block stream"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
