@@ -675,3 +675,28 @@ fn lz4_and_snappy_event_logs_read_as_the_zstd_one() {
     assert!(e.contains("not an LZ4Block stream"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_traces_input_bytes_say_which_stages_read_blocks() {
+    let dir = folder("input");
+    let mib = 1u64 << 20;
+    // A job reading 256 MiB (2 maps) then shuffling (1 reduce); a job
+    // reading nothing (1 map, no block to read).
+    std::fs::write(
+        dir.join("t.tsv"),
+        format!("a\t1\t1\t{}\t{}\t0\nb\t2\t1\t0\t0\t5\n", 256 * mib, mib),
+    )
+    .unwrap();
+    let src = "[run]\nhorizon = \"2m\"\n[data]\n[[agents]]\ncount = 3\nresources = \"cpus:4;mem:8192\"\n[[apps]]\nname = \"app\"\nmaster = \"mesos://m:5050\"\n[apps.jobs]\ninput = true\ntrace = { format = \"swim\", path = \"t.tsv\" }\n";
+    let loaded = load_str_in(src, &[], Some(&dir))
+        .map_err(|d| format!("{:?}", d.errors))
+        .unwrap();
+    let m = common::run_loaded(&loaded.base);
+    let mut jobs: Vec<_> = m.jobs.iter().collect();
+    jobs.sort_by_key(|j| j.job);
+    let reads: Vec<(u32, u32)> = jobs.iter().map(|j| (j.tasks, j.input_tasks)).collect();
+    // Job a: its 2 maps read blocks, its reduce does not; job b's map
+    // reads nothing.
+    assert_eq!(reads, [(3, 2), (1, 0)]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -66,8 +66,8 @@ struct Stage {
     /// Task run times (µs); dropped once the stage is done.
     durations: Vec<u64>,
     children: Vec<u32>,
-    /// Parents not done yet; whether it had none (it reads the job's
-    /// input).
+    /// Parents not done yet; whether it reads the job's input (its source
+    /// says, or it has no parent).
     missing: u32,
     root: bool,
     /// Tasks handed out so far, and those of them running.
@@ -191,7 +191,7 @@ impl JobStream {
                 durations: s.durations,
                 children,
                 missing: s.parents.len() as u32,
-                root: s.parents.is_empty(),
+                root: s.input.unwrap_or(s.parents.is_empty()),
                 launched: 0,
                 running: 0,
                 state: State::Waiting,
@@ -214,7 +214,8 @@ impl JobStream {
     }
 
     /// A submitted stage: its id within its job, its task count, and
-    /// whether it has no parents (such stages read the job's input).
+    /// whether it reads the job's input (its source says so, or it has no
+    /// parents).
     pub fn stage_tasks(&self, key: usize) -> (u32, usize, bool) {
         let st = &self.stages[&key];
         let first = self.jobs[&st.job].first_key;
@@ -432,7 +433,7 @@ mod tests {
         StageDraft {
             durations: tasks.to_vec(),
             parents: parents.to_vec(),
-            cores: None,
+            ..StageDraft::default()
         }
     }
 

@@ -15,6 +15,9 @@ pub struct StageDraft {
     /// trace read with `cpus_per_unit`); else the app's `cpu_fraction`
     /// applies.
     pub cores: Option<f64>,
+    /// Whether its tasks read input blocks, when the source knows (a
+    /// trace's input bytes); else the stages without parents do.
+    pub input: Option<bool>,
 }
 
 /// One job as a source gives it: its stages, by id.

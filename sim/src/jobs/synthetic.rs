@@ -85,7 +85,7 @@ impl JobSource for Synthetic {
                             .map(|_| self.durations.duration(&mut self.durations_rng).as_micros())
                             .collect(),
                         parents: parents(self.shape, i, n),
-                        cores: None,
+                        ..StageDraft::default()
                     }
                 })
                 .collect(),

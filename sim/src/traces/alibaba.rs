@@ -231,6 +231,7 @@ impl<R: BufRead> AlibabaReader<R> {
                     durations: vec![run; t.instances as usize],
                     parents,
                     cores: t.plan_cpu,
+                    input: None,
                 }
             })
             .collect();

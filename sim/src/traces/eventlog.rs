@@ -113,6 +113,14 @@ struct TaskMetrics {
     run_ms: Option<u64>,
     #[serde(rename = "Executor CPU Time")]
     cpu_ns: Option<u64>,
+    #[serde(rename = "Input Metrics")]
+    input: Option<InputMetrics>,
+}
+
+#[derive(Deserialize)]
+struct InputMetrics {
+    #[serde(rename = "Bytes Read", default)]
+    bytes: u64,
 }
 
 /// Listener events this reader knows and has no use for.
@@ -154,6 +162,8 @@ struct Stage {
     /// (ms).
     cpu_ns: u128,
     cpu_run_ms: u128,
+    /// Some success read input (`Input Metrics.Bytes Read` > 0).
+    reads_input: bool,
 }
 
 #[derive(Debug)]
@@ -339,6 +349,11 @@ impl<R: BufRead> EventLogReader<R> {
                     return Ok(());
                 }
                 let cpu_ns = e.task_metrics.as_ref().and_then(|m| m.cpu_ns);
+                let read = e
+                    .task_metrics
+                    .as_ref()
+                    .and_then(|m| m.input.as_ref())
+                    .is_some_and(|i| i.bytes > 0);
                 let run_ms = e
                     .task_metrics
                     .and_then(|m| m.run_ms)
@@ -347,6 +362,7 @@ impl<R: BufRead> EventLogReader<R> {
                     && !st.runs.contains_key(&info.index)
                 {
                     st.runs.insert(info.index, ms * 1000);
+                    st.reads_input |= read;
                     if let Some(ns) = cpu_ns {
                         st.cpu_ns += u128::from(ns);
                         st.cpu_run_ms += u128::from(ms);
@@ -424,6 +440,7 @@ impl<R: BufRead> EventLogReader<R> {
                 durations,
                 parents: parents_of[&sid].iter().map(|&p| local(p)).collect(),
                 cores,
+                input: Some(st.reads_input),
             });
         }
         let zero = self.app_start_ms.unwrap_or(job.submit_ms);

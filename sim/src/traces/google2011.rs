@@ -294,6 +294,7 @@ impl Google2011Reader {
                 durations,
                 parents: Vec::new(),
                 cores: mean_of(job.tasks.values().filter_map(|t| t.cpu)),
+                input: None,
             }],
         })
     }

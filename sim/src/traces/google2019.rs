@@ -400,6 +400,7 @@ impl Google2019Reader {
                     durations,
                     parents,
                     cores: super::row::mean_of(m.instances.values().filter_map(|i| i.cpus)),
+                    input: None,
                 }
             })
             .collect();

@@ -159,6 +159,7 @@ impl<R: BufRead> SwimReader<R> {
             .collect();
         let mut stages = vec![StageDraft {
             durations: map_durations,
+            input: Some(input > 0),
             ..StageDraft::default()
         }];
         if reduces > 0 {
@@ -172,6 +173,7 @@ impl<R: BufRead> SwimReader<R> {
                     .collect(),
                 parents: vec![0],
                 cores: None,
+                input: Some(false),
             });
         }
         Ok(TraceJob {
