@@ -33,6 +33,7 @@ enum Kind {
     Exp(Exp),
     LogNormal(LogNormal),
     Pareto(Pareto),
+    Weibull(f64, f64),
     Empirical(Vec<f64>),
 }
 
@@ -55,6 +56,7 @@ impl Sampler {
                 Ok(p) => Kind::Pareto(p),
                 Err(_) => Kind::Constant(*scale),
             },
+            Dist::Weibull { scale, shape } => Kind::Weibull(*scale, *shape),
             Dist::Empirical { values } => Kind::Empirical(values.clone()),
         };
         Sampler { unit: d.unit, kind }
@@ -73,6 +75,8 @@ impl Sampler {
             Kind::Exp(e) => e.inverse_cdf(u),
             Kind::LogNormal(l) => l.inverse_cdf(u),
             Kind::Pareto(p) => p.inverse_cdf(u),
+            // The inverse of 1 − exp(−(x/scale)^shape).
+            Kind::Weibull(scale, shape) => scale * (-(1.0 - u).ln()).powf(1.0 / shape),
             Kind::Empirical(values) => {
                 values[((u * values.len() as f64) as usize).min(values.len() - 1)]
             }

@@ -221,3 +221,71 @@ fn executor_rows_are_unique_by_their_documented_key() {
         assert_eq!(keys.len(), rows.len());
     }
 }
+
+/// `executor_failures`: from `at` on, a live executor fails after every gap
+/// drawn from `between`.
+fn failures_every(at: &str, between: &str) -> String {
+    format!(
+        "[[faults]]\nkind = \"executor_failures\"\napp = \"app\"\nat = \"{at}\"\nbetween = {between}\n"
+    )
+}
+
+#[test]
+fn executor_failures_from_a_distribution_take_a_live_executor_at_each_gap() {
+    // Four 60 s tasks from 10 s; a constant gap of 15 s from 0 s. The one
+    // executor fails at 15 s; its replacement (launched at 15 s) fails at
+    // 30 s, its second failure on the agent, which excludes the agent
+    // (§1.3): no executor is left to fail and the job never finishes.
+    let long = FOUR_TASKS.replace("\"10s\" }", "\"60s\" }");
+    let between = "{ kind = \"constant\", value = \"15s\" }";
+    let m = run(&one_agent("", &long, &failures_every("0s", between)));
+    assert_eq!(
+        ends(&m),
+        [
+            (Some(15_000_000), Some("failed")),
+            (Some(30_000_000), Some("failed"))
+        ]
+    );
+    assert_eq!(m.jobs[0].end, None);
+    // From 20 s on: the first failure at 35 s.
+    let m = run(&one_agent("", &long, &failures_every("20s", between)));
+    assert_eq!(m.executors[0].end.map(|t| t.0), Some(35_000_000));
+    assert_eq!(m.executors[0].end_reason, Some("failed"));
+}
+
+#[test]
+fn executor_failures_are_checked_and_weibull_gaps_are_drawn() {
+    let bad = |fault: &str| {
+        sim::scenario::load_str(&one_agent("", FOUR_TASKS, fault), &[])
+            .err()
+            .map(|d| format!("{:?}", d.errors))
+            .unwrap_or_default()
+    };
+    let e = bad("[[faults]]\nkind = \"executor_failures\"\napp = \"app\"\n");
+    assert!(
+        e.contains("faults.0.between") && e.contains("missing"),
+        "{e}"
+    );
+    let e = bad(
+        "[[faults]]\nkind = \"executor_failures\"\napp = \"app\"\nagent = \"agent-0\"\nbetween = { kind = \"constant\", value = \"1m\" }\n",
+    );
+    assert!(e.contains("names no agent"), "{e}");
+    let e = bad(
+        "[[faults]]\nkind = \"executor_failure\"\napp = \"app\"\nagent = \"agent-0\"\nat = \"1m\"\nbetween = { kind = \"constant\", value = \"1m\" }\n",
+    );
+    assert!(
+        e.contains("between applies to kind = \\\"executor_failures\\\" only"),
+        "{e}"
+    );
+    let e = bad(&failures_every(
+        "0s",
+        "{ kind = \"weibull\", scale = \"10m\", shape = 0 }",
+    ));
+    assert!(e.contains("faults.0.between.shape"), "{e}");
+    // Weibull gaps (shape 0.7: early failures), same bytes for the same seed.
+    let weibull = failures_every("0s", "{ kind = \"weibull\", scale = \"20s\", shape = 0.7 }");
+    let a = run(&one_agent("", FOUR_TASKS, &weibull));
+    let b = run(&one_agent("", FOUR_TASKS, &weibull));
+    assert_eq!(ends(&a), ends(&b));
+    assert!(a.executors.iter().any(|e| e.end_reason == Some("failed")));
+}

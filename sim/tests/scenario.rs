@@ -305,7 +305,7 @@ fn distribution_parameters_must_fit_their_kind() {
     let err = with("{ kind = \"constant\", value = 2.5 }").unwrap_err();
     assert!(err[0].ends_with("expected a whole number of tasks, at least 1, got 2.5"));
     let err = with("{ kind = \"normal\", mean = 3 }").unwrap_err();
-    assert!(err[0].contains("unknown kind \"normal\"; expected one of constant, uniform, exponential, lognormal, pareto, empirical"));
+    assert!(err[0].contains("unknown kind \"normal\"; expected one of constant, uniform, exponential, lognormal, pareto, weibull, empirical"));
     let err = with("{ kind = \"pareto\", scale = 2, shape = 0 }").unwrap_err();
     assert!(err[0].ends_with("apps.a.jobs.tasks.shape: expected a positive number, got 0"));
 }

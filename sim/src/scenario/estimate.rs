@@ -155,6 +155,7 @@ fn mean_of(d: &Dist) -> f64 {
         Dist::Lognormal { median, sigma } => median * (sigma * sigma / 2.0).exp(),
         Dist::Pareto { scale, shape } if *shape > 1.0 => scale * shape / (shape - 1.0),
         Dist::Pareto { .. } => f64::INFINITY,
+        Dist::Weibull { scale, shape } => scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape),
         Dist::Empirical { values } => values.iter().sum::<f64>() / values.len().max(1) as f64,
     }
 }
@@ -171,6 +172,7 @@ fn max_of(d: &Dist) -> f64 {
         Dist::Exponential { mean } => mean * ONE_IN.ln(),
         Dist::Lognormal { median, sigma } => median * (4.753 * sigma).exp(),
         Dist::Pareto { scale, shape } => scale * ONE_IN.powf(1.0 / shape),
+        Dist::Weibull { scale, shape } => scale * ONE_IN.ln().powf(1.0 / shape),
     }
 }
 

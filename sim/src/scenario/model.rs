@@ -201,13 +201,13 @@ pub fn local_machine(app_index: usize, machines: usize) -> usize {
 }
 
 /// An injected failure (`[[faults]]`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Fault {
     pub at: SimDuration,
     pub kind: FaultKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum FaultKind {
     /// The app's driver process dies (client mode: the app ends; cluster
     /// mode: its Mesos task FAILED, relaunched with
@@ -216,10 +216,15 @@ pub enum FaultKind {
     /// The app's executor process on the agent (hostname) dies: its Mesos
     /// task ends FAILED and its running tasks are re-queued.
     ExecutorFailure { app: String, agent: String },
+    /// From `at` on, one of the app's live executors fails (as
+    /// `ExecutorFailure`) after every gap drawn from `between`, the
+    /// executor drawn at random, both from the app's own stream.
+    ExecutorFailures { app: String, between: Distribution },
 }
 
 impl FaultKind {
-    pub const NAMES: [&'static str; 2] = ["driver_failure", "executor_failure"];
+    pub const NAMES: [&'static str; 3] =
+        ["driver_failure", "executor_failure", "executor_failures"];
 }
 
 /// `[data]`: the input blocks jobs read (HDFS-like storage on every agent)
@@ -525,21 +530,44 @@ pub enum Unit {
 /// in the unit's base (µs for durations); `sigma` and `shape` are plain.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
-    Constant { value: f64 },
-    Uniform { min: f64, max: f64 },
-    Exponential { mean: f64 },
-    Lognormal { median: f64, sigma: f64 },
-    Pareto { scale: f64, shape: f64 },
-    Empirical { values: Vec<f64> },
+    Constant {
+        value: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Exponential {
+        mean: f64,
+    },
+    Lognormal {
+        median: f64,
+        sigma: f64,
+    },
+    Pareto {
+        scale: f64,
+        shape: f64,
+    },
+    /// Weibull: `scale · (−ln(1 − u))^(1/shape)`; shape 1 is the
+    /// exponential, below 1 failures cluster early (infant mortality),
+    /// above 1 they come with wear.
+    Weibull {
+        scale: f64,
+        shape: f64,
+    },
+    Empirical {
+        values: Vec<f64>,
+    },
 }
 
 impl Dist {
-    pub const KINDS: [&'static str; 6] = [
+    pub const KINDS: [&'static str; 7] = [
         "constant",
         "uniform",
         "exponential",
         "lognormal",
         "pareto",
+        "weibull",
         "empirical",
     ];
 
@@ -550,7 +578,7 @@ impl Dist {
             "uniform" => &["min", "max"],
             "exponential" => &["mean"],
             "lognormal" => &["median", "sigma"],
-            "pareto" => &["scale", "shape"],
+            "pareto" | "weibull" => &["scale", "shape"],
             "empirical" => &["values"],
             _ => &[],
         }

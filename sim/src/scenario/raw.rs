@@ -40,6 +40,7 @@ pub struct RawFault {
     pub at: Option<Leaf>,
     pub app: Option<Leaf>,
     pub agent: Option<Leaf>,
+    pub between: Option<Spanned<RawDist>>,
 }
 
 /// `[data]`: where input blocks live and what reading them remotely costs.

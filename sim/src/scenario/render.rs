@@ -59,8 +59,13 @@ fn dist_table(dist: &Distribution) -> Table {
             t.insert("median".into(), dist_value(u, *median));
             t.insert("sigma".into(), Value::Float(*sigma));
         }
-        Dist::Pareto { scale, shape } => {
-            t.insert("kind".into(), s("pareto"));
+        Dist::Pareto { scale, shape } | Dist::Weibull { scale, shape } => {
+            let kind = if matches!(dist.dist, Dist::Pareto { .. }) {
+                "pareto"
+            } else {
+                "weibull"
+            };
+            t.insert("kind".into(), s(kind));
             t.insert("scale".into(), dist_value(u, *scale));
             t.insert("shape".into(), Value::Float(*shape));
         }
@@ -293,6 +298,11 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                         t.insert("kind".into(), s("executor_failure"));
                         t.insert("app".into(), s(app));
                         t.insert("agent".into(), s(agent));
+                    }
+                    FaultKind::ExecutorFailures { app, between } => {
+                        t.insert("kind".into(), s("executor_failures"));
+                        t.insert("app".into(), s(app));
+                        t.insert("between".into(), Value::Table(dist_table(between)));
                     }
                 }
                 Value::Table(t)

@@ -186,7 +186,8 @@ fn validate_local(
             );
         }
         for (j, f) in faults.iter().enumerate() {
-            if matches!(&f.kind, FaultKind::ExecutorFailure { app, .. } if *app == a.name) {
+            if matches!(&f.kind, FaultKind::ExecutorFailure { app, .. } | FaultKind::ExecutorFailures { app, .. } if *app == a.name)
+            {
                 ctx.error(
                     &format!("faults.{j}.kind"),
                     None,
@@ -216,7 +217,10 @@ fn validate_faults(
             &FaultKind::NAMES,
             ctx,
         );
+        let repeating = kind.as_deref() == Some("executor_failures");
         let at = match &f.at {
+            // A failure process starts with the run unless told otherwise.
+            None if repeating => Some(SimDuration::ZERO),
             None => {
                 ctx.error(
                     &format!("{path}.at"),
@@ -226,6 +230,28 @@ fn validate_faults(
                 None
             }
             Some(l) => ctx.duration(&format!("{path}.at"), l),
+        };
+        let between = match (&f.between, repeating) {
+            (Some(d), true) => {
+                validate_dist(&format!("{path}.between"), d, Unit::Duration, ctx).map(Some)
+            }
+            (None, true) => {
+                ctx.error(
+                    &format!("{path}.between"),
+                    Some(&span),
+                    "missing: the time between failures, e.g. { kind = \"exponential\", mean = \"30m\" }",
+                );
+                None
+            }
+            (Some(d), false) => {
+                ctx.error(
+                    &format!("{path}.between"),
+                    Some(&d.span()),
+                    "between applies to kind = \"executor_failures\" only",
+                );
+                None
+            }
+            (None, false) => Some(None),
         };
         let app = match &f.app {
             None => {
@@ -266,6 +292,14 @@ fn validate_faults(
                 );
                 None
             }
+            (Some(l), Some("executor_failures")) => {
+                ctx.leaf_err(
+                    &format!("{path}.agent"),
+                    l,
+                    "executor_failures names no agent (each failure takes a live executor at random)",
+                );
+                None
+            }
             (Some(l), _) => ctx.string(&format!("{path}.agent"), l).and_then(|host| {
                 let known = agents.iter().any(|g| {
                     host.strip_prefix(&format!("{}-", g.name)).is_some_and(|i| {
@@ -286,13 +320,15 @@ fn validate_faults(
             }),
             (None, _) => Some(String::new()),
         };
-        let (Some(kind), Some(at), Some(app), Some(agent)) = (kind, at, app, agent) else {
+        let (Some(kind), Some(at), Some(app), Some(agent), Some(between)) =
+            (kind, at, app, agent, between)
+        else {
             continue;
         };
-        let kind = if kind == "driver_failure" {
-            FaultKind::DriverFailure { app }
-        } else {
-            FaultKind::ExecutorFailure { app, agent }
+        let kind = match (kind.as_str(), between) {
+            ("driver_failure", _) => FaultKind::DriverFailure { app },
+            (_, Some(between)) => FaultKind::ExecutorFailures { app, between },
+            _ => FaultKind::ExecutorFailure { app, agent },
         };
         out.push(Fault { at, kind });
     }
@@ -1574,12 +1610,14 @@ fn validate_dist(
                 sigma: sigma?,
             }
         }
-        "pareto" => {
+        "pareto" | "weibull" => {
             let scale = loc("scale", ctx).and_then(|m| nonzero(m, path, "scale", raw, ctx));
             let shape = positive("shape", ctx);
-            Dist::Pareto {
-                scale: scale?,
-                shape: shape?,
+            let (scale, shape) = (scale?, shape?);
+            if kind == "pareto" {
+                Dist::Pareto { scale, shape }
+            } else {
+                Dist::Weibull { scale, shape }
             }
         }
         _ => {

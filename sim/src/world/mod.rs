@@ -32,7 +32,8 @@ use policies::model::{AgentId, FrameworkId, Milli};
 use crate::metrics::Metrics;
 use crate::rng::{RngStreams, fnv1a64, splitmix64};
 use crate::scenario::{DeployMode, Fault, FaultKind, Scenario, local_machine};
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
+use crate::workload::Sampler;
 use policies::spark::MasterUrl;
 
 use events::Event;
@@ -114,6 +115,9 @@ pub struct World {
     dispatcher_id: Option<FrameworkId>,
     /// Injected failures (`[[faults]]`).
     faults: Vec<Fault>,
+    /// Each `executor_failures` fault's stream and gap distribution, by
+    /// fault index.
+    failure_draws: std::collections::BTreeMap<usize, (rand_chacha::ChaCha8Rng, Sampler)>,
     fingerprint: u64,
     events: u64,
     /// The last step found no event left before the end.
@@ -238,12 +242,25 @@ impl World {
             frameworks,
             dispatcher_id,
             faults: sc.faults.clone(),
+            failure_draws: std::collections::BTreeMap::new(),
             fingerprint: 0xcbf2_9ce4_8422_2325,
             events: 0,
             ran_out: false,
         };
         for (i, f) in sc.faults.iter().enumerate() {
-            world.k.push(SimTime::ZERO + f.at, Event::Fault(i));
+            let mut delay = SimDuration::ZERO;
+            if let FaultKind::ExecutorFailures { app, between } = &f.kind {
+                // The app's own stream, one per fault: adding failures
+                // changes no workload and no other fault's draws.
+                let mut rng = streams.stream(
+                    &format!("fault-{i}-executor-failures"),
+                    fnv1a64(app.as_bytes()),
+                );
+                let gaps = Sampler::new(between);
+                delay = gaps.duration(&mut rng);
+                world.failure_draws.insert(i, (rng, gaps));
+            }
+            world.k.push(SimTime::ZERO + f.at + delay, Event::Fault(i));
         }
         world.k.metrics.on_mesos = on_mesos;
         if world.yr.is_some() {
@@ -917,44 +934,67 @@ impl World {
                     self.driver_failure(fw);
                 }
             }
+            FaultKind::ExecutorFailures { app, .. } => {
+                let Some(fw) = app_id(self, &app) else { return };
+                let Some((rng, gaps)) = self.failure_draws.get_mut(&i) else {
+                    return;
+                };
+                // A live executor at random (in id order), then the next
+                // failure.
+                let u = crate::workload::open_unit(rng);
+                let next = self.k.now + gaps.duration(rng);
+                let agents: Vec<AgentId> = spark_app(&mut self.frameworks, fw)
+                    .driver
+                    .executors
+                    .iter()
+                    .map(|(_, e)| e.agent)
+                    .collect();
+                if !agents.is_empty() {
+                    let pick = ((u * agents.len() as f64) as usize).min(agents.len() - 1);
+                    self.executor_failure(fw, agents[pick].index());
+                }
+                self.k.push(next, Event::Fault(i));
+            }
             FaultKind::ExecutorFailure { app, agent } => {
                 let host = self.k.machines.iter().position(|a| a.hostname == agent);
                 if let (Some(fw), Some(host)) = (app_id(self, &app), host) {
-                    let World {
-                        k, m, frameworks, ..
-                    } = self;
-                    let a = spark_app(frameworks, fw);
-                    // A local app has no executor apart from its driver
-                    // (validation refuses the fault).
-                    match &mut a.backend {
-                        Backend::Mesos(s) => mesos_spark::executor_failure(
-                            k,
-                            m,
-                            &mut a.driver,
-                            s,
-                            AgentId(host as u32),
-                        ),
-                        Backend::Standalone(s) => {
-                            let Some(c) = self.sa.as_mut() else { return };
-                            let (launches, removed) =
-                                standalone_spark::executor_failure(k, c, &mut a.driver, s, host);
-                            self.apply_standalone(launches);
-                            if removed {
-                                // ApplicationRemoved(FAILED): the
-                                // SparkContext stops, its jobs abandoned.
-                                spark_app(&mut self.frameworks, fw).driver.abandon();
-                                self.stop_standalone(fw, "app_failed");
-                            }
-                        }
-                        Backend::Yarn(s) => {
-                            if let Some(y) = self.yr.as_mut() {
-                                yarn_spark::executor_failure(k, y, &mut a.driver, s, host);
-                            }
-                        }
-                        Backend::Local(_) => {}
-                    }
+                    self.executor_failure(fw, host);
                 }
             }
+        }
+    }
+
+    /// The app's executor on machine `host` dies (`[[faults]]`
+    /// `executor_failure`, and each failure of `executor_failures`).
+    fn executor_failure(&mut self, fw: FrameworkId, host: usize) {
+        let World {
+            k, m, frameworks, ..
+        } = self;
+        let a = spark_app(frameworks, fw);
+        // A local app has no executor apart from its driver
+        // (validation refuses the fault).
+        match &mut a.backend {
+            Backend::Mesos(s) => {
+                mesos_spark::executor_failure(k, m, &mut a.driver, s, AgentId(host as u32))
+            }
+            Backend::Standalone(s) => {
+                let Some(c) = self.sa.as_mut() else { return };
+                let (launches, removed) =
+                    standalone_spark::executor_failure(k, c, &mut a.driver, s, host);
+                self.apply_standalone(launches);
+                if removed {
+                    // ApplicationRemoved(FAILED): the
+                    // SparkContext stops, its jobs abandoned.
+                    spark_app(&mut self.frameworks, fw).driver.abandon();
+                    self.stop_standalone(fw, "app_failed");
+                }
+            }
+            Backend::Yarn(s) => {
+                if let Some(y) = self.yr.as_mut() {
+                    yarn_spark::executor_failure(k, y, &mut a.driver, s, host);
+                }
+            }
+            Backend::Local(_) => {}
         }
     }
 
