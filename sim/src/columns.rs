@@ -2,7 +2,7 @@
 //! the charts and validation (`run.chart_metrics`) all read them here
 //! (SPEC §3; docs/metrics.md documents each).
 
-pub const JOBS: [&str; 13] = [
+pub const JOBS: [&str; 14] = [
     "point",
     "replication",
     "app",
@@ -16,6 +16,7 @@ pub const JOBS: [&str; 13] = [
     "tasks",
     "local_tasks",
     "input_tasks",
+    "status",
 ];
 pub const EXECUTORS: [&str; 14] = [
     "point",

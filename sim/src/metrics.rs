@@ -22,6 +22,8 @@ pub struct JobRow {
     pub local_tasks: u32,
     /// Tasks that read an input block.
     pub input_tasks: u32,
+    /// Aborted (a task failed `spark.task.maxFailures` times).
+    pub failed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -205,6 +205,15 @@ fn encode(header: Option<&[&str]>, rows: Vec<Vec<String>>) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// A job's `status` in `jobs.csv`.
+fn status(j: &crate::metrics::JobRow) -> &'static str {
+    match (j.failed, j.end) {
+        (true, _) => "failed",
+        (false, Some(_)) => "succeeded",
+        (false, None) => "unfinished",
+    }
+}
+
 /// A run's `jobs.csv` rows as CSV text, without the header, in the
 /// [`SORTS`] order (point and replication are the run's; then by app, then
 /// by job number), written straight from the job rows: a run of many jobs
@@ -232,6 +241,7 @@ fn jobs_csv(point: &str, rep: &str, jobs: &[crate::metrics::JobRow]) -> String {
             &j.tasks.to_string(),
             &j.local_tasks.to_string(),
             &j.input_tasks.to_string(),
+            status(j),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -289,3 +289,74 @@ fn executor_failures_are_checked_and_weibull_gaps_are_drawn() {
     assert_eq!(ends(&a), ends(&b));
     assert!(a.executors.iter().any(|e| e.end_reason == Some("failed")));
 }
+
+/// One 10 s task at 1 s on `master`, with `[[faults]] task_failures` of
+/// `probability` (none when `None`) and `conf`.
+fn one_task(master: &str, probability: Option<f64>, conf: &str) -> String {
+    let fault = probability.map_or(String::new(), |p| {
+        format!("[[faults]]\nkind = \"task_failures\"\napp = \"app\"\nprobability = {p}\n")
+    });
+    format!(
+        "[run]\nhorizon = \"3m\"\ndrain = \"1m\"\n[[agents]]\ncount = 1\nresources = \"cpus:4;mem:16384\"\n[[apps]]\nname = \"app\"\nmaster = \"{master}\"\nexecutor_startup = {{ kind = \"constant\", value = \"1s\" }}\n[apps.conf]\n{conf}\n[apps.jobs]\narrival = {{ kind = \"at\", times = [\"60s\"] }}\ntasks = {{ kind = \"constant\", value = 1 }}\ntask_duration = {{ kind = \"constant\", value = \"10s\" }}\n{fault}"
+    )
+}
+
+#[test]
+fn a_task_failing_max_failures_times_aborts_its_job() {
+    // Every attempt fails (probability 1 − 10⁻⁹ on this seed): local[2,4]
+    // retries the task 3 times after its first failure, each 10 s; the
+    // fourth failure, at 60 + 4 × 10 s, aborts the job.
+    let m = run(&one_task("local[2,4]", Some(0.999_999_999), ""));
+    assert_eq!(m.jobs.len(), 1);
+    assert!(m.jobs[0].failed);
+    assert_eq!(m.jobs[0].end, None);
+    // local[2] does not retry: the first failure aborts.
+    let m = run(&one_task("local[2]", Some(0.999_999_999), ""));
+    assert!(m.jobs[0].failed);
+    // On Mesos, spark.task.maxFailures (4 by default; 2 here).
+    let m = run(&one_task(
+        "mesos://m:5050",
+        Some(0.999_999_999),
+        "\"spark.task.maxFailures\" = \"2\"",
+    ));
+    assert!(m.jobs[0].failed);
+    // Never failing: the same run as without the fault.
+    let with = run(&one_task("mesos://m:5050", Some(0.0), ""));
+    let without = run(&one_task("mesos://m:5050", None, ""));
+    assert_eq!(with.jobs, without.jobs);
+    assert!(!with.jobs[0].failed);
+}
+
+#[test]
+fn failed_attempts_cost_their_run_time_before_the_retry() {
+    use sim::scenario::load_str;
+    use sim::world::{RunOptions, World};
+    // With a seed whose draws fail the first attempt only, the job ends
+    // 10 s later than without failures: find such a seed among a few, then
+    // check the exact end.
+    let src = one_task("local[2,4]", Some(0.5), "");
+    let sc = load_str(&src, &[]).unwrap().base;
+    let opts = RunOptions {
+        record_offers: false,
+        check_invariants: true,
+    };
+    let ends: Vec<Option<u64>> = (0..40)
+        .map(|seed| {
+            let m = World::new(&sc, seed, opts).run().unwrap().metrics;
+            m.jobs[0].end.map(|t| t.0)
+        })
+        .collect();
+    // Every job that finished did so after 1, 2, 3 or 4 attempts of 10 s;
+    // the others failed 4 times.
+    for e in ends.iter().flatten() {
+        assert!(
+            [70_000_000, 80_000_000, 90_000_000, 100_000_000].contains(e),
+            "{e}"
+        );
+    }
+    assert!(ends.contains(&Some(80_000_000)) && ends.contains(&Some(70_000_000)));
+    assert!(
+        ends.contains(&None),
+        "some seed fails 4 times in 40: {ends:?}"
+    );
+}

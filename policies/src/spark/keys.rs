@@ -469,6 +469,13 @@ pub static KEYS: &[KeyDef] = &[
     ),
     key("spark.task.cpus", Int, Value("1"), Modelled, "§2, §4.1"),
     key(
+        "spark.task.maxFailures",
+        Int,
+        Value("4"),
+        Modelled,
+        "TaskSetManager.handleFailedTask, docs/faults.md",
+    ),
+    key(
         "spark.yarn.am.cores",
         Int,
         Value("1"),

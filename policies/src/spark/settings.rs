@@ -30,6 +30,10 @@ pub struct SparkSettings {
     pub memory_overhead_factor: f64,
     /// `spark.task.cpus`.
     pub task_cpus: u32,
+    /// `spark.task.maxFailures`: failures of one task that abort its job
+    /// (Spark 3.0 `TaskSetManager.handleFailedTask`; losses of the
+    /// executor do not count).
+    pub task_max_failures: u32,
     /// Decline filter for offers failing the constraints, whole seconds (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.4).
     pub refuse_unmet_constraints_s: i64,
     /// Decline filter once `spark.cores.max` is reached, whole seconds (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.4).
@@ -211,6 +215,9 @@ impl SparkSettings {
                     ),
                 );
         }
+        let task_max_failures = r
+            .int_at_least("spark.task.maxFailures", 1, "a positive integer")
+            .unwrap_or(4) as u32;
         let refuse_unmet_constraints_s = whole_secs(
             r.time_us("spark.mesos.rejectOfferDurationForUnmetConstraints"),
             120,
@@ -362,6 +369,7 @@ impl SparkSettings {
             memory_overhead_mib,
             memory_overhead_factor,
             task_cpus,
+            task_max_failures,
             refuse_unmet_constraints_s,
             refuse_reached_max_cores_s,
             constraints,

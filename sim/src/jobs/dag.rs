@@ -369,6 +369,29 @@ impl JobStream {
         TaskEnd::JobDone(row)
     }
 
+    /// The job of stage `key` is aborted (Spark 3.0
+    /// `TaskSetManager.abort` → `DAGScheduler.failJobAndIndependentStages`):
+    /// every stage of it leaves, its tasks not yet handed out with them.
+    /// Its stage keys (the caller kills their running tasks and removes
+    /// their task sets) and its row, failed and without an end.
+    pub fn abort(&mut self, key: usize) -> Option<(std::ops::Range<usize>, JobRow)> {
+        let j = self.stages.get(&key)?.job;
+        let job = self.jobs.get(&j)?;
+        let keys = job.first_key..job.first_key + job.stages as usize;
+        for &s in &job.open {
+            let st = &self.stages[&(job.first_key + s as usize)];
+            self.pending -= st.durations.len() - st.launched;
+        }
+        let mut row = row(&self.name, j, job);
+        row.failed = true;
+        self.active.retain(|&x| x != j);
+        self.jobs.remove(&j);
+        for k in keys.clone() {
+            self.stages.remove(&k);
+        }
+        Some((keys, row))
+    }
+
     /// Jobs submitted and not finished.
     pub fn active_jobs(&self) -> usize {
         self.active.len()
@@ -408,6 +431,7 @@ fn row(name: &str, j: usize, job: &Job) -> JobRow {
         tasks: job.tasks_total,
         local_tasks: job.local_tasks,
         input_tasks: job.input_tasks,
+        failed: false,
     }
 }
 

@@ -220,11 +220,19 @@ pub enum FaultKind {
     /// `ExecutorFailure`) after every gap drawn from `between`, the
     /// executor drawn at random, both from the app's own stream.
     ExecutorFailures { app: String, between: Distribution },
+    /// From `at` on, each of the app's task attempts fails when it ends,
+    /// with this probability (drawn on the fault's own stream); a task
+    /// failing `spark.task.maxFailures` times aborts its job.
+    TaskFailures { app: String, probability: f64 },
 }
 
 impl FaultKind {
-    pub const NAMES: [&'static str; 3] =
-        ["driver_failure", "executor_failure", "executor_failures"];
+    pub const NAMES: [&'static str; 4] = [
+        "driver_failure",
+        "executor_failure",
+        "executor_failures",
+        "task_failures",
+    ];
 }
 
 /// `[data]`: the input blocks jobs read (HDFS-like storage on every agent)

@@ -41,6 +41,7 @@ pub struct RawFault {
     pub app: Option<Leaf>,
     pub agent: Option<Leaf>,
     pub between: Option<Spanned<RawDist>>,
+    pub probability: Option<Leaf>,
 }
 
 /// `[data]`: where input blocks live and what reading them remotely costs.

@@ -299,6 +299,11 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                         t.insert("app".into(), s(app));
                         t.insert("agent".into(), s(agent));
                     }
+                    FaultKind::TaskFailures { app, probability } => {
+                        t.insert("kind".into(), s("task_failures"));
+                        t.insert("app".into(), s(app));
+                        t.insert("probability".into(), Value::Float(*probability));
+                    }
                     FaultKind::ExecutorFailures { app, between } => {
                         t.insert("kind".into(), s("executor_failures"));
                         t.insert("app".into(), s(app));

@@ -217,7 +217,7 @@ fn validate_faults(
             &FaultKind::NAMES,
             ctx,
         );
-        let repeating = kind.as_deref() == Some("executor_failures");
+        let repeating = matches!(kind.as_deref(), Some("executor_failures" | "task_failures"));
         let at = match &f.at {
             // A failure process starts with the run unless told otherwise.
             None if repeating => Some(SimDuration::ZERO),
@@ -231,7 +231,39 @@ fn validate_faults(
             }
             Some(l) => ctx.duration(&format!("{path}.at"), l),
         };
-        let between = match (&f.between, repeating) {
+        let tasks = kind.as_deref() == Some("task_failures");
+        let probability = match (&f.probability, tasks) {
+            (Some(l), true) => match ctx.number(&format!("{path}.probability"), l) {
+                Some(p) if (0.0..1.0).contains(&p) => Some(p),
+                Some(p) => {
+                    ctx.leaf_err(
+                        &format!("{path}.probability"),
+                        l,
+                        format!("expected a probability in [0, 1), got {p}"),
+                    );
+                    None
+                }
+                None => None,
+            },
+            (None, true) => {
+                ctx.error(
+                    &format!("{path}.probability"),
+                    Some(&span),
+                    "missing: the chance that a task attempt fails, e.g. 0.01",
+                );
+                None
+            }
+            (Some(l), false) => {
+                ctx.leaf_err(
+                    &format!("{path}.probability"),
+                    l,
+                    "probability applies to kind = \"task_failures\" only",
+                );
+                None
+            }
+            (None, false) => Some(0.0),
+        };
+        let between = match (&f.between, repeating && !tasks) {
             (Some(d), true) => {
                 validate_dist(&format!("{path}.between"), d, Unit::Duration, ctx).map(Some)
             }
@@ -292,7 +324,7 @@ fn validate_faults(
                 );
                 None
             }
-            (Some(l), Some("executor_failures")) => {
+            (Some(l), Some("executor_failures" | "task_failures")) => {
                 ctx.leaf_err(
                     &format!("{path}.agent"),
                     l,
@@ -320,13 +352,14 @@ fn validate_faults(
             }),
             (None, _) => Some(String::new()),
         };
-        let (Some(kind), Some(at), Some(app), Some(agent), Some(between)) =
-            (kind, at, app, agent, between)
+        let (Some(kind), Some(at), Some(app), Some(agent), Some(between), Some(probability)) =
+            (kind, at, app, agent, between, probability)
         else {
             continue;
         };
         let kind = match (kind.as_str(), between) {
             ("driver_failure", _) => FaultKind::DriverFailure { app },
+            ("task_failures", _) => FaultKind::TaskFailures { app, probability },
             (_, Some(between)) => FaultKind::ExecutorFailures { app, between },
             _ => FaultKind::ExecutorFailure { app, agent },
         };

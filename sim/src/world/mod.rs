@@ -248,6 +248,20 @@ impl World {
             ran_out: false,
         };
         for (i, f) in sc.faults.iter().enumerate() {
+            if let FaultKind::TaskFailures { app, probability } = &f.kind
+                && let Some(a) = world.frameworks.iter_mut().find_map(|fr| match fr {
+                    Framework::Spark(a) if a.driver.name == *app => Some(a),
+                    _ => None,
+                })
+            {
+                let rng =
+                    streams.stream(&format!("fault-{i}-task-failures"), fnv1a64(app.as_bytes()));
+                a.driver.task_failures = Some(crate::world::spark::driver::TaskFailures {
+                    probability: *probability,
+                    from: SimTime::ZERO + f.at,
+                    rng,
+                });
+            }
             let mut delay = SimDuration::ZERO;
             if let FaultKind::ExecutorFailures { app, between } = &f.kind {
                 // The app's own stream, one per fault: adding failures
@@ -934,6 +948,8 @@ impl World {
                     self.driver_failure(fw);
                 }
             }
+            // Armed at the start (below); the event does nothing.
+            FaultKind::TaskFailures { .. } => {}
             FaultKind::ExecutorFailures { app, .. } => {
                 let Some(fw) = app_id(self, &app) else { return };
                 let Some((rng, gaps)) = self.failure_draws.get_mut(&i) else {

@@ -192,6 +192,22 @@ pub(crate) struct SparkDriver {
     ready_deadline: SimTime,
     /// Buffers reused by every offer round (one per finished task).
     scratch: Scratch,
+    /// Task attempts that fail (`[[faults]] task_failures`), and each
+    /// task's failures so far, by (stage key, index).
+    pub task_failures: Option<TaskFailures>,
+    failures: BTreeMap<(usize, u32), u32>,
+    /// Failures of one task that abort its job: `spark.task.maxFailures`,
+    /// or a local master's `F` of `local[K,F]` (1 without it).
+    max_task_failures: u32,
+}
+
+/// `[[faults]] task_failures`: from `from` on, each task attempt fails
+/// when it ends with `probability` (drawn on the fault's own stream).
+#[derive(Debug)]
+pub struct TaskFailures {
+    pub probability: f64,
+    pub from: SimTime,
+    pub rng: ChaCha8Rng,
 }
 
 /// Buffers [`SparkDriver::make_offers`] and [`SparkDriver::task_done`]
@@ -204,7 +220,8 @@ struct Scratch {
     used: Vec<u32>,
     changed: Vec<u64>,
     offer: OfferScratch,
-    finished: Vec<(usize, Option<bool>)>,
+    finished: Vec<(usize, u32, Option<bool>)>,
+    failed: Vec<(usize, u32)>,
     moves: Vec<(usize, TaskEnd)>,
 }
 
@@ -247,6 +264,14 @@ impl SparkDriver {
             stop_scheduled: false,
             ready_deadline: SimTime::ZERO,
             scratch: Scratch::default(),
+            task_failures: None,
+            failures: BTreeMap::new(),
+            max_task_failures: match &app.master {
+                // Spark 3.0 SparkContext.createTaskScheduler: local[K] does
+                // not retry (1), local[K,F] allows F.
+                policies::spark::MasterUrl::Local { max_failures, .. } => *max_failures,
+                _ => app.settings.task_max_failures,
+            },
         }
     }
 
@@ -806,7 +831,7 @@ impl SparkDriver {
         finished.clear();
         e.running.retain(|t| {
             if t.remaining <= DONE_EPSILON {
-                finished.push((t.stage, t.local));
+                finished.push((t.stage, t.index, t.local));
                 false
             } else {
                 true
@@ -814,9 +839,18 @@ impl SparkDriver {
         });
         let mut moves = std::mem::take(&mut self.scratch.moves);
         moves.clear();
-        for &(j, local) in &finished {
+        let mut failed = std::mem::take(&mut self.scratch.failed);
+        failed.clear();
+        for &(j, index, local) in &finished {
             if let Some(m) = self.dynamic.as_mut() {
                 m.task_ended(id, now);
+            }
+            if let Some(f) = self.task_failures.as_mut()
+                && now >= f.from
+                && crate::workload::open_unit(&mut f.rng) < f.probability
+            {
+                failed.push((j, index));
+                continue;
             }
             if let Some(local) = local {
                 self.jobs.read_input(j, local);
@@ -849,8 +883,59 @@ impl SparkDriver {
             }
         }
         self.scratch.moves = moves;
+        for &(stage, index) in &failed {
+            self.attempt_failed(k, stage, index);
+        }
+        self.scratch.failed = failed;
         self.make_offers(k, if all { None } else { Some(id) });
         self.finished()
+    }
+
+    /// A task attempt failed (`[[faults]] task_failures`). As Spark 3.0
+    /// `TaskSetManager.handleFailedTask` does, the failure counts against
+    /// the task (losses of its executor do not: `requeue`); at
+    /// `spark.task.maxFailures` failures the task set aborts, and with it
+    /// the job (`DAGScheduler.failJobAndIndependentStages`): its stages
+    /// leave the scheduler and its running tasks are killed. Otherwise the
+    /// task is pending again.
+    fn attempt_failed(&mut self, k: &mut Kernel, stage: usize, index: u32) {
+        // Its job may have been aborted by an earlier failure of the batch.
+        if self.task_sets.get(&stage).is_none() {
+            return;
+        }
+        let n = self.failures.entry((stage, index)).or_insert(0);
+        *n += 1;
+        if *n < self.max_task_failures {
+            self.requeue(stage, index);
+            return;
+        }
+        let Some((keys, row)) = self.jobs.abort(stage) else {
+            return;
+        };
+        for key in keys.clone() {
+            self.remove_stage(key);
+        }
+        self.failures.retain(|(s, _), _| !keys.contains(s));
+        let ids: Vec<u64> = self.executors.keys().copied().collect();
+        for id in ids {
+            let now = k.now;
+            let Some(e) = self.executors.get_mut(&id) else {
+                continue;
+            };
+            advance(e, now);
+            let before = e.running.len();
+            e.running.retain(|t| !keys.contains(&t.stage));
+            let killed = before - e.running.len();
+            if killed > 0 {
+                if let Some(m) = self.dynamic.as_mut() {
+                    for _ in 0..killed {
+                        m.task_ended(id, now);
+                    }
+                }
+                self.replan(k, id);
+            }
+        }
+        k.metrics.jobs.push(row);
     }
 
     /// With `stop` unset, the app ends once its stream is done and its last
