@@ -360,3 +360,27 @@ fn failed_attempts_cost_their_run_time_before_the_retry() {
         "some seed fails 4 times in 40: {ends:?}"
     );
 }
+
+#[test]
+fn task_failures_are_refused_where_they_are_not_modelled() {
+    let bad = |src: String| {
+        sim::scenario::load_str(&src, &[])
+            .err()
+            .map(|d| format!("{:?}", d.errors))
+            .unwrap_or_default()
+    };
+    let e = bad(one_task(
+        "mesos://m:5050",
+        Some(0.1),
+        "\"spark.mesos.coarse\" = \"false\"",
+    ));
+    assert!(e.contains("fine-grained mode"), "{e}");
+    let e = bad(one_task("mesos://m:5050", Some(1.0), ""));
+    assert!(e.contains("expected a probability in [0, 1), got 1"), "{e}");
+    let e = bad(one_task(
+        "mesos://m:5050",
+        Some(0.1),
+        "\"spark.task.maxFailures\" = \"0\"",
+    ));
+    assert!(e.contains("spark.task.maxFailures"), "{e}");
+}

@@ -359,7 +359,21 @@ fn validate_faults(
         };
         let kind = match (kind.as_str(), between) {
             ("driver_failure", _) => FaultKind::DriverFailure { app },
-            ("task_failures", _) => FaultKind::TaskFailures { app, probability },
+            ("task_failures", _) => {
+                let fine = apps
+                    .iter()
+                    .flatten()
+                    .any(|a| a.name == app && a.master.is_mesos() && !a.settings.coarse);
+                if fine {
+                    ctx.error(
+                        &format!("{path}.kind"),
+                        Some(&span),
+                        format!("app \"{app}\" runs in Mesos fine-grained mode (spark.mesos.coarse = false), where task failures are not modelled yet"),
+                    );
+                    continue;
+                }
+                FaultKind::TaskFailures { app, probability }
+            }
             (_, Some(between)) => FaultKind::ExecutorFailures { app, between },
             _ => FaultKind::ExecutorFailure { app, agent },
         };
