@@ -168,6 +168,15 @@ fn render(
     if seed % 5 == 2 {
         s += "\n[[faults]]\nkind = \"driver_failure\"\napp = \"app0\"\nat = \"40s\"\n";
     }
+    // Failures drawn at random: executors of app0 every ~20 s, and task
+    // attempts of app0 failing one time in ten (not in fine-grained mode,
+    // where validation refuses it: its Spark setting is on every manager).
+    if seed % 6 == 3 && !local {
+        s += "\n[[faults]]\nkind = \"executor_failures\"\napp = \"app0\"\nbetween = { kind = \"exponential\", mean = \"20s\" }\n";
+    }
+    if seed % 3 == 1 && (apps[0].coarse || standalone || yarn || local) {
+        s += "\n[[faults]]\nkind = \"task_failures\"\napp = \"app0\"\nprobability = 0.1\n";
+    }
     if let Some(kind) = framework {
         s += &format!(
             "\n[[frameworks]]\nname = \"fw\"\nrole = \"batch\"\nkind = \"{kind}\"\ntask = \"cpus:1;mem:1024\"\n[frameworks.jobs]\narrival = {{ kind = \"every\", interval = \"20s\" }}\ntasks = {{ kind = \"constant\", value = 6 }}\ntask_duration = {{ kind = \"constant\", value = \"5s\" }}\n"
@@ -197,6 +206,8 @@ proptest! {
         let m = &out.metrics;
         for j in &m.jobs {
             prop_assert!(j.local_tasks <= j.input_tasks && j.input_tasks <= j.tasks);
+            // A failed job has no end.
+            prop_assert!(!(j.failed && j.end.is_some()));
             let reads = j
                 .app
                 .strip_prefix("app")
