@@ -76,7 +76,7 @@ pub const OFFERS: [&str; 10] = [
     "refuse_s",
     "resolved_s",
 ];
-pub const SUMMARY_METRICS: [&str; 19] = [
+pub const SUMMARY_METRICS: [&str; 21] = [
     "jobs_submitted",
     "jobs_completed",
     "latency_mean_s",
@@ -96,6 +96,8 @@ pub const SUMMARY_METRICS: [&str; 19] = [
     "frameworks_refused",
     "containers_requested",
     "containers_granted",
+    "jobs_failed",
+    "lost_work_s",
 ];
 
 /// How each per-run report is sorted: (file, leading columns compared,

@@ -133,6 +133,9 @@ pub struct Metrics {
     pub allocation_runs: u64,
     /// Supervised cluster-mode drivers relaunched after a failure.
     pub driver_relaunches: u64,
+    /// Work of discarded task attempts (failed, killed with an aborted
+    /// job, lost with their executor), µs at full speed, by app.
+    pub lost_work: std::collections::BTreeMap<String, f64>,
     /// Whether the Mesos master ran (offers exist only then).
     pub on_mesos: bool,
     /// The cluster manager's name (`cluster.manager`).
@@ -197,6 +200,7 @@ impl Metrics {
             executors_launched: 0,
             allocation_runs: 0,
             driver_relaunches: 0,
+            lost_work: std::collections::BTreeMap::new(),
             on_mesos: true,
             manager: sc.manager.name(),
             containers: None,

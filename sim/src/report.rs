@@ -103,6 +103,8 @@ pub fn summary_values(out: &RunOutput) -> Vec<String> {
         mx.refused.len().to_string(),
         mx.containers.map(|c| c.0.to_string()).unwrap_or_default(),
         mx.containers.map(|c| c.1.to_string()).unwrap_or_default(),
+        mx.jobs.iter().filter(|j| j.failed).count().to_string(),
+        format!("{:.6}", mx.lost_work.values().fold(0.0, |a, b| a + b) / 1e6),
     ]);
     row
 }
@@ -146,6 +148,15 @@ pub fn scoped_summary_values(out: &RunOutput) -> Vec<(&'static str, String, Vec<
             u8::from(refused).to_string(),
             String::new(),
             String::new(),
+            mx.jobs
+                .iter()
+                .filter(|j| &j.app == name && j.failed)
+                .count()
+                .to_string(),
+            format!(
+                "{:.6}",
+                mx.lost_work.get(name).copied().unwrap_or(0.0) / 1e6
+            ),
         ]);
         rows.push(("app", name.clone(), v));
     }

@@ -387,7 +387,7 @@ pub(crate) fn executor_failure(
         .map(|(id, _)| *id)
         .collect();
     for id in ids {
-        d.requeue_tasks_of(id);
+        d.requeue_tasks_of(k, id);
         end_executor(k, m, d, s, id, "failed", MesosTaskState::Failed);
     }
     if let Some(f) = s.fine.as_mut()

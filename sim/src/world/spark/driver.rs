@@ -68,8 +68,10 @@ pub(crate) struct RunningTask {
     /// The CPUs it keeps busy when its stage says (a trace's), else the
     /// app's `cpu_fraction × spark.task.cpus`.
     cpu: Option<f64>,
-    /// µs of work left at full speed, as of the executor's `last` update.
+    /// µs of work left at full speed, as of the executor's `last` update,
+    /// out of `work` in all.
     remaining: f64,
+    work: f64,
 }
 
 /// An executor granted to the driver.
@@ -220,7 +222,7 @@ struct Scratch {
     used: Vec<u32>,
     changed: Vec<u64>,
     offer: OfferScratch,
-    finished: Vec<(usize, u32, Option<bool>)>,
+    finished: Vec<(usize, u32, Option<bool>, f64)>,
     failed: Vec<(usize, u32)>,
     moves: Vec<(usize, TaskEnd)>,
 }
@@ -662,6 +664,7 @@ impl SparkDriver {
                 local,
                 cpu: cores.map(|c| c.min(f64::from(task_cpus))),
                 remaining: work,
+                work,
             });
             self.jobs.started(stage, now);
             if let Some(m) = self.dynamic.as_mut() {
@@ -831,7 +834,7 @@ impl SparkDriver {
         finished.clear();
         e.running.retain(|t| {
             if t.remaining <= DONE_EPSILON {
-                finished.push((t.stage, t.index, t.local));
+                finished.push((t.stage, t.index, t.local, t.work));
                 false
             } else {
                 true
@@ -841,7 +844,7 @@ impl SparkDriver {
         moves.clear();
         let mut failed = std::mem::take(&mut self.scratch.failed);
         failed.clear();
-        for &(j, index, local) in &finished {
+        for &(j, index, local, work) in &finished {
             if let Some(m) = self.dynamic.as_mut() {
                 m.task_ended(id, now);
             }
@@ -850,6 +853,7 @@ impl SparkDriver {
                 && crate::workload::open_unit(&mut f.rng) < f.probability
             {
                 failed.push((j, index));
+                *k.metrics.lost_work.entry(self.name.clone()).or_insert(0.0) += work;
                 continue;
             }
             if let Some(local) = local {
@@ -924,8 +928,18 @@ impl SparkDriver {
             };
             advance(e, now);
             let before = e.running.len();
-            e.running.retain(|t| !keys.contains(&t.stage));
+            let mut lost = 0.0;
+            e.running.retain(|t| {
+                let keep = !keys.contains(&t.stage);
+                if !keep {
+                    lost += t.work - t.remaining.max(0.0);
+                }
+                keep
+            });
             let killed = before - e.running.len();
+            if killed > 0 {
+                *k.metrics.lost_work.entry(self.name.clone()).or_insert(0.0) += lost;
+            }
             if killed > 0 {
                 if let Some(m) = self.dynamic.as_mut() {
                     for _ in 0..killed {
@@ -955,12 +969,20 @@ impl SparkDriver {
     }
 
     /// The tasks running on executor `id` are lost with it: pending again.
-    pub fn requeue_tasks_of(&mut self, id: u64) {
-        let lost: Vec<(usize, u32)> = self.executors[&id]
+    pub fn requeue_tasks_of(&mut self, k: &mut Kernel, id: u64) {
+        let Some(e) = self.executors.get_mut(&id) else {
+            return;
+        };
+        advance(e, k.now);
+        let done: f64 = e
             .running
             .iter()
-            .map(|t| (t.stage, t.index))
-            .collect();
+            .map(|t| t.work - t.remaining.max(0.0))
+            .sum();
+        if !e.running.is_empty() {
+            *k.metrics.lost_work.entry(self.name.clone()).or_insert(0.0) += done;
+        }
+        let lost: Vec<(usize, u32)> = e.running.iter().map(|t| (t.stage, t.index)).collect();
         for (stage, index) in lost {
             self.requeue(stage, index);
         }

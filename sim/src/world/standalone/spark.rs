@@ -351,7 +351,7 @@ pub(crate) fn executor_failure(
     let mut launches = Vec::new();
     let mut removed = false;
     for id in ids {
-        d.requeue_tasks_of(id);
+        d.requeue_tasks_of(k, id);
         d.release_executor(k, id, "failed");
         let out = c
             .master

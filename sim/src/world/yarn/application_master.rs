@@ -558,7 +558,7 @@ pub(crate) fn executor_failure(
             y.rm.release(s.key, c.node, c.capability, false);
         }
         a.container_completed(id as u32, Exit::Failed, k.now.as_micros());
-        d.requeue_tasks_of(id);
+        d.requeue_tasks_of(k, id);
         d.release_executor(k, id, "failed");
     }
     d.make_offers(k, None);
