@@ -2,7 +2,7 @@
 //! the charts and validation (`run.chart_metrics`) all read them here
 //! (SPEC §3; docs/metrics.md documents each).
 
-pub const JOBS: [&str; 14] = [
+pub const JOBS: [&str; 15] = [
     "point",
     "replication",
     "app",
@@ -17,6 +17,7 @@ pub const JOBS: [&str; 14] = [
     "local_tasks",
     "input_tasks",
     "status",
+    "attempts",
 ];
 pub const EXECUTORS: [&str; 14] = [
     "point",

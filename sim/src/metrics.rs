@@ -24,6 +24,8 @@ pub struct JobRow {
     pub input_tasks: u32,
     /// Aborted (a task failed `spark.task.maxFailures` times).
     pub failed: bool,
+    /// Task attempts launched (retries of failed and lost tasks included).
+    pub attempts: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -253,6 +253,7 @@ fn jobs_csv(point: &str, rep: &str, jobs: &[crate::metrics::JobRow]) -> String {
             &j.local_tasks.to_string(),
             &j.input_tasks.to_string(),
             status(j),
+            &j.attempts.to_string(),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -32,8 +32,10 @@ fn a_failed_coarse_executor_is_replaced_and_its_tasks_rerun() {
     // executor, registered at 16.020 s, which reruns all 4 tasks to 26.020 s.
     let m = run(&one_agent("", FOUR_TASKS, &executor_failure("15s")));
     assert_eq!(m.jobs[0].end.map(|t| t.0), Some(26_020_000));
-    // The four tasks had run 5 s each: 20 task-seconds lost.
+    // The four tasks had run 5 s each: 20 task-seconds lost; each ran
+    // twice.
     assert_eq!(m.lost_work.get("app"), Some(&20e6));
+    assert_eq!(m.jobs[0].attempts, 8);
     assert_eq!(
         ends(&m),
         [
@@ -314,6 +316,7 @@ fn a_task_failing_max_failures_times_aborts_its_job() {
     assert_eq!(m.jobs[0].end, None);
     // Four failed attempts of 10 s: 40 task-seconds lost.
     assert_eq!(m.lost_work.get("app"), Some(&40e6));
+    assert_eq!(m.jobs[0].attempts, 4);
     // local[2] does not retry: the first failure aborts.
     let m = run(&one_task("local[2]", Some(0.999_999_999), ""));
     assert!(m.jobs[0].failed);

@@ -93,6 +93,8 @@ struct Job {
     /// Stages not done.
     left: u32,
     tasks_total: u32,
+    /// Task attempts handed out (retries included).
+    attempts: u32,
     /// Tasks that read an input block (`[apps.jobs] input`), and those of
     /// them that ran on an agent holding a replica.
     input_tasks: u32,
@@ -179,6 +181,7 @@ impl JobStream {
             open: Vec::new(),
             left: n as u32,
             tasks_total: 0,
+            attempts: 0,
             input_tasks: 0,
             local_tasks: 0,
         });
@@ -234,8 +237,11 @@ impl JobStream {
         let st = self.stage_mut(key);
         st.launched += 1;
         st.running += 1;
-        let d = st.durations[index as usize];
+        let (d, j) = (st.durations[index as usize], st.job);
         self.pending -= 1;
+        if let Some(job) = self.jobs.get_mut(&j) {
+            job.attempts += 1;
+        }
         d
     }
 
@@ -268,7 +274,7 @@ impl JobStream {
     /// µs). It counts as running from now on.
     pub fn take_task(&mut self) -> Option<(usize, u64)> {
         for &j in &self.active {
-            let job = &self.jobs[&j];
+            let job = self.jobs.get_mut(&j).expect("an active job");
             for &s in &job.open {
                 let key = job.first_key + s as usize;
                 let st = self.stages.get_mut(&key).expect("an open stage");
@@ -276,6 +282,7 @@ impl JobStream {
                     st.launched += 1;
                     st.running += 1;
                     self.pending -= 1;
+                    job.attempts += 1;
                     return Some((key, d));
                 }
             }
@@ -432,6 +439,7 @@ fn row(name: &str, j: usize, job: &Job) -> JobRow {
         local_tasks: job.local_tasks,
         input_tasks: job.input_tasks,
         failed: false,
+        attempts: job.attempts,
     }
 }
 
