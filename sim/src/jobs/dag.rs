@@ -70,9 +70,11 @@ struct Stage {
     /// says, or it has no parent).
     missing: u32,
     root: bool,
-    /// Tasks handed out so far, and those of them running.
+    /// Tasks handed out so far, and those of them running; attempts
+    /// handed out in all (retries included).
     launched: usize,
     running: u32,
+    attempts: u32,
     state: State,
     /// A task of it has started (so its job has).
     started: bool,
@@ -93,8 +95,6 @@ struct Job {
     /// Stages not done.
     left: u32,
     tasks_total: u32,
-    /// Task attempts handed out (retries included).
-    attempts: u32,
     /// Tasks that read an input block (`[apps.jobs] input`), and those of
     /// them that ran on an agent holding a replica.
     input_tasks: u32,
@@ -181,7 +181,6 @@ impl JobStream {
             open: Vec::new(),
             left: n as u32,
             tasks_total: 0,
-            attempts: 0,
             input_tasks: 0,
             local_tasks: 0,
         });
@@ -197,6 +196,7 @@ impl JobStream {
                 root: s.input.unwrap_or(s.parents.is_empty()),
                 launched: 0,
                 running: 0,
+                attempts: 0,
                 state: State::Waiting,
                 started: false,
                 cores: s.cores,
@@ -237,11 +237,9 @@ impl JobStream {
         let st = self.stage_mut(key);
         st.launched += 1;
         st.running += 1;
-        let (d, j) = (st.durations[index as usize], st.job);
+        st.attempts += 1;
+        let d = st.durations[index as usize];
         self.pending -= 1;
-        if let Some(job) = self.jobs.get_mut(&j) {
-            job.attempts += 1;
-        }
         d
     }
 
@@ -274,15 +272,15 @@ impl JobStream {
     /// µs). It counts as running from now on.
     pub fn take_task(&mut self) -> Option<(usize, u64)> {
         for &j in &self.active {
-            let job = self.jobs.get_mut(&j).expect("an active job");
+            let job = &self.jobs[&j];
             for &s in &job.open {
                 let key = job.first_key + s as usize;
                 let st = self.stages.get_mut(&key).expect("an open stage");
                 if let Some(&d) = st.durations.get(st.launched) {
                     st.launched += 1;
                     st.running += 1;
+                    st.attempts += 1;
                     self.pending -= 1;
-                    job.attempts += 1;
                     return Some((key, d));
                 }
             }
@@ -363,7 +361,7 @@ impl JobStream {
         if job.left > 0 {
             return TaskEnd::StageDone { opened };
         }
-        let mut row = row(&self.name, j, job);
+        let mut row = row(&self.name, j, job, &self.stages);
         row.end = Some(now);
         self.active.retain(|&x| x != j);
         // An abandoned job keeps its books for its unfinished row.
@@ -389,7 +387,7 @@ impl JobStream {
             let st = &self.stages[&(job.first_key + s as usize)];
             self.pending -= st.durations.len() - st.launched;
         }
-        let mut row = row(&self.name, j, job);
+        let mut row = row(&self.name, j, job, &self.stages);
         row.failed = true;
         self.active.retain(|&x| x != j);
         self.jobs.remove(&j);
@@ -414,7 +412,7 @@ impl JobStream {
         self.abandoned
             .iter()
             .chain(&self.active)
-            .map(|&j| row(&self.name, j, &self.jobs[&j]))
+            .map(|&j| row(&self.name, j, &self.jobs[&j], &self.stages))
             .collect()
     }
 }
@@ -427,7 +425,7 @@ fn open_stage(pending: &mut usize, job: &mut Job, st: &mut Stage, s: u32) {
 }
 
 /// A job's row in `jobs.csv` (its end left to the caller).
-fn row(name: &str, j: usize, job: &Job) -> JobRow {
+fn row(name: &str, j: usize, job: &Job, stages: &IdMap<Stage, usize>) -> JobRow {
     JobRow {
         app: name.to_string(),
         job: j as u64,
@@ -439,7 +437,10 @@ fn row(name: &str, j: usize, job: &Job) -> JobRow {
         local_tasks: job.local_tasks,
         input_tasks: job.input_tasks,
         failed: false,
-        attempts: job.attempts,
+        attempts: (job.first_key..job.first_key + job.stages as usize)
+            .filter_map(|k| stages.get(&k))
+            .map(|st| st.attempts)
+            .sum(),
     }
 }
 

@@ -34,11 +34,11 @@
 //! The two tables are read side by side in time order (a job event before
 //! a task event of the same time), so memory holds the jobs in flight.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::row::{TraceError, TraceJob, TraceReader, mean_of, whole};
-use super::tables::{Either, Merged, RowError, Table};
+use super::tables::{Either, InFlight, Merged, RowError, Table};
 use crate::jobs::draft::StageDraft;
 use crate::time::SimDuration;
 
@@ -157,10 +157,8 @@ pub struct Google2011Reader {
     jobs_table: Table,
     tasks_table: Table,
     merged: Merged<JobRow, TaskRow>,
-    /// Jobs in flight by ID, and their IDs in SUBMIT order (an ID whose
-    /// job is gone is skipped).
-    flight: BTreeMap<u64, Job>,
-    order: VecDeque<u64>,
+    /// Jobs in flight by ID, in SUBMIT order.
+    flight: InFlight<u64, Job>,
     longest: u64,
     now: u64,
     at_end: bool,
@@ -173,8 +171,7 @@ impl Google2011Reader {
             jobs_table: table(dir, "job_events")?,
             tasks_table: table(dir, "task_events")?,
             merged: Merged::default(),
-            flight: BTreeMap::new(),
-            order: VecDeque::new(),
+            flight: InFlight::default(),
             longest: longest_job.as_micros(),
             now: 0,
             at_end: false,
@@ -188,15 +185,15 @@ impl Google2011Reader {
         match kind {
             0 if t == 0 => self.counts.before_window += 1,
             0 => {
-                if let std::collections::btree_map::Entry::Vacant(v) = self.flight.entry(id) {
-                    v.insert(Job {
+                self.flight.arrive(
+                    id,
+                    Job {
                         user,
                         submit: t,
                         tasks: BTreeMap::new(),
                         finished: false,
-                    });
-                    self.order.push_back(id);
-                }
+                    },
+                );
             }
             4 => {
                 if let Some(j) = self.flight.get_mut(&id) {
@@ -304,13 +301,8 @@ impl TraceReader for Google2011Reader {
     fn next_job(&mut self) -> Result<Option<TraceJob>, TraceError> {
         loop {
             // The oldest job: given once finished, dropped once too long.
-            if let Some(&id) = self.order.front() {
-                let Some(front) = self.flight.get(&id) else {
-                    self.order.pop_front();
-                    continue;
-                };
+            if let Some((id, front)) = self.flight.oldest() {
                 if front.finished {
-                    self.order.pop_front();
                     let job = self.flight.remove(&id).expect("a job");
                     match self.replay(job) {
                         Some(j) => return Ok(Some(j)),
@@ -318,7 +310,6 @@ impl TraceReader for Google2011Reader {
                     }
                 }
                 if self.now.saturating_sub(front.submit) > self.longest || self.at_end {
-                    self.order.pop_front();
                     self.flight.remove(&id);
                     self.counts.too_long += 1;
                     continue;

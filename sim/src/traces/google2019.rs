@@ -34,13 +34,13 @@
 //! tiers (Google's: free 0–99, best-effort batch 100–115, mid 116–119,
 //! production 120 and above). Nothing is drawn.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use super::row::{TraceError, TraceJob, TraceReader};
-use super::tables::{Either, Merged, RowError, Table};
+use super::tables::{Either, InFlight, Merged, RowError, Table};
 use crate::jobs::draft::StageDraft;
 use crate::time::SimDuration;
 
@@ -175,8 +175,7 @@ pub struct Google2019Reader {
     collections: Table,
     instances: Table,
     merged: Merged<Event, Event>,
-    groups: BTreeMap<i64, Group>,
-    order: VecDeque<i64>,
+    groups: InFlight<i64, Group>,
     /// Each Borg job in flight: its group.
     group_of: BTreeMap<i64, i64>,
     longest: i64,
@@ -196,8 +195,7 @@ impl Google2019Reader {
             collections: table(dir, "collection_events")?,
             instances: table(dir, "instance_events")?,
             merged: Merged::default(),
-            groups: BTreeMap::new(),
-            order: VecDeque::new(),
+            groups: InFlight::default(),
             group_of: BTreeMap::new(),
             longest: longest_job.as_micros() as i64,
             tiers: tiers.to_vec(),
@@ -240,7 +238,7 @@ impl Google2019Reader {
                         let priority = int(&e.priority).unwrap_or(0);
                         let keep =
                             self.tiers.is_empty() || self.tiers.iter().any(|t| t == tier(priority));
-                        self.groups.insert(
+                        self.groups.arrive(
                             id,
                             Group {
                                 user: e.user.clone(),
@@ -250,7 +248,6 @@ impl Google2019Reader {
                                 failed: false,
                             },
                         );
-                        self.order.push_back(id);
                         id
                     }
                 };
@@ -416,29 +413,23 @@ impl Google2019Reader {
 impl TraceReader for Google2019Reader {
     fn next_job(&mut self) -> Result<Option<TraceJob>, TraceError> {
         loop {
-            if let Some(&id) = self.order.front() {
-                let Some(g) = self.groups.get(&id) else {
-                    self.order.pop_front();
-                    continue;
-                };
+            // The oldest group: given once every job in it finished,
+            // dropped once one failed, too long, or of another tier.
+            if let Some((id, g)) = self.groups.oldest() {
                 let done = g.members.values().all(|m| m.finished);
-                if g.failed || (done && !g.keep) {
-                    self.order.pop_front();
+                let (failed, keep, submit) = (g.failed, g.keep, g.submit);
+                if failed || done {
                     let g = self.forget(id).expect("a group");
-                    if g.failed {
+                    if failed {
                         self.counts.ended_otherwise += 1;
-                    } else {
+                    } else if !keep {
                         self.counts.other_tiers += 1;
+                    } else {
+                        return Ok(Some(self.replay(g)));
                     }
                     continue;
                 }
-                if done {
-                    self.order.pop_front();
-                    let g = self.forget(id).expect("a group");
-                    return Ok(Some(self.replay(g)));
-                }
-                if self.now - g.submit > self.longest || self.at_end {
-                    self.order.pop_front();
+                if self.now - submit > self.longest || self.at_end {
                     self.forget(id);
                     self.counts.too_long += 1;
                     continue;

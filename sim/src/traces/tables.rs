@@ -155,3 +155,52 @@ impl<A, B> Merged<A, B> {
         }
     }
 }
+
+/// Jobs read and not yet given, by ID, in the order they arrived: a trace
+/// gives its jobs in that order, each once it is complete (or dropped).
+#[derive(Debug)]
+pub struct InFlight<K, T> {
+    items: std::collections::BTreeMap<K, T>,
+    order: VecDeque<K>,
+}
+
+impl<K: Ord + Copy, T> Default for InFlight<K, T> {
+    fn default() -> Self {
+        InFlight {
+            items: std::collections::BTreeMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+}
+
+impl<K: Ord + Copy, T> InFlight<K, T> {
+    /// A new arrival; false (and nothing changes) if `id` is in flight.
+    pub fn arrive(&mut self, id: K, item: T) -> bool {
+        if self.items.contains_key(&id) {
+            return false;
+        }
+        self.items.insert(id, item);
+        self.order.push_back(id);
+        true
+    }
+
+    pub fn get_mut(&mut self, id: &K) -> Option<&mut T> {
+        self.items.get_mut(id)
+    }
+
+    /// Drops `id` wherever it is in the order.
+    pub fn remove(&mut self, id: &K) -> Option<T> {
+        self.items.remove(id)
+    }
+
+    /// The oldest still in flight (IDs removed meanwhile are passed over).
+    pub fn oldest(&mut self) -> Option<(K, &T)> {
+        while let Some(&id) = self.order.front() {
+            if self.items.contains_key(&id) {
+                return Some((id, &self.items[&id]));
+            }
+            self.order.pop_front();
+        }
+        None
+    }
+}
