@@ -269,8 +269,10 @@ impl SparkDriver {
             task_failures: None,
             failures: BTreeMap::new(),
             max_task_failures: match &app.master {
-                // Spark 3.0 SparkContext.createTaskScheduler: local[K] does
-                // not retry (1), local[K,F] allows F.
+                // Spark 3.0 SparkContext.createTaskScheduler (reference
+                // standalone-yarn-local.md §3): local[K] does not retry
+                // (1), local[K,F] allows F; spark.task.maxFailures is
+                // ignored there.
                 policies::spark::MasterUrl::Local { max_failures, .. } => *max_failures,
                 _ => app.settings.task_max_failures,
             },
@@ -896,8 +898,9 @@ impl SparkDriver {
     }
 
     /// A task attempt failed (`[[faults]] task_failures`). As Spark 3.0
-    /// `TaskSetManager.handleFailedTask` does, the failure counts against
-    /// the task (losses of its executor do not: `requeue`); at
+    /// `TaskSetManager.handleFailedTask` does (reference
+    /// standalone-yarn-local.md §1.6), the failure counts against the task
+    /// (here losses of its executor do not: `requeue`); at
     /// `spark.task.maxFailures` failures the task set aborts, and with it
     /// the job (`DAGScheduler.failJobAndIndependentStages`): its stages
     /// leave the scheduler and its running tasks are killed. Otherwise the
@@ -958,9 +961,11 @@ impl SparkDriver {
         !self.stopped && self.stop_at == StopAt::JobsDone && self.jobs.is_idle()
     }
 
-    /// A task lost with its executor is pending again; executor losses do
-    /// not count toward `spark.task.maxFailures` here, so it always re-runs
-    /// (docs/faults.md).
+    /// A task lost with its executor is pending again. Executor losses do
+    /// not count toward `spark.task.maxFailures` here, though Spark 3.0
+    /// `TaskSetManager.executorLost` counts most of them (reference
+    /// standalone-yarn-local.md §1.6; a deviation, docs/deviations.md), so
+    /// it always re-runs.
     pub fn requeue(&mut self, stage: usize, index: u32) {
         if let Some(set) = self.task_sets.get_mut(&stage) {
             set.task_failed(index, &self.hosts);
