@@ -77,6 +77,19 @@ pub const OFFERS: [&str; 10] = [
     "refuse_s",
     "resolved_s",
 ];
+pub const FAILURES: [&str; 11] = [
+    "point",
+    "replication",
+    "time_s",
+    "event",
+    "host",
+    "app",
+    "cause",
+    "executors",
+    "tasks",
+    "lost_task_s",
+    "map_outputs",
+];
 pub const SUMMARY_METRICS: [&str; 21] = [
     "jobs_submitted",
     "jobs_completed",
@@ -104,7 +117,7 @@ pub const SUMMARY_METRICS: [&str; 21] = [
 /// How each per-run report is sorted: (file, leading columns compared,
 /// which of them compare as numbers). Rows with equal keys keep their
 /// order, so rows of different runs never interleave differently.
-pub const SORTS: [(&str, usize, &[usize]); 7] = [
+pub const SORTS: [(&str, usize, &[usize]); 8] = [
     ("jobs.csv", 4, &[0, 1, 3]),
     ("executors.csv", 4, &[0, 1, 3]),
     ("utilization.csv", 3, &[0, 1, 2]),
@@ -112,6 +125,7 @@ pub const SORTS: [(&str, usize, &[usize]); 7] = [
     ("allocation.csv", 4, &[0, 1, 2]),
     ("summary.csv", 2, &[0, 1]),
     ("offers.csv", 5, &[0, 1, 2]),
+    ("failures.csv", 3, &[0, 1, 2]),
 ];
 
 /// The summary metrics `summary_ci.csv` aggregates and sweep charts can

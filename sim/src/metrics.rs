@@ -28,6 +28,28 @@ pub struct JobRow {
     pub attempts: u32,
 }
 
+/// One row of `failures.csv`: something failed, or its manager noticed,
+/// or it came back, and what it took down.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailureRow {
+    pub time: SimTime,
+    /// `machine_down`, `machine_lost` (its manager noticed), `machine_up`,
+    /// `executor_lost` (its driver noticed), `driver_lost`.
+    pub event: &'static str,
+    pub host: String,
+    /// The app it concerns (empty: the machine as a whole).
+    pub app: String,
+    /// What caused it: the fault (`faults.N agent_failure`), or the
+    /// manager's rule that noticed.
+    pub cause: String,
+    pub executors: u32,
+    pub tasks: u32,
+    /// Work of the task attempts it discarded, µs at full speed.
+    pub lost_work: f64,
+    /// Map outputs (shuffle blocks) it made unreadable.
+    pub map_outputs: u32,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExecutorRow {
     pub app: String,
@@ -148,6 +170,7 @@ pub struct Metrics {
     // Rows.
     pub jobs: Vec<JobRow>,
     pub executors: Vec<ExecutorRow>,
+    pub failures: Vec<FailureRow>,
     pub offers: Vec<OfferRow>,
     pub allocations: Vec<AllocationRow>,
     /// Frameworks the master refused at registration, with the reason.
@@ -208,6 +231,7 @@ impl Metrics {
             containers: None,
             jobs: Vec::new(),
             executors: Vec::new(),
+            failures: Vec::new(),
             offers: Vec::new(),
             allocations: Vec::new(),
             refused: Vec::new(),

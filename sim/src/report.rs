@@ -283,13 +283,14 @@ pub struct RunReport {
 }
 
 /// The reports with rows per run, in the order [`RunReport`] keeps them.
-pub const PART_FILES: [&str; 6] = [
+pub const PART_FILES: [&str; 7] = [
     "jobs.csv",
     "executors.csv",
     "utilization.csv",
     "shares.csv",
     "allocation.csv",
     "offers.csv",
+    "failures.csv",
 ];
 
 /// The header of every per-run report.
@@ -300,6 +301,7 @@ fn part_header(name: &str) -> &'static [&'static str] {
         "utilization.csv" => &UTILIZATION,
         "shares.csv" => &SHARES,
         "allocation.csv" => &ALLOCATION,
+        "failures.csv" => &FAILURES,
         _ => &OFFERS,
     }
 }
@@ -429,9 +431,35 @@ pub fn reduce(r: &RunResult, sweep: &[SweepParam], offers: bool) -> RunReport {
         row.extend([scope.to_string(), name]);
         summary.push(row);
     }
+    let failures: Vec<Vec<String>> = mx
+        .failures
+        .iter()
+        .map(|f| {
+            vec![
+                p.clone(),
+                rep.clone(),
+                t(f.time),
+                f.event.to_string(),
+                f.host.clone(),
+                f.app.clone(),
+                f.cause.clone(),
+                f.executors.to_string(),
+                f.tasks.to_string(),
+                format!("{:.6}", f.lost_work / 1e6),
+                f.map_outputs.to_string(),
+            ]
+        })
+        .collect();
     let offer_count = mx.offers.len();
     let summary_rows = summary.len();
-    let rows = [executors, utilization, shares, allocation, offer_rows];
+    let rows = [
+        executors,
+        utilization,
+        shares,
+        allocation,
+        offer_rows,
+        failures,
+    ];
     let parts = std::iter::once((jobs_text, mx.jobs.len()))
         .chain(PART_FILES[1..].iter().zip(rows).map(|(name, rows)| {
             if *name == "offers.csv" && !offers {

@@ -334,6 +334,7 @@ fn running_a_scenario_writes_every_report_and_the_same_bytes_twice() {
             "cpu.svg",
             "executors.csv",
             "executors.svg",
+            "failures.csv",
             "jobs.csv",
             "latency.svg",
             "offers.csv",

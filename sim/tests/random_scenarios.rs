@@ -177,6 +177,18 @@ fn render(
     if seed % 3 == 1 && (apps[0].coarse || standalone || yarn || local) {
         s += "\n[[faults]]\nkind = \"task_failures\"\napp = \"app0\"\nprobability = 0.1\n";
     }
+    // Machines failing: each agent of the first group after exponential
+    // up times, repaired after exponential times; a whole rack; one
+    // machine for good.
+    if !local && seed % 7 < 3 {
+        s += "\n[[faults]]\nkind = \"agent_failures\"\ngroup = \"agent\"\nbetween = { kind = \"exponential\", mean = \"40s\" }\nrepair = { kind = \"exponential\", mean = \"15s\" }\n";
+    }
+    if !local && seed % 7 == 4 {
+        s += "\n[[faults]]\nkind = \"rack_failures\"\nbetween = { kind = \"exponential\", mean = \"50s\" }\nrepair = { kind = \"constant\", value = \"20s\" }\n";
+    }
+    if !local && seed % 5 == 3 {
+        s += "\n[[faults]]\nkind = \"agent_failure\"\nagent = \"other-0\"\nat = \"15s\"\n";
+    }
     if let Some(kind) = framework {
         s += &format!(
             "\n[[frameworks]]\nname = \"fw\"\nrole = \"batch\"\nkind = \"{kind}\"\ntask = \"cpus:1;mem:1024\"\n[frameworks.jobs]\narrival = {{ kind = \"every\", interval = \"20s\" }}\ntasks = {{ kind = \"constant\", value = 6 }}\ntask_duration = {{ kind = \"constant\", value = \"5s\" }}\n"
@@ -242,5 +254,47 @@ proptest! {
         }
         // Target changes are recorded in time order.
         prop_assert!(m.allocations.windows(2).all(|p| p[0].time <= p[1].time));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Machines failing from distributions on every manager (Mesos,
+    /// standalone, YARN by seed), with a rack failure on top: every
+    /// invariant holds after every event, nothing is held on a machine
+    /// whose failure was noticed, and every job ends at most once.
+    #[test]
+    fn random_machine_failures_keep_every_invariant(
+        agents in 1u32..4,
+        cpus in 2u32..9,
+        apps in prop::collection::vec(app(), 1..3),
+        up_s in 10u32..120,
+        repair_s in 1u32..90,
+        seed in 0u64..1000,
+    ) {
+        // Never a local master (no machine to lose).
+        let seed = if seed.is_multiple_of(3) { seed + 1 } else { seed };
+        let mut src = render(agents, cpus, false, false, &apps, None, seed);
+        if !src.contains("kind = \"agent_failures\"") {
+            src += &format!("\n[[faults]]\nkind = \"agent_failures\"\ngroup = \"agent\"\nbetween = {{ kind = \"weibull\", scale = \"{up_s}s\", shape = 0.8 }}\nrepair = {{ kind = \"exponential\", mean = \"{repair_s}s\" }}\n");
+        }
+        src += "\n[[faults]]\nkind = \"rack_failures\"\nbetween = { kind = \"exponential\", mean = \"60s\" }\nrepair = { kind = \"constant\", value = \"30s\" }\n";
+        let sc = load_str(&src, &[]).map_err(|d| TestCaseError::fail(format!("{:?}\n{src}", d.errors)))?.base;
+        let opts = RunOptions { record_offers: true, check_invariants: true };
+        let out = World::new(&sc, seed, opts).run().map_err(|e| TestCaseError::fail(format!("{e}\n{src}")))?;
+        let m = &out.metrics;
+        let mut ended = std::collections::BTreeSet::new();
+        for j in &m.jobs {
+            prop_assert!(ended.insert((j.app.clone(), j.job)), "job {} of {} ended twice", j.job, j.app);
+            prop_assert!(!(j.failed && j.end.is_some()));
+        }
+        for u in &m.utilization {
+            prop_assert!(u.cpus_busy >= 0 && u.cpus_busy <= m.cpus_total);
+        }
+        // Each failure row's machine went down before it was noticed.
+        for f in m.failures.iter().filter(|f| f.event == "machine_lost") {
+            prop_assert!(m.failures.iter().any(|d| d.event == "machine_down" && d.host == f.host && d.time <= f.time));
+        }
     }
 }

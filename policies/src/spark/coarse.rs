@@ -253,6 +253,21 @@ impl CoarseBackend {
         self.agents.get(&agent).map_or(0, |a| a.task_failures)
     }
 
+    /// A failed agent came back: Mesos registers it as a new agent with a
+    /// new `SlaveID` (Mesos 1.11 master, reference mesos-master.md §3), so
+    /// the backend, which keys its books by agent id, starts it with no
+    /// failures and no executors (the old id's exclusion does not carry
+    /// over).
+    pub fn agent_reregistered(&mut self, agent: AgentId) {
+        if self
+            .agents
+            .get(&agent)
+            .is_some_and(|a| a.live_tasks.is_empty())
+        {
+            self.agents.remove(&agent);
+        }
+    }
+
     fn limit(&self) -> usize {
         self.executor_limit.map_or(usize::MAX, |n| n as usize)
     }

@@ -362,6 +362,55 @@ impl Master {
         gone
     }
 
+    /// `removeWorker` (Spark 3.0 `Master`, reference standalone-yarn-local.md
+    /// §1.7): the worker is DEAD; each executor on it is LOST and leaves its
+    /// app (the app's retry count is not touched), drivers on it are
+    /// removed. 3.0 does **not** run `schedule()` here (4.0-era, after
+    /// SPARK-36509, does): the lost executors are replaced at the next
+    /// event that schedules. Returns the executors lost, by app, and the
+    /// apps whose driver ran there.
+    pub fn remove_worker(&mut self, w: usize) -> (Vec<(u32, ExecutorDesc)>, Vec<u32>) {
+        let mut lost = Vec::new();
+        for a in &mut self.apps {
+            let ids: Vec<u32> = a
+                .executors
+                .values()
+                .filter(|e| e.worker == w)
+                .map(|e| e.id)
+                .collect();
+            for id in ids {
+                if let Some(e) = a.executors.remove(&id) {
+                    a.cores_granted -= e.cores;
+                    lost.push((a.key, e));
+                }
+            }
+        }
+        let drivers: Vec<u32> = self
+            .drivers
+            .iter()
+            .filter(|(_, d)| d.0 == w)
+            .map(|(app, _)| *app)
+            .collect();
+        for app in &drivers {
+            self.drivers.remove(app);
+        }
+        let worker = &mut self.workers[w];
+        worker.alive = false;
+        worker.cores_used = 0;
+        worker.memory_used_mb = 0;
+        (lost, drivers)
+    }
+
+    /// `RegisterWorker` of a worker that comes back: alive and empty, then
+    /// `schedule()`.
+    pub fn register_worker(&mut self, w: usize, rng: &mut dyn Rng) -> Vec<Launch> {
+        let worker = &mut self.workers[w];
+        worker.alive = true;
+        worker.cores_used = 0;
+        worker.memory_used_mb = 0;
+        self.schedule(rng)
+    }
+
     /// `schedule()`: waiting drivers first, then executors app by app.
     pub fn schedule(&mut self, rng: &mut dyn Rng) -> Vec<Launch> {
         let mut out = Vec::new();

@@ -158,6 +158,20 @@ impl YarnAllocator {
     }
 
     /// The container an executor runs in (starting or running).
+    /// The executors (starting or running) whose containers are on
+    /// `node`, by id.
+    pub fn containers_on(&self, node: usize) -> Vec<u32> {
+        let mut ids: Vec<u32> = self
+            .starting
+            .iter()
+            .chain(self.running.iter())
+            .filter(|(_, c)| c.node == node)
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
     pub fn container_of(&self, id: u32) -> Option<Container> {
         self.running
             .get(&id)

@@ -85,6 +85,8 @@ pub struct Node {
     pub vcores: u32,
     pub used_mem_mb: u64,
     pub used_vcores: u32,
+    /// RUNNING (else LOST: out of the cluster's capacity).
+    pub running: bool,
 }
 
 /// One outstanding container ask of an application.
@@ -146,6 +148,7 @@ impl ResourceManager {
                     vcores: v,
                     used_mem_mb: 0,
                     used_vcores: 0,
+                    running: true,
                 })
                 .collect(),
             apps: Vec::new(),
@@ -217,9 +220,38 @@ impl ResourceManager {
         }
     }
 
+    /// The NodeManager is LOST (no heartbeat for
+    /// `yarn.nm.liveness-monitor.expiry-interval-ms`, reference
+    /// standalone-yarn-local.md §2.9 point 6): its capacity leaves the
+    /// cluster's (the queues' shares shrink with it). Its containers must
+    /// have been released first.
+    pub fn node_lost(&mut self, node: usize) {
+        let n = &mut self.nodes[node];
+        if n.running {
+            n.running = false;
+            self.total_mem_mb -= n.mem_mb;
+            self.total_vcores -= n.vcores;
+        }
+    }
+
+    /// The NodeManager registers again, empty: its capacity is back.
+    pub fn node_registered(&mut self, node: usize) {
+        let n = &mut self.nodes[node];
+        if !n.running {
+            n.running = true;
+            n.used_mem_mb = 0;
+            n.used_vcores = 0;
+            self.total_mem_mb += n.mem_mb;
+            self.total_vcores += n.vcores;
+        }
+    }
+
     /// Whether `c` fits on `node` under the calculator.
     pub fn fits(&self, node: usize, c: Capability) -> bool {
         let n = &self.nodes[node];
+        if !n.running {
+            return false;
+        }
         let mem = n.mem_mb - n.used_mem_mb >= c.mem_mb;
         match self.conf.calculator {
             Calculator::Memory => mem,

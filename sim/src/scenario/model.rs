@@ -224,15 +224,60 @@ pub enum FaultKind {
     /// with this probability (drawn on the fault's own stream); a task
     /// failing `spark.task.maxFailures` times aborts its job.
     TaskFailures { app: String, probability: f64 },
+    /// Machines go down at `at` (a host, or every machine of a rack) and
+    /// come back after a repair time drawn from `repair` (never without).
+    MachineFailure {
+        machines: MachineSet,
+        repair: Option<Distribution>,
+    },
+    /// Each machine of agent group `group` fails after an up time drawn
+    /// from `between` and comes back after `repair`, over and over, each
+    /// machine on its own stream.
+    MachineFailures {
+        group: String,
+        between: Distribution,
+        repair: Option<Distribution>,
+    },
+    /// A whole rack fails at once after every gap drawn from `between`
+    /// (the rack drawn at random among `racks`, in name order), and comes
+    /// back after `repair`.
+    RackFailures {
+        racks: Vec<String>,
+        between: Distribution,
+        repair: Option<Distribution>,
+    },
+}
+
+/// The machines one fault takes down.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MachineSet {
+    /// One machine, by hostname.
+    Host(String),
+    /// Every machine whose rack attribute (`data.rack_attribute`) is this.
+    Rack(String),
 }
 
 impl FaultKind {
-    pub const NAMES: [&'static str; 4] = [
+    pub const NAMES: [&'static str; 7] = [
         "driver_failure",
         "executor_failure",
         "executor_failures",
         "task_failures",
+        "agent_failure",
+        "agent_failures",
+        "rack_failures",
     ];
+
+    /// Whether it takes machines down (a Mesos agent, a standalone
+    /// worker, a YARN NodeManager, with everything running there).
+    pub fn is_machine(&self) -> bool {
+        matches!(
+            self,
+            FaultKind::MachineFailure { .. }
+                | FaultKind::MachineFailures { .. }
+                | FaultKind::RackFailures { .. }
+        )
+    }
 }
 
 /// `[data]`: the input blocks jobs read (HDFS-like storage on every agent)
@@ -366,6 +411,15 @@ impl AgentGroup {
             );
         }
         attributes
+    }
+
+    /// The rack of the group's agent `i`: the text of its attribute
+    /// `rack_attribute`, if it has one.
+    pub fn rack_of(&self, i: u32, rack_attribute: &str) -> Option<String> {
+        match self.attributes_of(i).get(rack_attribute) {
+            Some(policies::model::Value::Text(t)) => Some(t.clone()),
+            _ => None,
+        }
     }
 
     /// The distinct attribute sets of the group's agents (one per rack).

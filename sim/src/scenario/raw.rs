@@ -42,6 +42,9 @@ pub struct RawFault {
     pub agent: Option<Leaf>,
     pub between: Option<Spanned<RawDist>>,
     pub probability: Option<Leaf>,
+    pub rack: Option<Leaf>,
+    pub group: Option<Leaf>,
+    pub repair: Option<Spanned<RawDist>>,
 }
 
 /// `[data]`: where input blocks live and what reading them remotely costs.

@@ -309,6 +309,40 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                         t.insert("app".into(), s(app));
                         t.insert("between".into(), Value::Table(dist_table(between)));
                     }
+                    FaultKind::MachineFailure { machines, repair } => {
+                        t.insert("kind".into(), s("agent_failure"));
+                        match machines {
+                            MachineSet::Host(h) => t.insert("agent".into(), s(h)),
+                            MachineSet::Rack(r) => t.insert("rack".into(), s(r)),
+                        };
+                        if let Some(r) = repair {
+                            t.insert("repair".into(), Value::Table(dist_table(r)));
+                        }
+                    }
+                    FaultKind::MachineFailures {
+                        group,
+                        between,
+                        repair,
+                    } => {
+                        t.insert("kind".into(), s("agent_failures"));
+                        t.insert("group".into(), s(group));
+                        t.insert("between".into(), Value::Table(dist_table(between)));
+                        if let Some(r) = repair {
+                            t.insert("repair".into(), Value::Table(dist_table(r)));
+                        }
+                    }
+                    FaultKind::RackFailures {
+                        racks,
+                        between,
+                        repair,
+                    } => {
+                        t.insert("kind".into(), s("rack_failures"));
+                        t.insert("rack".into(), Value::Array(racks.iter().map(s).collect()));
+                        t.insert("between".into(), Value::Table(dist_table(between)));
+                        if let Some(r) = repair {
+                            t.insert("repair".into(), Value::Table(dist_table(r)));
+                        }
+                    }
                 }
                 Value::Table(t)
             })

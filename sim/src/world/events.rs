@@ -71,6 +71,30 @@ pub(crate) enum Event {
     },
     OfferTimeout(u64),
     Sample,
+    /// A machine fails (`fault`: the scenario's fault that failed it).
+    MachineDown {
+        machine: u32,
+        fault: u32,
+    },
+    /// A failed machine is repaired by fault `fault`'s repair.
+    MachineUp {
+        machine: u32,
+        fault: u32,
+    },
+    /// The machine's cluster manager notices its failure of this
+    /// generation (Mesos: unreachable; standalone: worker DEAD; YARN:
+    /// NodeManager LOST).
+    MachineLost {
+        machine: u32,
+        generation: u32,
+    },
+    /// The driver's heartbeat receiver expires an executor that has not
+    /// been heard from (`spark.network.timeout`).
+    ExecutorExpired {
+        app: FrameworkId,
+        executor: u64,
+        uid: u64,
+    },
 }
 
 impl Event {
@@ -88,13 +112,17 @@ impl Event {
             | Event::JobArrival(_)
             | Event::DriverSubmitted(_)
             | Event::DriverStarted { .. }
-            | Event::Fault(_) => EventClass::Arrival,
+            | Event::Fault(_)
+            | Event::MachineDown { .. }
+            | Event::MachineUp { .. } => EventClass::Arrival,
             Event::OfferTimeout(_)
             | Event::DriverReadyTimeout(_)
             | Event::DynamicAllocationTick(_)
             | Event::SparkRevive(_)
             | Event::AmAllocate(_)
-            | Event::ContainerExpired { .. } => EventClass::Timer,
+            | Event::ContainerExpired { .. }
+            | Event::MachineLost { .. }
+            | Event::ExecutorExpired { .. } => EventClass::Timer,
             Event::AllocationTick | Event::AllocationRun | Event::NodeHeartbeat(_) => {
                 EventClass::Allocation
             }
@@ -132,6 +160,17 @@ impl Event {
                 (22, u64::from(app.0) ^ (container << 20))
             }
             Event::MachineShare(m) => (23, u64::from(m)),
+            Event::MachineDown { machine, fault } => {
+                (24, u64::from(machine) ^ (u64::from(fault) << 32))
+            }
+            Event::MachineUp { machine, fault } => {
+                (25, u64::from(machine) ^ (u64::from(fault) << 32))
+            }
+            Event::MachineLost {
+                machine,
+                generation,
+            } => (26, u64::from(machine) ^ (u64::from(generation) << 32)),
+            Event::ExecutorExpired { uid, .. } => (27, uid),
         }
     }
 }

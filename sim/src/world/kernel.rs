@@ -68,6 +68,25 @@ pub(crate) struct Kernel {
     /// The latest instant, up to the end, at which a moved or dropped
     /// event was due (see [`Kernel::cancel`]).
     pub passed_max: SimTime,
+    /// Each machine's state under machine failures (`[[faults]]`
+    /// `agent_failure`…): empty when no fault takes machines down.
+    pub hosts: Vec<HostState>,
+}
+
+/// A machine's life under machine failures.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct HostState {
+    /// Failures holding it down (it is up at 0): nothing runs on it.
+    pub down: u32,
+    /// Raised at every failure: detections of an earlier one are stale.
+    pub generation: u32,
+    /// Its manager has not yet noticed this failure.
+    pub undetected: bool,
+    /// When it (re-)registered with its manager: the phase of its
+    /// heartbeats and pings.
+    pub registered: SimTime,
+    /// When it went down.
+    pub since: SimTime,
 }
 
 impl Kernel {
@@ -98,7 +117,13 @@ impl Kernel {
             metrics,
             violation: None,
             passed_max: SimTime::ZERO,
+            hosts: Vec::new(),
         }
+    }
+
+    /// Whether nothing runs on the machine now (it failed).
+    pub(crate) fn is_down(&self, agent: AgentId) -> bool {
+        self.hosts.get(agent.index()).is_some_and(|h| h.down > 0)
     }
 
     pub(crate) fn push(&mut self, at: SimTime, event: Event) {

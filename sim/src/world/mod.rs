@@ -17,10 +17,12 @@
 //! - this file: the router, which takes each event to the component it
 //!   belongs to and carries the callbacks between them.
 
+mod apps;
 mod data;
 pub(crate) mod events;
 pub(crate) mod kernel;
 pub(crate) mod local;
+mod machines;
 pub(crate) mod mesos;
 pub(crate) mod spark;
 pub(crate) mod standalone;
@@ -36,6 +38,7 @@ use crate::time::{SimDuration, SimTime};
 use crate::workload::Sampler;
 use policies::spark::MasterUrl;
 
+pub(crate) use apps::{Backend, Framework, SparkApp, spark_app};
 use events::Event;
 pub use kernel::RunOptions;
 use kernel::{Kernel, Machine};
@@ -49,58 +52,6 @@ use standalone::master::StandaloneMaster;
 use standalone::spark::{self as standalone_spark, StandaloneSpark};
 use yarn::application_master::{self as yarn_spark, YarnSpark};
 use yarn::resource_manager::YarnRm;
-
-/// A Spark application: its driver, and its cluster manager's side.
-pub(crate) struct SparkApp {
-    pub driver: SparkDriver,
-    pub backend: Backend,
-}
-
-/// The cluster manager's side of a Spark app.
-// One per app, inside the boxed `SparkApp`: its size does not matter.
-#[allow(clippy::large_enum_variant)]
-pub(crate) enum Backend {
-    Mesos(MesosSpark),
-    Standalone(StandaloneSpark),
-    Yarn(YarnSpark),
-    Local(LocalBackend),
-}
-
-impl SparkApp {
-    fn mesos(&mut self) -> Option<&mut MesosSpark> {
-        match &mut self.backend {
-            Backend::Mesos(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// Cluster deploy mode: the driver runs on the cluster.
-    fn cluster(&self) -> bool {
-        match &self.backend {
-            Backend::Mesos(s) => s.cluster,
-            Backend::Standalone(s) => s.cluster,
-            Backend::Yarn(s) => s.cluster,
-            Backend::Local(_) => false,
-        }
-    }
-}
-
-pub(crate) enum Framework {
-    Spark(Box<SparkApp>),
-    Other(Box<OtherFramework>),
-    Dispatcher(Box<Dispatcher>),
-}
-
-impl Framework {
-    fn stopped(&self) -> bool {
-        match self {
-            // A driver being relaunched is coming back.
-            Framework::Spark(a) => a.driver.stopped && !a.driver.restarting,
-            Framework::Other(o) => o.stopped,
-            Framework::Dispatcher(d) => d.stopped,
-        }
-    }
-}
 
 /// The whole simulated world of one run.
 pub struct World {
@@ -118,6 +69,8 @@ pub struct World {
     /// Each `executor_failures` fault's stream and gap distribution, by
     /// fault index.
     failure_draws: std::collections::BTreeMap<usize, (rand_chacha::ChaCha8Rng, Sampler)>,
+    /// The machine faults' draws.
+    machines: machines::Machines,
     fingerprint: u64,
     events: u64,
     /// The last step found no event left before the end.
@@ -243,11 +196,16 @@ impl World {
             dispatcher_id,
             faults: sc.faults.clone(),
             failure_draws: std::collections::BTreeMap::new(),
+            machines: machines::Machines::default(),
             fingerprint: 0xcbf2_9ce4_8422_2325,
             events: 0,
             ran_out: false,
         };
+        world.machines.arm(&mut world.k, sc, &streams);
         for (i, f) in sc.faults.iter().enumerate() {
+            if f.kind.is_machine() {
+                continue; // armed above
+            }
             if let FaultKind::TaskFailures { app, probability } = &f.kind
                 && let Some(a) = world.frameworks.iter_mut().find_map(|fr| match fr {
                     Framework::Spark(a) if a.driver.name == *app => Some(a),
@@ -348,7 +306,18 @@ impl World {
             )));
         }
         if self.k.opts.check_invariants
-            && let Err(e) = self.check_standalone().and_then(|()| self.check_yarn())
+            && let Err(e) = self
+                .check_standalone()
+                .and_then(|()| self.check_yarn())
+                .and_then(|()| {
+                    machines::check(
+                        &self.k,
+                        &self.m,
+                        self.sa.as_ref(),
+                        self.yr.as_ref(),
+                        &self.frameworks,
+                    )
+                })
         {
             return Some(Err(format!(
                 "invariant violated at {} after {:?}: {e}",
@@ -440,6 +409,14 @@ impl World {
             Event::TaskRunning(uid) => self.task_running(uid),
             Event::ExecutorRegistered { app, executor, uid } => {
                 let (k, a) = self.spark(app);
+                // An executor on a failed machine never registers.
+                if a.driver
+                    .executors
+                    .get(&executor)
+                    .is_some_and(|e| k.is_down(e.agent))
+                {
+                    return;
+                }
                 match &a.backend {
                     Backend::Mesos(s) => {
                         mesos_spark::executor_registered(k, &mut a.driver, s, executor, uid)
@@ -467,6 +444,15 @@ impl World {
                 }
             }
             Event::OtherTaskDone(uid) => {
+                // A task on a failed machine ends only when it is lost.
+                if self
+                    .m
+                    .tasks
+                    .get(&uid)
+                    .is_some_and(|t| self.k.is_down(t.agent))
+                {
+                    return;
+                }
                 let Some(t) = self.m.end_task(&mut self.k, uid) else {
                     return;
                 };
@@ -536,8 +522,28 @@ impl World {
                 }
             }
             Event::Fault(i) => self.fault(i),
+            Event::MachineDown { machine, fault } => self.on_machines(|ms, p, after| {
+                ms.machine_down_event(p, after, machine as usize, fault as usize)
+            }),
+            Event::MachineUp { machine, fault } => self.on_machines(|ms, p, after| {
+                ms.machine_up_event(p, after, machine as usize, fault as usize)
+            }),
+            Event::MachineLost {
+                machine,
+                generation,
+            } => self.on_machines(|ms, p, after| {
+                ms.machine_lost(p, after, machine as usize, generation)
+            }),
+            Event::ExecutorExpired { app, executor, uid } => {
+                self.on_machines(|ms, p, _| ms.executor_expired(p, app, executor, uid))
+            }
             Event::FineTaskDone(uid) => {
-                let Some(TaskOwner::SparkFineTask(fw, _)) = self.m.tasks.get(&uid).map(|t| t.owner)
+                let Some(TaskOwner::SparkFineTask(fw, _)) = self
+                    .m
+                    .tasks
+                    .get(&uid)
+                    .filter(|t| !self.k.is_down(t.agent))
+                    .map(|t| t.owner)
                 else {
                     return;
                 };
@@ -636,6 +642,28 @@ impl World {
         (&mut self.k, spark_app(&mut self.frameworks, fw))
     }
 
+    /// Runs a machine failure's step on the world's parts, then what it
+    /// leaves to do: drivers that died with their machine fail as
+    /// `driver_failure`, the standalone Master's launches are applied.
+    fn on_machines(
+        &mut self,
+        step: impl FnOnce(&mut machines::Machines, &mut machines::Parts<'_>, &mut machines::After),
+    ) {
+        let mut after = machines::After::default();
+        let mut p = machines::Parts {
+            k: &mut self.k,
+            m: &mut self.m,
+            sa: self.sa.as_mut(),
+            yr: self.yr.as_mut(),
+            frameworks: &mut self.frameworks,
+        };
+        step(&mut self.machines, &mut p, &mut after);
+        for fw in after.failed_drivers {
+            self.driver_failure(fw);
+        }
+        self.apply_standalone(after.launches);
+    }
+
     /// The master's run: each framework gets its offers in one callback.
     fn allocation_run(&mut self) {
         let blind: Vec<Option<Refuse>> = self
@@ -721,6 +749,15 @@ impl World {
     }
 
     fn task_running(&mut self, uid: u64) {
+        // Nothing starts on a failed machine.
+        if self
+            .m
+            .tasks
+            .get(&uid)
+            .is_some_and(|t| self.k.is_down(t.agent))
+        {
+            return;
+        }
         let Some(owner) = self.m.task_running(uid) else {
             return;
         };
@@ -874,6 +911,11 @@ impl World {
             k, yr, frameworks, ..
         } = self;
         let Some(y) = yr.as_mut() else { return };
+        if k.is_down(AgentId(n as u32)) {
+            // A failed NodeManager sends nothing.
+            y.rest(n);
+            return;
+        }
         let allocations = y.heartbeat(k, n);
         if let Some(c) = k.metrics.containers.as_mut() {
             c.1 += allocations.len() as u64;
@@ -950,6 +992,11 @@ impl World {
             }
             // Armed at the start (below); the event does nothing.
             FaultKind::TaskFailures { .. } => {}
+            FaultKind::MachineFailure { .. } | FaultKind::RackFailures { .. } => {
+                self.on_machines(|ms, p, after| ms.machine_fault(p, after, i))
+            }
+            // Each machine's own events (`MachineDown`).
+            FaultKind::MachineFailures { .. } => {}
             FaultKind::ExecutorFailures { app, .. } => {
                 let Some(fw) = app_id(self, &app) else { return };
                 let Some((rng, gaps)) = self.failure_draws.get_mut(&i) else {
@@ -1083,13 +1130,6 @@ impl World {
                 .expect("the dispatcher");
             dispatcher::app_finished(k, m, d, None);
         }
-    }
-}
-
-fn spark_app(frameworks: &mut [Framework], fw: FrameworkId) -> &mut SparkApp {
-    match &mut frameworks[fw.index()] {
-        Framework::Spark(a) => a,
-        _ => unreachable!("framework {fw} is not a Spark app"),
     }
 }
 

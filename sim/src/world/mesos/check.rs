@@ -32,10 +32,23 @@ pub(crate) fn check_agent(k: &Kernel, w: &MesosMaster, i: usize) -> Result<(), S
         .available
         .plus(&agent.offered)
         .plus(&agent.allocated);
-    if sum != machine.total {
+    // A removed (unreachable) agent holds nothing: its total left the
+    // allocator with it.
+    let total = if w.removed[i] {
+        Resources::new()
+    } else {
+        machine.total.clone()
+    };
+    if sum != total {
         return Err(format!(
-            "agent {}: available + offered + allocated = {sum}, but the total is {}",
-            machine.hostname, machine.total
+            "agent {}: available + offered + allocated = {sum}, but the total is {total}",
+            machine.hostname
+        ));
+    }
+    if w.removed[i] && w.agent_views[i].active {
+        return Err(format!(
+            "agent {}: removed but still active in the allocator",
+            machine.hostname
         ));
     }
     let mut offered = Resources::new();

@@ -249,6 +249,7 @@ pub(crate) fn executor_failure(
     d: &mut SparkDriver,
     f: &mut FineState,
     agent: AgentId,
+    reason: &'static str,
 ) -> bool {
     let now = k.now;
     let Some((uid, launch, ready)) = f.executors.remove(&agent) else {
@@ -275,7 +276,7 @@ pub(crate) fn executor_failure(
             d.requeue(ft.stage, ft.index);
         }
     }
-    let row = executor_row(k, m, d, agent, uid, launch, ready, Some((now, "failed")));
+    let row = executor_row(k, m, d, agent, uid, launch, ready, Some((now, reason)));
     m.end_task(k, uid);
     k.executor_row(row);
     m.revive(k, d.id);

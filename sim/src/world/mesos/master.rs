@@ -153,6 +153,8 @@ pub(crate) struct MesosMaster {
     credentials: Vec<(String, String)>,
     /// Docker images on agents: when each pull is (or was) done.
     pub(crate) docker_pulled: BTreeMap<(AgentId, String), SimTime>,
+    /// Agents removed (unreachable) and not registered again.
+    pub(crate) removed: Vec<bool>,
 }
 
 impl MesosMaster {
@@ -266,7 +268,63 @@ impl MesosMaster {
             authenticate_frameworks: sc.mesos.authenticate_frameworks,
             credentials: sc.mesos.credentials.clone(),
             docker_pulled: BTreeMap::new(),
+            removed: vec![false; machines.len()],
         }
+    }
+
+    /// The agent is unreachable (`markUnreachable` → `__removeSlave`, Mesos
+    /// 1.11 `master.cpp`, reference mesos-master.md §3): the allocator
+    /// forgets it first (`removeSlave`: its total leaves the DRF totals, so
+    /// nothing it held is offered again), its outstanding offers are
+    /// rescinded and any task still there ends. Its owners have been told
+    /// of their tasks (TASK_LOST) before this is called.
+    pub(crate) fn remove_agent(&mut self, k: &mut Kernel, agent: AgentId) {
+        let i = agent.index();
+        if self.removed[i] {
+            return;
+        }
+        let offers: Vec<u64> = self.agents[i].offer_ids.iter().copied().collect();
+        for id in offers {
+            self.rescind(k, id);
+        }
+        let tasks: Vec<u64> = self.agents[i].task_ids.iter().copied().collect();
+        for uid in tasks {
+            self.end_task(k, uid);
+        }
+        self.removed[i] = true;
+        self.totals.sub(&self.scalars.vector(&k.machines[i].total));
+        let view = &mut self.agent_views[i];
+        view.available = Resources::new();
+        view.active = false;
+        view.version += 1;
+        self.agents[i].pool_mark = Resources::new();
+        self.filters.clear_agent(agent);
+        self.epoch += 1;
+        self.touched.push(agent);
+    }
+
+    /// The machine registers again (`addSlave`, as a new agent: reference
+    /// mesos-master.md §3): its whole total is available, it joins the DRF
+    /// totals, no filter names it, and a run is triggered.
+    pub(crate) fn add_agent(&mut self, k: &mut Kernel, agent: AgentId) {
+        let i = agent.index();
+        if !self.removed[i] {
+            return;
+        }
+        self.removed[i] = false;
+        let total = k.machines[i].total.clone();
+        self.totals.add(&self.scalars.vector(&total));
+        self.grow_seq += 1;
+        let view = &mut self.agent_views[i];
+        view.available = total.clone();
+        view.active = true;
+        view.grown = self.grow_seq;
+        view.version += 1;
+        self.agents[i].pool_mark = total;
+        self.filters.clear_agent(agent);
+        self.epoch += 1;
+        self.touched.push(agent);
+        self.request_run(k);
     }
 
     /// The agents registered at time 0 (one coalesced run) and the first

@@ -33,6 +33,8 @@ pub(crate) struct OtherFramework {
     jobs: JobStream,
     /// Duration of each launched task, by Mesos task uid, until it runs.
     launched: BTreeMap<u64, (usize, u64)>,
+    /// Launched tasks that run (and compute) now.
+    running: std::collections::BTreeSet<u64>,
     busy_milli_per_task: i64,
     pub stopped: bool,
 }
@@ -49,6 +51,7 @@ impl OtherFramework {
                 source_for(&f.name, "framework", &f.jobs, SimTime::ZERO, streams),
             ),
             launched: BTreeMap::new(),
+            running: std::collections::BTreeSet::new(),
             busy_milli_per_task: (f.task.cpus().0 as f64 * f.jobs.cpu_fraction).round() as i64,
             stopped: false,
         }
@@ -129,6 +132,7 @@ impl OtherFramework {
             return;
         };
         self.jobs.started(job, now);
+        self.running.insert(uid);
         k.metrics.cpus_busy += self.busy_milli_per_task;
         k.push(now + SimDuration(duration), Event::OtherTaskDone(uid));
     }
@@ -138,6 +142,7 @@ impl OtherFramework {
         let Some((j, _)) = self.launched.remove(&uid) else {
             return;
         };
+        self.running.remove(&uid);
         let row = match self.jobs.finished(j, k.now) {
             TaskEnd::JobDone(row) => Some(row),
             _ => None,
@@ -147,6 +152,27 @@ impl OtherFramework {
             k.metrics.jobs.push(r);
         }
         self.maybe_finish(k, m);
+    }
+
+    /// Task `uid`'s machine failed: it stops computing (its CPUs are no
+    /// longer busy) and ends no more, until the master says it is lost.
+    pub(crate) fn host_down(&mut self, k: &mut Kernel, uid: u64) {
+        if self.running.remove(&uid) {
+            k.metrics.cpus_busy -= self.busy_milli_per_task;
+        }
+    }
+
+    /// Task `uid` (its Mesos task already ended) is TASK_LOST with its
+    /// agent: it is pending again. Returns the work it had done, µs.
+    pub(crate) fn task_lost(&mut self, k: &mut Kernel, uid: u64) -> bool {
+        let Some((j, _)) = self.launched.remove(&uid) else {
+            return false;
+        };
+        if self.running.remove(&uid) {
+            k.metrics.cpus_busy -= self.busy_milli_per_task;
+        }
+        self.jobs.task_failed(j);
+        true
     }
 
     fn maybe_finish(&mut self, k: &mut Kernel, m: &mut MesosMaster) {

@@ -391,11 +391,60 @@ pub(crate) fn executor_failure(
         end_executor(k, m, d, s, id, "failed", MesosTaskState::Failed);
     }
     if let Some(f) = s.fine.as_mut()
-        && fine::executor_failure(k, m, d, f, agent)
+        && fine::executor_failure(k, m, d, f, agent, "failed")
     {
         return;
     }
     d.make_offers(k, None);
+}
+
+/// The app's executors on an unreachable agent are TASK_LOST (Mesos 1.11
+/// `master.cpp` `__removeSlave`, reference mesos-master.md §3): a coarse
+/// executor's loss counts toward the agent's 2-failure exclusion and the
+/// backend revives (Spark 3.0 `MesosCoarseGrainedSchedulerBackend.statusUpdate`,
+/// reference spark-on-mesos.md §1.3); fine-grained, the agent's executor
+/// and its tasks go. Lost tasks are pending again. Returns the executors
+/// and tasks lost and the work the tasks had done.
+pub(crate) fn agent_lost(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &mut SparkDriver,
+    s: &mut MesosSpark,
+    agent: AgentId,
+) -> (u32, u32, f64) {
+    let ids: Vec<u64> = d
+        .executors
+        .iter()
+        .filter(|(_, e)| e.agent == agent)
+        .map(|(id, _)| *id)
+        .collect();
+    let (mut tasks, mut work) = (0, 0.0);
+    for &id in &ids {
+        let (n, w) = d.requeue_tasks_of(k, id);
+        tasks += n;
+        work += w;
+        end_executor(k, m, d, s, id, "lost", MesosTaskState::Lost);
+    }
+    let mut executors = ids.len() as u32;
+    if let Some(f) = s.fine.as_mut()
+        && fine::executor_failure(k, m, d, f, agent, "lost")
+    {
+        // It revived; the tasks are offered with the next offers.
+        executors += 1;
+        return (executors, tasks, work);
+    }
+    if !d.stopped {
+        d.make_offers(k, None);
+    }
+    (executors, tasks, work)
+}
+
+/// A failed agent registers again, as a new agent: the backend has no
+/// record of it.
+pub(crate) fn agent_reregistered(s: &mut MesosSpark, agent: AgentId) {
+    if let Some(b) = s.coarse.as_mut() {
+        b.agent_reregistered(agent);
+    }
 }
 
 /// At the end of a run: rows for live executors and unfinished jobs.

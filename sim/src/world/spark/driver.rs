@@ -101,6 +101,9 @@ pub(crate) struct Executor {
     busy_milli: i64,
     pub launch: SimTime,
     pub ready: Option<SimTime>,
+    /// Its machine failed: its tasks make no progress, and the driver does
+    /// not know yet (until its manager or its heartbeats tell).
+    pub frozen: bool,
 }
 
 impl Executor {
@@ -500,6 +503,7 @@ impl SparkDriver {
                 busy_milli: 0,
                 launch: now,
                 ready: None,
+                frozen: false,
             },
         );
         k.metrics.executors_launched += 1;
@@ -756,7 +760,15 @@ impl SparkDriver {
             e.running.len() as f64
         };
         let cores = f64::from(e.cpus);
-        let busy = if e.shared {
+        let busy = if e.frozen {
+            // A failed machine runs nothing: no speed, no busy CPUs, no
+            // completion, whatever is launched there.
+            let m = &mut k.shared_cpus[e.agent.index()];
+            m.demand_milli -= e.demand_milli;
+            e.demand_milli = 0;
+            e.rate = 0.0;
+            0
+        } else if e.shared {
             // Tasks without CPU isolation run on any of the machine's
             // CPUs, all at the machine's shared speed.
             let m = &mut k.shared_cpus[e.agent.index()];
@@ -786,7 +798,7 @@ impl SparkDriver {
         k.metrics.cpus_busy += delta;
         // One queued completion per executor, moved as its earliest end
         // moves (a moved event is delivered as a fresh push would be).
-        if next.is_finite() {
+        if next.is_finite() && e.rate > 0.0 {
             let wait = (next.max(0.0) / e.rate).ceil() as u64;
             let event = Event::SparkTaskDone {
                 app: self.id,
@@ -973,10 +985,30 @@ impl SparkDriver {
         self.jobs.task_failed(stage);
     }
 
+    /// The executors on a failed machine stop where they are: their tasks
+    /// make no progress and end no more, until the driver learns that the
+    /// executors are lost.
+    pub fn host_down(&mut self, k: &mut Kernel, agent: AgentId) {
+        let ids: Vec<u64> = self
+            .executors
+            .iter()
+            .filter(|(_, e)| e.agent == agent && !e.frozen)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            if let Some(e) = self.executors.get_mut(&id) {
+                advance(e, k.now);
+                e.frozen = true;
+            }
+            self.replan(k, id);
+        }
+    }
+
     /// The tasks running on executor `id` are lost with it: pending again.
-    pub fn requeue_tasks_of(&mut self, k: &mut Kernel, id: u64) {
+    /// Returns how many, and the work they had done (µs at full speed).
+    pub fn requeue_tasks_of(&mut self, k: &mut Kernel, id: u64) -> (u32, f64) {
         let Some(e) = self.executors.get_mut(&id) else {
-            return;
+            return (0, 0.0);
         };
         advance(e, k.now);
         let done: f64 = e
@@ -988,9 +1020,11 @@ impl SparkDriver {
             *k.metrics.lost_work.entry(self.name.clone()).or_insert(0.0) += done;
         }
         let lost: Vec<(usize, u32)> = e.running.iter().map(|t| (t.stage, t.index)).collect();
+        let n = lost.len() as u32;
         for (stage, index) in lost {
             self.requeue(stage, index);
         }
+        (n, done)
     }
 
     /// `removeExecutor`: the executor leaves the driver (killed, failed,

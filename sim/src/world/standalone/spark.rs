@@ -362,3 +362,69 @@ pub(crate) fn executor_failure(
     d.make_offers(k, None);
     (launches, removed)
 }
+
+/// The Master removed a dead worker (`removeWorker`, Spark 3.0 `Master`,
+/// reference standalone-yarn-local.md §1.7): the driver hears
+/// `ExecutorUpdated(LOST, workerLost = true)` for each of its executors
+/// there (`ids`); their tasks are pending again. Returns the tasks lost
+/// and the work they had done.
+pub(crate) fn worker_lost(k: &mut Kernel, d: &mut SparkDriver, ids: &[u32]) -> (u32, f64) {
+    let (mut tasks, mut work) = (0, 0.0);
+    for &id in ids {
+        let (n, w) = d.requeue_tasks_of(k, u64::from(id));
+        tasks += n;
+        work += w;
+        d.release_executor(k, u64::from(id), "lost");
+    }
+    if !d.stopped && !ids.is_empty() {
+        d.make_offers(k, None);
+    }
+    (tasks, work)
+}
+
+/// Cluster mode: the driver's worker machine failed, and the driver with
+/// it. Its SparkContext is gone, so the app unregisters and its executors
+/// go; the process stays on the Master's books until the Master removes
+/// the worker ([`driver_worker_removed`]). A supervised driver waits to be
+/// relaunched then; any other is over.
+pub(crate) fn driver_host_down(
+    k: &mut Kernel,
+    c: &mut StandaloneMaster,
+    d: &mut SparkDriver,
+    s: &mut StandaloneSpark,
+) -> Vec<Launch> {
+    let launches = shut_down(k, c, d, s, "driver_failed");
+    if d.settings.supervise {
+        d.reset_for_restart();
+    } else {
+        d.give_up();
+    }
+    launches
+}
+
+/// The Master removed the dead worker that ran the app's driver
+/// (`removeWorker`, Spark 3.0 `Master`, reference standalone-yarn-local.md
+/// §1.7 step 3): a supervised driver is relaunched under a new id
+/// (`relaunchDriver`, which runs `schedule()`); another is removed
+/// (ERROR).
+pub(crate) fn driver_worker_removed(
+    k: &mut Kernel,
+    c: &mut StandaloneMaster,
+    d: &SparkDriver,
+    s: &mut StandaloneSpark,
+) -> Vec<Launch> {
+    if s.driver.take().is_some() {
+        k.metrics.held_by(
+            d.id,
+            k.now,
+            -i64::from(d.settings.driver_cores) * 1000,
+            -(d.settings.driver_memory_mib as i64) * 1000,
+        );
+    }
+    if d.restarting {
+        k.metrics.driver_relaunches += 1;
+        submit_driver(c, d)
+    } else {
+        Vec::new()
+    }
+}

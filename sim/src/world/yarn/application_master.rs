@@ -72,7 +72,7 @@ pub(crate) struct YarnSpark {
     /// Skipped containers, held until the ResourceManager expires them.
     skipped: Vec<Container>,
     am_startup_rng: ChaCha8Rng,
-    created: SimTime,
+    pub created: SimTime,
 }
 
 impl YarnSpark {
@@ -370,6 +370,9 @@ pub(crate) fn container_started(k: &mut Kernel, d: &mut SparkDriver, s: &mut Yar
     let Some(c) = a.container_of(id) else {
         return; // killed while starting
     };
+    if k.is_down(policies::model::AgentId(c.node as u32)) {
+        return; // its NodeManager failed
+    }
     a.container_started(id);
     let grant = Grant {
         id: u64::from(id),
@@ -563,3 +566,92 @@ pub(crate) fn executor_failure(
     }
     d.make_offers(k, None);
 }
+
+/// The driver's heartbeat receiver expired executor `id` (its machine
+/// failed): `killAndReplaceExecutor` (Spark 3.0 `HeartbeatReceiver`,
+/// reference standalone-yarn-local.md §2.8) — the AM releases its
+/// container without lowering the target, so the next `allocate` asks for
+/// a replacement, and its tasks are pending again. Returns the tasks lost
+/// and their work, `None` when the executor was already gone.
+pub(crate) fn executor_expired(
+    k: &mut Kernel,
+    y: &mut YarnRm,
+    d: &mut SparkDriver,
+    s: &mut YarnSpark,
+    id: u64,
+) -> Option<(u32, f64)> {
+    let a = s.allocator.as_mut()?;
+    d.executors.get(&id)?;
+    if let Some(c) = a.kill_executor(id as u32) {
+        y.rm.release(s.key, c.node, c.capability, false);
+    }
+    let lost = d.requeue_tasks_of(k, id);
+    d.release_executor(k, id, "lost");
+    d.make_offers(k, None);
+    Some(lost)
+}
+
+/// The ResourceManager declared the node LOST (reference
+/// standalone-yarn-local.md §2.9 point 6): the app's containers still
+/// there complete with −100 ("Container released on a lost node"), which
+/// is not the app's fault and counts toward nothing (§2.7); the AM asks
+/// for replacements at its next `allocate`. Containers granted or skipped
+/// there go too. Returns the executors and tasks lost, and the work.
+pub(crate) fn node_lost(
+    k: &mut Kernel,
+    y: &mut YarnRm,
+    d: &mut SparkDriver,
+    s: &mut YarnSpark,
+    node: usize,
+) -> (u32, u32, f64) {
+    let (mut executors, mut tasks, mut work) = (0, 0, 0.0);
+    if let Some(a) = s.allocator.as_mut() {
+        for id in a.containers_on(node) {
+            if let Some(c) = a.container_of(id) {
+                y.rm.release(s.key, c.node, c.capability, false);
+            }
+            a.container_completed(id, Exit::NotCausedByApp, k.now.as_micros());
+            let (n, w) = d.requeue_tasks_of(k, u64::from(id));
+            if d.executors.get(&u64::from(id)).is_some() {
+                executors += 1;
+            }
+            tasks += n;
+            work += w;
+            d.release_executor(k, u64::from(id), "lost");
+        }
+    }
+    let (gone, kept): (Vec<Container>, Vec<Container>) = std::mem::take(&mut s.skipped)
+        .into_iter()
+        .partition(|c| c.node == node);
+    s.skipped = kept;
+    for c in gone {
+        y.rm.release(s.key, c.node, c.capability, false);
+    }
+    if let Some(granted) = y.granted.get_mut(&s.key) {
+        let (gone, kept): (Vec<Allocation>, Vec<Allocation>) = std::mem::take(granted)
+            .into_iter()
+            .partition(|g| g.node == node);
+        *granted = kept;
+        for g in gone {
+            y.rm.release(s.key, g.node, g.capability, false);
+        }
+    }
+    if executors > 0 && !d.stopped {
+        d.make_offers(k, None);
+    }
+    (executors, tasks, work)
+}
+
+/// When the app's driver checks its executors' heartbeats
+/// (`spark.network.timeoutInterval`, every 60 s from the SparkContext's
+/// start): the first check after `after`.
+pub(crate) fn heartbeat_check_after(s: &YarnSpark, after: SimTime) -> SimTime {
+    let period = HEARTBEAT_CHECK.as_micros();
+    let start = s.created.as_micros();
+    let n = (after.as_micros().saturating_sub(start)) / period + 1;
+    SimTime(start + n * period)
+}
+
+/// `spark.network.timeoutInterval`: how often the driver's heartbeat
+/// receiver looks for silent executors (Spark 3.0 `HeartbeatReceiver`).
+pub(crate) const HEARTBEAT_CHECK: SimDuration = SimDuration::from_secs(60);

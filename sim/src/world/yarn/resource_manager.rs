@@ -95,6 +95,12 @@ impl YarnRm {
         }
     }
 
+    /// Node `n` sends no heartbeat (its machine failed): it rests until
+    /// woken.
+    pub fn rest(&mut self, n: usize) {
+        self.awake[n] = false;
+    }
+
     /// Node `n` heartbeats: what the scheduler placed there. The next
     /// heartbeat is queued while anything is asked for.
     pub fn heartbeat(&mut self, k: &mut Kernel, n: usize) -> Vec<Allocation> {

@@ -1,0 +1,72 @@
+//! The frameworks of a run as the world keeps them: each Spark app (its
+//! driver and its cluster manager's side), other Mesos frameworks, the
+//! cluster-mode dispatcher.
+
+use policies::model::FrameworkId;
+
+use super::local::LocalBackend;
+use super::mesos::dispatcher::Dispatcher;
+use super::mesos::other::OtherFramework;
+use super::mesos::spark::MesosSpark;
+use super::spark::driver::SparkDriver;
+use super::standalone::spark::StandaloneSpark;
+use super::yarn::application_master::YarnSpark;
+
+/// A Spark application: its driver, and its cluster manager's side.
+pub(crate) struct SparkApp {
+    pub driver: SparkDriver,
+    pub backend: Backend,
+}
+
+/// The cluster manager's side of a Spark app.
+// One per app, inside the boxed `SparkApp`: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Backend {
+    Mesos(MesosSpark),
+    Standalone(StandaloneSpark),
+    Yarn(YarnSpark),
+    Local(LocalBackend),
+}
+
+impl SparkApp {
+    pub(crate) fn mesos(&mut self) -> Option<&mut MesosSpark> {
+        match &mut self.backend {
+            Backend::Mesos(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Cluster deploy mode: the driver runs on the cluster.
+    pub(crate) fn cluster(&self) -> bool {
+        match &self.backend {
+            Backend::Mesos(s) => s.cluster,
+            Backend::Standalone(s) => s.cluster,
+            Backend::Yarn(s) => s.cluster,
+            Backend::Local(_) => false,
+        }
+    }
+}
+
+pub(crate) enum Framework {
+    Spark(Box<SparkApp>),
+    Other(Box<OtherFramework>),
+    Dispatcher(Box<Dispatcher>),
+}
+
+impl Framework {
+    pub(crate) fn stopped(&self) -> bool {
+        match self {
+            // A driver being relaunched is coming back.
+            Framework::Spark(a) => a.driver.stopped && !a.driver.restarting,
+            Framework::Other(o) => o.stopped,
+            Framework::Dispatcher(d) => d.stopped,
+        }
+    }
+}
+
+pub(crate) fn spark_app(frameworks: &mut [Framework], fw: FrameworkId) -> &mut SparkApp {
+    match &mut frameworks[fw.index()] {
+        Framework::Spark(a) => a,
+        _ => unreachable!("framework {fw} is not a Spark app"),
+    }
+}

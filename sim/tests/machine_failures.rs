@@ -1,0 +1,322 @@
+//! Machines that fail (`[[faults]]` `agent_failure`, `agent_failures`,
+//! `rack_failures`, docs/faults.md): each manager's detection delay, what
+//! it takes down, and the machine's return, hand-computed.
+
+mod common;
+
+use common::run;
+use sim::metrics::{FailureRow, Metrics};
+use sim::scenario::load_str;
+
+/// Two 4-CPU agents, one app with two 4-core executors (one per agent),
+/// eight 100 s tasks from 10 s; `faults` appended.
+fn two_agents(master: &str, faults: &str) -> String {
+    format!(
+        r#"
+[run]
+horizon = "20m"
+drain = "20m"
+
+[[agents]]
+count = 2
+resources = "cpus:4;mem:16384"
+
+[[apps]]
+name = "app"
+master = "{master}"
+executor_startup = {{ kind = "constant", value = "1s" }}
+[apps.conf]
+"spark.cores.max" = "8"
+"spark.executor.cores" = "4"
+[apps.jobs]
+arrival = {{ kind = "at", times = ["10s"] }}
+tasks = {{ kind = "constant", value = 8 }}
+task_duration = {{ kind = "constant", value = "100s" }}
+{faults}
+"#
+    )
+}
+
+fn agent0_fails(at: &str, repair: Option<&str>) -> String {
+    let repair = repair
+        .map(|r| format!("repair = {{ kind = \"constant\", value = \"{r}\" }}\n"))
+        .unwrap_or_default();
+    format!("[[faults]]\nkind = \"agent_failure\"\nagent = \"agent-0\"\nat = \"{at}\"\n{repair}")
+}
+
+fn rows(m: &Metrics) -> Vec<(u64, &'static str, &str)> {
+    m.failures
+        .iter()
+        .map(|f| (f.time.0, f.event, f.host.as_str()))
+        .collect()
+}
+
+fn lost(m: &Metrics) -> &FailureRow {
+    m.failures
+        .iter()
+        .find(|f| f.event == "machine_lost")
+        .expect("a machine_lost row")
+}
+
+#[test]
+fn a_mesos_agent_is_unreachable_after_five_missed_pings() {
+    // Pings every 15 s from 0: the agent fails at 30 s, just as a ping is
+    // due, so that ping is the first it misses; the fifth timeout after it
+    // is at 30 + 75 = 105 s. Its executor (4 tasks, run 20 s each: from
+    // 10 s to 30 s) is LOST then; the 4 tasks rerun on the other executor
+    // once its own 4 end at 110 s: the job ends at 210 s.
+    let m = run(&two_agents("mesos://m:5050", &agent0_fails("30s", None)));
+    assert_eq!(
+        rows(&m),
+        [
+            (30_000_000, "machine_down", "agent-0"),
+            (105_000_000, "machine_lost", "agent-0")
+        ]
+    );
+    let l = lost(&m);
+    assert_eq!((l.executors, l.tasks), (1, 4));
+    assert_eq!(l.lost_work, 80e6);
+    assert_eq!(m.lost_work.get("app"), Some(&80e6));
+    let e = m.executors.iter().find(|e| e.host == "agent-0").unwrap();
+    assert_eq!(
+        (e.end.map(|t| t.0), e.end_reason),
+        (Some(105_000_000), Some("lost"))
+    );
+    assert_eq!(m.jobs[0].end.map(|t| t.0), Some(210_000_000));
+    assert_eq!(m.jobs[0].attempts, 12);
+
+    // One second later the next ping (45 s) is the first missed: 120 s.
+    let m = run(&two_agents("mesos://m:5050", &agent0_fails("31s", None)));
+    assert_eq!(lost(&m).time.0, 120_000_000);
+}
+
+#[test]
+fn a_standalone_worker_is_dead_60_to_120_s_after_its_last_heartbeat() {
+    // Heartbeats every 15 s, checks every 60 s from 0, a worker removed
+    // once its last heartbeat is more than 60 s old. Failing at 30 s (last
+    // heartbeat 30 s): the check at 120 s is the first with 30 < 120 − 60.
+    let m = run(&two_agents("spark://m:7077", &agent0_fails("30s", None)));
+    assert_eq!(lost(&m).time.0, 120_000_000);
+    assert_eq!((lost(&m).executors, lost(&m).tasks), (1, 4));
+    // Failing at 61 s (last heartbeat 60 s): 60 < 120 − 60 is false, so
+    // the check at 180 s: 120 s after the heartbeat, the longest wait.
+    let m = run(&two_agents("spark://m:7077", &agent0_fails("61s", None)));
+    assert_eq!(lost(&m).time.0, 180_000_000);
+    // Failing at 74 s (last heartbeat 60 s as well): still 180 s.
+    let m = run(&two_agents("spark://m:7077", &agent0_fails("74s", None)));
+    assert_eq!(lost(&m).time.0, 180_000_000);
+    // Failing at 75 s, right after a heartbeat at 75 s: the check at 180 s
+    // (75 < 180 − 60), 105 s after it.
+    let m = run(&two_agents("spark://m:7077", &agent0_fails("75s", None)));
+    assert_eq!(lost(&m).time.0, 180_000_000);
+}
+
+#[test]
+fn on_yarn_the_driver_expires_the_executor_before_the_node_is_lost() {
+    // The executor on agent-0 registered at some time r and heartbeats
+    // every 10 s from r; the driver checks every 60 s from its start (0)
+    // and expires an executor silent for more than 120 s; the
+    // ResourceManager declares the node LOST 600 s after the failure.
+    // A second job at 700 s keeps the app running past the expiry.
+    let src = two_agents("yarn", &agent0_fails("30s", None))
+        .replace("times = [\"10s\"]", "times = [\"10s\", \"700s\"]");
+    let m = run(&src);
+    let e = m
+        .failures
+        .iter()
+        .find(|f| f.event == "executor_lost")
+        .expect("expired");
+    let ex = m.executors.iter().find(|x| x.host == "agent-0").unwrap();
+    let r = ex.ready.unwrap().0;
+    let last = r + (30_000_000 - r) / 10_000_000 * 10_000_000;
+    let check = (last + 120_000_000) / 60_000_000 * 60_000_000 + 60_000_000;
+    assert_eq!(e.time.0, check);
+    assert_eq!((e.executors, e.tasks), (1, 4));
+    assert_eq!(ex.end_reason, Some("lost"));
+    // A replacement is asked for at once (the target is kept).
+    assert!(m.executors.iter().any(|x| x.launch.0 > e.time.0));
+    assert_eq!(lost(&m).time.0, 630_000_000);
+}
+
+#[test]
+fn a_repaired_mesos_agent_registers_again_as_a_new_agent() {
+    // Back at 130 s (after the 105 s detection): an empty new agent that
+    // the app gets offers from again: a new executor launches there and
+    // takes two... the pending tasks.
+    let m = run(&two_agents(
+        "mesos://m:5050",
+        &agent0_fails("30s", Some("100s")),
+    ));
+    assert_eq!(
+        rows(&m),
+        [
+            (30_000_000, "machine_down", "agent-0"),
+            (105_000_000, "machine_lost", "agent-0"),
+            (130_000_000, "machine_up", "agent-0")
+        ]
+    );
+    let again: Vec<_> = m
+        .executors
+        .iter()
+        .filter(|e| e.host == "agent-0" && e.launch.0 >= 130_000_000)
+        .collect();
+    assert_eq!(again.len(), 1);
+    // Back before the detection (at 60 s): the agent reports its executor
+    // gone at once, and registers again.
+    let m = run(&two_agents(
+        "mesos://m:5050",
+        &agent0_fails("30s", Some("30s")),
+    ));
+    assert_eq!(
+        rows(&m),
+        [
+            (30_000_000, "machine_down", "agent-0"),
+            (60_000_000, "machine_lost", "agent-0"),
+            (60_000_000, "machine_up", "agent-0")
+        ]
+    );
+    assert_eq!(lost(&m).cause, "it came back without its processes");
+}
+
+#[test]
+fn a_rack_goes_down_together() {
+    let src = two_agents(
+        "mesos://m:5050",
+        "[[faults]]\nkind = \"agent_failure\"\nrack = \"r1\"\nat = \"30s\"\n",
+    )
+    .replace("count = 2\n", "count = 4\nracks = 2\n");
+    let m = run(&src);
+    let down: Vec<_> = rows(&m)
+        .into_iter()
+        .filter(|r| r.1 == "machine_down")
+        .collect();
+    // Racks r0, r1 alternate: agents 1 and 3 are r1.
+    assert_eq!(
+        down,
+        [
+            (30_000_000, "machine_down", "agent-1"),
+            (30_000_000, "machine_down", "agent-3")
+        ]
+    );
+}
+
+/// Failures drawn per machine: `agent_failures` on group `a`, and maybe
+/// another on group `b`.
+fn drawn(second: bool) -> String {
+    let mut s = String::from(
+        r#"
+[run]
+seed = 11
+horizon = "2h"
+drain = "0s"
+
+[[agents]]
+name = "a"
+count = 3
+resources = "cpus:4;mem:16384"
+
+[[agents]]
+name = "b"
+count = 2
+resources = "cpus:4;mem:16384"
+
+[[apps]]
+name = "app"
+master = "spark://m:7077"
+[apps.jobs]
+arrival = { kind = "poisson", mean = "30s" }
+tasks = { kind = "constant", value = 4 }
+task_duration = { kind = "exponential", mean = "20s" }
+
+[[faults]]
+kind = "agent_failures"
+group = "a"
+between = { kind = "weibull", scale = "20m", shape = 0.8 }
+repair = { kind = "exponential", mean = "5m" }
+"#,
+    );
+    if second {
+        s += "\n[[faults]]\nkind = \"agent_failures\"\ngroup = \"b\"\nbetween = { kind = \"exponential\", mean = \"10m\" }\nrepair = { kind = \"constant\", value = \"1m\" }\n";
+    }
+    s
+}
+
+#[test]
+fn machine_failures_from_distributions_come_from_their_own_streams() {
+    let one = run(&drawn(false));
+    let two = run(&drawn(true));
+    let of_a = |m: &Metrics| -> Vec<(u64, &'static str, String)> {
+        m.failures
+            .iter()
+            .filter(|f| f.host.starts_with("a-") && f.event != "machine_lost")
+            .map(|f| (f.time.0, f.event, f.host.clone()))
+            .collect()
+    };
+    // Group a's failures and repairs are the same whether group b fails
+    // or not, and the workload's arrivals too.
+    assert_eq!(of_a(&one), of_a(&two));
+    assert!(of_a(&one).len() >= 6, "{:?}", of_a(&one));
+    let submits = |m: &Metrics| {
+        let mut s = m.jobs.iter().map(|j| j.submit.0).collect::<Vec<_>>();
+        s.sort_unstable();
+        s
+    };
+    assert_eq!(submits(&one), submits(&two));
+    assert!(two.failures.iter().any(|f| f.host.starts_with("b-")));
+    // Every failure is followed by the machine's return, in order.
+    for host in ["a-0", "a-1", "a-2"] {
+        let events: Vec<&str> = one
+            .failures
+            .iter()
+            .filter(|f| f.host == host && f.event != "machine_lost")
+            .map(|f| f.event)
+            .collect();
+        for pair in events.chunks(2) {
+            assert_eq!(pair[0], "machine_down");
+            if pair.len() == 2 {
+                assert_eq!(pair[1], "machine_up");
+            }
+        }
+    }
+}
+
+fn errors(src: &str) -> String {
+    match load_str(src, &[]) {
+        Ok(_) => panic!("accepted:\n{src}"),
+        Err(d) => format!("{:?}", d.errors),
+    }
+}
+
+#[test]
+fn impossible_machine_faults_are_refused() {
+    let base = two_agents("mesos://m:5050", "");
+    let e = errors(&format!(
+        "{base}[[faults]]\nkind = \"agent_failure\"\nrack = \"r9\"\nat = \"1s\"\n"
+    ));
+    assert!(e.contains("no agent has a rack"), "{e}");
+    let racked = base.replace("count = 2\n", "count = 2\nracks = 2\n");
+    let e = errors(&format!(
+        "{racked}[[faults]]\nkind = \"agent_failure\"\nrack = \"r9\"\nat = \"1s\"\n"
+    ));
+    assert!(
+        e.contains("no rack named \\\"r9\\\" (the racks: r0, r1)"),
+        "{e}"
+    );
+    let e = errors(&format!(
+        "{base}[[faults]]\nkind = \"agent_failures\"\ngroup = \"nope\"\nbetween = {{ kind = \"exponential\", mean = \"1h\" }}\n"
+    ));
+    assert!(e.contains("no agent group named"), "{e}");
+    let e = errors(&format!(
+        "{base}[[faults]]\nkind = \"agent_failures\"\ngroup = \"agent\"\nbetween = {{ kind = \"exponential\", mean = \"-1h\" }}\n"
+    ));
+    assert!(e.contains("faults.0.between.mean"), "{e}");
+    let e = errors(&format!(
+        "{base}[[faults]]\nkind = \"agent_failure\"\nagent = \"agent-0\"\napp = \"app\"\nat = \"1s\"\n"
+    ));
+    assert!(e.contains("app does not apply"), "{e}");
+    let local = two_agents("local[2]", "").replace("count = 2\n", "count = 1\n");
+    let e = errors(&format!(
+        "{local}[[faults]]\nkind = \"agent_failure\"\nagent = \"agent-0\"\nat = \"1s\"\n"
+    ));
+    assert!(e.contains("no machine to lose"), "{e}");
+}
