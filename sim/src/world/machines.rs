@@ -376,7 +376,6 @@ impl Machines {
         let agent = AgentId(m as u32);
         // Drivers and AMs on the machine die with it.
         let mut drivers = Vec::new();
-        let mut am_client = Vec::new();
         for (fi, f) in p.frameworks.iter().enumerate() {
             let Framework::Spark(a) = f else { continue };
             let on_it = match &a.backend {
@@ -388,11 +387,13 @@ impl Machines {
                 Backend::Yarn(s) => s.am.is_some_and(|am| am.node == m),
                 Backend::Local(_) => false,
             };
-            if on_it && !a.driver.stopped {
-                match &a.backend {
-                    Backend::Yarn(s) if !s.cluster => am_client.push(fi),
-                    _ => drivers.push(fi),
-                }
+            // A client-mode AM stops allocating; its attempt fails when the
+            // ResourceManager notices (below, `notice_loss`).
+            let client_am = matches!(&a.backend, Backend::Yarn(s) if !s.cluster);
+            // A cluster-mode AM counts before its driver has started too.
+            let yarn = matches!(&a.backend, Backend::Yarn(_));
+            if on_it && (!a.driver.stopped || yarn) && !client_am {
+                drivers.push(fi);
             }
         }
         // Executors freeze where they are.
@@ -438,22 +439,6 @@ impl Machines {
                 after.launches.extend(launches);
             } else {
                 after.failed_drivers.push(fw);
-            }
-        }
-        for fi in am_client {
-            let fw = policies::model::FrameworkId(fi as u32);
-            let name = spark_app(&mut *p.frameworks, fw).driver.name.clone();
-            failure_row(
-                p.k,
-                "driver_lost",
-                m,
-                name,
-                "its ApplicationMaster's machine failed".into(),
-            );
-            let a = spark_app(&mut *p.frameworks, fw);
-            if let (Backend::Yarn(s), Some(y)) = (&mut a.backend, p.yr.as_deref_mut()) {
-                yarn_spark::shut_down(&mut *p.k, y, &mut a.driver, s, "am_lost");
-                a.driver.abandon();
             }
         }
         // When its manager will notice.
@@ -547,6 +532,26 @@ impl Machines {
             }
             after.launches.extend(launches);
         } else if let Some(y) = p.yr.as_deref_mut() {
+            // Client-mode AMs that ran there: their attempts fail.
+            for f in p.frameworks.iter_mut() {
+                if let Framework::Spark(a) = f
+                    && let Backend::Yarn(s) = &mut a.backend
+                    && !s.cluster
+                    && s.am.is_some_and(|am| am.node == m)
+                {
+                    let (e, t, w, again) = yarn_spark::am_lost(&mut *p.k, y, &mut a.driver, s);
+                    let cause = if again {
+                        "its ApplicationMaster's machine failed: a new attempt"
+                    } else {
+                        "its ApplicationMaster's machine failed: no attempt left"
+                    };
+                    let r = failure_row(p.k, "am_lost", m, a.driver.name.clone(), cause.into());
+                    let row = &mut p.k.metrics.failures[r];
+                    row.executors = e;
+                    row.tasks = t;
+                    row.lost_work = w;
+                }
+            }
             for f in p.frameworks.iter_mut() {
                 if let Framework::Spark(a) = f
                     && let Backend::Yarn(s) = &mut a.backend

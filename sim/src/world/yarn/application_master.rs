@@ -278,6 +278,9 @@ pub(crate) fn allocate(k: &mut Kernel, y: &mut YarnRm, d: &SparkDriver, s: &mut 
     if s.next_allocate != Some(k.now) {
         return true; // an earlier wake-up, superseded
     }
+    if am_down(k, s) {
+        return true; // the AM died with its machine: no more calls
+    }
     let Some(a) = s.allocator.as_mut() else {
         return true;
     };
@@ -655,3 +658,45 @@ pub(crate) fn heartbeat_check_after(s: &YarnSpark, after: SimTime) -> SimTime {
 /// `spark.network.timeoutInterval`: how often the driver's heartbeat
 /// receiver looks for silent executors (Spark 3.0 `HeartbeatReceiver`).
 pub(crate) const HEARTBEAT_CHECK: SimDuration = SimDuration::from_secs(60);
+
+/// Client mode: the AM's machine failed and the ResourceManager noticed
+/// (the AM container completes with its node): the attempt fails, and
+/// YARN kills its containers — every executor goes, its tasks pending
+/// again in the driver, which lives on outside the cluster. A new attempt
+/// (a new AM, a new allocator with the driver's target) comes while
+/// attempts remain (`spark.yarn.maxAppAttempts`, else
+/// `yarn.resourcemanager.am.max-attempts`, 2; reference
+/// standalone-yarn-local.md §2.1); else the app fails. Returns the
+/// executors and tasks lost, their work, and whether a new attempt comes.
+pub(crate) fn am_lost(
+    k: &mut Kernel,
+    y: &mut YarnRm,
+    d: &mut SparkDriver,
+    s: &mut YarnSpark,
+) -> (u32, u32, f64, bool) {
+    let ids: Vec<u64> = d.executors.keys().copied().collect();
+    let (mut tasks, mut work) = (0, 0.0);
+    for &id in &ids {
+        let (n, w) = d.requeue_tasks_of(k, id);
+        tasks += n;
+        work += w;
+    }
+    if let Some(a) = s.allocator.as_ref() {
+        s.requested = Some(a.target());
+    }
+    release_attempt(k, y, d, s, "am_lost");
+    let again = s.attempts < s.max_attempts;
+    if again {
+        submit(k, y, s);
+    } else {
+        d.stopped = true;
+        y.rm.remove(s.key);
+        d.abandon();
+    }
+    (ids.len() as u32, tasks, work, again)
+}
+
+/// Whether the AM's machine is down (its allocation loop stopped).
+pub(crate) fn am_down(k: &Kernel, s: &YarnSpark) -> bool {
+    s.am.is_some_and(|am| k.is_down(policies::model::AgentId(am.node as u32)))
+}
