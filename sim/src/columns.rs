@@ -90,7 +90,7 @@ pub const FAILURES: [&str; 11] = [
     "lost_task_s",
     "map_outputs",
 ];
-pub const SUMMARY_METRICS: [&str; 21] = [
+pub const SUMMARY_METRICS: [&str; 24] = [
     "jobs_submitted",
     "jobs_completed",
     "latency_mean_s",
@@ -112,6 +112,9 @@ pub const SUMMARY_METRICS: [&str; 21] = [
     "containers_granted",
     "jobs_failed",
     "lost_work_s",
+    "executors_lost",
+    "fetch_failures",
+    "stage_resubmissions",
 ];
 
 /// How each per-run report is sorted: (file, leading columns compared,

@@ -160,6 +160,14 @@ pub struct Metrics {
     /// Work of discarded task attempts (failed, killed with an aborted
     /// job, lost with their executor), µs at full speed, by app.
     pub lost_work: std::collections::BTreeMap<String, f64>,
+    /// Stage attempts failed on fetch failures (shuffle outputs lost), and
+    /// map stages submitted again for lost outputs, by app.
+    pub fetch_failures: std::collections::BTreeMap<String, u64>,
+    pub stage_resubmissions: std::collections::BTreeMap<String, u64>,
+    /// Shuffle map outputs lost, all apps.
+    pub map_outputs_lost: u64,
+    /// Executors lost or failed (not killed), by app.
+    pub executors_lost: std::collections::BTreeMap<String, u64>,
     /// Whether the Mesos master ran (offers exist only then).
     pub on_mesos: bool,
     /// The cluster manager's name (`cluster.manager`).
@@ -226,6 +234,10 @@ impl Metrics {
             allocation_runs: 0,
             driver_relaunches: 0,
             lost_work: std::collections::BTreeMap::new(),
+            fetch_failures: std::collections::BTreeMap::new(),
+            stage_resubmissions: std::collections::BTreeMap::new(),
+            executors_lost: std::collections::BTreeMap::new(),
+            map_outputs_lost: 0,
             on_mesos: true,
             manager: sc.manager.name(),
             containers: None,

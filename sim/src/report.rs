@@ -105,6 +105,9 @@ pub fn summary_values(out: &RunOutput) -> Vec<String> {
         mx.containers.map(|c| c.1.to_string()).unwrap_or_default(),
         mx.jobs.iter().filter(|j| j.failed).count().to_string(),
         format!("{:.6}", mx.lost_work.values().fold(0.0, |a, b| a + b) / 1e6),
+        mx.executors_lost.values().sum::<u64>().to_string(),
+        mx.fetch_failures.values().sum::<u64>().to_string(),
+        mx.stage_resubmissions.values().sum::<u64>().to_string(),
     ]);
     row
 }
@@ -157,6 +160,21 @@ pub fn scoped_summary_values(out: &RunOutput) -> Vec<(&'static str, String, Vec<
                 "{:.6}",
                 mx.lost_work.get(name).copied().unwrap_or(0.0) / 1e6
             ),
+            mx.executors_lost
+                .get(name)
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
+            mx.fetch_failures
+                .get(name)
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
+            mx.stage_resubmissions
+                .get(name)
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
         ]);
         rows.push(("app", name.clone(), v));
     }

@@ -435,21 +435,21 @@ task_duration = { kind = "constant", value = "1s" }
             .lines()
             .next()
             .unwrap()
-            .ends_with(",frameworks_refused,containers_requested,containers_granted,jobs_failed,lost_work_s,scope,name")
+            .ends_with(",frameworks_refused,containers_requested,containers_granted,jobs_failed,lost_work_s,executors_lost,fetch_failures,stage_resubmissions,scope,name")
     );
     assert!(
         summary
             .lines()
             .nth(1)
             .unwrap()
-            .ends_with(",1,,,0,0.000000,all,"),
+            .ends_with(",1,,,0,0.000000,0,0,0,all,"),
         "{summary}"
     );
     // The app's own row says it was refused.
     assert!(
         summary
             .lines()
-            .any(|l| l.ends_with(",1,,,0,0.000000,app,anon")),
+            .any(|l| l.ends_with(",1,,,0,0.000000,0,0,0,app,anon")),
         "{summary}"
     );
 }

@@ -320,3 +320,85 @@ fn impossible_machine_faults_are_refused() {
     ));
     assert!(e.contains("no machine to lose"), "{e}");
 }
+
+/// Two agents, two 4-core executors, one job of two 8-task stages of 10 s
+/// from 10 s: stage 0 runs 10–20 s, stage 1 20–30 s.
+fn two_stages(conf: &str, faults: &str) -> String {
+    two_agents("mesos://m:5050", faults)
+        .replace(
+            "tasks = { kind = \"constant\", value = 8 }",
+            "stages = 2\ntasks = { kind = \"constant\", value = 8 }",
+        )
+        .replace("value = \"100s\"", "value = \"10s\"")
+        .replace(
+            "\"spark.executor.cores\" = \"4\"\n",
+            &format!("\"spark.executor.cores\" = \"4\"\n{conf}\n"),
+        )
+}
+
+const EXECUTOR0_FAILS: &str =
+    "[[faults]]\nkind = \"executor_failure\"\napp = \"app\"\nagent = \"agent-0\"\nat = \"25s\"\n";
+
+#[test]
+fn without_the_shuffle_service_a_lost_executor_takes_its_map_outputs_and_the_map_stage_runs_again()
+{
+    // At 25 s the executor on agent-0 fails: its 4 stage-1 tasks are
+    // pending again (20 task-seconds lost). Without the shuffle service
+    // its 4 stage-0 outputs are gone: stage 1 fails on a fetch failure
+    // (its 4 tasks running on agent-1 killed: 20 more task-seconds) and
+    // stage 0 runs its 4 lost partitions again on agent-1's free executor,
+    // 25–35 s; stage 1 then runs all 8 partitions, 35–45 s.
+    let m = run(&two_stages(
+        "\"spark.shuffle.service.enabled\" = \"false\"",
+        EXECUTOR0_FAILS,
+    ));
+    assert_eq!(m.jobs[0].end.map(|t| t.0), Some(45_000_000));
+    assert_eq!(m.lost_work.get("app"), Some(&40e6));
+    assert_eq!(m.fetch_failures.get("app"), Some(&1));
+    assert_eq!(m.stage_resubmissions.get("app"), Some(&1));
+    // 8 + 8, then 4 of stage 0 and 8 of stage 1 again.
+    assert_eq!(m.jobs[0].attempts, 28);
+
+    // With it, the outputs stay readable: only the 4 lost tasks run
+    // again, on the replacement executor (registered at 26.020 s).
+    let m = run(&two_stages(
+        "\"spark.shuffle.service.enabled\" = \"true\"",
+        EXECUTOR0_FAILS,
+    ));
+    assert_eq!(m.jobs[0].end.map(|t| t.0), Some(36_020_000));
+    assert_eq!(m.lost_work.get("app"), Some(&20e6));
+    assert_eq!(m.fetch_failures.get("app"), None);
+    assert_eq!(m.jobs[0].attempts, 20);
+}
+
+#[test]
+fn a_stage_failing_max_consecutive_attempts_times_aborts_its_job() {
+    // spark.stage.maxConsecutiveAttempts = 1: the first fetch failure
+    // aborts the job at 25 s.
+    let m = run(&two_stages(
+        "\"spark.stage.maxConsecutiveAttempts\" = \"1\"",
+        EXECUTOR0_FAILS,
+    ));
+    assert!(m.jobs[0].failed);
+    assert_eq!(m.jobs[0].end, None);
+    assert_eq!(m.fetch_failures.get("app"), Some(&1));
+}
+
+#[test]
+fn a_lost_machine_takes_its_map_outputs_even_with_the_shuffle_service() {
+    // agent-0 fails at 25 s, noticed at 30 + 75 = 105 s: its 4 stage-1
+    // tasks are lost then, and its 4 stage-0 outputs with the machine
+    // (the shuffle service ran there). Stage 1 has nothing running (its
+    // other 4 tasks ended at 30 s): no fetch failure, it waits; stage 0
+    // runs its 4 lost partitions on agent-1, 105–115 s, then stage 1 its
+    // 4 unfinished ones, 115–125 s.
+    let m = run(&two_stages(
+        "\"spark.shuffle.service.enabled\" = \"true\"",
+        &agent0_fails("25s", None),
+    ));
+    assert_eq!(m.jobs[0].end.map(|t| t.0), Some(125_000_000));
+    assert_eq!(lost(&m).map_outputs, 4);
+    assert_eq!(lost(&m).time.0, 105_000_000);
+    assert_eq!(m.stage_resubmissions.get("app"), Some(&1));
+    assert_eq!(m.fetch_failures.get("app"), None);
+}

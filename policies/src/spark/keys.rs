@@ -467,6 +467,13 @@ pub static KEYS: &[KeyDef] = &[
         NotModelled("speculative tasks are not simulated"),
         "§4.3",
     ),
+    key(
+        "spark.stage.maxConsecutiveAttempts",
+        Int,
+        Value("4"),
+        Modelled,
+        "DAGScheduler fetch failures, docs/faults.md",
+    ),
     key("spark.task.cpus", Int, Value("1"), Modelled, "§2, §4.1"),
     key(
         "spark.task.maxFailures",

@@ -34,6 +34,10 @@ pub struct SparkSettings {
     /// (Spark 3.0 `TaskSetManager.handleFailedTask`; losses of the
     /// executor do not count).
     pub task_max_failures: u32,
+    /// `spark.stage.maxConsecutiveAttempts`: attempts of one stage failed
+    /// in a row by fetch failures that abort its job (Spark 3.0
+    /// `DAGScheduler`, default 4).
+    pub stage_max_attempts: u32,
     /// Decline filter for offers failing the constraints, whole seconds (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.4).
     pub refuse_unmet_constraints_s: i64,
     /// Decline filter once `spark.cores.max` is reached, whole seconds (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.4).
@@ -218,6 +222,13 @@ impl SparkSettings {
         let task_max_failures = r
             .int_at_least("spark.task.maxFailures", 1, "a positive integer")
             .unwrap_or(4) as u32;
+        let stage_max_attempts = r
+            .int_at_least(
+                "spark.stage.maxConsecutiveAttempts",
+                1,
+                "a positive integer",
+            )
+            .unwrap_or(4) as u32;
         let refuse_unmet_constraints_s = whole_secs(
             r.time_us("spark.mesos.rejectOfferDurationForUnmetConstraints"),
             120,
@@ -370,6 +381,7 @@ impl SparkSettings {
             memory_overhead_factor,
             task_cpus,
             task_max_failures,
+            stage_max_attempts,
             refuse_unmet_constraints_s,
             refuse_reached_max_cores_s,
             constraints,

@@ -402,6 +402,23 @@ impl TaskSet {
         None
     }
 
+    /// Only the tasks `keep` (ascending) run: the others count as launched
+    /// already (a stage submitted again for its missing partitions, Spark
+    /// 3.0 `DAGScheduler.submitMissingTasks`). Their entries leave the
+    /// pending lists lazily, as launched ones do.
+    pub fn keep_only(&mut self, keep: &[u32], hosts: &Hosts) {
+        let mut k = keep.iter().peekable();
+        for i in 0..self.launched.len() as u32 {
+            if k.peek() == Some(&&i) {
+                k.next();
+            } else if !self.launched[i as usize] {
+                self.launched[i as usize] = true;
+                self.pending -= 1;
+            }
+        }
+        self.compute_levels(hosts);
+    }
+
     /// A launched task failed or was lost with its executor: it is pending
     /// again (`addPendingTask`), on top of its lists, so it is the next
     /// taken at its level.

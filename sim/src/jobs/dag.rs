@@ -20,10 +20,47 @@
 //! each stage has the one before it as its parent: one stage at a time,
 //! with a barrier between them.
 
+use policies::model::AgentId;
+
 use crate::idmap::IdMap;
 use crate::jobs::draft::{JobDraft, JobSource};
 use crate::metrics::JobRow;
 use crate::time::SimTime;
+
+/// Where a finished task's shuffle output lives: the executor that wrote
+/// it, and its machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutputAt {
+    pub executor: u64,
+    pub host: AgentId,
+}
+
+/// What losing shuffle outputs did (Spark 3.0 `DAGScheduler`, see
+/// [`JobStream::outputs_lost`]).
+#[derive(Debug, Default, PartialEq)]
+pub struct OutputLoss {
+    /// Map outputs that became unreadable (of stages whose children still
+    /// need them).
+    pub outputs: u32,
+    /// Finished tasks of still running map stages to run again
+    /// (`Resubmitted`): (stage key, task indices).
+    pub rerun: Vec<(usize, Vec<u32>)>,
+    /// Finished map stages submitted again for their lost partitions.
+    pub resubmitted: Vec<usize>,
+    /// Child stages withdrawn until their parent is back: those whose
+    /// running attempt failed on a fetch failure, and those that had
+    /// nothing running. The caller removes their task sets and kills
+    /// their running tasks (they are not pending again; the stage is
+    /// resubmitted once its parents are back).
+    pub fetch_failed: Vec<usize>,
+    /// Stage attempts failed on fetch failures (those of aborted jobs
+    /// included).
+    pub failed_attempts: u32,
+    /// Jobs aborted because a stage failed
+    /// `spark.stage.maxConsecutiveAttempts` times in a row: their stage
+    /// keys and rows.
+    pub aborted: Vec<(std::ops::Range<usize>, JobRow)>,
+}
 
 /// What a task's end did to its job.
 #[derive(Debug, PartialEq, Eq)]
@@ -80,6 +117,13 @@ struct Stage {
     started: bool,
     /// The CPUs each of its tasks keeps busy, when its source says.
     cores: Option<f64>,
+    /// With output tracking: each task's output once it finished (`None`:
+    /// not finished, or lost).
+    outputs: Vec<Option<OutputAt>>,
+    /// Attempts in a row that failed on a fetch failure.
+    fetch_failures: u32,
+    /// With output tracking: the tasks whose input read is counted.
+    read: Vec<bool>,
 }
 
 /// One job in flight.
@@ -128,6 +172,9 @@ pub struct JobStream {
     abandoned: Vec<usize>,
     /// No job will arrive any more.
     pub done: bool,
+    /// Keep where each finished task's output is (shuffle outputs can be
+    /// lost), and the stages' durations until their job ends.
+    track: bool,
 }
 
 impl JobStream {
@@ -143,7 +190,19 @@ impl JobStream {
             pending: 0,
             abandoned: Vec::new(),
             done: false,
+            track: false,
         }
+    }
+
+    /// Keeps track of where every finished task's output lives, so that
+    /// losing an executor or a machine can lose shuffle outputs
+    /// ([`JobStream::outputs_lost`]).
+    pub fn track_outputs(&mut self) {
+        self.track = true;
+    }
+
+    pub fn tracks_outputs(&self) -> bool {
+        self.track
     }
 
     /// Why the source stopped early, if it did.
@@ -200,7 +259,13 @@ impl JobStream {
                 state: State::Waiting,
                 started: false,
                 cores: s.cores,
+                outputs: Vec::new(),
+                fetch_failures: 0,
+                read: Vec::new(),
             };
+            if self.track {
+                stage.outputs = vec![None; stage.durations.len()];
+            }
             if stage.missing == 0 {
                 open_stage(&mut self.pending, &mut job, &mut stage, i as u32);
                 opened.push(key);
@@ -259,10 +324,21 @@ impl JobStream {
         self.pending = 0;
     }
 
-    /// A task of stage `key` read an input block, from a replica on its
-    /// own agent when `local`.
-    pub fn read_input(&mut self, key: usize, local: bool) {
-        let j = self.stages[&key].job;
+    /// Task `index` of stage `key` read an input block, from a replica on
+    /// its own agent when `local`. A task run again after its output was
+    /// lost counts once (its first read).
+    pub fn read_input(&mut self, key: usize, index: u32, local: bool) {
+        let track = self.track;
+        let st = self.stage_mut(key);
+        if track {
+            if st.read.is_empty() {
+                st.read = vec![false; st.durations.len()];
+            }
+            if std::mem::replace(&mut st.read[index as usize], true) {
+                return;
+            }
+        }
+        let j = st.job;
         let job = self.jobs.get_mut(&j).expect("a job in flight");
         job.input_tasks += 1;
         job.local_tasks += u32::from(local);
@@ -332,16 +408,26 @@ impl JobStream {
     /// stage is done and its children whose parents are now all done are
     /// submitted; when it was the job's last stage, the job's row.
     pub fn finished(&mut self, key: usize, now: SimTime) -> TaskEnd {
+        let track = self.track;
         let st = self.stage_mut(key);
         st.running -= 1;
         if st.running > 0 || st.launched < st.durations.len() {
             return TaskEnd::Nothing;
         }
-        // The stage is over: its durations are never read again, so a long
-        // run's memory holds only the stages in flight.
-        st.durations = Vec::new();
+        // The stage is over: its durations are never read again (unless
+        // its outputs can be lost and it must run again), so a long run's
+        // memory holds only the stages in flight.
+        if !track {
+            st.durations = Vec::new();
+        }
         st.state = State::Done;
-        let children = std::mem::take(&mut st.children);
+        st.fetch_failures = 0;
+        // Kept while outputs can be lost (the stage may have to run again).
+        let children = if track {
+            st.children.clone()
+        } else {
+            std::mem::take(&mut st.children)
+        };
         let j = st.job;
         let job = self.jobs.get_mut(&j).expect("a job in flight");
         let s = (key - job.first_key) as u32;
@@ -351,6 +437,9 @@ impl JobStream {
         for &c in &children {
             let ckey = job.first_key + c as usize;
             let child = self.stages.get_mut(&ckey).expect("a stage in flight");
+            if child.state == State::Done {
+                continue; // a parent run again for a stage already done
+            }
             child.missing -= 1;
             if child.missing == 0 && child.state == State::Waiting {
                 open_stage(&mut self.pending, job, child, c);
@@ -397,6 +486,147 @@ impl JobStream {
         Some((keys, row))
     }
 
+    /// Task `index` of stage `key` finished with its output at `at` (kept
+    /// when outputs are tracked). Call before [`JobStream::finished`].
+    pub fn output_written(&mut self, key: usize, index: u32, at: OutputAt) {
+        if self.track {
+            self.stage_mut(key).outputs[index as usize] = Some(at);
+        }
+    }
+
+    /// The task indices of a submitted stage that have not finished
+    /// (`None`: all of them, as for a stage submitted the first time).
+    pub fn unfinished(&self, key: usize) -> Option<Vec<u32>> {
+        let st = &self.stages[&key];
+        if !self.track || st.launched == 0 {
+            return None;
+        }
+        Some(
+            (0..st.outputs.len() as u32)
+                .filter(|&i| st.outputs[i as usize].is_none())
+                .collect(),
+        )
+    }
+
+    /// Shuffle outputs for which `lost` holds are gone (their executor or
+    /// machine died, and no shuffle service kept them readable). As Spark
+    /// 3.0 `DAGScheduler` and `TaskSetManager` handle it:
+    /// - a map stage still running runs its lost finished tasks again
+    ///   (`TaskSetManager.executorLost` resubmits them, not counted as
+    ///   failures);
+    /// - a finished map stage whose children still need it is submitted
+    ///   again for its lost partitions (`submitMissingTasks`); a child
+    ///   running then fails on a fetch failure (its attempt ends, its
+    ///   running tasks are killed, it waits for its parent and is
+    ///   resubmitted for its unfinished partitions: `handleTaskCompletion`
+    ///   on `FetchFailed`), and a child that fails
+    ///   `spark.stage.maxConsecutiveAttempts` (`max_attempts`) times in a
+    ///   row aborts its job; a child waiting waits for it again.
+    ///
+    /// Outputs of stages whose children are all done are no longer needed.
+    /// (Spark finds the loss when a reduce task fetches; here it is found
+    /// when the driver learns of the loss.)
+    pub fn outputs_lost(
+        &mut self,
+        lost: &dyn Fn(OutputAt) -> bool,
+        max_attempts: u32,
+    ) -> OutputLoss {
+        let mut out = OutputLoss::default();
+        if !self.track {
+            return out;
+        }
+        let jobs: Vec<usize> = self.active.iter().copied().collect();
+        for j in jobs {
+            let Some(job) = self.jobs.get(&j) else {
+                continue;
+            };
+            let (first, n) = (job.first_key, job.stages as usize);
+            let mut abort = false;
+            for key in first..first + n {
+                let st = &self.stages[&key];
+                if st.children.is_empty() || st.state == State::Waiting {
+                    continue;
+                }
+                let needed = st
+                    .children
+                    .iter()
+                    .any(|&c| self.stages[&(first + c as usize)].state != State::Done);
+                if !needed {
+                    continue;
+                }
+                let idx: Vec<u32> = (0..st.outputs.len() as u32)
+                    .filter(|&i| st.outputs[i as usize].is_some_and(lost))
+                    .collect();
+                if idx.is_empty() {
+                    continue;
+                }
+                out.outputs += idx.len() as u32;
+                let was_open = st.state == State::Open;
+                let children = st.children.clone();
+                let st = self.stages.get_mut(&key).expect("a stage");
+                for &i in &idx {
+                    st.outputs[i as usize] = None;
+                }
+                st.launched -= idx.len();
+                self.pending += idx.len();
+                if was_open {
+                    out.rerun.push((key, idx));
+                    continue;
+                }
+                // Done → submitted again for its lost partitions.
+                st.state = State::Open;
+                let job = self.jobs.get_mut(&j).expect("a job");
+                let s = (key - first) as u32;
+                job.open.push(s);
+                job.open.sort_unstable();
+                job.left += 1;
+                out.resubmitted.push(key);
+                for c in children {
+                    let ckey = first + c as usize;
+                    let child = self.stages.get_mut(&ckey).expect("a stage");
+                    match child.state {
+                        State::Done => {}
+                        State::Waiting => child.missing += 1,
+                        State::Open => {
+                            child.missing += 1;
+                            child.state = State::Waiting;
+                            // Its tasks not handed out leave the backlog.
+                            self.pending -= child.durations.len() - child.launched;
+                            let job = self.jobs.get_mut(&j).expect("a job");
+                            job.open.retain(|&x| x != c);
+                            if child.running == 0 {
+                                // Nothing of it is reading: it waits for
+                                // its parent again (its task set
+                                // withdrawn), no attempt failed.
+                                out.fetch_failed.push(ckey);
+                                continue;
+                            }
+                            // Its running tasks fetch-fail: the attempt
+                            // fails, the caller kills them.
+                            child.launched -= child.running as usize;
+                            child.running = 0;
+                            child.fetch_failures += 1;
+                            out.failed_attempts += 1;
+                            if child.fetch_failures >= max_attempts {
+                                abort = true;
+                            }
+                            out.fetch_failed.push(ckey);
+                        }
+                    }
+                }
+            }
+            if abort && let Some(a) = self.abort(first) {
+                // The job is gone: nothing of it runs again.
+                let keys = a.0.clone();
+                out.rerun.retain(|(k, _)| !keys.contains(k));
+                out.resubmitted.retain(|k| !keys.contains(k));
+                out.fetch_failed.retain(|k| !keys.contains(k));
+                out.aborted.push(a);
+            }
+        }
+        out
+    }
+
     /// Jobs submitted and not finished.
     pub fn active_jobs(&self) -> usize {
         self.active.len()
@@ -417,10 +647,10 @@ impl JobStream {
     }
 }
 
-/// Submits stage `s` of `job` (its tasks join the backlog).
+/// Submits stage `s` of `job` (its tasks not finished join the backlog).
 fn open_stage(pending: &mut usize, job: &mut Job, st: &mut Stage, s: u32) {
     st.state = State::Open;
-    *pending += st.durations.len();
+    *pending += st.durations.len() - st.launched;
     job.open.push(s);
 }
 
@@ -579,7 +809,7 @@ mod tests {
         assert_eq!(s.stage_tasks(4), (0, 1, true));
         s.take_index(4, 0);
         s.started(4, SimTime(6));
-        s.read_input(4, true);
+        s.read_input(4, 0, true);
         let rows = s.unfinished_rows();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].start, Some(SimTime(6)));

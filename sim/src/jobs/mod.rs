@@ -19,7 +19,7 @@ pub mod dag;
 pub mod draft;
 pub mod synthetic;
 
-pub use dag::{JobStream, TaskEnd};
+pub use dag::{JobStream, OutputAt, OutputLoss, TaskEnd};
 pub use draft::{JobDraft, JobSource, StageDraft};
 
 use crate::rng::RngStreams;

@@ -4,12 +4,14 @@
 
 use policies::model::FrameworkId;
 
+use super::kernel::Kernel;
 use super::local::LocalBackend;
 use super::mesos::dispatcher::Dispatcher;
 use super::mesos::other::OtherFramework;
 use super::mesos::spark::MesosSpark;
 use super::spark::driver::SparkDriver;
-use super::standalone::spark::StandaloneSpark;
+use super::standalone::master::StandaloneMaster;
+use super::standalone::spark::{self as standalone_spark, StandaloneSpark};
 use super::yarn::application_master::YarnSpark;
 
 /// A Spark application: its driver, and its cluster manager's side.
@@ -68,5 +70,29 @@ pub(crate) fn spark_app(frameworks: &mut [Framework], fw: FrameworkId) -> &mut S
     match &mut frameworks[fw.index()] {
         Framework::Spark(a) => a,
         _ => unreachable!("framework {fw} is not a Spark app"),
+    }
+}
+
+/// Applies the standalone Master's decisions at once: executors granted
+/// to their drivers, drivers started on their workers.
+pub(crate) fn apply_standalone(
+    k: &mut Kernel,
+    c: &mut StandaloneMaster,
+    frameworks: &mut [Framework],
+    launches: Vec<policies::standalone::Launch>,
+) {
+    for l in launches {
+        match l {
+            policies::standalone::Launch::Executor { app, executor } => {
+                let a = spark_app(frameworks, FrameworkId(app));
+                standalone_spark::launch_executor(k, c, &mut a.driver, executor);
+            }
+            policies::standalone::Launch::Driver { app, worker } => {
+                let a = spark_app(frameworks, FrameworkId(app));
+                if let Backend::Standalone(s) = &mut a.backend {
+                    standalone_spark::launch_driver(k, c, &a.driver, s, worker);
+                }
+            }
+        }
     }
 }

@@ -44,9 +44,8 @@ use policies::model::AgentId;
 use rand_chacha::ChaCha8Rng;
 
 use policies::model::FrameworkId;
-use policies::standalone::Launch;
 
-use super::apps::{Backend, Framework, spark_app};
+use super::apps::{Backend, Framework, apply_standalone, spark_app};
 use super::kernel::{HostState, Kernel};
 use super::mesos::master::MesosMaster;
 use super::mesos::spark as mesos_spark;
@@ -115,11 +114,11 @@ pub(crate) struct Parts<'a> {
 }
 
 /// What the world does next: drivers that died with their machine (as
-/// `driver_failure`), and the standalone Master's launches.
+/// `driver_failure`). (The standalone Master's launches are applied at
+/// once, in order with its other decisions.)
 #[derive(Default)]
 pub(crate) struct After {
     pub failed_drivers: Vec<FrameworkId>,
-    pub launches: Vec<Launch>,
 }
 
 /// The machine faults of a run: their draws, and each fault's name.
@@ -436,7 +435,7 @@ impl Machines {
             let a = spark_app(&mut *p.frameworks, fw);
             if let (Backend::Standalone(s), Some(c)) = (&mut a.backend, p.sa.as_deref_mut()) {
                 let launches = standalone_spark::driver_host_down(&mut *p.k, c, &mut a.driver, s);
-                after.launches.extend(launches);
+                apply_standalone(&mut *p.k, c, &mut *p.frameworks, launches);
             } else {
                 after.failed_drivers.push(fw);
             }
@@ -484,7 +483,7 @@ impl Machines {
     fn notice_loss(
         &mut self,
         p: &mut Parts<'_>,
-        after: &mut After,
+        _after: &mut After,
         m: usize,
         generation: u32,
         returned: bool,
@@ -505,6 +504,7 @@ impl Machines {
             "agent unreachable (5 pings of 15 s missed)"
         };
         let row = failure_row(p.k, "machine_lost", m, String::new(), cause.into());
+        let outputs_before = p.k.metrics.map_outputs_lost;
         let mut lost = Vec::new();
         if let Some(c) = p.sa.as_deref_mut() {
             let (executors, _) = c.master.remove_worker(m);
@@ -514,23 +514,22 @@ impl Machines {
             }
             for (app, ids) in by_app {
                 let a = spark_app(&mut *p.frameworks, policies::model::FrameworkId(app));
-                let (tasks, work) = standalone_spark::worker_lost(&mut *p.k, &mut a.driver, &ids);
+                let (tasks, work) =
+                    standalone_spark::worker_lost(&mut *p.k, &mut a.driver, m, &ids);
                 lost.push((a.driver.name.clone(), ids.len() as u32, tasks, work));
             }
             // Drivers whose process ran there (the Master forgot them with
             // the worker): supervised ones are relaunched elsewhere.
-            let mut launches = Vec::new();
-            for f in p.frameworks.iter_mut() {
-                if let Framework::Spark(a) = f
+            for i in 0..p.frameworks.len() {
+                if let Framework::Spark(a) = &mut p.frameworks[i]
                     && let Backend::Standalone(s) = &mut a.backend
                     && s.driver.is_some_and(|p| p.worker == m)
                 {
-                    launches.extend(standalone_spark::driver_worker_removed(
-                        &mut *p.k, c, &a.driver, s,
-                    ));
+                    let launches =
+                        standalone_spark::driver_worker_removed(&mut *p.k, c, &a.driver, s);
+                    apply_standalone(&mut *p.k, c, &mut *p.frameworks, launches);
                 }
             }
-            after.launches.extend(launches);
         } else if let Some(y) = p.yr.as_deref_mut() {
             // Client-mode AMs that ran there: their attempts fail.
             for f in p.frameworks.iter_mut() {
@@ -589,6 +588,15 @@ impl Machines {
             }
             p.m.remove_agent(&mut *p.k, agent);
         }
+        // The machine's shuffle outputs are gone with it (the managers'
+        // paths dropped those of the apps that had executors there).
+        for f in p.frameworks.iter_mut() {
+            if let Framework::Spark(a) = f {
+                a.driver.host_outputs_lost(&mut *p.k, agent);
+            }
+        }
+        p.k.metrics.failures[row].map_outputs =
+            (p.k.metrics.map_outputs_lost - outputs_before) as u32;
         let (mut e, mut t, mut w) = (0, 0, 0.0);
         for (_, ex, ts, wk) in &lost {
             e += ex;
@@ -621,7 +629,7 @@ impl Machines {
         let agent = AgentId(m as u32);
         if let Some(c) = p.sa.as_deref_mut() {
             let launches = c.master.register_worker(m, &mut c.rng);
-            after.launches.extend(launches);
+            apply_standalone(&mut *p.k, c, &mut *p.frameworks, launches);
         } else if let Some(y) = p.yr.as_deref_mut() {
             y.rm.node_registered(m);
             y.wake(&mut *p.k);
@@ -648,7 +656,9 @@ impl Machines {
             return;
         };
         let k = &mut *p.k;
+        let before = k.metrics.map_outputs_lost;
         if let Some((tasks, work)) = yarn_spark::executor_expired(k, y, &mut a.driver, s, id) {
+            let map_outputs = (k.metrics.map_outputs_lost - before) as u32;
             k.metrics.failures.push(FailureRow {
                 time: k.now,
                 event: "executor_lost",
@@ -658,7 +668,7 @@ impl Machines {
                 executors: 1,
                 tasks,
                 lost_work: work,
-                map_outputs: 0,
+                map_outputs,
             });
         }
     }

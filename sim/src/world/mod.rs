@@ -202,6 +202,25 @@ impl World {
             ran_out: false,
         };
         world.machines.arm(&mut world.k, sc, &streams);
+        // Shuffle outputs can be lost: with machine failures (the shuffle
+        // service's files die with the machine), or executor failures
+        // without the shuffle service. Tracked for coarse executors
+        // (docs/faults.md).
+        let machine_faults = sc.faults.iter().any(|f| f.kind.is_machine());
+        for (app, f) in sc.apps.iter().zip(world.frameworks.iter_mut()) {
+            let Framework::Spark(a) = f else { continue };
+            let coarse = match &a.backend {
+                Backend::Mesos(_) => app.settings.coarse,
+                Backend::Local(_) => false,
+                _ => true,
+            };
+            let executor_faults = sc.faults.iter().any(|f| {
+                matches!(&f.kind, FaultKind::ExecutorFailure { app: n, .. } | FaultKind::ExecutorFailures { app: n, .. } if *n == app.name)
+            });
+            if coarse && (machine_faults || (executor_faults && !app.settings.shuffle_service)) {
+                a.driver.jobs.track_outputs();
+            }
+        }
         for (i, f) in sc.faults.iter().enumerate() {
             if f.kind.is_machine() {
                 continue; // armed above
@@ -644,7 +663,7 @@ impl World {
 
     /// Runs a machine failure's step on the world's parts, then what it
     /// leaves to do: drivers that died with their machine fail as
-    /// `driver_failure`, the standalone Master's launches are applied.
+    /// `driver_failure`.
     fn on_machines(
         &mut self,
         step: impl FnOnce(&mut machines::Machines, &mut machines::Parts<'_>, &mut machines::After),
@@ -661,7 +680,6 @@ impl World {
         for fw in after.failed_drivers {
             self.driver_failure(fw);
         }
-        self.apply_standalone(after.launches);
     }
 
     /// The master's run: each framework gets its offers in one callback.
@@ -939,20 +957,7 @@ impl World {
             k, sa, frameworks, ..
         } = self;
         let Some(c) = sa.as_mut() else { return };
-        for l in launches {
-            match l {
-                policies::standalone::Launch::Executor { app, executor } => {
-                    let a = spark_app(frameworks, FrameworkId(app));
-                    standalone_spark::launch_executor(k, c, &mut a.driver, executor);
-                }
-                policies::standalone::Launch::Driver { app, worker } => {
-                    let a = spark_app(frameworks, FrameworkId(app));
-                    if let Backend::Standalone(s) = &mut a.backend {
-                        standalone_spark::launch_driver(k, c, &a.driver, s, worker);
-                    }
-                }
-            }
-        }
+        apps::apply_standalone(k, c, frameworks, launches);
     }
 
     /// Cluster mode: the app is over, its driver's task ends with it.

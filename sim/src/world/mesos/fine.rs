@@ -194,11 +194,17 @@ pub(crate) fn task_done(
 ) -> bool {
     let now = k.now;
     m.end_task(k, uid);
-    let Some(FineTask { stage, local, .. }) = f.and_then(|f| f.tasks.remove(&uid)) else {
+    let Some(FineTask {
+        stage,
+        index,
+        local,
+        ..
+    }) = f.and_then(|f| f.tasks.remove(&uid))
+    else {
         return false;
     };
     if let Some(local) = local {
-        d.jobs.read_input(stage, local);
+        d.jobs.read_input(stage, index, local);
     }
     let end = d.jobs.finished(stage, now);
     k.metrics.cpus_busy -= busy_milli(d);

@@ -389,6 +389,7 @@ pub(crate) fn executor_failure(
     for id in ids {
         d.requeue_tasks_of(k, id);
         end_executor(k, m, d, s, id, "failed", MesosTaskState::Failed);
+        d.executor_outputs_lost(k, id);
     }
     if let Some(f) = s.fine.as_mut()
         && fine::executor_failure(k, m, d, f, agent, "failed")
@@ -433,6 +434,9 @@ pub(crate) fn agent_lost(
         executors += 1;
         return (executors, tasks, work);
     }
+    // Its shuffle outputs went with the machine, before anything is
+    // offered again.
+    d.host_outputs_lost(k, agent);
     if !d.stopped {
         d.make_offers(k, None);
     }

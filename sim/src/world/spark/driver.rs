@@ -42,7 +42,7 @@ use policies::spark::task_scheduler::{
 use rand_chacha::ChaCha8Rng;
 
 use crate::idmap::IdMap;
-use crate::jobs::{JobStream, TaskEnd, source_for};
+use crate::jobs::{JobStream, OutputAt, TaskEnd, source_for};
 use crate::metrics::{ExecutorRow, JobRow};
 use crate::queue::Handle;
 use crate::rng::{RngStreams, fnv1a64};
@@ -421,7 +421,7 @@ impl SparkDriver {
                 *self.hints.entry(*h).or_insert(0) += 1;
             }
         }
-        let set = TaskSet::new(
+        let mut set = TaskSet::new(
             tasks,
             prefs,
             per_task,
@@ -429,6 +429,11 @@ impl SparkDriver {
             self.settings.locality_wait,
             now,
         );
+        // Submitted again after a loss of shuffle outputs: only the
+        // partitions not finished run (`submitMissingTasks`).
+        if let Some(missing) = self.jobs.unfinished(key) {
+            set.keep_only(&missing, &self.hosts);
+        }
         self.task_sets.insert(key, set);
     }
 
@@ -844,6 +849,10 @@ impl SparkDriver {
         // The queued completion was this one.
         e.pending = None;
         advance(e, now);
+        let output = OutputAt {
+            executor: id,
+            host: e.agent,
+        };
         let mut finished = std::mem::take(&mut self.scratch.finished);
         finished.clear();
         e.running.retain(|t| {
@@ -871,8 +880,9 @@ impl SparkDriver {
                 continue;
             }
             if let Some(local) = local {
-                self.jobs.read_input(j, local);
+                self.jobs.read_input(j, index, local);
             }
+            self.jobs.output_written(j, index, output);
             let end = self.jobs.finished(j, now);
             if !end.opened().is_empty()
                 && let Some(m) = self.dynamic.as_mut()
@@ -931,10 +941,23 @@ impl SparkDriver {
         let Some((keys, row)) = self.jobs.abort(stage) else {
             return;
         };
+        self.job_aborted(k, keys, row);
+    }
+
+    /// A job aborted: its stages leave the scheduler and their running
+    /// tasks are killed (their work lost); its row is written.
+    fn job_aborted(&mut self, k: &mut Kernel, keys: std::ops::Range<usize>, row: JobRow) {
         for key in keys.clone() {
             self.remove_stage(key);
         }
         self.failures.retain(|(s, _), _| !keys.contains(s));
+        self.kill_tasks_of(k, &|s| keys.contains(&s));
+        k.metrics.jobs.push(row);
+    }
+
+    /// Kills the running tasks of the stages `of` picks on every executor:
+    /// their work is lost; they are not pending again.
+    fn kill_tasks_of(&mut self, k: &mut Kernel, of: &dyn Fn(usize) -> bool) {
         let ids: Vec<u64> = self.executors.keys().copied().collect();
         for id in ids {
             let now = k.now;
@@ -945,7 +968,7 @@ impl SparkDriver {
             let before = e.running.len();
             let mut lost = 0.0;
             e.running.retain(|t| {
-                let keep = !keys.contains(&t.stage);
+                let keep = !of(t.stage);
                 if !keep {
                     lost += t.work - t.remaining.max(0.0);
                 }
@@ -954,8 +977,6 @@ impl SparkDriver {
             let killed = before - e.running.len();
             if killed > 0 {
                 *k.metrics.lost_work.entry(self.name.clone()).or_insert(0.0) += lost;
-            }
-            if killed > 0 {
                 if let Some(m) = self.dynamic.as_mut() {
                     for _ in 0..killed {
                         m.task_ended(id, now);
@@ -964,7 +985,75 @@ impl SparkDriver {
                 self.replan(k, id);
             }
         }
-        k.metrics.jobs.push(row);
+    }
+
+    /// Shuffle outputs for which `lost` holds are gone: the stages that
+    /// need them run again, running children fail on fetch failures, a
+    /// stage failing `spark.stage.maxConsecutiveAttempts` times in a row
+    /// aborts its job ([`crate::jobs::JobStream::outputs_lost`], Spark 3.0
+    /// `DAGScheduler`). Returns the outputs lost.
+    pub fn outputs_lost(&mut self, k: &mut Kernel, lost: &dyn Fn(OutputAt) -> bool) -> u32 {
+        if !self.jobs.tracks_outputs() || self.stopped {
+            return 0;
+        }
+        let out = self
+            .jobs
+            .outputs_lost(lost, self.settings.stage_max_attempts);
+        k.metrics.map_outputs_lost += u64::from(out.outputs);
+        for (key, idx) in &out.rerun {
+            if let Some(set) = self.task_sets.get_mut(key) {
+                for &i in idx {
+                    set.task_failed(i, &self.hosts);
+                }
+            }
+        }
+        for &key in &out.fetch_failed {
+            self.remove_stage(key);
+        }
+        if !out.fetch_failed.is_empty() {
+            let failed = out.fetch_failed.clone();
+            self.kill_tasks_of(k, &|s| failed.contains(&s));
+        }
+        if out.failed_attempts > 0 {
+            *k.metrics
+                .fetch_failures
+                .entry(self.name.clone())
+                .or_insert(0) += u64::from(out.failed_attempts);
+        }
+        let now = k.now;
+        for &key in &out.resubmitted {
+            self.submit_stage(&k.storage, now, key);
+        }
+        *k.metrics
+            .stage_resubmissions
+            .entry(self.name.clone())
+            .or_insert(0) += out.resubmitted.len() as u64;
+        for (keys, row) in out.aborted {
+            self.job_aborted(k, keys, row);
+        }
+        if out.outputs > 0 {
+            self.make_offers(k, None);
+        }
+        out.outputs
+    }
+
+    /// Executor `id` died (its process, not its machine): its shuffle
+    /// outputs go with it unless the external shuffle service serves them
+    /// (`spark.shuffle.service.enabled`; Spark 3.0
+    /// `DAGScheduler.handleExecutorLost`).
+    pub fn executor_outputs_lost(&mut self, k: &mut Kernel, id: u64) -> u32 {
+        if self.settings.shuffle_service {
+            return 0;
+        }
+        self.outputs_lost(k, &|o| o.executor == id)
+    }
+
+    /// Machine `host` is gone: every shuffle output written there is
+    /// gone, the shuffle service's files with it (Spark 3.0 removes a lost
+    /// worker's outputs, `removeOutputsOnHost`, and a fetch from a dead
+    /// host fails the same way elsewhere).
+    pub fn host_outputs_lost(&mut self, k: &mut Kernel, host: AgentId) -> u32 {
+        self.outputs_lost(k, &|o| o.host == host)
     }
 
     /// With `stop` unset, the app ends once its stream is done and its last
@@ -1021,6 +1110,10 @@ impl SparkDriver {
         }
         let lost: Vec<(usize, u32)> = e.running.iter().map(|t| (t.stage, t.index)).collect();
         let n = lost.len() as u32;
+        *k.metrics
+            .executors_lost
+            .entry(self.name.clone())
+            .or_insert(0) += 1;
         for (stage, index) in lost {
             self.requeue(stage, index);
         }

@@ -353,6 +353,7 @@ pub(crate) fn executor_failure(
     for id in ids {
         d.requeue_tasks_of(k, id);
         d.release_executor(k, id, "failed");
+        d.executor_outputs_lost(k, id);
         let out = c
             .master
             .executor_exited(key(d), id as u32, false, &mut c.rng);
@@ -368,7 +369,12 @@ pub(crate) fn executor_failure(
 /// `ExecutorUpdated(LOST, workerLost = true)` for each of its executors
 /// there (`ids`); their tasks are pending again. Returns the tasks lost
 /// and the work they had done.
-pub(crate) fn worker_lost(k: &mut Kernel, d: &mut SparkDriver, ids: &[u32]) -> (u32, f64) {
+pub(crate) fn worker_lost(
+    k: &mut Kernel,
+    d: &mut SparkDriver,
+    worker: usize,
+    ids: &[u32],
+) -> (u32, f64) {
     let (mut tasks, mut work) = (0, 0.0);
     for &id in ids {
         let (n, w) = d.requeue_tasks_of(k, u64::from(id));
@@ -376,6 +382,9 @@ pub(crate) fn worker_lost(k: &mut Kernel, d: &mut SparkDriver, ids: &[u32]) -> (
         work += w;
         d.release_executor(k, u64::from(id), "lost");
     }
+    // `WorkerRemoved` (2.3+): the driver drops the shuffle outputs on that
+    // host, before anything is offered again.
+    d.host_outputs_lost(k, policies::model::AgentId(worker as u32));
     if !d.stopped && !ids.is_empty() {
         d.make_offers(k, None);
     }

@@ -566,6 +566,7 @@ pub(crate) fn executor_failure(
         a.container_completed(id as u32, Exit::Failed, k.now.as_micros());
         d.requeue_tasks_of(k, id);
         d.release_executor(k, id, "failed");
+        d.executor_outputs_lost(k, id);
     }
     d.make_offers(k, None);
 }
@@ -588,8 +589,11 @@ pub(crate) fn executor_expired(
     if let Some(c) = a.kill_executor(id as u32) {
         y.rm.release(s.key, c.node, c.capability, false);
     }
+    let agent = d.executors.get(&id).map(|e| e.agent)?;
     let lost = d.requeue_tasks_of(k, id);
     d.release_executor(k, id, "lost");
+    // Its machine is dead: what it wrote there cannot be fetched.
+    d.host_outputs_lost(k, agent);
     d.make_offers(k, None);
     Some(lost)
 }
@@ -639,6 +643,7 @@ pub(crate) fn node_lost(
             y.rm.release(s.key, g.node, g.capability, false);
         }
     }
+    d.host_outputs_lost(k, policies::model::AgentId(node as u32));
     if executors > 0 && !d.stopped {
         d.make_offers(k, None);
     }
