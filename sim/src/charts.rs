@@ -241,9 +241,14 @@ pub fn render(reports: Reports<'_>, spec: ChartSpec<'_>) -> Vec<(String, String)
             Some(&["time_s", "role", "cpus_allocated", "mem_allocated_mb"][..]),
             false,
         ),
+        (
+            "failures.csv",
+            Some(&["time_s", "event", "executors"][..]),
+            false,
+        ),
     ]
     .map(|(n, keep, every)| Kept::read(reports, n, keep, every));
-    let [util, jobs, execs, alloc, shares] = &tables;
+    let [util, jobs, execs, alloc, shares, failures] = &tables;
     for &p in &points {
         let suffix = if many {
             format!("-p{p}")
@@ -252,6 +257,7 @@ pub fn render(reports: Reports<'_>, spec: ChartSpec<'_>) -> Vec<(String, String)
         };
         let per_point = [
             util.as_ref().and_then(|u| cpu_chart(u, p)),
+            failures.as_ref().and_then(|f| failures_chart(f, p)),
             jobs.as_ref()
                 .and_then(|j| latency_chart(j, p, spec.slo_latency_s)),
             execs
@@ -715,6 +721,61 @@ fn latency_chart(j: &Kept, point: &str, slo_s: Option<f64>) -> Option<Plot> {
             y_desc: "fraction of submitted jobs done".into(),
             x: XAxis::Log10,
             y_top: Some(1.0),
+            y_log: false,
+        },
+        lines,
+    )
+}
+
+/// Machine failures over time (replication 0), beside the CPUs: machines
+/// down, those down and not yet noticed by their manager (dashed), and
+/// executors lost so far. None without a failure.
+fn failures_chart(f: &Kept, point: &str) -> Option<Plot> {
+    let (t, event, execs) = (f.col("time_s"), f.col("event"), f.col("executors"));
+    let mut down = Vec::new();
+    let mut unnoticed = Vec::new();
+    let mut lost = Vec::new();
+    let mut end = 0f64;
+    for r in f.of(point, Some("0")) {
+        let Some(x) = num(r.get(t)) else { continue };
+        end = end.max(x);
+        match r.get(event) {
+            "machine_down" => {
+                down.push((x, 1));
+                unnoticed.push((x, 1));
+            }
+            "machine_up" => down.push((x, -1)),
+            "machine_lost" => unnoticed.push((x, -1)),
+            _ => {}
+        }
+        if let Some(n) = num(r.get(execs)).filter(|n| *n > 0.0) {
+            lost.push((x, n as i64));
+        }
+    }
+    if down.is_empty() && lost.is_empty() {
+        return None;
+    }
+    let close = |mut pts: Vec<(f64, f64)>| {
+        if let Some(&(_, last)) = pts.last() {
+            pts.push((end, last));
+        }
+        pts
+    };
+    let mut noticed = Line::new("down, not yet noticed", colour(1), close(steps(unnoticed)));
+    noticed.dashed = true;
+    let lines = [
+        Line::new("machines down", ALERT, close(steps(down))),
+        noticed,
+        Line::new("executors lost (total)", colour(0), close(steps(lost))),
+    ];
+    plot(
+        "failures",
+        "Machine failures and executors lost",
+        Axes {
+            x_desc: "simulated time (s)".into(),
+            y_desc: "count".into(),
+            x: XAxis::Linear,
+            y_top: None,
             y_log: false,
         },
         lines,

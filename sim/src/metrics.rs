@@ -166,6 +166,8 @@ pub struct Metrics {
     pub stage_resubmissions: std::collections::BTreeMap<String, u64>,
     /// Shuffle map outputs lost, all apps.
     pub map_outputs_lost: u64,
+    /// Running task attempts lost with their executor, all apps.
+    pub tasks_lost: u64,
     /// Executors lost or failed (not killed), by app.
     pub executors_lost: std::collections::BTreeMap<String, u64>,
     /// Whether the Mesos master ran (offers exist only then).
@@ -187,7 +189,51 @@ pub struct Metrics {
     pub shares: Vec<ShareRow>,
 }
 
+/// The failure counters at one instant: what a failure took down is the
+/// difference after it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FailureCounts {
+    pub executors: u64,
+    pub tasks: u64,
+    pub lost_work: f64,
+    pub map_outputs: u64,
+}
+
 impl Metrics {
+    /// The failure counters now.
+    pub fn failure_counts(&self) -> FailureCounts {
+        FailureCounts {
+            executors: self.executors_lost.values().sum(),
+            tasks: self.tasks_lost,
+            lost_work: self.lost_work.values().sum(),
+            map_outputs: self.map_outputs_lost,
+        }
+    }
+
+    /// A row of `failures.csv` for what happened since `before`.
+    pub fn failure_since(
+        &mut self,
+        before: FailureCounts,
+        time: SimTime,
+        event: &'static str,
+        host: String,
+        app: String,
+        cause: String,
+    ) {
+        let now = self.failure_counts();
+        self.failures.push(FailureRow {
+            time,
+            event,
+            host,
+            app,
+            cause,
+            executors: (now.executors - before.executors) as u32,
+            tasks: (now.tasks - before.tasks) as u32,
+            lost_work: now.lost_work - before.lost_work,
+            map_outputs: (now.map_outputs - before.map_outputs) as u32,
+        });
+    }
+
     pub fn new(sc: &Scenario) -> Metrics {
         let mut cpus_total = 0;
         let mut mem_total = 0;
@@ -238,6 +284,7 @@ impl Metrics {
             stage_resubmissions: std::collections::BTreeMap::new(),
             executors_lost: std::collections::BTreeMap::new(),
             map_outputs_lost: 0,
+            tasks_lost: 0,
             on_mesos: true,
             manager: sc.manager.name(),
             containers: None,

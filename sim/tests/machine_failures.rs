@@ -358,6 +358,21 @@ fn without_the_shuffle_service_a_lost_executor_takes_its_map_outputs_and_the_map
     assert_eq!(m.stage_resubmissions.get("app"), Some(&1));
     // 8 + 8, then 4 of stage 0 and 8 of stage 1 again.
     assert_eq!(m.jobs[0].attempts, 28);
+    // failures.csv: what the failure took down.
+    let f = &m.failures[0];
+    assert_eq!(
+        (f.event, f.host.as_str(), f.app.as_str(), f.cause.as_str()),
+        (
+            "executor_failed",
+            "agent-0",
+            "app",
+            "faults.0 executor_failure"
+        )
+    );
+    assert_eq!(
+        (f.executors, f.tasks, f.lost_work, f.map_outputs),
+        (1, 8, 40e6, 4)
+    );
 
     // With it, the outputs stay readable: only the 4 lost tasks run
     // again, on the replacement executor (registered at 26.020 s).
@@ -382,6 +397,12 @@ fn a_stage_failing_max_consecutive_attempts_times_aborts_its_job() {
     assert!(m.jobs[0].failed);
     assert_eq!(m.jobs[0].end, None);
     assert_eq!(m.fetch_failures.get("app"), Some(&1));
+    let f = m.failures.iter().find(|f| f.event == "job_failed").unwrap();
+    assert_eq!(f.time.0, 25_000_000);
+    assert_eq!(
+        f.cause,
+        "job 0: a stage failed spark.stage.maxConsecutiveAttempts times on fetch failures"
+    );
 }
 
 #[test]

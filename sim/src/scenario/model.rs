@@ -268,6 +268,19 @@ impl FaultKind {
         "rack_failures",
     ];
 
+    /// Its `kind` in the scenario file.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FaultKind::DriverFailure { .. } => "driver_failure",
+            FaultKind::ExecutorFailure { .. } => "executor_failure",
+            FaultKind::ExecutorFailures { .. } => "executor_failures",
+            FaultKind::TaskFailures { .. } => "task_failures",
+            FaultKind::MachineFailure { .. } => "agent_failure",
+            FaultKind::MachineFailures { .. } => "agent_failures",
+            FaultKind::RackFailures { .. } => "rack_failures",
+        }
+    }
+
     /// Whether it takes machines down (a Mesos agent, a standalone
     /// worker, a YARN NodeManager, with everything running there).
     pub fn is_machine(&self) -> bool {

@@ -989,10 +989,20 @@ impl World {
                 .position(|f| matches!(f, Framework::Spark(a) if a.driver.name == name))
                 .map(|i| FrameworkId(i as u32))
         };
+        let before = self.k.metrics.failure_counts();
+        let cause = format!("faults.{i} {}", kind.name());
         match kind {
             FaultKind::DriverFailure { app } => {
                 if let Some(fw) = app_id(self, &app) {
                     self.driver_failure(fw);
+                    self.k.metrics.failure_since(
+                        before,
+                        self.k.now,
+                        "driver_failed",
+                        String::new(),
+                        app,
+                        cause,
+                    );
                 }
             }
             // Armed at the start (below); the event does nothing.
@@ -1019,7 +1029,17 @@ impl World {
                     .collect();
                 if !agents.is_empty() {
                     let pick = ((u * agents.len() as f64) as usize).min(agents.len() - 1);
-                    self.executor_failure(fw, agents[pick].index());
+                    let host = agents[pick].index();
+                    self.executor_failure(fw, host);
+                    let name = self.k.machines[host].hostname.clone();
+                    self.k.metrics.failure_since(
+                        before,
+                        self.k.now,
+                        "executor_failed",
+                        name,
+                        app,
+                        cause,
+                    );
                 }
                 self.k.push(next, Event::Fault(i));
             }
@@ -1027,6 +1047,14 @@ impl World {
                 let host = self.k.machines.iter().position(|a| a.hostname == agent);
                 if let (Some(fw), Some(host)) = (app_id(self, &app), host) {
                     self.executor_failure(fw, host);
+                    self.k.metrics.failure_since(
+                        before,
+                        self.k.now,
+                        "executor_failed",
+                        agent,
+                        app,
+                        cause,
+                    );
                 }
             }
         }

@@ -941,18 +941,34 @@ impl SparkDriver {
         let Some((keys, row)) = self.jobs.abort(stage) else {
             return;
         };
-        self.job_aborted(k, keys, row);
+        self.job_aborted(k, keys, row, "a task failed spark.task.maxFailures times");
     }
 
     /// A job aborted: its stages leave the scheduler and their running
     /// tasks are killed (their work lost); its row is written.
-    fn job_aborted(&mut self, k: &mut Kernel, keys: std::ops::Range<usize>, row: JobRow) {
+    fn job_aborted(
+        &mut self,
+        k: &mut Kernel,
+        keys: std::ops::Range<usize>,
+        row: JobRow,
+        cause: &str,
+    ) {
+        let before = k.metrics.failure_counts();
         for key in keys.clone() {
             self.remove_stage(key);
         }
         self.failures.retain(|(s, _), _| !keys.contains(s));
         self.kill_tasks_of(k, &|s| keys.contains(&s));
+        let job = row.job;
         k.metrics.jobs.push(row);
+        k.metrics.failure_since(
+            before,
+            k.now,
+            "job_failed",
+            String::new(),
+            self.name.clone(),
+            format!("job {job}: {cause}"),
+        );
     }
 
     /// Kills the running tasks of the stages `of` picks on every executor:
@@ -975,6 +991,7 @@ impl SparkDriver {
                 keep
             });
             let killed = before - e.running.len();
+            k.metrics.tasks_lost += killed as u64;
             if killed > 0 {
                 *k.metrics.lost_work.entry(self.name.clone()).or_insert(0.0) += lost;
                 if let Some(m) = self.dynamic.as_mut() {
@@ -1029,7 +1046,12 @@ impl SparkDriver {
             .entry(self.name.clone())
             .or_insert(0) += out.resubmitted.len() as u64;
         for (keys, row) in out.aborted {
-            self.job_aborted(k, keys, row);
+            self.job_aborted(
+                k,
+                keys,
+                row,
+                "a stage failed spark.stage.maxConsecutiveAttempts times on fetch failures",
+            );
         }
         if out.outputs > 0 {
             self.make_offers(k, None);
@@ -1114,6 +1136,7 @@ impl SparkDriver {
             .executors_lost
             .entry(self.name.clone())
             .or_insert(0) += 1;
+        k.metrics.tasks_lost += u64::from(n);
         for (stage, index) in lost {
             self.requeue(stage, index);
         }
