@@ -280,7 +280,27 @@ proptest! {
             src += &format!("\n[[faults]]\nkind = \"agent_failures\"\ngroup = \"agent\"\nbetween = {{ kind = \"weibull\", scale = \"{up_s}s\", shape = 0.8 }}\nrepair = {{ kind = \"exponential\", mean = \"{repair_s}s\" }}\n");
         }
         src += "\n[[faults]]\nkind = \"rack_failures\"\nbetween = { kind = \"exponential\", mean = \"60s\" }\nrepair = { kind = \"constant\", value = \"30s\" }\n";
-        let sc = load_str(&src, &[]).map_err(|d| TestCaseError::fail(format!("{:?}\n{src}", d.errors)))?.base;
+        // A master failover, its manager recovering or not by seed.
+        src += &format!("\n[[faults]]\nkind = \"master_failover\"\nat = \"{up_s}s\"\nelection = \"{repair_s}s\"\n");
+        let recovery = [
+            "standalone.conf.spark.deploy.recoveryMode=ZOOKEEPER",
+            "yarn.conf.yarn.resourcemanager.recovery.enabled=true",
+        ];
+        let mut sets = Vec::new();
+        if seed % 4 < 2 {
+            for a in recovery {
+                sets.push(sim::scenario::parse_assignment(a).unwrap());
+            }
+        }
+        if seed % 4 == 1 {
+            sets.push(
+                sim::scenario::parse_assignment(
+                    "yarn.conf.yarn.resourcemanager.work-preserving-recovery.enabled=false",
+                )
+                .unwrap(),
+            );
+        }
+        let sc = load_str(&src, &sets).map_err(|d| TestCaseError::fail(format!("{:?}\n{src}", d.errors)))?.base;
         let opts = RunOptions { record_offers: true, check_invariants: true };
         let out = World::new(&sc, seed, opts).run().map_err(|e| TestCaseError::fail(format!("{e}\n{src}")))?;
         let m = &out.metrics;

@@ -208,6 +208,11 @@ impl Master {
         self.app(app).map(|a| a.retry_count)
     }
 
+    /// The worker running the app's driver, if one is placed.
+    pub fn driver_worker(&self, app: u32) -> Option<usize> {
+        self.drivers.get(&app).map(|d| d.0)
+    }
+
     /// Drivers submitted and not yet placed, in submission order.
     pub fn waiting_drivers(&self) -> &[DriverDesc] {
         &self.waiting_drivers

@@ -17,10 +17,11 @@ use super::raw::{Leaf, RawCluster, RawScenario, RawStandalone};
 
 /// The standalone Master's properties the simulator reads (Spark 3.0
 /// `internal/config/Deploy.scala`, reference standalone-yarn-local.md §1.2).
-pub(crate) const STANDALONE_KEYS: [&str; 3] = [
+pub(crate) const STANDALONE_KEYS: [&str; 4] = [
     "spark.deploy.spreadOut",
     "spark.deploy.defaultCores",
     "spark.deploy.maxExecutorRetries",
+    "spark.deploy.recoveryMode",
 ];
 
 /// `cluster.manager` as written (`None`: decided by the apps' masters).
@@ -126,6 +127,19 @@ pub(crate) fn validate_standalone(
                     }
                 }
             }
+            "spark.deploy.recoveryMode" => {
+                // Spark 3.0 `Master.onStart` (reference
+                // standalone-yarn-local.md §1.10): ZOOKEEPER and
+                // FILESYSTEM persist and recover, NONE does not.
+                match text.to_ascii_uppercase().as_str() {
+                    "NONE" => out.recovers = false,
+                    "ZOOKEEPER" | "FILESYSTEM" => out.recovers = true,
+                    _ => {
+                        ctx.leaf_err(&path, leaf, format!("expected NONE, ZOOKEEPER or FILESYSTEM (CUSTOM needs a factory class the simulator cannot run), got \"{text}\""));
+                        ok = false;
+                    }
+                }
+            }
             other => {
                 let hint = closest(other, STANDALONE_KEYS)
                     .map(|c| format!(" (did you mean \"{c}\"?)"))
@@ -202,6 +216,17 @@ pub(crate) fn render(
         conf.insert(
             "spark.deploy.maxExecutorRetries".into(),
             Value::String(standalone.max_executor_retries.to_string()),
+        );
+        conf.insert(
+            "spark.deploy.recoveryMode".into(),
+            Value::String(
+                if standalone.recovers {
+                    "ZOOKEEPER"
+                } else {
+                    "NONE"
+                }
+                .into(),
+            ),
         );
         t.insert("conf".into(), Value::Table(conf));
         doc.insert("standalone".into(), Value::Table(t));

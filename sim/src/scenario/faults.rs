@@ -47,6 +47,21 @@ pub(super) fn validate_faults(
             }
             Some(l) => ctx.duration(&format!("{path}.at"), l),
         };
+        if kind.as_deref() == Some("master_failover") {
+            if let Some(kind) = master_failover(&path, f, ctx)
+                && let Some(at) = at
+            {
+                out.push(Fault { at, kind });
+            }
+            continue;
+        }
+        if let Some(l) = &f.election {
+            ctx.leaf_err(
+                &format!("{path}.election"),
+                l,
+                "election applies to kind = \"master_failover\" only",
+            );
+        }
         if machine {
             let kind = kind.as_deref().unwrap_or_default();
             let m = machine_fault(&path, &span, f, kind, agents, rack_attribute, ctx);
@@ -460,4 +475,44 @@ fn no_rack(rack: &str, attribute: &str, racks: &std::collections::BTreeSet<Strin
         let known: Vec<&str> = racks.iter().map(String::as_str).collect();
         format!("no rack named \"{rack}\" (the racks: {})", known.join(", "))
     }
+}
+
+/// `master_failover`: when (`at`) and how long until the next master
+/// leads (`election`, default 10 s); nothing else applies.
+fn master_failover(path: &str, f: &RawFault, ctx: &mut Ctx<'_>) -> Option<FaultKind> {
+    let mut ok = true;
+    for (leaf, name) in [
+        (&f.app, "app"),
+        (&f.agent, "agent"),
+        (&f.rack, "rack"),
+        (&f.group, "group"),
+        (&f.probability, "probability"),
+    ] {
+        if let Some(l) = leaf {
+            ctx.leaf_err(
+                &format!("{path}.{name}"),
+                l,
+                format!("a master failover takes no {name}: the cluster manager's master fails"),
+            );
+            ok = false;
+        }
+    }
+    for (d, name) in [(&f.between, "between"), (&f.repair, "repair")] {
+        if let Some(d) = d {
+            ctx.error(
+                &format!("{path}.{name}"),
+                Some(&d.span()),
+                format!(
+                    "a master failover takes no {name}: the next master leads after `election`"
+                ),
+            );
+            ok = false;
+        }
+    }
+    let election = match &f.election {
+        None => Some(super::model::defaults::MASTER_ELECTION),
+        Some(l) => ctx.duration(&format!("{path}.election"), l),
+    };
+    let election = election?;
+    ok.then_some(FaultKind::MasterFailover { election })
 }

@@ -9,6 +9,10 @@ pub use crate::traces::{TraceOptions, TraceSummary};
 
 /// The defaults of SPEC §1, and the simulator's own assumptions.
 pub mod defaults {
+    /// How long a master failover takes by default: the next master's
+    /// election and everyone's re-registration (a simulator assumption;
+    /// `[[faults]] election` sets it).
+    pub const MASTER_ELECTION: crate::time::SimDuration = crate::time::SimDuration::from_secs(10);
     use crate::scenario::model::{Dist, Distribution, Unit};
     use crate::time::SimDuration;
 
@@ -133,6 +137,10 @@ pub struct StandaloneConfig {
     /// `None`: Int.MaxValue.
     pub default_cores: Option<u32>,
     pub max_executor_retries: i32,
+    /// `spark.deploy.recoveryMode` is ZOOKEEPER or FILESYSTEM (the Master
+    /// recovers its apps, workers and drivers after a failover); NONE
+    /// (the default) persists nothing.
+    pub recovers: bool,
     /// Master → Worker `LaunchExecutor` / `LaunchDriver` and the process
     /// start (a simulator assumption, like Mesos's task launch latency).
     pub launch_latency: SimDuration,
@@ -144,6 +152,7 @@ impl Default for StandaloneConfig {
             spread_out: true,
             default_cores: None,
             max_executor_retries: 10,
+            recovers: false,
             launch_latency: defaults::TASK_LAUNCH_LATENCY,
         }
     }
@@ -164,6 +173,10 @@ pub struct YarnConfig {
     pub nm_vcores: Option<u32>,
     /// `yarn.resourcemanager.am.max-attempts` (2).
     pub am_max_attempts: u32,
+    /// `yarn.resourcemanager.recovery.enabled` (false) and
+    /// `yarn.resourcemanager.work-preserving-recovery.enabled` (true).
+    pub rm_recovery: bool,
+    pub work_preserving: bool,
     /// NodeManager `startContainer` with localization (a simulator
     /// assumption).
     pub container_launch: SimDuration,
@@ -186,6 +199,8 @@ impl Default for YarnConfig {
             nm_memory_mb: None,
             nm_vcores: None,
             am_max_attempts: 2,
+            rm_recovery: false,
+            work_preserving: true,
             container_launch: SimDuration::from_millis(100),
             aligned_heartbeats: false,
             allocation_expiry: SimDuration::from_secs(600),
@@ -238,6 +253,10 @@ pub enum FaultKind {
         between: Distribution,
         repair: Option<Distribution>,
     },
+    /// The cluster manager's master fails at `at`; the next one leads
+    /// after `election` (Mesos leader election and re-registration, the
+    /// standalone Master's recovery, the YARN ResourceManager's restart).
+    MasterFailover { election: SimDuration },
     /// A whole rack fails at once after every gap drawn from `between`
     /// (the rack drawn at random among `racks`, in name order), and comes
     /// back after `repair`.
@@ -258,7 +277,7 @@ pub enum MachineSet {
 }
 
 impl FaultKind {
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "driver_failure",
         "executor_failure",
         "executor_failures",
@@ -266,6 +285,7 @@ impl FaultKind {
         "agent_failure",
         "agent_failures",
         "rack_failures",
+        "master_failover",
     ];
 
     /// Its `kind` in the scenario file.
@@ -278,6 +298,7 @@ impl FaultKind {
             FaultKind::MachineFailure { .. } => "agent_failure",
             FaultKind::MachineFailures { .. } => "agent_failures",
             FaultKind::RackFailures { .. } => "rack_failures",
+            FaultKind::MasterFailover { .. } => "master_failover",
         }
     }
 

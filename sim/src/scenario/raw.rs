@@ -45,6 +45,7 @@ pub struct RawFault {
     pub rack: Option<Leaf>,
     pub group: Option<Leaf>,
     pub repair: Option<Spanned<RawDist>>,
+    pub election: Option<Leaf>,
 }
 
 /// `[data]`: where input blocks live and what reading them remotely costs.

@@ -331,6 +331,10 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                             t.insert("repair".into(), Value::Table(dist_table(r)));
                         }
                     }
+                    FaultKind::MasterFailover { election } => {
+                        t.insert("kind".into(), s("master_failover"));
+                        t.insert("election".into(), d(*election));
+                    }
                     FaultKind::RackFailures {
                         racks,
                         between,

@@ -143,6 +143,17 @@ fn validate_local(
         // A local app takes a machine without any cluster manager knowing:
         // the machines cannot also be a manager's, nor another local app's.
         let path = format!("apps.{}.master", first.name);
+        if let Some((j, _)) = faults
+            .iter()
+            .enumerate()
+            .find(|(_, f)| matches!(f.kind, FaultKind::MasterFailover { .. }))
+        {
+            ctx.error(
+                &format!("faults.{j}.kind"),
+                None,
+                format!("app \"{}\" runs on a local master: there is no master to fail over (local[K] is one process; use driver_failure)", first.name),
+            );
+        }
         if let Some((j, _)) = faults.iter().enumerate().find(|(_, f)| f.kind.is_machine()) {
             ctx.error(
                 &format!("faults.{j}.kind"),

@@ -20,8 +20,10 @@ const CAP: &str = "yarn.scheduler.capacity.";
 /// The Hadoop keys the simulator reads (queues' keys are
 /// `yarn.scheduler.capacity.root.QUEUE.{capacity, maximum-capacity,
 /// user-limit-factor, maximum-am-resource-percent}`).
-pub(crate) const YARN_KEYS: [&str; 15] = [
+pub(crate) const YARN_KEYS: [&str; 17] = [
     "yarn.resourcemanager.scheduler.class",
+    "yarn.resourcemanager.recovery.enabled",
+    "yarn.resourcemanager.work-preserving-recovery.enabled",
     "yarn.resourcemanager.nodemanagers.heartbeat-interval-ms",
     "yarn.resourcemanager.am.max-attempts",
     "yarn.resourcemanager.rm.container-allocation.expiry-interval-ms",
@@ -342,6 +344,16 @@ pub(crate) fn validate_yarn(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Yarn
                     out.rm.multiple_assignments = v;
                 }
             }
+            "yarn.resourcemanager.recovery.enabled" => {
+                if let Some(v) = r.boolean(&path, leaf) {
+                    out.rm_recovery = v;
+                }
+            }
+            "yarn.resourcemanager.work-preserving-recovery.enabled" => {
+                if let Some(v) = r.boolean(&path, leaf) {
+                    out.work_preserving = v;
+                }
+            }
             other => {
                 let hint = closest(other, YARN_KEYS)
                     .map(|c| format!(" (did you mean \"{c}\"?)"))
@@ -439,6 +451,14 @@ pub(crate) fn render(
     put(
         "yarn.resourcemanager.am.max-attempts",
         y.am_max_attempts.to_string(),
+    );
+    put(
+        "yarn.resourcemanager.recovery.enabled",
+        y.rm_recovery.to_string(),
+    );
+    put(
+        "yarn.resourcemanager.work-preserving-recovery.enabled",
+        y.work_preserving.to_string(),
     );
     put(
         "yarn.resourcemanager.rm.container-allocation.expiry-interval-ms",

@@ -81,6 +81,11 @@ pub(crate) fn apply_standalone(
     frameworks: &mut [Framework],
     launches: Vec<policies::standalone::Launch>,
 ) {
+    if c.down {
+        // No Master is ALIVE: its decisions wait for the recovery.
+        c.held.extend(launches);
+        return;
+    }
     for l in launches {
         match l {
             policies::standalone::Launch::Executor { app, executor } => {

@@ -88,6 +88,8 @@ pub(crate) enum Event {
         machine: u32,
         generation: u32,
     },
+    /// The next master leads after fault `i`'s failover.
+    MasterElected(usize),
     /// The driver's heartbeat receiver expires an executor that has not
     /// been heard from (`spark.network.timeout`).
     ExecutorExpired {
@@ -122,7 +124,8 @@ impl Event {
             | Event::AmAllocate(_)
             | Event::ContainerExpired { .. }
             | Event::MachineLost { .. }
-            | Event::ExecutorExpired { .. } => EventClass::Timer,
+            | Event::ExecutorExpired { .. }
+            | Event::MasterElected(_) => EventClass::Timer,
             Event::AllocationTick | Event::AllocationRun | Event::NodeHeartbeat(_) => {
                 EventClass::Allocation
             }
@@ -171,6 +174,7 @@ impl Event {
                 generation,
             } => (26, u64::from(machine) ^ (u64::from(generation) << 32)),
             Event::ExecutorExpired { uid, .. } => (27, uid),
+            Event::MasterElected(i) => (28, i as u64),
         }
     }
 }

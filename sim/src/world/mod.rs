@@ -20,6 +20,7 @@
 mod apps;
 mod data;
 pub(crate) mod events;
+mod failover;
 pub(crate) mod kernel;
 pub(crate) mod local;
 mod machines;
@@ -71,6 +72,8 @@ pub struct World {
     failure_draws: std::collections::BTreeMap<usize, (rand_chacha::ChaCha8Rng, Sampler)>,
     /// The machine faults' draws.
     machines: machines::Machines,
+    /// Master failovers under way (the master is back at 0).
+    master_failovers: u32,
     fingerprint: u64,
     events: u64,
     /// The last step found no event left before the end.
@@ -197,6 +200,7 @@ impl World {
             faults: sc.faults.clone(),
             failure_draws: std::collections::BTreeMap::new(),
             machines: machines::Machines::default(),
+            master_failovers: 0,
             fingerprint: 0xcbf2_9ce4_8422_2325,
             events: 0,
             ran_out: false,
@@ -553,6 +557,13 @@ impl World {
             } => self.on_machines(|ms, p, after| {
                 ms.machine_lost(p, after, machine as usize, generation)
             }),
+            Event::MasterElected(i) => {
+                self.master_failovers -= 1;
+                if self.master_failovers == 0 {
+                    let cause = format!("faults.{i} master_failover");
+                    self.on_machines(|_, p, _| failover::master_elected(p, cause));
+                }
+            }
             Event::ExecutorExpired { app, executor, uid } => {
                 self.on_machines(|ms, p, _| ms.executor_expired(p, app, executor, uid))
             }
@@ -929,8 +940,9 @@ impl World {
             k, yr, frameworks, ..
         } = self;
         let Some(y) = yr.as_mut() else { return };
-        if k.is_down(AgentId(n as u32)) {
-            // A failed NodeManager sends nothing.
+        if k.is_down(AgentId(n as u32)) || y.down {
+            // A failed NodeManager sends nothing; a restarting
+            // ResourceManager places nothing.
             y.rest(n);
             return;
         }
@@ -1007,6 +1019,11 @@ impl World {
             }
             // Armed at the start (below); the event does nothing.
             FaultKind::TaskFailures { .. } => {}
+            FaultKind::MasterFailover { election } => {
+                self.master_failovers += 1;
+                self.k.push(self.k.now + election, Event::MasterElected(i));
+                self.on_machines(|_, p, _| failover::master_down(p, cause));
+            }
             FaultKind::MachineFailure { .. } | FaultKind::RackFailures { .. } => {
                 self.on_machines(|ms, p, after| ms.machine_fault(p, after, i))
             }
@@ -1177,6 +1194,10 @@ impl World {
     /// The standalone Master's books against the drivers'.
     fn check_standalone(&self) -> Result<(), String> {
         let Some(c) = &self.sa else { return Ok(()) };
+        // Failing over: its decisions wait in `held`, not yet the drivers'.
+        if c.down {
+            return Ok(());
+        }
         let apps = self.frameworks.iter().filter_map(|f| match f {
             Framework::Spark(a) => match &a.backend {
                 Backend::Standalone(s) => Some((&a.driver, s)),

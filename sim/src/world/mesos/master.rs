@@ -155,6 +155,8 @@ pub(crate) struct MesosMaster {
     pub(crate) docker_pulled: BTreeMap<(AgentId, String), SimTime>,
     /// Agents removed (unreachable) and not registered again.
     pub(crate) removed: Vec<bool>,
+    /// No master leads (a failover's election): no allocation runs.
+    pub(crate) down: bool,
 }
 
 impl MesosMaster {
@@ -269,7 +271,33 @@ impl MesosMaster {
             credentials: sc.mesos.credentials.clone(),
             docker_pulled: BTreeMap::new(),
             removed: vec![false; machines.len()],
+            down: false,
         }
+    }
+
+    /// The leading master fails (reference mesos-master.md §3, "Master
+    /// failover"): its offers and filters, kept only in its memory, are
+    /// gone; no allocation runs until the next master leads. Agents keep
+    /// their tasks running.
+    pub(crate) fn fail_over(&mut self, k: &mut Kernel) {
+        self.down = true;
+        self.pending = false;
+        let ids: Vec<u64> = self.offers.keys().copied().collect();
+        for id in ids {
+            self.rescind(k, id);
+        }
+        for fw in 0..self.fw_views.len() {
+            self.filters.clear_framework(FrameworkId(fw as u32));
+        }
+        self.epoch += 1;
+    }
+
+    /// The next master leads and every framework has re-subscribed with
+    /// failover (`activateFramework` triggers a run over all agents).
+    pub(crate) fn elected(&mut self, k: &mut Kernel) {
+        self.down = false;
+        self.epoch += 1;
+        self.request_run(k);
     }
 
     /// The agent is unreachable (`markUnreachable` → `__removeSlave`, Mesos
@@ -347,7 +375,7 @@ impl MesosMaster {
     /// Requests a run over all agents, scheduling it unless one is already
     /// pending (batching since Mesos 1.2, reference mesos-master.md §1.1).
     pub(crate) fn request_run(&mut self, k: &mut Kernel) {
-        if !self.pending {
+        if !self.pending && !self.down {
             self.pending = true;
             k.push(k.now, Event::AllocationRun);
         }

@@ -20,6 +20,13 @@ pub(crate) struct StandaloneMaster {
     /// Spark; seeded here, §1.12).
     pub rng: ChaCha8Rng,
     pub launch_latency: SimDuration,
+    /// The Master is failing over (STANDBY, then RECOVERING): its
+    /// decisions wait (`schedule()` does nothing until it is ALIVE).
+    pub down: bool,
+    /// What it decided meanwhile, applied once it is ALIVE again.
+    pub held: Vec<policies::standalone::Launch>,
+    /// `spark.deploy.recoveryMode` recovers (ZOOKEEPER, FILESYSTEM).
+    pub recovers: bool,
 }
 
 impl StandaloneMaster {
@@ -46,6 +53,9 @@ impl StandaloneMaster {
             master: Master::new(conf, &workers),
             rng: streams.stream("standalone-driver-placement", 0),
             launch_latency: cfg.launch_latency,
+            down: false,
+            held: Vec::new(),
+            recovers: cfg.recovers,
         }
     }
 }

@@ -437,3 +437,47 @@ pub(crate) fn driver_worker_removed(
         Vec::new()
     }
 }
+
+/// After a Master failover with `spark.deploy.recoveryMode` NONE (Spark
+/// 3.0 `Master`, reference standalone-yarn-local.md §1.10): the new
+/// Master knows no app and no driver. Workers re-register and the Master
+/// kills what it does not know (SPARK-13604): the app's executors go
+/// (their tasks pending again, never to run); its client never registers
+/// again (`StandaloneSchedulerBackend.disconnected` waits for a
+/// reconnection that does not come), so the driver lives on without
+/// executors. A cluster-mode driver is killed with its worker's report: the
+/// app is over. Returns the executors lost.
+pub(crate) fn master_lost(
+    k: &mut Kernel,
+    c: &mut StandaloneMaster,
+    d: &mut SparkDriver,
+    s: &mut StandaloneSpark,
+) -> u32 {
+    let ids: Vec<u64> = d.executors.keys().copied().collect();
+    for &id in &ids {
+        d.requeue_tasks_of(k, id);
+        d.release_executor(k, id, "master_lost");
+    }
+    // The old Master's books (the new one starts empty).
+    c.master.remove_app(key(d), &mut c.rng);
+    c.master.driver_finished(key(d), &mut c.rng);
+    s.registered = false;
+    if s.cluster {
+        // Its driver process is killed (or, still waiting to be placed,
+        // forgotten): the app is over.
+        if s.driver.take().is_some() {
+            k.metrics.held_by(
+                d.id,
+                k.now,
+                -i64::from(d.settings.driver_cores) * 1000,
+                -(d.settings.driver_memory_mib as i64) * 1000,
+            );
+        }
+        if !d.stopped {
+            d.stopped = true;
+            d.abandon();
+        }
+        d.give_up();
+    }
+    ids.len() as u32
+}

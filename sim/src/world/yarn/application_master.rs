@@ -281,6 +281,11 @@ pub(crate) fn allocate(k: &mut Kernel, y: &mut YarnRm, d: &SparkDriver, s: &mut 
     if am_down(k, s) {
         return true; // the AM died with its machine: no more calls
     }
+    if y.down {
+        // The ResourceManager is restarting: the AM's calls fail until it
+        // is back (`resume_allocating`).
+        return true;
+    }
     let Some(a) = s.allocator.as_mut() else {
         return true;
     };
@@ -704,4 +709,59 @@ pub(crate) fn am_lost(
 /// Whether the AM's machine is down (its allocation loop stopped).
 pub(crate) fn am_down(k: &Kernel, s: &YarnSpark) -> bool {
     s.am.is_some_and(|am| k.is_down(policies::model::AgentId(am.node as u32)))
+}
+
+/// The ResourceManager is back: the AM's allocation loop resumes at once.
+pub(crate) fn resume_allocating(k: &mut Kernel, d: &SparkDriver, s: &mut YarnSpark) {
+    if s.allocator.is_some() && !d.stopped {
+        s.next_allocate = Some(k.now);
+        k.push(k.now, Event::AmAllocate(d.id));
+    }
+}
+
+/// The ResourceManager restarted (Hadoop `yarn.resourcemanager.recovery.enabled`,
+/// `work-preserving-recovery.enabled`; reference standalone-yarn-local.md
+/// §2.9): with work-preserving recovery the AM re-registers and every
+/// container runs on; with recovery but not work-preserving, the
+/// NodeManagers kill every container and a new attempt starts that does not
+/// count toward the attempts (a cluster-mode driver with its AM: its jobs
+/// are lost); without recovery the application is unknown to the new
+/// ResourceManager, its containers are killed and the app fails. Returns
+/// the executors lost.
+pub(crate) fn rm_restarted(
+    k: &mut Kernel,
+    y: &mut YarnRm,
+    d: &mut SparkDriver,
+    s: &mut YarnSpark,
+) -> u32 {
+    if d.stopped && !d.restarting {
+        return 0;
+    }
+    let executors = d.executors.len() as u32;
+    if y.recovery && y.work_preserving {
+        resume_allocating(k, d, s);
+        return 0;
+    }
+    if !y.recovery {
+        let ids: Vec<u64> = d.executors.keys().copied().collect();
+        for id in ids {
+            d.requeue_tasks_of(k, id);
+        }
+        shut_down(k, y, d, s, "rm_restart");
+        d.abandon();
+        return executors;
+    }
+    if s.am.is_none() {
+        return 0; // not started yet: its AM request is recovered
+    }
+    // A new attempt, not counted.
+    s.attempts = s.attempts.saturating_sub(1);
+    if s.cluster {
+        if !driver_failed(k, y, d, s) {
+            d.give_up();
+        }
+    } else {
+        am_lost(k, y, d, s);
+    }
+    executors
 }

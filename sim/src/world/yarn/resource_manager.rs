@@ -37,6 +37,13 @@ pub(crate) struct YarnRm {
     awake: Vec<bool>,
     /// Executor containers granted and not yet pulled, per app.
     pub granted: BTreeMap<u32, Vec<Allocation>>,
+    /// The ResourceManager is restarting: no heartbeat places anything, no
+    /// AM's `allocate` is answered.
+    pub down: bool,
+    /// `yarn.resourcemanager.recovery.enabled` and
+    /// `work-preserving-recovery.enabled`.
+    pub recovery: bool,
+    pub work_preserving: bool,
 }
 
 impl YarnRm {
@@ -70,6 +77,9 @@ impl YarnRm {
             phase,
             awake: vec![false; machines.len()],
             granted: BTreeMap::new(),
+            down: false,
+            recovery: cfg.rm_recovery,
+            work_preserving: cfg.work_preserving,
         }
     }
 
