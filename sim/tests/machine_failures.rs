@@ -423,3 +423,43 @@ fn a_lost_machine_takes_its_map_outputs_even_with_the_shuffle_service() {
     assert_eq!(m.stage_resubmissions.get("app"), Some(&1));
     assert_eq!(m.fetch_failures.get("app"), None);
 }
+
+#[test]
+fn a_supervised_standalone_driver_on_a_dead_worker_is_relaunched_once_the_master_removes_it() {
+    // Cluster mode, supervised: the driver runs on one of three workers.
+    // Failing each worker in turn at 30 s finds the one that ran it: the
+    // app goes with the driver at 30 s, and when the Master removes the
+    // worker (the check at 120 s) the driver is relaunched elsewhere and
+    // its new SparkContext gets executors again.
+    let mut found = false;
+    for w in 0..3 {
+        let src = two_agents(
+            "spark://m:7077",
+            &format!("[[faults]]\nkind = \"agent_failure\"\nagent = \"agent-{w}\"\nat = \"30s\"\n"),
+        )
+        .replace("count = 2\n", "count = 3\n")
+        .replace(
+            "master = \"spark://m:7077\"",
+            "master = \"spark://m:7077\"\ndeploy_mode = \"cluster\"",
+        )
+        .replace(
+            "\"spark.cores.max\" = \"8\"",
+            "\"spark.cores.max\" = \"4\"\n\"spark.driver.supervise\" = \"true\"",
+        )
+        .replace("times = [\"10s\"]", "times = [\"10s\", \"200s\"]");
+        let m = run(&src);
+        let Some(lost) = m.failures.iter().find(|f| f.event == "driver_lost") else {
+            continue;
+        };
+        found = true;
+        assert_eq!(lost.time.0, 30_000_000);
+        assert_eq!(m.driver_relaunches, 1);
+        assert_eq!(lost.host, format!("agent-{w}"));
+        // Executors of the new SparkContext, launched after the 120 s
+        // removal, run the job of 200 s.
+        assert!(m.executors.iter().any(|e| e.launch.0 > 120_000_000));
+        let second = m.jobs.iter().find(|j| j.submit.0 == 200_000_000).unwrap();
+        assert!(second.end.is_some());
+    }
+    assert!(found, "no worker ran the driver");
+}

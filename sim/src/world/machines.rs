@@ -811,6 +811,24 @@ repair = { kind = "constant", value = "200s" }
     }
 
     #[test]
+    fn task_attempts_must_balance() {
+        let mut w = world();
+        step_to(&mut w, 106_000_000);
+        let Framework::Spark(a) = &mut w.frameworks[0] else {
+            unreachable!()
+        };
+        // 8 launched at 10 s; 4 lost with the failed executor at 15 s and
+        // relaunched on its replacement; those 4 lost with the machine at
+        // 105 s wait for the other executor (busy until 310 s).
+        assert_eq!(a.driver.books.launched, 12);
+        assert_eq!(a.driver.books.lost, 8);
+        a.driver.check_attempts().unwrap();
+        a.driver.books.succeeded += 1;
+        let e = a.driver.check_attempts().unwrap_err();
+        assert!(e.contains("task attempts launched, but"), "{e}");
+    }
+
+    #[test]
     fn a_noticed_failure_must_leave_nothing_held_on_the_machine() {
         let mut w = world();
         step_to(&mut w, 106_000_000);

@@ -341,6 +341,12 @@ impl World {
                         &self.frameworks,
                     )
                 })
+                .and_then(|()| {
+                    self.frameworks.iter().try_for_each(|f| match f {
+                        Framework::Spark(a) => a.driver.check_attempts(),
+                        _ => Ok(()),
+                    })
+                })
         {
             return Some(Err(format!(
                 "invariant violated at {} after {:?}: {e}",

@@ -132,6 +132,23 @@ impl Executor {
     }
 }
 
+/// The driver's task attempts: launched, and how each ended. They balance
+/// after every event: launched = succeeded + failed + killed + lost +
+/// running (checked under `--check`; fine-grained Mesos tasks are kept by
+/// their backend, not here).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct AttemptBooks {
+    pub launched: u64,
+    pub succeeded: u64,
+    /// Failed (`task_failures`).
+    pub failed: u64,
+    /// Killed: with an aborted job, a stage failed on a fetch failure, or
+    /// their executor stopped (the app's end, its driver's failure).
+    pub killed: u64,
+    /// Lost with their executor (failed, lost, expired).
+    pub lost: u64,
+}
+
 /// What a granted executor is: where, how big.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Grant {
@@ -200,6 +217,8 @@ pub(crate) struct SparkDriver {
     /// Task attempts that fail (`[[faults]] task_failures`), and each
     /// task's failures so far, by (stage key, index).
     pub task_failures: Option<TaskFailures>,
+    /// Every task attempt, and how it ended.
+    pub books: AttemptBooks,
     failures: BTreeMap<(usize, u32), u32>,
     /// Failures of one task that abort its job: `spark.task.maxFailures`,
     /// or a local master's `F` of `local[K,F]` (1 without it).
@@ -270,6 +289,7 @@ impl SparkDriver {
             ready_deadline: SimTime::ZERO,
             scratch: Scratch::default(),
             task_failures: None,
+            books: AttemptBooks::default(),
             failures: BTreeMap::new(),
             max_task_failures: match &app.master {
                 // Spark 3.0 SparkContext.createTaskScheduler (reference
@@ -669,6 +689,7 @@ impl SparkDriver {
                 .get_mut(&offer.executor)
                 .expect("offered executor");
             advance(e, now);
+            self.books.launched += 1;
             e.running.push(RunningTask {
                 stage,
                 index: p.index,
@@ -877,8 +898,10 @@ impl SparkDriver {
             {
                 failed.push((j, index));
                 *k.metrics.lost_work.entry(self.name.clone()).or_insert(0.0) += work;
+                self.books.failed += 1;
                 continue;
             }
+            self.books.succeeded += 1;
             if let Some(local) = local {
                 self.jobs.read_input(j, index, local);
             }
@@ -992,6 +1015,7 @@ impl SparkDriver {
             });
             let killed = before - e.running.len();
             k.metrics.tasks_lost += killed as u64;
+            self.books.killed += killed as u64;
             if killed > 0 {
                 *k.metrics.lost_work.entry(self.name.clone()).or_insert(0.0) += lost;
                 if let Some(m) = self.dynamic.as_mut() {
@@ -1078,6 +1102,25 @@ impl SparkDriver {
         self.outputs_lost(k, &|o| o.host == host)
     }
 
+    /// The attempts balance: every launched attempt succeeded, failed, was
+    /// killed or lost, or runs now.
+    pub fn check_attempts(&self) -> Result<(), String> {
+        let b = self.books;
+        let running: u64 = self
+            .executors
+            .values()
+            .map(|e| e.running.len() as u64)
+            .sum();
+        let ended = b.succeeded + b.failed + b.killed + b.lost;
+        if b.launched != ended + running {
+            return Err(format!(
+                "app {}: {} task attempts launched, but {} succeeded + {} failed + {} killed + {} lost + {running} running",
+                self.name, b.launched, b.succeeded, b.failed, b.killed, b.lost
+            ));
+        }
+        Ok(())
+    }
+
     /// With `stop` unset, the app ends once its stream is done and its last
     /// job has finished.
     pub fn finished(&self) -> bool {
@@ -1130,8 +1173,13 @@ impl SparkDriver {
         if !e.running.is_empty() {
             *k.metrics.lost_work.entry(self.name.clone()).or_insert(0.0) += done;
         }
-        let lost: Vec<(usize, u32)> = e.running.iter().map(|t| (t.stage, t.index)).collect();
+        // They are lost: off the executor (which leaves next).
+        let lost: Vec<(usize, u32)> = std::mem::take(&mut e.running)
+            .iter()
+            .map(|t| (t.stage, t.index))
+            .collect();
         let n = lost.len() as u32;
+        self.books.lost += u64::from(n);
         *k.metrics
             .executors_lost
             .entry(self.name.clone())
@@ -1152,6 +1200,8 @@ impl SparkDriver {
             k.cancel(h);
         }
         advance(&mut e, k.now);
+        // Tasks still running go with it, killed.
+        self.books.killed += e.running.len() as u64;
         if let Some(m) = self.dynamic.as_mut() {
             m.executor_removed(id);
         }
