@@ -463,3 +463,82 @@ fn a_supervised_standalone_driver_on_a_dead_worker_is_relaunched_once_the_master
     }
     assert!(found, "no worker ran the driver");
 }
+
+fn agent0_process_fails(repair: Option<&str>) -> String {
+    format!("{}cause = \"process\"\n", agent0_fails("30s", repair))
+}
+
+#[test]
+fn an_agent_process_crash_is_noticed_at_once_and_the_agent_may_come_back_as_itself() {
+    // Mesos: the connection breaks at 30 s: the executor is TASK_LOST at
+    // once, the agent deactivated (no offers; it stays in the totals).
+    // Back at 130 s it re-registers as itself and is offered again.
+    let m = run(&two_agents(
+        "mesos://m:5050",
+        &agent0_process_fails(Some("100s")),
+    ));
+    assert_eq!(
+        rows(&m),
+        [
+            (30_000_000, "process_down", "agent-0"),
+            (30_000_000, "machine_lost", "agent-0"),
+            (130_000_000, "machine_up", "agent-0")
+        ]
+    );
+    assert!(
+        lost(&m).cause.starts_with("agent disconnected"),
+        "{}",
+        lost(&m).cause
+    );
+    assert_eq!((lost(&m).executors, lost(&m).tasks), (1, 4));
+    assert!(
+        m.offers.iter().all(|o| o.agent.index() != 0
+            || o.offer_s.0 < 30_000_000
+            || o.offer_s.0 >= 130_000_000)
+    );
+    assert!(
+        m.executors
+            .iter()
+            .any(|e| e.host == "agent-0" && e.launch.0 >= 130_000_000)
+    );
+    // Never back: removed when agent_reregister_timeout (600 s) runs out.
+    let src = two_agents("mesos://m:5050", &agent0_process_fails(None))
+        .replace("times = [\"10s\"]", "times = [\"10s\", \"700s\"]");
+    let m = run(&src);
+    let removed = m
+        .failures
+        .iter()
+        .filter(|f| f.event == "machine_lost")
+        .nth(1)
+        .unwrap();
+    assert_eq!(removed.time.0, 630_000_000);
+}
+
+#[test]
+fn a_worker_process_crash_is_removed_at_once_and_a_nodemanager_crash_keeps_its_containers() {
+    // Standalone: `onDisconnected` removes the worker at 30 s.
+    let m = run(&two_agents("spark://m:7077", &agent0_process_fails(None)));
+    assert_eq!(lost(&m).time.0, 30_000_000);
+    assert_eq!((lost(&m).executors, lost(&m).tasks), (1, 4));
+    // YARN: the executors run on (the job of 100 s tasks ends as without
+    // a failure, at 110 s and some container start-up), and the
+    // NodeManager is LOST at 630 s with nothing of the app left there.
+    let src = two_agents("yarn", &agent0_process_fails(None))
+        .replace("times = [\"10s\"]", "times = [\"10s\", \"700s\"]");
+    let m = run(&src);
+    assert!(m.failures.iter().all(|f| f.event != "executor_lost"));
+    assert_eq!(lost(&m).time.0, 630_000_000);
+    let first = m.jobs.iter().find(|j| j.job == 0).unwrap();
+    assert!(first.end.unwrap().0 < 120_000_000, "{:?}", first.end);
+    assert_eq!(first.attempts, 8);
+    // Bad causes are refused.
+    let bad = two_agents(
+        "mesos://m:5050",
+        &format!("{}cause = \"cosmic ray\"\n", agent0_fails("30s", None)),
+    );
+    let e = format!("{:?}", load_str(&bad, &[]).unwrap_err().errors);
+    assert!(
+        e.contains("expected \\\"host\\\" (the machine stops) or \\\"process\\\""),
+        "{e}"
+    );
+}

@@ -277,7 +277,10 @@ proptest! {
         let seed = if seed.is_multiple_of(3) { seed + 1 } else { seed };
         let mut src = render(agents, cpus, false, false, &apps, None, seed);
         if !src.contains("kind = \"agent_failures\"") {
-            src += &format!("\n[[faults]]\nkind = \"agent_failures\"\ngroup = \"agent\"\nbetween = {{ kind = \"weibull\", scale = \"{up_s}s\", shape = 0.8 }}\nrepair = {{ kind = \"exponential\", mean = \"{repair_s}s\" }}\n");
+            // Half the cases: only the agent, worker or NodeManager
+            // process fails.
+            let cause = if up_s % 2 == 0 { "process" } else { "host" };
+            src += &format!("\n[[faults]]\nkind = \"agent_failures\"\ngroup = \"agent\"\nbetween = {{ kind = \"weibull\", scale = \"{up_s}s\", shape = 0.8 }}\nrepair = {{ kind = \"exponential\", mean = \"{repair_s}s\" }}\ncause = \"{cause}\"\n");
         }
         src += "\n[[faults]]\nkind = \"rack_failures\"\nbetween = { kind = \"exponential\", mean = \"60s\" }\nrepair = { kind = \"constant\", value = \"30s\" }\n";
         // A master failover, its manager recovering or not by seed.
@@ -314,7 +317,7 @@ proptest! {
         }
         // Each failure row's machine went down before it was noticed.
         for f in m.failures.iter().filter(|f| f.event == "machine_lost") {
-            prop_assert!(m.failures.iter().any(|d| d.event == "machine_down" && d.host == f.host && d.time <= f.time));
+            prop_assert!(m.failures.iter().any(|d| matches!(d.event, "machine_down" | "process_down") && d.host == f.host && d.time <= f.time));
         }
     }
 }

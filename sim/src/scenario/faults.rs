@@ -51,7 +51,11 @@ pub(super) fn validate_faults(
             if let Some(kind) = master_failover(&path, f, ctx)
                 && let Some(at) = at
             {
-                out.push(Fault { at, kind });
+                out.push(Fault {
+                    at,
+                    kind,
+                    process: false,
+                });
             }
             continue;
         }
@@ -65,10 +69,29 @@ pub(super) fn validate_faults(
         if machine {
             let kind = kind.as_deref().unwrap_or_default();
             let m = machine_fault(&path, &span, f, kind, agents, rack_attribute, ctx);
-            if let (Some(kind), Some(at)) = (m, at) {
-                out.push(Fault { at, kind });
+            let process = match &f.cause {
+                None => Some(false),
+                Some(l) => match ctx.string(&format!("{path}.cause"), l).as_deref() {
+                    Some("host") => Some(false),
+                    Some("process") => Some(true),
+                    Some(other) => {
+                        ctx.leaf_err(&format!("{path}.cause"), l, format!("expected \"host\" (the machine stops) or \"process\" (only the agent, worker or NodeManager process fails), got \"{other}\""));
+                        None
+                    }
+                    None => None,
+                },
+            };
+            if let (Some(kind), Some(at), Some(process)) = (m, at, process) {
+                out.push(Fault { at, kind, process });
             }
             continue;
+        }
+        if let Some(l) = &f.cause {
+            ctx.leaf_err(
+                &format!("{path}.cause"),
+                l,
+                "cause applies to machine failures only (agent_failure, agent_failures, rack_failures)",
+            );
         }
         for (leaf, name) in [(&f.rack, "rack"), (&f.group, "group")] {
             if let Some(l) = leaf {
@@ -226,7 +249,11 @@ pub(super) fn validate_faults(
             (_, Some(between)) => FaultKind::ExecutorFailures { app, between },
             _ => FaultKind::ExecutorFailure { app, agent },
         };
-        out.push(Fault { at, kind });
+        out.push(Fault {
+            at,
+            kind,
+            process: false,
+        });
     }
     // Stable: equal times keep file order.
     out.sort_by_key(|f| f.at);
@@ -487,6 +514,7 @@ fn master_failover(path: &str, f: &RawFault, ctx: &mut Ctx<'_>) -> Option<FaultK
         (&f.rack, "rack"),
         (&f.group, "group"),
         (&f.probability, "probability"),
+        (&f.cause, "cause"),
     ] {
         if let Some(l) = leaf {
             ctx.leaf_err(

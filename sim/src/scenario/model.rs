@@ -220,6 +220,10 @@ pub fn local_machine(app_index: usize, machines: usize) -> usize {
 pub struct Fault {
     pub at: SimDuration,
     pub kind: FaultKind,
+    /// Machine faults, `cause = "process"`: only the Mesos agent, the
+    /// standalone worker or the NodeManager process fails; the host stays
+    /// up and its connection breaks at once (`false`: the host stops).
+    pub process: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

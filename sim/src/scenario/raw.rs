@@ -46,6 +46,7 @@ pub struct RawFault {
     pub group: Option<Leaf>,
     pub repair: Option<Spanned<RawDist>>,
     pub election: Option<Leaf>,
+    pub cause: Option<Leaf>,
 }
 
 /// `[data]`: where input blocks live and what reading them remotely costs.

@@ -289,6 +289,9 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
             .map(|f| {
                 let mut t = Table::new();
                 t.insert("at".into(), d(f.at));
+                if f.process {
+                    t.insert("cause".into(), s("process"));
+                }
                 match &f.kind {
                     FaultKind::DriverFailure { app } => {
                         t.insert("kind".into(), s("driver_failure"));

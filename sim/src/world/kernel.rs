@@ -87,6 +87,12 @@ pub(crate) struct HostState {
     pub registered: SimTime,
     /// When it went down.
     pub since: SimTime,
+    /// Only its agent, worker or NodeManager process failed (the host is
+    /// up, the connection broke at once).
+    pub process: bool,
+    /// Mesos, process failure: the agent is deactivated, waiting to
+    /// re-register (`agent_reregister_timeout`).
+    pub disconnected: bool,
 }
 
 impl Kernel {

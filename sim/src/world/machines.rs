@@ -72,6 +72,10 @@ pub(crate) const WORKER_TIMEOUT: SimDuration = SimDuration::from_secs(60);
 /// Hadoop `yarn.nm.liveness-monitor.expiry-interval-ms` (600000, reference
 /// standalone-yarn-local.md §2.9).
 pub(crate) const NM_EXPIRY: SimDuration = SimDuration::from_secs(600);
+/// Mesos 1.11 master flag `--agent_reregister_timeout` (10 min, also its
+/// minimum; reference mesos-master.md §3): how long a disconnected agent
+/// may take to re-register before it is removed.
+pub(crate) const AGENT_REREGISTER_TIMEOUT: SimDuration = SimDuration::from_secs(600);
 /// Spark 3.0 `spark.executor.heartbeatInterval` (10 s) and
 /// `spark.network.timeout` (120 s) (§2.8).
 pub(crate) const EXECUTOR_HEARTBEAT: SimDuration = SimDuration::from_secs(10);
@@ -87,6 +91,9 @@ pub(crate) struct FaultDraws {
     /// `rack_failures`: the machines of each rack (racks in name order);
     /// `agent_failure`: one entry, its machines.
     groups: Vec<Vec<usize>>,
+    /// `cause = "process"`: only the agent, worker or NodeManager process
+    /// fails.
+    process: bool,
 }
 
 /// The machines of the scenario whose rack is `rack`.
@@ -172,6 +179,7 @@ impl Machines {
                         repair: repair.as_ref().map(Sampler::new),
                         rngs: BTreeMap::from([(usize::MAX, rng)]),
                         groups: vec![targets],
+                        process: f.process,
                     }
                 }
                 FaultKind::MachineFailures {
@@ -211,6 +219,7 @@ impl Machines {
                         repair: repair.as_ref().map(Sampler::new),
                         rngs,
                         groups: Vec::new(),
+                        process: f.process,
                     }
                 }
                 FaultKind::RackFailures {
@@ -227,6 +236,7 @@ impl Machines {
                         repair: repair.as_ref().map(Sampler::new),
                         rngs: BTreeMap::from([(usize::MAX, rng)]),
                         groups: racks.iter().map(|r| rack_machines(sc, r)).collect(),
+                        process: f.process,
                     }
                 }
                 _ => continue,
@@ -369,10 +379,36 @@ impl Machines {
         h.generation += 1;
         h.undetected = true;
         h.since = now;
+        let process = self.draws.get(&i).is_some_and(|d| d.process);
+        h.process = process;
         let (generation, registered) = (h.generation, h.registered);
         let cause = self.cause(i);
-        failure_row(p.k, "machine_down", m, String::new(), cause);
+        failure_row(
+            p.k,
+            if process {
+                "process_down"
+            } else {
+                "machine_down"
+            },
+            m,
+            String::new(),
+            cause,
+        );
         let agent = AgentId(m as u32);
+        if process && p.yr.is_some() {
+            // A NodeManager process crash: its containers, executors and
+            // AMs run on (they are not its children once started); it
+            // heartbeats no more, so nothing new starts there, and the
+            // ResourceManager declares it LOST after the expiry.
+            p.k.push(
+                now + NM_EXPIRY,
+                Event::MachineLost {
+                    machine: m as u32,
+                    generation,
+                },
+            );
+            return;
+        }
         // Drivers and AMs on the machine die with it.
         let mut drivers = Vec::new();
         for (fi, f) in p.frameworks.iter().enumerate() {
@@ -440,6 +476,15 @@ impl Machines {
                 after.failed_drivers.push(fw);
             }
         }
+        if process {
+            // The connection breaks at once: a Mesos agent is disconnected
+            // (its non-checkpointing frameworks' tasks TASK_LOST at once:
+            // Spark does not checkpoint unless told, and neither do the
+            // other frameworks here), a standalone worker is removed
+            // (`onDisconnected` → `removeWorker`).
+            self.notice_loss(p, after, m, generation, false);
+            return;
+        }
         // When its manager will notice.
         let detect = if p.yr.is_some() {
             now + NM_EXPIRY
@@ -489,13 +534,38 @@ impl Machines {
         returned: bool,
     ) {
         let h = &mut p.k.hosts[m];
-        if h.generation != generation || !h.undetected {
+        if h.generation != generation {
+            return;
+        }
+        let agent = AgentId(m as u32);
+        if h.disconnected {
+            // The disconnected agent did not re-register in time: removed
+            // (or it comes back now and re-registers as itself).
+            h.disconnected = false;
+            if returned {
+                return;
+            }
+            failure_row(
+                p.k,
+                "machine_lost",
+                m,
+                String::new(),
+                "agent not re-registered within agent_reregister_timeout (600 s)".into(),
+            );
+            p.m.remove_agent(&mut *p.k, agent);
+            return;
+        }
+        if !h.undetected {
             return;
         }
         h.undetected = false;
-        let agent = AgentId(m as u32);
+        let process = h.process;
         let cause = if returned {
             "it came back without its processes"
+        } else if process && p.sa.is_some() {
+            "worker disconnected (its process died)"
+        } else if process && p.yr.is_none() {
+            "agent disconnected (its process died): tasks of non-checkpointing frameworks lost"
         } else if p.yr.is_some() {
             "NodeManager LOST (no heartbeat for 600 s)"
         } else if p.sa.is_some() {
@@ -531,6 +601,27 @@ impl Machines {
                 }
             }
         } else if let Some(y) = p.yr.as_deref_mut() {
+            // Cluster-mode AMs still there (a NodeManager process crash
+            // left them running until now): their attempts fail with their
+            // drivers, and YARN starts new ones while attempts remain.
+            for f in p.frameworks.iter_mut() {
+                if let Framework::Spark(a) = f
+                    && let Backend::Yarn(s) = &mut a.backend
+                    && s.cluster
+                    && s.am.is_some_and(|am| am.node == m)
+                {
+                    failure_row(
+                        p.k,
+                        "driver_lost",
+                        m,
+                        a.driver.name.clone(),
+                        "its ApplicationMaster's node was lost".into(),
+                    );
+                    if !yarn_spark::driver_failed(&mut *p.k, y, &mut a.driver, s) {
+                        a.driver.give_up();
+                    }
+                }
+            }
             // Client-mode AMs that ran there: their attempts fail.
             for f in p.frameworks.iter_mut() {
                 if let Framework::Spark(a) = f
@@ -568,8 +659,14 @@ impl Machines {
                 if let Framework::Spark(a) = f
                     && let Backend::Mesos(s) = &mut a.backend
                 {
-                    let (e, t, w) =
-                        mesos_spark::agent_lost(&mut *p.k, &mut *p.m, &mut a.driver, s, agent);
+                    let (e, t, w) = mesos_spark::agent_lost(
+                        &mut *p.k,
+                        &mut *p.m,
+                        &mut a.driver,
+                        s,
+                        agent,
+                        !process,
+                    );
                     if e + t > 0 {
                         lost.push((a.driver.name.clone(), e, t, w));
                     }
@@ -586,13 +683,34 @@ impl Machines {
                     }
                 }
             }
-            p.m.remove_agent(&mut *p.k, agent);
+            if process && !returned {
+                // `deactivate(slave)`: no new offers, outstanding ones
+                // rescinded, its resources still in the DRF totals until
+                // it re-registers or the timeout removes it.
+                p.m.deactivate_agent(&mut *p.k, agent);
+                p.k.hosts[m].disconnected = true;
+                let at = p.k.now + AGENT_REREGISTER_TIMEOUT;
+                p.k.push(
+                    at,
+                    Event::MachineLost {
+                        machine: m as u32,
+                        generation,
+                    },
+                );
+            } else {
+                p.m.remove_agent(&mut *p.k, agent);
+            }
         }
         // The machine's shuffle outputs are gone with it (the managers'
-        // paths dropped those of the apps that had executors there).
-        for f in p.frameworks.iter_mut() {
-            if let Framework::Spark(a) = f {
-                a.driver.host_outputs_lost(&mut *p.k, agent);
+        // paths dropped those of the apps that had executors there) —
+        // unless only a Mesos agent's process died: the host and its
+        // external shuffle service are up.
+        let mesos_process = process && p.sa.is_none() && p.yr.is_none();
+        if !mesos_process {
+            for f in p.frameworks.iter_mut() {
+                if let Framework::Spark(a) = f {
+                    a.driver.host_outputs_lost(&mut *p.k, agent);
+                }
             }
         }
         p.k.metrics.failures[row].map_outputs =
@@ -621,12 +739,22 @@ impl Machines {
             return;
         }
         let generation = h.generation;
+        let agent = AgentId(m as u32);
+        if std::mem::replace(&mut h.disconnected, false) {
+            // A disconnected agent back within `agent_reregister_timeout`
+            // re-registers as itself: same agent id (Spark's failure counts
+            // for it stand), offered again.
+            h.registered = p.k.now;
+            let cause = self.cause(i);
+            failure_row(p.k, "machine_up", m, String::new(), cause);
+            p.m.reactivate_agent(&mut *p.k, agent);
+            return;
+        }
         // Back before anyone noticed: it reports its processes gone.
         self.notice_loss(p, after, m, generation, true);
         p.k.hosts[m].registered = p.k.now;
         let cause = self.cause(i);
         failure_row(p.k, "machine_up", m, String::new(), cause);
-        let agent = AgentId(m as u32);
         if let Some(c) = p.sa.as_deref_mut() {
             let launches = c.master.register_worker(m, &mut c.rng);
             apply_standalone(&mut *p.k, c, &mut *p.frameworks, launches);
@@ -717,6 +845,12 @@ pub(crate) fn check(
                 if n.running || n.used_mem_mb > 0 {
                     return Err(format!(
                         "NodeManager {host} failed but is running or holds containers"
+                    ));
+                }
+            } else if h.disconnected {
+                if m.agent_views[i].active || !m.agents[i].task_ids.is_empty() {
+                    return Err(format!(
+                        "agent {host} is disconnected but active or holds tasks"
                     ));
                 }
             } else if k.metrics.on_mesos && !m.removed[i] {

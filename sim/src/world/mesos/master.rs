@@ -331,6 +331,39 @@ impl MesosMaster {
         self.touched.push(agent);
     }
 
+    /// The agent's connection broke (`deactivate(slave)`, Mesos 1.11
+    /// `master.cpp`, reference mesos-master.md §3): no new offers from it,
+    /// its outstanding offers rescinded; its resources stay in the DRF
+    /// totals. Its tasks' owners have been told (TASK_LOST) before.
+    pub(crate) fn deactivate_agent(&mut self, k: &mut Kernel, agent: AgentId) {
+        let i = agent.index();
+        let offers: Vec<u64> = self.agents[i].offer_ids.iter().copied().collect();
+        for id in offers {
+            self.rescind(k, id);
+        }
+        let tasks: Vec<u64> = self.agents[i].task_ids.iter().copied().collect();
+        for uid in tasks {
+            self.end_task(k, uid);
+        }
+        let view = &mut self.agent_views[i];
+        view.active = false;
+        view.version += 1;
+        self.epoch += 1;
+        self.touched.push(agent);
+    }
+
+    /// A disconnected agent re-registers in time, as itself: offered again
+    /// (a run for it).
+    pub(crate) fn reactivate_agent(&mut self, k: &mut Kernel, agent: AgentId) {
+        let i = agent.index();
+        let view = &mut self.agent_views[i];
+        view.active = true;
+        view.version += 1;
+        self.epoch += 1;
+        self.touched.push(agent);
+        self.request_run(k);
+    }
+
     /// The machine registers again (`addSlave`, as a new agent: reference
     /// mesos-master.md §3): its whole total is available, it joins the DRF
     /// totals, no filter names it, and a run is triggered.

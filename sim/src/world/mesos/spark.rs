@@ -399,7 +399,8 @@ pub(crate) fn executor_failure(
     d.make_offers(k, None);
 }
 
-/// The app's executors on an unreachable agent are TASK_LOST (Mesos 1.11
+/// The app's executors on an unreachable (or, `host_gone` false,
+/// disconnected) agent are TASK_LOST (Mesos 1.11
 /// `master.cpp` `__removeSlave`, reference mesos-master.md §3): a coarse
 /// executor's loss counts toward the agent's 2-failure exclusion and the
 /// backend revives (Spark 3.0 `MesosCoarseGrainedSchedulerBackend.statusUpdate`,
@@ -412,6 +413,7 @@ pub(crate) fn agent_lost(
     d: &mut SparkDriver,
     s: &mut MesosSpark,
     agent: AgentId,
+    host_gone: bool,
 ) -> (u32, u32, f64) {
     let ids: Vec<u64> = d
         .executors
@@ -435,8 +437,16 @@ pub(crate) fn agent_lost(
         return (executors, tasks, work);
     }
     // Its shuffle outputs went with the machine, before anything is
-    // offered again.
-    d.host_outputs_lost(k, agent);
+    // offered again; when only the agent process died, the external
+    // shuffle service (its own process) still serves them, and without
+    // it they went with the executors.
+    if host_gone {
+        d.host_outputs_lost(k, agent);
+    } else {
+        for &id in &ids {
+            d.executor_outputs_lost(k, id);
+        }
+    }
     if !d.stopped {
         d.make_offers(k, None);
     }
