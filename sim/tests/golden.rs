@@ -119,3 +119,8 @@ fn golden_standalone() {
 fn golden_yarn() {
     golden("yarn.toml");
 }
+
+#[test]
+fn golden_failures() {
+    golden("failures.toml");
+}
