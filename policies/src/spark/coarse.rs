@@ -24,6 +24,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::SparkVersion;
 use super::settings::SparkSettings;
 use crate::constraints::Constraints;
 use crate::mesos::Refuse;
@@ -62,10 +63,12 @@ pub struct ExecutorLaunch {
 /// The backend's answer to one offer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reply {
-    /// `launchTasks([offer], executors)` with no explicit filter.
+    /// `launchTasks([offer], executors, filter)`: no explicit filter
+    /// (`Refuse::Default`) from 2.0, an explicit 5 s in 1.6.
     Launch {
         offer: u64,
         executors: Vec<ExecutorLaunch>,
+        refuse: Refuse,
     },
     /// `declineOffer(offer, filter)`.
     Decline { offer: u64, refuse: Refuse },
@@ -151,6 +154,7 @@ struct AgentRecord {
 /// The backend of one application.
 #[derive(Clone, Debug)]
 pub struct CoarseBackend {
+    version: SparkVersion,
     max_cores: u64,
     executor_cores: Option<u32>,
     extra_cores: u32,
@@ -184,17 +188,19 @@ impl CoarseBackend {
     /// A backend created at `now` (the registration clock starts then).
     pub fn new(s: &SparkSettings, now: SimTime) -> CoarseBackend {
         let mut fixed_ports = Vec::new();
-        if s.block_manager_port != 0 {
+        // 1.6 checks no ports (reference spark-on-mesos.md §1.8: 2.1+).
+        if s.block_manager_port != 0 && s.version > SparkVersion::V1_6 {
             fixed_ports.push(u64::from(s.block_manager_port));
         }
         // Docker port mappings take their host ports from the offer like
         // the fixed ports (issue 4: they limit executors per agent).
         for &p in &s.startup.docker_host_ports {
-            if p != 0 && !fixed_ports.contains(&u64::from(p)) {
+            if p != 0 && !fixed_ports.contains(&u64::from(p)) && s.version > SparkVersion::V1_6 {
                 fixed_ports.push(u64::from(p));
             }
         }
         CoarseBackend {
+            version: s.version,
             max_cores: s.max_cores(),
             executor_cores: s.executor_cores,
             extra_cores: s.extra_cores,
@@ -215,7 +221,9 @@ impl CoarseBackend {
             agents: BTreeMap::new(),
             task_agent: BTreeMap::new(),
             // Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3: Some(0) with dynamic allocation, unlimited otherwise.
-            executor_limit: s.dynamic.enabled.then_some(0),
+            // 1.6 (`CoarseMesosSchedulerBackend`, §1.2): unlimited until the
+            // first request, even with dynamic allocation.
+            executor_limit: (s.dynamic.enabled && s.version >= SparkVersion::V2_0).then_some(0),
             next_task_id: 0,
             launching_executors: false,
             locality_wait_start: now,
@@ -274,6 +282,9 @@ impl CoarseBackend {
 
     /// `resourceOffers`: one reply per offer, in the order given.
     pub fn resource_offers(&mut self, offers: &[Offer<'_>], now: SimTime) -> Vec<Reply> {
+        if self.version == SparkVersion::V1_6 {
+            return self.resource_offers_v16(offers);
+        }
         let decline_all = |offers: &[Offer<'_>]| {
             offers
                 .iter()
@@ -332,6 +343,7 @@ impl CoarseBackend {
                 Reply::Launch {
                     offer: id,
                     executors: std::mem::take(&mut launched[k]),
+                    refuse: Refuse::Default,
                 }
             } else if self.total_cores_acquired >= self.max_cores {
                 Reply::Decline {
@@ -346,6 +358,59 @@ impl CoarseBackend {
             });
         }
         replies.into_iter().flatten().collect()
+    }
+
+    /// Spark 1.6 `CoarseMesosSchedulerBackend.resourceOffers` (reference
+    /// spark-on-mesos.md §1.2, v1.6.0 = v1.6.3): the offers one at a time,
+    /// in order. An offer failing the constraints is declined with
+    /// `rejectOfferDurationForUnmetConstraints`. Otherwise **one** executor
+    /// is launched when, in this order: executor tasks < the limit (none
+    /// until the first request); cores acquired < `spark.cores.max` (not
+    /// rounded); the offer's memory ≥ the executor's; at least one whole
+    /// CPU; fewer than 2 failures on the agent; **no executor on the agent
+    /// yet**. It takes every whole CPU of the offer up to what remains of
+    /// `spark.cores.max` (`spark.executor.cores` is ignored) and is
+    /// launched with an explicit 5 s filter. Any other offer is declined
+    /// plainly, with no filter: reaching `spark.cores.max` has no filter of
+    /// its own in 1.6.
+    fn resource_offers_v16(&mut self, offers: &[Offer<'_>]) -> Vec<Reply> {
+        let mut replies = Vec::with_capacity(offers.len());
+        for o in offers {
+            if !self.constraints.matches(o.attributes) {
+                replies.push(Reply::Decline {
+                    offer: o.id,
+                    refuse: self.refuse_unmet_constraints,
+                });
+                continue;
+            }
+            let offer_cpus = o.resources.cpus().whole_units().max(0) as u64;
+            let has_executor = self
+                .agents
+                .get(&o.agent)
+                .is_some_and(|a| !a.live_tasks.is_empty());
+            let launch = self.num_executors() < self.limit()
+                && self.total_cores_acquired < self.max_cores
+                && Milli::from_units(self.executor_memory_mib as i64) <= o.resources.mem_mb()
+                && offer_cpus >= 1
+                && self.agent_failures(o.agent) < MAX_AGENT_FAILURES
+                && !has_executor;
+            if launch {
+                let cpus = offer_cpus.min(self.max_cores - self.total_cores_acquired) as u32;
+                let mut remaining = o.resources.clone();
+                let e = self.launch(o, cpus, &mut remaining);
+                replies.push(Reply::Launch {
+                    offer: o.id,
+                    executors: vec![e],
+                    refuse: Refuse::secs(5),
+                });
+            } else {
+                replies.push(Reply::Decline {
+                    offer: o.id,
+                    refuse: Refuse::Default,
+                });
+            }
+        }
+        replies
     }
 
     /// The answer [`CoarseBackend::resource_offers`] gives to any batch now,
@@ -363,6 +428,14 @@ impl CoarseBackend {
     /// The simulator declines such batches without building the offers;
     /// [`CoarseBackend::blind_declined`] makes the same state changes.
     pub fn blind_decline(&self) -> Option<Refuse> {
+        if self.version == SparkVersion::V1_6 {
+            // 1.6 looks at every offer (no early return, no stop check):
+            // without constraints, a batch is declined plainly whatever it
+            // holds once the limit or the cap is reached.
+            let done =
+                self.num_executors() >= self.limit() || self.total_cores_acquired >= self.max_cores;
+            return (self.constraints.is_empty() && done).then_some(Refuse::Default);
+        }
         if self.stopped || self.num_executors() >= self.limit() {
             return Some(Refuse::Default);
         }
@@ -385,7 +458,7 @@ impl CoarseBackend {
     /// batch that [`CoarseBackend::blind_decline`] answered: the
     /// launching flag and the locality clock only.
     pub fn blind_declined(&mut self, now: SimTime) {
-        if self.stopped {
+        if self.stopped || self.version == SparkVersion::V1_6 {
             return;
         }
         if self.num_executors() >= self.limit() {
@@ -545,8 +618,15 @@ impl CoarseBackend {
 
     /// `isReady`: enough registered, or the waiting time has passed.
     pub fn is_ready(&self, registered_cores: u64, now: SimTime) -> bool {
-        self.sufficient_resources_registered(registered_cores)
-            || now.since(self.created) >= self.max_registered_waiting
+        // 1.6–2.1: cores acquired (launched, registered or not) against
+        // `spark.cores.max` or Int.MaxValue (reference spark-on-mesos.md
+        // §1.2, §1.3); 2.2+ (SPARK-19373): registered cores.
+        let enough = if self.version < SparkVersion::V2_2 {
+            self.total_cores_acquired as f64 >= self.max_cores as f64 * self.min_registered_ratio
+        } else {
+            self.sufficient_resources_registered(registered_cores)
+        };
+        enough || now.since(self.created) >= self.max_registered_waiting
     }
 
     pub fn stop(&mut self) {

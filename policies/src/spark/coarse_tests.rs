@@ -36,7 +36,9 @@ fn summary(replies: &[Reply]) -> Vec<String> {
     replies
         .iter()
         .map(|r| match r {
-            Reply::Launch { offer, executors } => {
+            Reply::Launch {
+                offer, executors, ..
+            } => {
                 let cpus: Vec<String> = executors.iter().map(|e| e.cpus.to_string()).collect();
                 format!("{offer}: launch [{}]", cpus.join(","))
             }
@@ -466,4 +468,118 @@ fn a_backend_with_constraints_or_at_its_limit_or_stopped() {
     // Stopped: the same.
     b.stop();
     assert_eq!(b.blind_decline(), Some(Refuse::Default));
+}
+
+/// A backend of the Spark 1.6 line (`CoarseMesosSchedulerBackend`,
+/// reference spark-on-mesos.md §1.2).
+fn backend_16(pairs: &[(&str, &str)]) -> CoarseBackend {
+    let mut conf = SparkConf::new();
+    for (k, v) in pairs {
+        conf.set(*k, *v);
+    }
+    let mut s = SparkSettings::from_conf(&conf).unwrap();
+    s.version = super::SparkVersion::V1_6;
+    CoarseBackend::new(&s, SimTime(0))
+}
+
+/// The launch filters of a batch's replies, in order.
+fn launch_filters(replies: &[Reply]) -> Vec<Refuse> {
+    replies
+        .iter()
+        .filter_map(|r| match r {
+            Reply::Launch { refuse, .. } => Some(*refuse),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn spark_16_launches_one_executor_per_agent_with_all_its_cpus_ignoring_executor_cores() {
+    // spark.executor.cores = 2 has no effect in 1.6: the first offer of
+    // each agent gets one executor with every whole CPU, up to what is left
+    // of spark.cores.max; a second offer from an agent with an executor is
+    // declined plainly.
+    let mut b = backend_16(&[("spark.cores.max", "12"), ("spark.executor.cores", "2")]);
+    let replies = b.resource_offers(
+        &[
+            offer(1, 0, "cpus:8;mem:32768"),
+            offer(2, 0, "cpus:8;mem:32768"),
+            offer(3, 1, "cpus:8.5;mem:32768"),
+        ],
+        T0,
+    );
+    assert_eq!(
+        summary(&replies),
+        ["1: launch [8]", "2: decline", "3: launch [4]"]
+    );
+    // Launched with an explicit 5 s filter (2.x and 3.x: none).
+    assert_eq!(launch_filters(&replies), [Refuse::secs(5), Refuse::secs(5)]);
+    assert_eq!(b.total_cores_acquired(), 12);
+    // At spark.cores.max a 1.6 backend declines plainly, no 120 s filter.
+    let replies = b.resource_offers(&[offer(4, 2, "cpus:8;mem:32768")], T0);
+    assert_eq!(summary(&replies), ["4: decline"]);
+    assert_eq!(b.blind_decline(), Some(Refuse::Default));
+    // The same offers to a 3.0 backend: 2-core executors, round-robin,
+    // and the reached-max-cores filter.
+    let mut b = backend(&[("spark.cores.max", "12"), ("spark.executor.cores", "2")]);
+    let replies = b.resource_offers(
+        &[
+            offer(1, 0, "cpus:8;mem:32768"),
+            offer(2, 0, "cpus:8;mem:32768"),
+            offer(3, 1, "cpus:8.5;mem:32768"),
+        ],
+        T0,
+    );
+    assert_eq!(
+        summary(&replies),
+        ["1: launch [2,2]", "2: launch [2,2]", "3: launch [2,2]"]
+    );
+    assert_eq!(launch_filters(&replies), [Refuse::Default; 3]);
+    let replies = b.resource_offers(&[offer(4, 2, "cpus:8;mem:32768")], T0);
+    assert_eq!(summary(&replies), ["4: decline 120s"]);
+}
+
+#[test]
+fn spark_16_does_not_round_cores_max_and_starts_unlimited() {
+    // 2.2+ rounds spark.cores.max down to a multiple of the executor cores
+    // (10 → 8 with 4-core executors); 1.6 takes 10 as it is.
+    assert_eq!(
+        backend(&[("spark.cores.max", "10"), ("spark.executor.cores", "4")]).max_cores(),
+        8
+    );
+    let mut b = backend_16(&[("spark.cores.max", "10"), ("spark.executor.cores", "4")]);
+    assert_eq!(b.max_cores(), 10);
+    let replies = b.resource_offers(
+        &[
+            offer(1, 0, "cpus:8;mem:32768"),
+            offer(2, 1, "cpus:8;mem:32768"),
+        ],
+        T0,
+    );
+    assert_eq!(summary(&replies), ["1: launch [8]", "2: launch [2]"]);
+    // With dynamic allocation 2.0+ starts at a limit of 0; 1.6 has no
+    // limit until the first request.
+    let da = [
+        ("spark.dynamicAllocation.enabled", "true"),
+        ("spark.shuffle.service.enabled", "true"),
+    ];
+    assert_eq!(backend(&da).executor_limit(), Some(0));
+    assert_eq!(backend_16(&da).executor_limit(), None);
+}
+
+#[test]
+fn spark_16_is_ready_on_cores_acquired_not_registered() {
+    // minRegisteredResourcesRatio 0.5 of spark.cores.max = 8: 1.6 counts
+    // cores acquired (launched, registered or not), 2.2+ registered ones.
+    let conf = [
+        ("spark.cores.max", "8"),
+        ("spark.scheduler.minRegisteredResourcesRatio", "0.5"),
+    ];
+    let mut b16 = backend_16(&conf);
+    let mut b30 = backend(&conf);
+    b16.resource_offers(&[offer(1, 0, "cpus:4;mem:32768")], T0);
+    b30.resource_offers(&[offer(1, 0, "cpus:4;mem:32768")], T0);
+    assert!(b16.is_ready(0, T0));
+    assert!(!b30.is_ready(0, T0));
+    assert!(b30.is_ready(4, T0));
 }

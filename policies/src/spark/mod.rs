@@ -12,12 +12,14 @@ pub mod properties;
 pub mod settings;
 pub mod submit;
 pub mod task_scheduler;
+pub mod version;
 
 pub use conf::{ConfError, SparkConf};
 pub use master_url::{MasterUrl, MasterUrlError};
 pub use settings::{
     DynamicAllocation, ExecutorStartup, LocalityWait, SparkSettings, YarnAppSettings,
 };
+pub use version::SparkVersion;
 
 #[cfg(test)]
 mod coarse_tests;

@@ -11,6 +11,9 @@ use crate::time::SimDuration;
 /// backends (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3, Spark 3.0 `MesosFineGrainedSchedulerBackend`, reference spark-on-mesos.md §2, Spark 3.0 `MesosSchedulerUtils.executorMemory`, reference spark-on-mesos.md §3.5).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SparkSettings {
+    /// The Spark line whose rules the app runs (`spark_version` in the
+    /// scenario; 3.0 by default).
+    pub version: super::SparkVersion,
     /// `spark.mesos.coarse` (Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.1, default true).
     pub coarse: bool,
     /// `spark.cores.max`; `None` = unlimited (`Int.MaxValue`, Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3).
@@ -371,6 +374,7 @@ impl SparkSettings {
             return Err(r.errors);
         }
         Ok(SparkSettings {
+            version: super::SparkVersion::default(),
             coarse,
             cores_max,
             executor_cores,
@@ -429,6 +433,11 @@ impl SparkSettings {
     /// Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.3).
     pub fn max_cores(&self) -> u64 {
         let cores = self.cores_max.map_or(INT_MAX, i64::from) as u64;
+        // 1.6–2.1 use `spark.cores.max` as it is (reference
+        // spark-on-mesos.md §1.2, §1.8).
+        if self.version < super::SparkVersion::V2_2 {
+            return cores;
+        }
         let per_executor = u64::from(self.executor_cores.unwrap_or(1));
         cores - cores % per_executor
     }

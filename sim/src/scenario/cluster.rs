@@ -163,6 +163,7 @@ pub(crate) fn validate_standalone(
 pub(crate) fn cluster_slot<'a>(c: &'a mut RawCluster, key: &str) -> Option<&'a mut Option<Leaf>> {
     match key {
         "manager" => Some(&mut c.manager),
+        "spark_version" => Some(&mut c.spark_version),
         _ => None,
     }
 }

@@ -23,6 +23,7 @@ mod render;
 mod structure;
 mod trace;
 mod validate;
+mod version;
 mod yarn;
 
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! standing for array items, used by `[sweep]` and `--set`.
 //!
 //! ```text
-//! path := "run." KEY | "cluster.manager" | "mesos." KEY | "mesos.roles." ROLE "." KEY
+//! path := "run." KEY | "cluster.manager" | "cluster.spark_version" | "mesos." KEY | "mesos.roles." ROLE "." KEY
 //!       | "standalone.launch_latency" | "standalone.conf." SPARK_KEY
 //!       | "yarn.container_launch" | "yarn.heartbeat_phases" | "yarn.conf." HADOOP_KEY
 //!       | "agents." INDEX "." KEY
@@ -189,7 +189,7 @@ fn leaf_slot<'a>(raw: &'a mut RawScenario, path: &str) -> Result<&'a mut Option<
             raw.cluster.get_or_insert_with(Default::default),
             key,
         )
-        .ok_or_else(|| unknown(&format!("cluster has no key \"{key}\" (manager)"))),
+        .ok_or_else(|| unknown(&format!("cluster has no key \"{key}\" (manager, spark_version)"))),
         ["standalone", rest @ ..] if !rest.is_empty() => super::cluster::standalone_slot(
             raw.standalone.get_or_insert_with(Default::default),
             rest,
@@ -347,6 +347,7 @@ fn app_slot<'a>(app: &'a mut RawApp, rest: &[&str]) -> Result<&'a mut Option<Lea
         [key] => Ok(match *key {
             "master" => &mut app.master,
             "deploy_mode" => &mut app.deploy_mode,
+            "spark_version" => &mut app.spark_version,
             "start" => &mut app.start,
             "stop" => &mut app.stop,
             "submit" => &mut app.submit,

@@ -77,6 +77,7 @@ pub struct RawRun {
 #[serde(deny_unknown_fields)]
 pub struct RawCluster {
     pub manager: Option<Leaf>,
+    pub spark_version: Option<Leaf>,
 }
 
 /// `[standalone]`: the simulator's latency, and the Master's own Spark
@@ -151,6 +152,7 @@ pub struct RawApp {
     pub jobs: Option<Spanned<RawJobs>>,
     pub executor_startup: Option<Spanned<RawDist>>,
     pub fetch: Option<Spanned<RawFetch>>,
+    pub spark_version: Option<Leaf>,
 }
 
 /// `[apps.fetch]`: what fetching and pulling cost.

@@ -372,6 +372,7 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                         DeployMode::Cluster => "cluster",
                     }),
                 );
+                t.insert("spark_version".into(), s(a.settings.version.name()));
                 t.insert("start".into(), d(a.start));
                 match a.stop {
                     StopAt::JobsDone => {}

@@ -44,11 +44,21 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
     let agents = validate_agents(raw, ctx);
     let data = validate_data(raw, ctx);
     let mut names: Vec<(String, String)> = Vec::new();
+    let version = super::version::cluster_version(raw, ctx);
     let apps: Vec<Option<App>> = raw
         .apps
         .iter()
         .enumerate()
-        .map(|(i, a)| validate_app(i, a, &mut names, declared.unwrap_or(None), ctx))
+        .map(|(i, a)| {
+            validate_app(
+                i,
+                a,
+                &mut names,
+                declared.unwrap_or(None),
+                version.unwrap_or_default(),
+                ctx,
+            )
+        })
         .collect();
     let frameworks: Vec<Option<Framework>> = raw
         .frameworks
@@ -754,6 +764,7 @@ fn validate_app(
     app: &Spanned<RawApp>,
     names: &mut Vec<(String, String)>,
     declared: Option<Manager>,
+    version: policies::spark::SparkVersion,
     ctx: &mut Ctx<'_>,
 ) -> Option<App> {
     let span = app.span();
@@ -893,6 +904,18 @@ fn validate_app(
             None
         }
     };
+    let version = super::version::app_version(
+        &path,
+        a.spark_version.as_ref(),
+        version,
+        master.as_ref(),
+        settings.as_ref(),
+        ctx,
+    );
+    let settings = settings.zip(version).map(|(mut s, v)| {
+        s.version = v;
+        s
+    });
     let fetch = validate_fetch(&format!("{path}.fetch"), a.fetch.as_ref(), ctx);
     let executor_startup = match &a.executor_startup {
         None => Some(defaults::executor_startup()),

@@ -215,12 +215,16 @@ pub(crate) fn resource_offers(
     for reply in replies {
         match reply {
             Reply::Decline { offer, refuse } => m.decline(k, offer, refuse),
-            Reply::Launch { offer, executors } => {
+            Reply::Launch {
+                offer,
+                executors,
+                refuse,
+            } => {
                 let tasks = executors
                     .iter()
                     .map(|e| (e.resources.clone(), TaskOwner::SparkExecutor(fw, e.task_id)))
                     .collect();
-                let uids = m.accept(k, offer, tasks, Refuse::Default);
+                let uids = m.accept(k, offer, tasks, refuse);
                 let latency = m.task_launch_latency;
                 for (e, uid) in executors.into_iter().zip(uids) {
                     let up = s
