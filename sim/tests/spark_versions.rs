@@ -50,6 +50,11 @@ fn a_16_app_runs_one_executor_per_agent_and_a_30_app_many() {
     // The cluster-wide default, and --set on the app, choose the line.
     let src = format!("[cluster]\nspark_version = \"1.6.3\"\n{}", scenario("", ""));
     assert_eq!(run(&src).executors.len(), 2);
+    // 2.x (without dynamic allocation) runs 3.0's executor shapes.
+    for v in ["2.0", "2.1", "2.2", "2.3", "2.4"] {
+        let m = run(&scenario(&format!("spark_version = \"{v}\""), ""));
+        assert_eq!(m.executors.len(), 6, "{v}");
+    }
     let sc = load_str(
         &scenario("", ""),
         &[parse_assignment("apps.app.spark_version=1.6").unwrap()],
@@ -68,8 +73,14 @@ fn unknown_and_unmodelled_versions_are_refused() {
     let e = errors(&scenario("spark_version = \"1.5\"", ""));
     assert!(e.contains("unknown Spark version \\\"1.5\\\""), "{e}");
     assert!(e.contains("1.6, 2.0, 2.1, 2.2, 2.3, 2.4, 3.0, 3.x"), "{e}");
-    let e = errors(&scenario("spark_version = \"2.4\"", ""));
-    assert!(e.contains("Spark 2.4's rules are not modelled yet"), "{e}");
+    let e = errors(&scenario(
+        "spark_version = \"2.4\"",
+        "\"spark.dynamicAllocation.enabled\" = \"true\"\n\"spark.shuffle.service.enabled\" = \"true\"",
+    ));
+    assert!(
+        e.contains("Spark 2.4's executor allocation manager is not modelled yet"),
+        "{e}"
+    );
     let e = errors(&scenario(
         "spark_version = \"1.6\"",
         "\"spark.dynamicAllocation.enabled\" = \"true\"\n\"spark.shuffle.service.enabled\" = \"true\"",

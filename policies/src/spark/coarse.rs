@@ -297,13 +297,17 @@ impl CoarseBackend {
         if self.stopped {
             return decline_all(offers);
         }
-        if self.num_executors() >= self.limit() {
-            self.launching_executors = false;
-            return decline_all(offers);
-        }
-        if !self.launching_executors {
-            self.launching_executors = true;
-            self.locality_wait_start = now;
+        // 2.3+ (reference spark-on-mesos.md §1.3 step 2): at the executor
+        // limit every offer is declined before anything is looked at.
+        if self.version >= SparkVersion::V2_3 {
+            if self.num_executors() >= self.limit() {
+                self.launching_executors = false;
+                return decline_all(offers);
+            }
+            if !self.launching_executors {
+                self.launching_executors = true;
+                self.locality_wait_start = now;
+            }
         }
         let mut replies: Vec<Option<Reply>> = vec![None; offers.len()];
         let mut matched: Vec<usize> = Vec::with_capacity(offers.len());
@@ -428,6 +432,21 @@ impl CoarseBackend {
     /// The simulator declines such batches without building the offers;
     /// [`CoarseBackend::blind_declined`] makes the same state changes.
     pub fn blind_decline(&self) -> Option<Refuse> {
+        if self.version < SparkVersion::V2_3 && !self.stopped {
+            // 2.0–2.2 have no early return at the limit: offers are sorted
+            // by constraints first, and the matched ones fail
+            // `canLaunchTask`, declined as at step 5.
+            if self.version > SparkVersion::V1_6
+                && self.constraints.is_empty()
+                && self.num_executors() >= self.limit()
+            {
+                return Some(if self.total_cores_acquired >= self.max_cores {
+                    self.refuse_reached_max_cores
+                } else {
+                    Refuse::Default
+                });
+            }
+        }
         if self.version == SparkVersion::V1_6 {
             // 1.6 looks at every offer (no early return, no stop check):
             // without constraints, a batch is declined plainly whatever it
@@ -436,10 +455,12 @@ impl CoarseBackend {
                 self.num_executors() >= self.limit() || self.total_cores_acquired >= self.max_cores;
             return (self.constraints.is_empty() && done).then_some(Refuse::Default);
         }
-        if self.stopped || self.num_executors() >= self.limit() {
+        if self.stopped
+            || (self.version >= SparkVersion::V2_3 && self.num_executors() >= self.limit())
+        {
             return Some(Refuse::Default);
         }
-        if !self.constraints.is_empty() {
+        if !self.constraints.is_empty() || self.num_executors() >= self.limit() {
             return None;
         }
         let room = self.max_cores.saturating_sub(self.total_cores_acquired);
@@ -458,7 +479,7 @@ impl CoarseBackend {
     /// batch that [`CoarseBackend::blind_decline`] answered: the
     /// launching flag and the locality clock only.
     pub fn blind_declined(&mut self, now: SimTime) {
-        if self.stopped || self.version == SparkVersion::V1_6 {
+        if self.stopped || self.version < SparkVersion::V2_3 {
             return;
         }
         if self.num_executors() >= self.limit() {
@@ -507,7 +528,10 @@ impl CoarseBackend {
     /// Spark 3.0 `MesosCoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §1.6 (2.3+): with dynamic allocation and locality hints, prefer the
     /// hinted hosts that have no executor yet until the wait runs out.
     fn satisfies_locality(&self, hostname: &str, now: SimTime) -> bool {
-        if !self.dynamic_allocation || self.host_to_local_task_count.is_empty() {
+        if self.version < SparkVersion::V2_3
+            || !self.dynamic_allocation
+            || self.host_to_local_task_count.is_empty()
+        {
             return true;
         }
         let current: BTreeSet<&str> = self

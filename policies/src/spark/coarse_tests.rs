@@ -470,16 +470,21 @@ fn a_backend_with_constraints_or_at_its_limit_or_stopped() {
     assert_eq!(b.blind_decline(), Some(Refuse::Default));
 }
 
-/// A backend of the Spark 1.6 line (`CoarseMesosSchedulerBackend`,
-/// reference spark-on-mesos.md §1.2).
-fn backend_16(pairs: &[(&str, &str)]) -> CoarseBackend {
+/// A backend of an earlier Spark line.
+fn backend_at(version: super::SparkVersion, pairs: &[(&str, &str)]) -> CoarseBackend {
     let mut conf = SparkConf::new();
     for (k, v) in pairs {
         conf.set(*k, *v);
     }
     let mut s = SparkSettings::from_conf(&conf).unwrap();
-    s.version = super::SparkVersion::V1_6;
+    s.version = version;
     CoarseBackend::new(&s, SimTime(0))
+}
+
+/// A backend of the Spark 1.6 line (`CoarseMesosSchedulerBackend`,
+/// reference spark-on-mesos.md §1.2).
+fn backend_16(pairs: &[(&str, &str)]) -> CoarseBackend {
+    backend_at(super::SparkVersion::V1_6, pairs)
 }
 
 /// The launch filters of a batch's replies, in order.
@@ -582,4 +587,75 @@ fn spark_16_is_ready_on_cores_acquired_not_registered() {
     assert!(b16.is_ready(0, T0));
     assert!(!b30.is_ready(0, T0));
     assert!(b30.is_ready(4, T0));
+}
+
+#[test]
+fn before_2_3_a_backend_at_its_limit_still_sorts_offers_by_constraints() {
+    use super::SparkVersion;
+    // At the executor limit (dynamic allocation's 0), 2.3+ declines every
+    // offer plainly before looking at it (reference spark-on-mesos.md §1.3
+    // step 2); 2.0–2.2 still decline those failing the constraints with
+    // their 120 s filter.
+    let conf = [
+        ("spark.dynamicAllocation.enabled", "true"),
+        ("spark.shuffle.service.enabled", "true"),
+        ("spark.mesos.constraints", "zone:a"),
+    ];
+    let offers = [
+        offer_with(1, 0, "cpus:8;mem:32768", "zone:b"),
+        offer_with(2, 1, "cpus:8;mem:32768", "zone:a"),
+    ];
+    let mut b22 = backend_at(SparkVersion::V2_2, &conf);
+    assert_eq!(
+        summary(&b22.resource_offers(&offers, T0)),
+        ["1: decline 120s", "2: decline"]
+    );
+    assert_eq!(b22.blind_decline(), None);
+    let mut b23 = backend_at(SparkVersion::V2_3, &conf);
+    assert_eq!(
+        summary(&b23.resource_offers(&offers, T0)),
+        ["1: decline", "2: decline"]
+    );
+    assert_eq!(b23.blind_decline(), Some(Refuse::Default));
+    // Without constraints a 2.2 backend at its limit declines every offer
+    // as step 5 does, which blind_decline knows without the offers.
+    let mut b = backend_at(
+        SparkVersion::V2_2,
+        &[
+            ("spark.dynamicAllocation.enabled", "true"),
+            ("spark.shuffle.service.enabled", "true"),
+        ],
+    );
+    assert_eq!(b.blind_decline(), Some(Refuse::Default));
+    assert_eq!(
+        summary(&b.resource_offers(&[offer(1, 0, "cpus:8;mem:32768")], T0)),
+        ["1: decline"]
+    );
+    // 2.0–2.1 do not round spark.cores.max; 2.2 does.
+    let c = [("spark.cores.max", "10"), ("spark.executor.cores", "4")];
+    assert_eq!(backend_at(SparkVersion::V2_0, &c).max_cores(), 10);
+    assert_eq!(backend_at(SparkVersion::V2_2, &c).max_cores(), 8);
+}
+
+#[test]
+fn locality_aware_launching_arrived_in_2_3() {
+    use super::SparkVersion;
+    use std::collections::BTreeMap;
+    // With dynamic allocation and a hint for host1, 2.3+ holds an offer
+    // from host0 until the locality wait runs out; 2.2 launches at once.
+    let conf = [
+        ("spark.dynamicAllocation.enabled", "true"),
+        ("spark.shuffle.service.enabled", "true"),
+        ("spark.executor.cores", "4"),
+    ];
+    let hints = BTreeMap::from([("host1".to_string(), 4)]);
+    for (version, want) in [
+        (SparkVersion::V2_2, "1: launch [4]"),
+        (SparkVersion::V2_3, "1: decline"),
+    ] {
+        let mut b = backend_at(version, &conf);
+        b.request_total_executors(2, hints.clone(), T0);
+        let replies = b.resource_offers(&[offer(1, 0, "cpus:4;mem:32768")], T0);
+        assert_eq!(summary(&replies), [want], "{version}");
+    }
 }

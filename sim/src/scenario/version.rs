@@ -39,10 +39,10 @@ fn parse(path: &str, leaf: &Leaf, ctx: &mut Ctx<'_>) -> Option<SparkVersion> {
 }
 
 /// The app's version (its own `spark_version`, else the cluster's), and
-/// whether the simulator models that line for this app: the 2.x lines
-/// and 1.6 off the Mesos coarse and fine-grained backends, or with
-/// dynamic allocation, are not modelled yet, and are refused rather than
-/// run with 3.0's rules.
+/// whether the simulator models that line for this app: the lines before
+/// 3.0 off the Mesos coarse and fine-grained backends, or with dynamic
+/// allocation, are not modelled yet, and are refused rather than run
+/// with 3.0's rules.
 pub(crate) fn app_version(
     path: &str,
     leaf: Option<&Leaf>,
@@ -62,33 +62,27 @@ pub(crate) fn app_version(
             None => ctx.error(&p, None, why),
         }
     };
-    match v {
-        SparkVersion::V3_0 => Some(v),
-        SparkVersion::V1_6 => {
-            if master.is_some_and(|m| !m.is_mesos()) {
-                refuse(
-                    ctx,
-                    format!(
-                        "Spark 1.6's rules are modelled on Mesos only so far; this app's master is {} (docs/spark-versions.md)",
-                        master.map(ToString::to_string).unwrap_or_default()
-                    ),
-                );
-                return None;
-            }
-            if settings.is_some_and(|s| s.dynamic.enabled) {
-                refuse(ctx, "Spark 1.6's executor allocation manager is not modelled yet: run 1.6 without spark.dynamicAllocation.enabled (docs/spark-versions.md)".to_string());
-                return None;
-            }
-            Some(v)
-        }
-        other => {
-            refuse(
-                ctx,
-                format!(
-                    "Spark {other}'s rules are not modelled yet (1.6 and 3.0+ are; docs/spark-versions.md)"
-                ),
-            );
-            None
-        }
+    if v == SparkVersion::V3_0 {
+        return Some(v);
     }
+    if master.is_some_and(|m| !m.is_mesos()) {
+        refuse(
+            ctx,
+            format!(
+                "Spark {v}'s rules are modelled on Mesos only so far; this app's master is {} (docs/spark-versions.md)",
+                master.map(ToString::to_string).unwrap_or_default()
+            ),
+        );
+        return None;
+    }
+    if settings.is_some_and(|s| s.dynamic.enabled) {
+        refuse(
+            ctx,
+            format!(
+                "Spark {v}'s executor allocation manager is not modelled yet: run {v} without spark.dynamicAllocation.enabled, or 3.0 with it (docs/spark-versions.md)"
+            ),
+        );
+        return None;
+    }
+    Some(v)
 }
