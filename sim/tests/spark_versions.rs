@@ -73,24 +73,45 @@ fn unknown_and_unmodelled_versions_are_refused() {
     let e = errors(&scenario("spark_version = \"1.5\"", ""));
     assert!(e.contains("unknown Spark version \\\"1.5\\\""), "{e}");
     assert!(e.contains("1.6, 2.0, 2.1, 2.2, 2.3, 2.4, 3.0, 3.x"), "{e}");
+    // Before 2.3 an idle timeout of 0 is refused.
     let e = errors(&scenario(
-        "spark_version = \"2.4\"",
-        "\"spark.dynamicAllocation.enabled\" = \"true\"\n\"spark.shuffle.service.enabled\" = \"true\"",
+        "spark_version = \"2.2\"",
+        &format!("{DYNAMIC}\n\"spark.dynamicAllocation.executorIdleTimeout\" = \"0s\""),
     ));
     assert!(
-        e.contains("Spark 2.4's executor allocation manager is not modelled yet"),
-        "{e}"
-    );
-    let e = errors(&scenario(
-        "spark_version = \"1.6\"",
-        "\"spark.dynamicAllocation.enabled\" = \"true\"\n\"spark.shuffle.service.enabled\" = \"true\"",
-    ));
-    assert!(
-        e.contains("Spark 1.6's executor allocation manager is not modelled yet"),
+        e.contains("Spark 2.2 requires spark.dynamicAllocation.executorIdleTimeout > 0"),
         "{e}"
     );
     let e = errors(
         &scenario("spark_version = \"1.6\"", "").replace("mesos://m:5050", "spark://m:7077"),
     );
     assert!(e.contains("modelled on Mesos only so far"), "{e}");
+}
+
+const DYNAMIC: &str =
+    "\"spark.dynamicAllocation.enabled\" = \"true\"\n\"spark.shuffle.service.enabled\" = \"true\"";
+
+#[test]
+fn a_16_app_with_dynamic_allocation_grabs_every_agent_until_its_first_request() {
+    // 1.6 sends no initial target, so its Mesos backend is unlimited at
+    // start: one executor on each agent at once. 3.0 starts at a limit of
+    // 0 and ramps from the backlog, 1 s after the job at 10 s.
+    let m = run(&scenario("spark_version = \"1.6\"", DYNAMIC));
+    let launches: Vec<u64> = m.executors.iter().map(|e| e.launch.0).collect();
+    assert_eq!(
+        launches.iter().filter(|&&t| t == 0).count(),
+        2,
+        "{launches:?}"
+    );
+    let m = run(&scenario("", DYNAMIC));
+    let launches: Vec<u64> = m.executors.iter().map(|e| e.launch.0).collect();
+    assert!(launches.iter().all(|&t| t >= 11_000_000), "{launches:?}");
+    // With spark.executor.instances set, 1.6 turns dynamic allocation off.
+    let src = scenario(
+        "spark_version = \"1.6\"",
+        &format!("{DYNAMIC}\n\"spark.executor.instances\" = \"2\""),
+    );
+    let loaded = load_str(&src, &[]).unwrap();
+    assert!(!loaded.base.apps[0].settings.dynamic.enabled);
+    assert!(format!("{:?}", loaded.warnings).contains("Spark 1.6 turns dynamic allocation off"));
 }

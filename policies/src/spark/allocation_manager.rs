@@ -20,6 +20,7 @@
 
 use std::collections::BTreeMap;
 
+use super::SparkVersion;
 use super::settings::DynamicAllocation;
 use crate::time::{SimDuration, SimTime};
 
@@ -33,6 +34,11 @@ pub enum Request {
     Total(u32),
     /// `killExecutors(ids)`, without lowering the target (2.4+).
     Kill(Vec<u64>),
+    /// 1.6–2.1 `removeExecutor`: the kill lowers the backend's total to
+    /// the executors it keeps (`killExecutor` with the target adjusted,
+    /// reference spark-on-mesos.md §4.8); the manager's target is not
+    /// re-sent.
+    KillLowering(Vec<u64>),
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -46,6 +52,7 @@ struct ExecutorState {
 /// The manager of one application.
 #[derive(Clone, Debug)]
 pub struct AllocationManager {
+    version: SparkVersion,
     cfg: DynamicAllocation,
     target: u32,
     to_add: u32,
@@ -57,7 +64,14 @@ pub struct AllocationManager {
 
 impl AllocationManager {
     pub fn new(cfg: &DynamicAllocation) -> AllocationManager {
+        AllocationManager::at(cfg, SparkVersion::V3_0)
+    }
+
+    /// The manager of the given Spark line (reference spark-on-mesos.md §4
+    /// tags each rule with the versions it holds in).
+    pub fn at(cfg: &DynamicAllocation, version: SparkVersion) -> AllocationManager {
         AllocationManager {
+            version,
             cfg: cfg.clone(),
             target: cfg.initial_target,
             to_add: 1,
@@ -69,7 +83,12 @@ impl AllocationManager {
     }
 
     /// `start()` (2.0+): the initial target is sent at once (Spark 3.0 `CoarseGrainedSchedulerBackend`, reference spark-on-mesos.md §4.8).
+    /// 1.6 sends nothing: the backend stays unlimited until the first
+    /// target change.
     pub fn start(&mut self) -> Vec<Request> {
+        if self.version == SparkVersion::V1_6 {
+            return Vec::new();
+        }
         self.last_sent = Some(self.target);
         vec![Request::Total(self.target)]
     }
@@ -93,7 +112,12 @@ impl AllocationManager {
     /// `maxNumExecutorsNeeded` (Spark 3.0 `ExecutorAllocationManager`, reference spark-on-mesos.md §4.3, 2.4+ formula).
     pub fn max_needed(&self, pending: u64, running: u64) -> u32 {
         let per = u64::from(self.cfg.tasks_per_executor.max(1));
-        let scaled = ((pending + running) as f64 * self.cfg.allocation_ratio).ceil() as u64;
+        // 1.6–2.3: integer ceil of the tasks alone; 2.4+: × the ratio.
+        let scaled = if self.version < SparkVersion::V2_4 {
+            pending + running
+        } else {
+            ((pending + running) as f64 * self.cfg.allocation_ratio).ceil() as u64
+        };
         scaled.div_ceil(per).min(u64::from(u32::MAX)) as u32
     }
 
@@ -123,12 +147,27 @@ impl AllocationManager {
             idle_deadline: Some(deadline),
             pending_removal: false,
         });
+        // 1.6–2.4 (SPARK-4951): an executor registering re-marks every
+        // idle executor that lost its timer (an expired timer is dropped
+        // even when the removal was refused).
+        if self.version < SparkVersion::V3_0 {
+            for e in self.executors.values_mut() {
+                if e.running == 0 && e.idle_deadline.is_none() && !e.pending_removal {
+                    e.idle_deadline = Some(deadline);
+                }
+            }
+        }
     }
 
     pub fn task_started(&mut self, id: u64) {
+        let v16 = self.version == SparkVersion::V1_6;
         if let Some(e) = self.executors.get_mut(&id) {
             e.running += 1;
             e.idle_deadline = None;
+            // 1.6: a task start also takes it out of pending removal.
+            if v16 {
+                e.pending_removal = false;
+            }
         }
     }
 
@@ -151,6 +190,9 @@ impl AllocationManager {
 
     /// `schedule()` with the current pending and running task counts.
     pub fn schedule(&mut self, now: SimTime, pending: u64, running: u64) -> Vec<Request> {
+        if self.version < SparkVersion::V3_0 {
+            return self.schedule_before_30(now, pending, running);
+        }
         let mut out = Vec::new();
         let expired: Vec<u64> = self
             .executors
@@ -166,6 +208,52 @@ impl AllocationManager {
             self.remove(expired, &mut out);
         }
         out
+    }
+
+    /// The 1.6–2.4 tick (reference spark-on-mesos.md §4.4): the target
+    /// first (nothing while initializing), then the executors idle past
+    /// their deadline, which end `initializing` and lose their timers
+    /// whether they are removed or not.
+    fn schedule_before_30(&mut self, now: SimTime, pending: u64, running: u64) -> Vec<Request> {
+        let mut out = Vec::new();
+        self.update_target(now, pending, running, &mut out);
+        let expired: Vec<u64> = self
+            .executors
+            .iter()
+            .filter(|(_, e)| !e.pending_removal && e.idle_deadline.is_some_and(|d| d <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        if expired.is_empty() {
+            return out;
+        }
+        self.initializing = false;
+        for id in &expired {
+            if let Some(e) = self.executors.get_mut(id) {
+                e.idle_deadline = None;
+            }
+        }
+        if self.version < SparkVersion::V2_2 {
+            self.remove_one_by_one(expired, &mut out);
+        } else {
+            self.remove(expired, &mut out);
+        }
+        out
+    }
+
+    /// 1.6–2.1 `removeExecutor(id)` for each candidate: refused when the
+    /// executors not pending removal would fall below `min`; an accepted
+    /// one is killed at once, lowering the backend's total.
+    fn remove_one_by_one(&mut self, ids: Vec<u64>, out: &mut Vec<Request>) {
+        for id in ids {
+            let count = self.executors.len() - self.pending_removal();
+            if count == 0 || count - 1 < self.cfg.min_executors as usize {
+                continue;
+            }
+            if let Some(e) = self.executors.get_mut(&id) {
+                e.pending_removal = true;
+                out.push(Request::KillLowering(vec![id]));
+            }
+        }
     }
 
     fn send(&mut self, out: &mut Vec<Request>) {
@@ -185,9 +273,16 @@ impl AllocationManager {
             if self.target < old {
                 self.send(out);
             }
-        } else if self.add_time.is_some_and(|t| now >= t) {
+        } else if let Some(t) = self.add_time.filter(|t| now >= *t) {
             self.add_executors(needed, out);
-            self.add_time = Some(now + self.cfg.sustained_backlog_timeout);
+            // 2.2+: from now; 1.6–2.1: from the time it fired, so a late
+            // tick catches up.
+            let from = if self.version < SparkVersion::V2_2 {
+                t
+            } else {
+                now
+            };
+            self.add_time = Some(from + self.cfg.sustained_backlog_timeout);
         }
     }
 
@@ -216,10 +311,15 @@ impl AllocationManager {
         };
     }
 
-    /// `removeExecutors` (2.3+): never below `min` nor below the target.
+    /// `removeExecutors` (2.2+): never below `min`, nor (2.3+) below the
+    /// target.
     fn remove(&mut self, ids: Vec<u64>, out: &mut Vec<Request>) {
         let mut count = self.executors.len() - self.pending_removal();
-        let floor = self.cfg.min_executors.max(self.target) as usize;
+        let floor = if self.version < SparkVersion::V2_3 {
+            self.cfg.min_executors as usize
+        } else {
+            self.cfg.min_executors.max(self.target) as usize
+        };
         let mut killed = Vec::new();
         for id in ids {
             if count == 0 || count - 1 < floor {
@@ -392,5 +492,131 @@ mod tests {
         // A new stage restarts the timer from its own submission.
         m.stage_submitted(ms(3000));
         assert_eq!(ramp(&mut m, 3000, 4000, 5), [(4000, 1)]);
+    }
+
+    /// A manager of an earlier Spark line.
+    fn manager_at(version: SparkVersion, pairs: &[(&str, &str)]) -> AllocationManager {
+        let mut conf = SparkConf::new()
+            .with("spark.dynamicAllocation.enabled", "true")
+            .with("spark.shuffle.service.enabled", "true");
+        for (k, v) in pairs {
+            conf.set(*k, *v);
+        }
+        AllocationManager::at(&SparkSettings::from_conf(&conf).unwrap().dynamic, version)
+    }
+
+    #[test]
+    fn spark_16_sends_no_initial_target_and_the_ratio_arrives_in_2_4() {
+        assert_eq!(manager_at(SparkVersion::V1_6, &[]).start(), []);
+        assert_eq!(
+            manager_at(SparkVersion::V2_0, &[]).start(),
+            [Request::Total(0)]
+        );
+        // 10 tasks, 2 per executor, ratio 0.5: 1.6–2.3 ignore the ratio.
+        let conf = [
+            ("spark.executor.cores", "2"),
+            ("spark.dynamicAllocation.executorAllocationRatio", "0.5"),
+        ];
+        assert_eq!(manager_at(SparkVersion::V2_3, &conf).max_needed(10, 0), 5);
+        assert_eq!(manager_at(SparkVersion::V2_4, &conf).max_needed(10, 0), 3);
+    }
+
+    #[test]
+    fn before_2_2_the_backlog_timer_rearms_from_when_it_fired() {
+        // The timer (1 s) fires at a tick 50 ms late, at 1.05 s. 2.2+ wants
+        // the next round 1 s after that tick (2.05 s); 1.6–2.1 add the
+        // sustained second to when it was due (2.0 s), so a tick at
+        // 2.02 s already adds the next round.
+        for (version, at_2020) in [(SparkVersion::V2_0, true), (SparkVersion::V2_2, false)] {
+            let mut m = manager_at(version, &[]);
+            m.start();
+            m.stage_submitted(ms(0));
+            assert_eq!(m.schedule(ms(1050), 1000, 0), [Request::Total(1)]);
+            let out = m.schedule(ms(2020), 1000, 0);
+            assert_eq!(out == [Request::Total(3)], at_2020, "{version}: {out:?}");
+            if !at_2020 {
+                assert_eq!(m.schedule(ms(2050), 1000, 0), [Request::Total(3)]);
+            }
+        }
+    }
+
+    /// Three idle executors from 0, timeout 60 s, minimum 1, and a
+    /// target of 2 still wanted: what each line kills at 60 s.
+    fn idle_three(version: SparkVersion) -> (AllocationManager, Vec<Request>) {
+        let mut m = manager_at(
+            version,
+            &[
+                ("spark.dynamicAllocation.minExecutors", "1"),
+                ("spark.dynamicAllocation.initialExecutors", "2"),
+            ],
+        );
+        m.start();
+        for id in 0..3 {
+            m.executor_added(id, ms(0));
+        }
+        let out = m.schedule(ms(60_000), 0, 0);
+        (m, out)
+    }
+
+    #[test]
+    fn removal_rules_by_line() {
+        // 1.6–2.1: one by one, floor min (1), each kill lowering the
+        // backend's total; the target (2, initializing) is not sent.
+        let (_, out) = idle_three(SparkVersion::V1_6);
+        assert_eq!(
+            out,
+            [
+                Request::KillLowering(vec![0]),
+                Request::KillLowering(vec![1])
+            ]
+        );
+        // 2.2: batched, floor min (1), then the target is re-sent.
+        let (_, out) = idle_three(SparkVersion::V2_2);
+        assert_eq!(out, [Request::Kill(vec![0, 1]), Request::Total(2)]);
+        // 2.3+: batched, floor max(min, target) = 2 — after 3.0's tick has
+        // lowered the target to max(0 needed, min 1) = 1 first.
+        let (_, out) = idle_three(SparkVersion::V2_3);
+        assert_eq!(out, [Request::Kill(vec![0]), Request::Total(2)]);
+        let (_, out) = idle_three(SparkVersion::V3_0);
+        assert_eq!(
+            out,
+            [
+                Request::Total(1),
+                Request::Kill(vec![0, 1]),
+                Request::Total(1)
+            ]
+        );
+    }
+
+    #[test]
+    fn before_3_0_a_refused_removal_drops_the_idle_timer_until_another_executor_registers() {
+        // 2.4: at 60 s executors 1 and 2 are refused (floor 2) and lose
+        // their timers. When executor 3 registers at 70 s, the idle ones
+        // are re-marked and time out again at 130 s.
+        // (At 60.1 s the target falls to the minimum, 1; executors 1 and
+        // 2 would now be removable, but their timers are gone.)
+        let (mut m, _) = idle_three(SparkVersion::V2_4);
+        assert_eq!(m.schedule(ms(60_100), 0, 0), [Request::Total(1)]);
+        assert_eq!(m.schedule(ms(60_200), 0, 0), []);
+        m.executor_added(3, ms(70_000));
+        assert_eq!(m.schedule(ms(129_900), 0, 0), []);
+        let out = m.schedule(ms(130_000), 0, 0);
+        assert_eq!(out, [Request::Kill(vec![1, 2]), Request::Total(1)]);
+        // 3.0 keeps the timed-out executor and retries it every tick.
+        let (mut m, _) = idle_three(SparkVersion::V3_0);
+        m.executor_added(3, ms(60_050));
+        let out = m.schedule(ms(60_100), 0, 0);
+        assert_eq!(out, [Request::Kill(vec![2]), Request::Total(1)]);
+    }
+
+    #[test]
+    fn in_1_6_a_task_start_takes_an_executor_out_of_pending_removal() {
+        let (mut m, _) = idle_three(SparkVersion::V1_6);
+        m.task_started(0);
+        // 0 is no longer pending removal: two executors count again.
+        assert_eq!(m.executors.len() - m.pending_removal(), 2);
+        let (mut m, _) = idle_three(SparkVersion::V2_2);
+        m.task_started(0);
+        assert_eq!(m.executors.len() - m.pending_removal(), 1);
     }
 }

@@ -249,6 +249,11 @@ impl CoarseBackend {
         self.total_cores_acquired
     }
 
+    /// The hosts with pending local tasks the driver last sent.
+    pub fn hints(&self) -> &BTreeMap<String, u32> {
+        &self.host_to_local_task_count
+    }
+
     pub fn executor_limit(&self) -> Option<u32> {
         self.executor_limit
     }

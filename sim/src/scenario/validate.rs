@@ -909,13 +909,11 @@ fn validate_app(
         a.spark_version.as_ref(),
         version,
         master.as_ref(),
-        settings.as_ref(),
         ctx,
     );
-    let settings = settings.zip(version).map(|(mut s, v)| {
-        s.version = v;
-        s
-    });
+    let settings = settings
+        .zip(version)
+        .and_then(|(mut s, v)| super::version::apply(&path, v, &mut s, &conf, ctx).then_some(s));
     let fetch = validate_fetch(&format!("{path}.fetch"), a.fetch.as_ref(), ctx);
     let executor_startup = match &a.executor_startup {
         None => Some(defaults::executor_startup()),

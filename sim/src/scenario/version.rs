@@ -2,7 +2,7 @@
 //! or `[cluster] spark_version` for every app; 3.0 by default), and what
 //! the simulator models of each line (docs/spark-versions.md).
 
-use policies::spark::{MasterUrl, SparkSettings, SparkVersion};
+use policies::spark::{MasterUrl, SparkConf, SparkSettings, SparkVersion};
 
 use super::ctx::Ctx;
 use super::raw::{Leaf, RawScenario};
@@ -48,7 +48,6 @@ pub(crate) fn app_version(
     leaf: Option<&Leaf>,
     default: SparkVersion,
     master: Option<&MasterUrl>,
-    settings: Option<&SparkSettings>,
     ctx: &mut Ctx<'_>,
 ) -> Option<SparkVersion> {
     let v = match leaf {
@@ -75,14 +74,53 @@ pub(crate) fn app_version(
         );
         return None;
     }
-    if settings.is_some_and(|s| s.dynamic.enabled) {
-        refuse(
-            ctx,
-            format!(
-                "Spark {v}'s executor allocation manager is not modelled yet: run {v} without spark.dynamicAllocation.enabled, or 3.0 with it (docs/spark-versions.md)"
-            ),
-        );
-        return None;
-    }
     Some(v)
+}
+
+/// The app's settings under its line's rules, where they differ from
+/// 3.0's reading of the same properties (reference spark-on-mesos.md
+/// §4.1, §4.7):
+/// - 1.6 turns dynamic allocation off (with a warning) when
+///   `spark.executor.instances` is set, and starts at
+///   `spark.dynamicAllocation.initialExecutors` (default the minimum)
+///   without taking the instances into account (2.0+ takes the largest of
+///   the three);
+/// - before 2.3, `spark.dynamicAllocation.executorIdleTimeout` must be
+///   above 0.
+pub(crate) fn apply(
+    path: &str,
+    version: SparkVersion,
+    settings: &mut SparkSettings,
+    conf: &SparkConf,
+    ctx: &mut Ctx<'_>,
+) -> bool {
+    settings.version = version;
+    let d = &mut settings.dynamic;
+    if !d.enabled {
+        return true;
+    }
+    let int = |key: &str| conf.get(key).and_then(|v| v.trim().parse::<i64>().ok());
+    if version == SparkVersion::V1_6 {
+        if int("spark.executor.instances").is_some_and(|n| n != 0) {
+            d.enabled = false;
+            ctx.warn(
+                &format!("{path}.conf.\"spark.dynamicAllocation.enabled\""),
+                None,
+                "Spark 1.6 turns dynamic allocation off when spark.executor.instances is set (ExecutorAllocationManager.isDynamicAllocationEnabled): this app runs a fixed number of executors",
+            );
+            return true;
+        }
+        let min = i64::from(d.min_executors);
+        let initial = int("spark.dynamicAllocation.initialExecutors").unwrap_or(min);
+        d.initial_target = initial.clamp(0, i64::from(i32::MAX)) as u32;
+    }
+    if version < SparkVersion::V2_3 && d.idle_timeout.as_micros() == 0 {
+        ctx.error(
+            &format!("{path}.conf.\"spark.dynamicAllocation.executorIdleTimeout\""),
+            None,
+            format!("Spark {version} requires spark.dynamicAllocation.executorIdleTimeout > 0 (0 is allowed from 2.3)"),
+        );
+        return false;
+    }
+    true
 }

@@ -311,6 +311,21 @@ pub(crate) fn apply_requests(
                     end_executor(k, m, d, s, id, "idle_timeout", MesosTaskState::Killed);
                 }
             }
+            Request::KillLowering(ids) => {
+                // 1.6–2.1 `killExecutor`: the backend's total becomes the
+                // executors it keeps, then the kill (reference
+                // spark-on-mesos.md §4.8).
+                let Some(b) = s.coarse.as_mut() else {
+                    continue;
+                };
+                let killed = b.kill_executors(&ids);
+                let keep = (b.num_executors() - killed.len()) as u32;
+                let hints = b.hints().clone();
+                b.request_total_executors(keep, hints, now);
+                for id in killed {
+                    end_executor(k, m, d, s, id, "idle_timeout", MesosTaskState::Killed);
+                }
+            }
         }
     }
 }

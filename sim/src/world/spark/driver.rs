@@ -336,7 +336,7 @@ impl SparkDriver {
         self.ready = ready;
         let mut requests = Vec::new();
         if self.settings.dynamic.enabled {
-            let mut manager = AllocationManager::new(&self.settings.dynamic);
+            let mut manager = AllocationManager::at(&self.settings.dynamic, self.settings.version);
             requests = manager.start();
             self.dynamic = Some(manager);
         }

@@ -185,7 +185,7 @@ pub(crate) fn apply_requests(
                 };
                 k.metrics.allocations.push(row);
             }
-            Request::Kill(ids) => {
+            Request::Kill(ids) | Request::KillLowering(ids) => {
                 let ids: Vec<u32> = ids.iter().map(|&i| i as u32).collect();
                 let (killed, more) = c.master.kill_executors(key(d), &ids, &mut c.rng);
                 for e in killed {

@@ -449,7 +449,7 @@ pub(crate) fn apply_requests(
                     }
                 }
             }
-            Request::Kill(ids) => {
+            Request::Kill(ids) | Request::KillLowering(ids) => {
                 let Some(a) = s.allocator.as_mut() else {
                     continue;
                 };
