@@ -194,12 +194,7 @@ impl AllocationManager {
             return self.schedule_before_30(now, pending, running);
         }
         let mut out = Vec::new();
-        let expired: Vec<u64> = self
-            .executors
-            .iter()
-            .filter(|(_, e)| !e.pending_removal && e.idle_deadline.is_some_and(|d| d <= now))
-            .map(|(id, _)| *id)
-            .collect();
+        let expired = self.timed_out(now);
         if !expired.is_empty() {
             self.initializing = false;
         }
@@ -210,6 +205,15 @@ impl AllocationManager {
         out
     }
 
+    /// Executors idle past their deadline and not pending removal.
+    fn timed_out(&self, now: SimTime) -> Vec<u64> {
+        self.executors
+            .iter()
+            .filter(|(_, e)| !e.pending_removal && e.idle_deadline.is_some_and(|d| d <= now))
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
     /// The 1.6–2.4 tick (reference spark-on-mesos.md §4.4): the target
     /// first (nothing while initializing), then the executors idle past
     /// their deadline, which end `initializing` and lose their timers
@@ -217,12 +221,7 @@ impl AllocationManager {
     fn schedule_before_30(&mut self, now: SimTime, pending: u64, running: u64) -> Vec<Request> {
         let mut out = Vec::new();
         self.update_target(now, pending, running, &mut out);
-        let expired: Vec<u64> = self
-            .executors
-            .iter()
-            .filter(|(_, e)| !e.pending_removal && e.idle_deadline.is_some_and(|d| d <= now))
-            .map(|(id, _)| *id)
-            .collect();
+        let expired = self.timed_out(now);
         if expired.is_empty() {
             return out;
         }
