@@ -186,6 +186,7 @@ pub(crate) fn standalone_slot<'a>(
 /// The resolved `[cluster]`, and the section of the manager in use.
 pub(crate) fn render(
     manager: Manager,
+    spark_version: policies::spark::SparkVersion,
     standalone: &StandaloneConfig,
     yarn: &super::model::YarnConfig,
     doc: &mut Table,
@@ -196,6 +197,10 @@ pub(crate) fn render(
     super::yarn::render(yarn, doc, &d);
     let mut cluster = Table::new();
     cluster.insert("manager".into(), Value::String(manager.name().into()));
+    cluster.insert(
+        "spark_version".into(),
+        Value::String(spark_version.name().into()),
+    );
     doc.insert("cluster".into(), Value::Table(cluster));
     {
         let mut t = Table::new();

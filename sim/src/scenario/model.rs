@@ -61,6 +61,8 @@ pub struct Scenario {
     pub run: RunConfig,
     /// The cluster manager every non-local app runs on (`[cluster]`).
     pub manager: Manager,
+    /// `[cluster] spark_version`: every app's line unless it names its own.
+    pub spark_version: policies::spark::SparkVersion,
     pub mesos: MesosConfig,
     pub standalone: StandaloneConfig,
     pub yarn: YarnConfig,
@@ -493,6 +495,8 @@ pub struct App {
     pub conf: SparkConf,
     /// The same, typed and validated, with Spark's defaults.
     pub settings: SparkSettings,
+    /// It names its own `spark_version` (else it runs the cluster's).
+    pub own_version: bool,
     pub jobs: JobSpec,
     /// From the Mesos task launch to the executor registering with the
     /// driver (JVM start, fetches): a simulator parameter.

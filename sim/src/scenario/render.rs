@@ -212,7 +212,14 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
         run.insert("slo_latency_s".into(), Value::Float(slo));
     }
     doc.insert("run".into(), Value::Table(run));
-    super::cluster::render(sc.manager, &sc.standalone, &sc.yarn, &mut doc, d);
+    super::cluster::render(
+        sc.manager,
+        sc.spark_version,
+        &sc.standalone,
+        &sc.yarn,
+        &mut doc,
+        d,
+    );
 
     let dc = &sc.data;
     let mut data = Table::new();
@@ -372,7 +379,11 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                         DeployMode::Cluster => "cluster",
                     }),
                 );
-                t.insert("spark_version".into(), s(a.settings.version.name()));
+                // Only an app's own line: the others follow the cluster's
+                // (and a sweep over cluster.spark_version).
+                if a.own_version {
+                    t.insert("spark_version".into(), s(a.settings.version.name()));
+                }
                 t.insert("start".into(), d(a.start));
                 match a.stop {
                     StopAt::JobsDone => {}

@@ -110,6 +110,7 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
     let sc = Scenario {
         run: run?,
         manager: manager?,
+        spark_version: version?,
         mesos: mesos?,
         standalone: standalone?,
         yarn: yarn?,
@@ -927,6 +928,7 @@ fn validate_app(
         stop: stop?,
         conf: if conf_ok { conf } else { return None },
         settings: settings?,
+        own_version: a.spark_version.is_some(),
         jobs: jobs?,
         executor_startup: executor_startup?,
         fetch: fetch?,
