@@ -132,7 +132,12 @@ pub enum Command {
     },
     /// Print every Spark property the simulator knows, with its default
     /// and whether it is modelled (the text of docs/spark-keys.md).
-    Keys,
+    Keys {
+        /// Only the properties that exist in this Spark line (1.6, 2.0 …
+        /// 2.4, 3.0).
+        #[arg(long, value_parser = parse_spark_version)]
+        version: Option<policies::spark::SparkVersion>,
+    },
     /// Match spark.mesos.constraints against Mesos agent attributes.
     Match {
         /// e.g. 'os:centos7;zone:us-east-1a,us-east-1b'
@@ -234,8 +239,8 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
             start,
             stop,
         }) => run_import(&format, &file, target.as_deref(), start, stop, out, err),
-        Some(Command::Keys) => {
-            let _ = write!(out, "{}", policies::spark::keys::markdown());
+        Some(Command::Keys { version }) => {
+            let _ = write!(out, "{}", policies::spark::keys::markdown_for(version));
             ExitCode::SUCCESS
         }
         Some(Command::Merge {
@@ -631,4 +636,8 @@ fn run_match(
             ExitCode::from(1)
         }
     }
+}
+
+fn parse_spark_version(text: &str) -> Result<policies::spark::SparkVersion, String> {
+    policies::spark::SparkVersion::parse(text)
 }

@@ -1254,3 +1254,15 @@ fn streamed_reports_are_the_golden_bytes() {
     }
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[test]
+fn sim_keys_prints_one_spark_lines_properties_and_refuses_unknown_lines() {
+    let o = sim(&["keys", "--version", "1.6"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(page.starts_with("# Spark properties the simulator knows, in Spark 1.6"));
+    assert!(!page.contains("| `spark.mesos.rejectOfferDuration` |"));
+    let o = sim(&["keys", "--version", "1.9"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown Spark version \"1.9\""), "{}", stderr(&o));
+}

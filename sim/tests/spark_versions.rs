@@ -115,3 +115,49 @@ fn a_16_app_with_dynamic_allocation_grabs_every_agent_until_its_first_request() 
     assert!(!loaded.base.apps[0].settings.dynamic.enabled);
     assert!(format!("{:?}", loaded.warnings).contains("Spark 1.6 turns dynamic allocation off"));
 }
+
+#[test]
+fn keys_a_line_does_not_have_are_warned_about_and_sim_keys_lists_each_lines() {
+    // rejectOfferDurationForReachedMaxCores arrived in 2.0: a 1.6 app is
+    // told its Spark ignores it.
+    let src = scenario(
+        "spark_version = \"1.6\"",
+        "\"spark.mesos.rejectOfferDurationForReachedMaxCores\" = \"60s\"",
+    );
+    let w = format!("{:?}", load_str(&src, &[]).unwrap().warnings);
+    assert!(
+        w.contains("spark.mesos.rejectOfferDurationForReachedMaxCores does not exist in Spark 1.6 (it arrived in 2.0)"),
+        "{w}"
+    );
+    // On 3.0 it is a key like any other.
+    let src = scenario(
+        "",
+        "\"spark.mesos.rejectOfferDurationForReachedMaxCores\" = \"60s\"",
+    );
+    assert!(!format!("{:?}", load_str(&src, &[]).unwrap().warnings).contains("does not exist"));
+    // spark.excludeOnFailure.* (3.1's names) do not exist before 3.0's line.
+    let src = scenario(
+        "spark_version = \"2.4\"",
+        "\"spark.excludeOnFailure.timeout\" = \"10m\"",
+    );
+    let w = format!("{:?}", load_str(&src, &[]).unwrap().warnings);
+    assert!(w.contains("(it arrived in 3.1)"), "{w}");
+    // Shuffle tracking cannot replace the shuffle service before 3.0.
+    let src = scenario(
+        "spark_version = \"2.4\"",
+        "\"spark.dynamicAllocation.enabled\" = \"true\"\n\"spark.dynamicAllocation.shuffleTracking.enabled\" = \"true\"",
+    );
+    let e = errors(&src);
+    assert!(
+        e.contains("requires the external shuffle service in Spark 2.4"),
+        "{e}"
+    );
+    // `sim keys --version`: one line's properties.
+    let v16 = policies::spark::keys::markdown_for(Some(policies::spark::SparkVersion::V1_6));
+    assert!(v16.starts_with("# Spark properties the simulator knows, in Spark 1.6"));
+    assert!(!v16.contains("`spark.mesos.rejectOfferDurationForReachedMaxCores`"));
+    assert!(v16.contains("`spark.mesos.rejectOfferDurationForUnmetConstraints`"));
+    let all = policies::spark::keys::markdown();
+    assert!(all.contains("| `spark.mesos.rejectOfferDuration` |"));
+    assert!(all.contains("| 2.2 |"));
+}

@@ -540,10 +540,42 @@ pub static KEYS: &[KeyDef] = &[
     ),
 ];
 
-/// Looks a property up by its exact name.
+/// The Spark line and release a property arrived in, where the reference
+/// says (spark-on-mesos.md §1.4, §1.8, §3.5, §4.1; mesos-master.md;
+/// standalone-yarn-local.md §2.7, §2.10): a scenario of an earlier line
+/// is warned that its Spark ignores the key. Keys not listed exist in
+/// every modelled line (the 3.1 renames into `spark.excludeOnFailure.*`
+/// and 3.3's overhead factor fall in the 3.0+ line).
+pub fn introduced(name: &str) -> Option<(super::SparkVersion, &'static str)> {
+    use super::SparkVersion::*;
+    if name.starts_with("spark.excludeOnFailure.") {
+        return Some((V3_0, "3.1"));
+    }
+    Some(match name {
+        "spark.mesos.rejectOfferDurationForReachedMaxCores" => (V2_0, "2.0"),
+        "spark.mesos.gpus.max" | "spark.mesos.fetcherCache.enable" => (V2_0, "2.1"),
+        "spark.mesos.rejectOfferDuration" => (V2_2, "2.2"),
+        "spark.mesos.driver.failoverTimeout" | "spark.executor.memoryOverhead" => (V2_3, "2.3"),
+        "spark.dynamicAllocation.executorAllocationRatio"
+        | "spark.yarn.blacklist.executor.launch.blacklisting.enabled" => (V2_4, "2.4"),
+        "spark.dynamicAllocation.shuffleTracking.enabled"
+        | "spark.dynamicAllocation.shuffleTracking.timeout" => (V3_0, "3.0"),
+        "spark.yarn.executor.launch.excludeOnFailure.enabled" => (V3_0, "3.1"),
+        "spark.executor.memoryOverheadFactor" => (V3_0, "3.3"),
+        _ => return None,
+    })
+}
+
 /// The reference page of every known property (docs/spark-keys.md is this
 /// text; a test keeps the two equal).
 pub fn markdown() -> String {
+    markdown_for(None)
+}
+
+/// The reference page for one Spark line (`sim keys --version`): the
+/// properties that exist in it. `None`: every property, with the release
+/// each arrived in.
+pub fn markdown_for(version: Option<super::SparkVersion>) -> String {
     let mut s = String::from(
         "# Spark properties the simulator knows\n\n\
          Generated from `policies/src/spark/keys.rs` by `sim keys`; a test keeps\n\
@@ -553,10 +585,25 @@ pub fn markdown() -> String {
          real Spark either. Sources name the upstream class (Spark 3.0, Mesos\n\
          1.11) and the section of the project's shared reference that restates\n\
          it (`spark-on-mesos.md` unless named otherwise); \"seeds\" is Spark\n\
-         1.6's \"Running Spark on Mesos\" guide.\n\n\
-         | property | type | default | simulated | source |\n|---|---|---|---|---|\n",
+         1.6's \"Running Spark on Mesos\" guide. *Since*: the release a\n\
+         property arrived in where the reference says (earlier lines ignore it;\n\
+         `sim keys --version 1.6` lists one line's properties).\n\n\
+         | property | type | default | simulated | since | source |\n|---|---|---|---|---|---|\n",
     );
+    if let Some(v) = version {
+        s = s.replacen(
+            "# Spark properties the simulator knows\n",
+            &format!("# Spark properties the simulator knows, in Spark {v}\n"),
+            1,
+        );
+    }
     for k in KEYS {
+        let since = introduced(k.name);
+        if let (Some(v), Some((line, _))) = (version, since)
+            && line > v
+        {
+            continue;
+        }
         let ty = match k.ty {
             KeyType::Bool => "boolean".to_string(),
             KeyType::Int => "integer".to_string(),
@@ -582,8 +629,9 @@ pub fn markdown() -> String {
             Support::NoEffect => "no effect".to_string(),
         };
         s.push_str(&format!(
-            "| `{}` | {ty} | {default} | {support} | {} |\n",
+            "| `{}` | {ty} | {default} | {support} | {} | {} |\n",
             k.name,
+            since.map_or("", |(_, r)| r),
             upstream_source(k.source).replace('|', "\\|")
         ));
     }

@@ -95,9 +95,34 @@ pub(crate) fn apply(
     ctx: &mut Ctx<'_>,
 ) -> bool {
     settings.version = version;
+    // Keys the line does not have: its Spark ignores them.
+    for (key, _) in conf.iter() {
+        if let Some((line, release)) = policies::spark::keys::introduced(key)
+            && line > version
+        {
+            ctx.warn(
+                &format!("{path}.conf.\"{key}\""),
+                None,
+                format!("{key} does not exist in Spark {version} (it arrived in {release}): Spark {version} ignores it"),
+            );
+        }
+    }
+    let shuffle_service = settings.shuffle_service;
     let d = &mut settings.dynamic;
     if !d.enabled {
         return true;
+    }
+    if version < SparkVersion::V3_0
+        && !shuffle_service
+        && !conf_true(conf, "spark.dynamicAllocation.testing")
+    {
+        // Shuffle tracking (3.0) cannot stand in for the service before.
+        ctx.error(
+            &format!("{path}.conf.\"spark.dynamicAllocation.enabled\""),
+            None,
+            format!("dynamic allocation of executors requires the external shuffle service in Spark {version}; set spark.shuffle.service.enabled=true"),
+        );
+        return false;
     }
     let int = |key: &str| conf.get(key).and_then(|v| v.trim().parse::<i64>().ok());
     if version == SparkVersion::V1_6 {
@@ -123,4 +148,9 @@ pub(crate) fn apply(
         return false;
     }
     true
+}
+
+fn conf_true(conf: &SparkConf, key: &str) -> bool {
+    conf.get(key)
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
