@@ -1264,5 +1264,9 @@ fn sim_keys_prints_one_spark_lines_properties_and_refuses_unknown_lines() {
     assert!(!page.contains("| `spark.mesos.rejectOfferDuration` |"));
     let o = sim(&["keys", "--version", "1.9"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown Spark version \"1.9\""), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown Spark version \"1.9\""),
+        "{}",
+        stderr(&o)
+    );
 }
