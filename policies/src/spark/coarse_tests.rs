@@ -9,11 +9,7 @@ use crate::model::{AgentId, Attributes, Resources};
 use crate::time::SimTime;
 
 fn backend(pairs: &[(&str, &str)]) -> CoarseBackend {
-    let mut conf = SparkConf::new();
-    for (k, v) in pairs {
-        conf.set(*k, *v);
-    }
-    CoarseBackend::new(&SparkSettings::from_conf(&conf).unwrap(), SimTime(0))
+    backend_at(super::SparkVersion::V3_0, pairs)
 }
 
 /// Offers are borrowed by the backend; tests leak small owned copies.
@@ -470,7 +466,7 @@ fn a_backend_with_constraints_or_at_its_limit_or_stopped() {
     assert_eq!(b.blind_decline(), Some(Refuse::Default));
 }
 
-/// A backend of an earlier Spark line.
+/// A backend of the given Spark line.
 fn backend_at(version: super::SparkVersion, pairs: &[(&str, &str)]) -> CoarseBackend {
     let mut conf = SparkConf::new();
     for (k, v) in pairs {

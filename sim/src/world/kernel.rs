@@ -127,6 +127,12 @@ impl Kernel {
         }
     }
 
+    /// Whether the scenario can take machines down at all (no per-task
+    /// lookup is needed otherwise).
+    pub(crate) fn machines_fail(&self) -> bool {
+        !self.hosts.is_empty()
+    }
+
     /// Whether nothing runs on the machine now (it failed).
     pub(crate) fn is_down(&self, agent: AgentId) -> bool {
         self.hosts.get(agent.index()).is_some_and(|h| h.down > 0)

@@ -146,15 +146,7 @@ impl Machines {
             .faults
             .iter()
             .enumerate()
-            .map(|(i, f)| {
-                let kind = match &f.kind {
-                    FaultKind::MachineFailure { .. } => "agent_failure",
-                    FaultKind::MachineFailures { .. } => "agent_failures",
-                    FaultKind::RackFailures { .. } => "rack_failures",
-                    _ => "fault",
-                };
-                format!("faults.{i} {kind}")
-            })
+            .map(|(i, f)| format!("faults.{i} {}", f.kind.name()))
             .collect();
         k.hosts = vec![HostState::default(); k.machines.len()];
         for (i, f) in sc.faults.iter().enumerate() {
@@ -344,20 +336,18 @@ impl Machines {
 
 /// A row of `failures.csv` about machine `m`; its index.
 fn failure_row(k: &mut Kernel, event: &'static str, m: usize, app: String, cause: String) -> usize {
-    {
-        k.metrics.failures.push(FailureRow {
-            time: k.now,
-            event,
-            host: k.machines[m].hostname.clone(),
-            app,
-            cause,
-            executors: 0,
-            tasks: 0,
-            lost_work: 0.0,
-            map_outputs: 0,
-        });
-        k.metrics.failures.len() - 1
-    }
+    k.metrics.failures.push(FailureRow {
+        time: k.now,
+        event,
+        host: k.machines[m].hostname.clone(),
+        app,
+        cause,
+        executors: 0,
+        tasks: 0,
+        lost_work: 0.0,
+        map_outputs: 0,
+    });
+    k.metrics.failures.len() - 1
 }
 
 impl Machines {

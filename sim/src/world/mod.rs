@@ -474,11 +474,12 @@ impl World {
             }
             Event::OtherTaskDone(uid) => {
                 // A task on a failed machine ends only when it is lost.
-                if self
-                    .m
-                    .tasks
-                    .get(&uid)
-                    .is_some_and(|t| self.k.is_down(t.agent))
+                if self.k.machines_fail()
+                    && self
+                        .m
+                        .tasks
+                        .get(&uid)
+                        .is_some_and(|t| self.k.is_down(t.agent))
                 {
                     return;
                 }
@@ -785,11 +786,12 @@ impl World {
 
     fn task_running(&mut self, uid: u64) {
         // Nothing starts on a failed machine.
-        if self
-            .m
-            .tasks
-            .get(&uid)
-            .is_some_and(|t| self.k.is_down(t.agent))
+        if self.k.machines_fail()
+            && self
+                .m
+                .tasks
+                .get(&uid)
+                .is_some_and(|t| self.k.is_down(t.agent))
         {
             return;
         }

@@ -300,6 +300,21 @@ impl MesosMaster {
         self.request_run(k);
     }
 
+    /// Rescinds the agent's outstanding offers and ends any task left there
+    /// (its owners were told before): what both a removal and a
+    /// disconnection do first (reference mesos-master.md §3).
+    fn clear_agent(&mut self, k: &mut Kernel, agent: AgentId) {
+        let i = agent.index();
+        let offers: Vec<u64> = self.agents[i].offer_ids.iter().copied().collect();
+        for id in offers {
+            self.rescind(k, id);
+        }
+        let tasks: Vec<u64> = self.agents[i].task_ids.iter().copied().collect();
+        for uid in tasks {
+            self.end_task(k, uid);
+        }
+    }
+
     /// The agent is unreachable (`markUnreachable` → `__removeSlave`, Mesos
     /// 1.11 `master.cpp`, reference mesos-master.md §3): the allocator
     /// forgets it first (`removeSlave`: its total leaves the DRF totals, so
@@ -311,14 +326,7 @@ impl MesosMaster {
         if self.removed[i] {
             return;
         }
-        let offers: Vec<u64> = self.agents[i].offer_ids.iter().copied().collect();
-        for id in offers {
-            self.rescind(k, id);
-        }
-        let tasks: Vec<u64> = self.agents[i].task_ids.iter().copied().collect();
-        for uid in tasks {
-            self.end_task(k, uid);
-        }
+        self.clear_agent(k, agent);
         self.removed[i] = true;
         self.totals.sub(&self.scalars.vector(&k.machines[i].total));
         let view = &mut self.agent_views[i];
@@ -337,14 +345,7 @@ impl MesosMaster {
     /// totals. Its tasks' owners have been told (TASK_LOST) before.
     pub(crate) fn deactivate_agent(&mut self, k: &mut Kernel, agent: AgentId) {
         let i = agent.index();
-        let offers: Vec<u64> = self.agents[i].offer_ids.iter().copied().collect();
-        for id in offers {
-            self.rescind(k, id);
-        }
-        let tasks: Vec<u64> = self.agents[i].task_ids.iter().copied().collect();
-        for uid in tasks {
-            self.end_task(k, uid);
-        }
+        self.clear_agent(k, agent);
         let view = &mut self.agent_views[i];
         view.active = false;
         view.version += 1;

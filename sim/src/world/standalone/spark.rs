@@ -261,6 +261,19 @@ pub(crate) fn launch_driver(
     );
 }
 
+/// The cluster-mode driver's process is gone from its worker: the cores
+/// and memory it held are no longer the app's.
+fn forget_driver_process(k: &mut Kernel, d: &SparkDriver, s: &mut StandaloneSpark) {
+    if s.driver.take().is_some() {
+        k.metrics.held_by(
+            d.id,
+            k.now,
+            -i64::from(d.settings.driver_cores) * 1000,
+            -(d.settings.driver_memory_mib as i64) * 1000,
+        );
+    }
+}
+
 /// The driver process ended for good, or the app ended before a worker
 /// ran it: its worker's cores and memory go back and a waiting driver
 /// leaves the queue (`removeDriver`, which runs `schedule()`).
@@ -273,14 +286,7 @@ pub(crate) fn driver_exited(
     if !s.cluster {
         return Vec::new();
     }
-    if s.driver.take().is_some() {
-        k.metrics.held_by(
-            d.id,
-            k.now,
-            -i64::from(d.settings.driver_cores) * 1000,
-            -(d.settings.driver_memory_mib as i64) * 1000,
-        );
-    }
+    forget_driver_process(k, d, s);
     c.master.driver_finished(key(d), &mut c.rng)
 }
 
@@ -422,14 +428,7 @@ pub(crate) fn driver_worker_removed(
     d: &SparkDriver,
     s: &mut StandaloneSpark,
 ) -> Vec<Launch> {
-    if s.driver.take().is_some() {
-        k.metrics.held_by(
-            d.id,
-            k.now,
-            -i64::from(d.settings.driver_cores) * 1000,
-            -(d.settings.driver_memory_mib as i64) * 1000,
-        );
-    }
+    forget_driver_process(k, d, s);
     if d.restarting {
         k.metrics.driver_relaunches += 1;
         submit_driver(c, d)
@@ -465,14 +464,7 @@ pub(crate) fn master_lost(
     if s.cluster {
         // Its driver process is killed (or, still waiting to be placed,
         // forgotten): the app is over.
-        if s.driver.take().is_some() {
-            k.metrics.held_by(
-                d.id,
-                k.now,
-                -i64::from(d.settings.driver_cores) * 1000,
-                -(d.settings.driver_memory_mib as i64) * 1000,
-            );
-        }
+        forget_driver_process(k, d, s);
         if !d.stopped {
             d.stopped = true;
             d.abandon();
