@@ -72,7 +72,10 @@ fn errors(src: &str) -> String {
 fn unknown_and_unmodelled_versions_are_refused() {
     let e = errors(&scenario("spark_version = \"1.5\"", ""));
     assert!(e.contains("unknown Spark version \\\"1.5\\\""), "{e}");
-    assert!(e.contains("1.6, 2.0, 2.1, 2.2, 2.3, 2.4, 3.0, 3.x"), "{e}");
+    assert!(
+        e.contains("1.6.0, 1.6, 2.0, 2.1, 2.2, 2.3, 2.4.0, 2.4, 3.0, 3.x"),
+        "{e}"
+    );
     // Before 2.3 an idle timeout of 0 is refused.
     let e = errors(&scenario(
         "spark_version = \"2.2\"",
@@ -82,10 +85,17 @@ fn unknown_and_unmodelled_versions_are_refused() {
         e.contains("Spark 2.2 requires spark.dynamicAllocation.executorIdleTimeout > 0"),
         "{e}"
     );
-    let e = errors(
-        &scenario("spark_version = \"1.6\"", "").replace("mesos://m:5050", "spark://m:7077"),
+    // A standalone Master runs the cluster's release: an app of another
+    // line cannot register; 1.6.0 beside 1.6.3 is one line.
+    let standalone =
+        scenario("spark_version = \"1.6\"", "").replace("mesos://m:5050", "spark://m:7077");
+    let e = errors(&standalone);
+    assert!(
+        e.contains("the standalone Master runs Spark 3.0 (cluster.spark_version); a Spark 1.6 app cannot register with it"),
+        "{e}"
     );
-    assert!(e.contains("modelled on Mesos only so far"), "{e}");
+    let same = format!("[cluster]\nspark_version = \"1.6.0\"\n{standalone}");
+    assert!(load_str(&same, &[]).is_ok());
 }
 
 const DYNAMIC: &str =

@@ -86,7 +86,7 @@ impl AllocationManager {
     /// 1.6 sends nothing: the backend stays unlimited until the first
     /// target change.
     pub fn start(&mut self) -> Vec<Request> {
-        if self.version == SparkVersion::V1_6 {
+        if self.version.is_1_6() {
             return Vec::new();
         }
         self.last_sent = Some(self.target);
@@ -113,7 +113,7 @@ impl AllocationManager {
     pub fn max_needed(&self, pending: u64, running: u64) -> u32 {
         let per = u64::from(self.cfg.tasks_per_executor.max(1));
         // 1.6–2.3: integer ceil of the tasks alone; 2.4+: × the ratio.
-        let scaled = if self.version < SparkVersion::V2_4 {
+        let scaled = if self.version < SparkVersion::V2_4_0 {
             pending + running
         } else {
             ((pending + running) as f64 * self.cfg.allocation_ratio).ceil() as u64
@@ -160,7 +160,7 @@ impl AllocationManager {
     }
 
     pub fn task_started(&mut self, id: u64) {
-        let v16 = self.version == SparkVersion::V1_6;
+        let v16 = self.version.is_1_6();
         if let Some(e) = self.executors.get_mut(&id) {
             e.running += 1;
             e.idle_deadline = None;

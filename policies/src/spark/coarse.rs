@@ -189,13 +189,13 @@ impl CoarseBackend {
     pub fn new(s: &SparkSettings, now: SimTime) -> CoarseBackend {
         let mut fixed_ports = Vec::new();
         // 1.6 checks no ports (reference spark-on-mesos.md §1.8: 2.1+).
-        if s.block_manager_port != 0 && s.version > SparkVersion::V1_6 {
+        if s.block_manager_port != 0 && !s.version.is_1_6() {
             fixed_ports.push(u64::from(s.block_manager_port));
         }
         // Docker port mappings take their host ports from the offer like
         // the fixed ports (issue 4: they limit executors per agent).
         for &p in &s.startup.docker_host_ports {
-            if p != 0 && !fixed_ports.contains(&u64::from(p)) && s.version > SparkVersion::V1_6 {
+            if p != 0 && !fixed_ports.contains(&u64::from(p)) && !s.version.is_1_6() {
                 fixed_ports.push(u64::from(p));
             }
         }
@@ -287,7 +287,7 @@ impl CoarseBackend {
 
     /// `resourceOffers`: one reply per offer, in the order given.
     pub fn resource_offers(&mut self, offers: &[Offer<'_>], now: SimTime) -> Vec<Reply> {
-        if self.version == SparkVersion::V1_6 {
+        if self.version.is_1_6() {
             return self.resource_offers_v16(offers);
         }
         let decline_all = |offers: &[Offer<'_>]| {
@@ -441,7 +441,7 @@ impl CoarseBackend {
             // 2.0–2.2 have no early return at the limit: offers are sorted
             // by constraints first, and the matched ones fail
             // `canLaunchTask`, declined as at step 5.
-            if self.version > SparkVersion::V1_6
+            if !self.version.is_1_6()
                 && self.constraints.is_empty()
                 && self.num_executors() >= self.limit()
             {
@@ -452,7 +452,7 @@ impl CoarseBackend {
                 });
             }
         }
-        if self.version == SparkVersion::V1_6 {
+        if self.version.is_1_6() {
             // 1.6 looks at every offer (no early return, no stop check):
             // without constraints, a batch is declined plainly whatever it
             // holds once the limit or the cap is reached.

@@ -511,11 +511,25 @@ pub static KEYS: &[KeyDef] = &[
         "standalone-yarn-local §2.7",
     ),
     key(
+        "spark.yarn.driver.memoryOverhead",
+        SizeMib,
+        Unset,
+        Modelled,
+        "standalone-yarn-local §2.1 (the 1.6–2.2 name; 2.3+ reads it when spark.driver.memoryOverhead is unset)",
+    ),
+    key(
         "spark.yarn.executor.launch.excludeOnFailure.enabled",
         Bool,
         Unset,
         Modelled,
         "standalone-yarn-local §2.7 (3.1 name)",
+    ),
+    key(
+        "spark.yarn.executor.memoryOverhead",
+        SizeMib,
+        Unset,
+        Modelled,
+        "standalone-yarn-local §2.2 (the 1.6–2.2 name; 2.3+ reads it when spark.executor.memoryOverhead is unset)",
     ),
     key(
         "spark.yarn.max.executor.failures",
@@ -553,11 +567,13 @@ pub fn introduced(name: &str) -> Option<(super::SparkVersion, &'static str)> {
     }
     Some(match name {
         "spark.mesos.rejectOfferDurationForReachedMaxCores" => (V2_0, "2.0"),
-        "spark.mesos.gpus.max" | "spark.mesos.fetcherCache.enable" => (V2_0, "2.1"),
+        "spark.mesos.gpus.max" | "spark.mesos.fetcherCache.enable" => (V2_1, "2.1"),
         "spark.mesos.rejectOfferDuration" => (V2_2, "2.2"),
-        "spark.mesos.driver.failoverTimeout" | "spark.executor.memoryOverhead" => (V2_3, "2.3"),
+        "spark.mesos.driver.failoverTimeout"
+        | "spark.executor.memoryOverhead"
+        | "spark.driver.memoryOverhead" => (V2_3, "2.3"),
         "spark.dynamicAllocation.executorAllocationRatio"
-        | "spark.yarn.blacklist.executor.launch.blacklisting.enabled" => (V2_4, "2.4"),
+        | "spark.yarn.blacklist.executor.launch.blacklisting.enabled" => (V2_4_0, "2.4"),
         "spark.dynamicAllocation.shuffleTracking.enabled"
         | "spark.dynamicAllocation.shuffleTracking.timeout" => (V3_0, "3.0"),
         "spark.yarn.executor.launch.excludeOnFailure.enabled" => (V3_0, "3.1"),

@@ -125,10 +125,17 @@ pub struct LocalityWait {
 pub struct YarnAppSettings {
     /// `spark.executor.instances`, when set explicitly.
     pub executor_instances: Option<u32>,
-    /// `spark.executor.memoryOverhead` (MiB), when set.
+    /// `spark.executor.memoryOverhead` (MiB), else its pre-2.3 name
+    /// `spark.yarn.executor.memoryOverhead` (a deprecated alternative from
+    /// 2.3), when set.
     pub executor_memory_overhead_mib: Option<u64>,
-    /// `spark.driver.memoryOverhead` (MiB), when set.
+    /// `spark.driver.memoryOverhead`, else `spark.yarn.driver.memoryOverhead`
+    /// (MiB), when set.
     pub driver_memory_overhead_mib: Option<u64>,
+    /// The pre-2.3 names alone (`spark.yarn.executor.memoryOverhead`,
+    /// `spark.yarn.driver.memoryOverhead`): all 1.6–2.2 read (reference
+    /// standalone-yarn-local.md §2.2, §2.10).
+    pub legacy_memory_overhead_mib: (Option<u64>, Option<u64>),
     /// `spark.yarn.am.memory` (512 MiB), `spark.yarn.am.memoryOverhead`,
     /// `spark.yarn.am.cores` (1): the client-mode AM.
     pub am_memory_mib: u64,
@@ -182,6 +189,19 @@ pub struct DynamicAllocation {
 impl SparkSettings {
     /// Reads and validates every property; returns all errors at once.
     pub fn from_conf(conf: &SparkConf) -> Result<SparkSettings, Vec<ConfError>> {
+        SparkSettings::from_conf_at(conf, super::SparkVersion::default())
+    }
+
+    /// As [`SparkSettings::from_conf`], reading the keys renamed between
+    /// releases under the names `version` knows: the 3.1
+    /// `spark.excludeOnFailure.*` and
+    /// `spark.yarn.executor.launch.excludeOnFailure.enabled` names (which
+    /// win over the `spark.blacklist.*` ones) only from the 3.x line.
+    pub fn from_conf_at(
+        conf: &SparkConf,
+        version: super::SparkVersion,
+    ) -> Result<SparkSettings, Vec<ConfError>> {
+        let renamed = version >= super::SparkVersion::V3_0;
         let mut r = ConfReader::new(conf);
         let coarse = r.bool("spark.mesos.coarse");
         let cores_max = r
@@ -319,12 +339,19 @@ impl SparkSettings {
         let driver_memory_mib = int_mib(&mut r, "spark.driver.memory").unwrap_or(1024);
         let supervise = r.bool("spark.driver.supervise");
         let min_registered_ratio_set = r.is_set("spark.scheduler.minRegisteredResourcesRatio");
+        let legacy_overhead = (
+            int_mib(&mut r, "spark.yarn.executor.memoryOverhead"),
+            int_mib(&mut r, "spark.yarn.driver.memoryOverhead"),
+        );
         let yarn = YarnAppSettings {
             executor_instances: r
                 .int_at_least("spark.executor.instances", 0, "a non-negative integer")
                 .map(|v| v as u32),
-            executor_memory_overhead_mib: int_mib(&mut r, "spark.executor.memoryOverhead"),
-            driver_memory_overhead_mib: int_mib(&mut r, "spark.driver.memoryOverhead"),
+            executor_memory_overhead_mib: int_mib(&mut r, "spark.executor.memoryOverhead")
+                .or(legacy_overhead.0),
+            driver_memory_overhead_mib: int_mib(&mut r, "spark.driver.memoryOverhead")
+                .or(legacy_overhead.1),
+            legacy_memory_overhead_mib: legacy_overhead,
             am_memory_mib: int_mib(&mut r, "spark.yarn.am.memory").unwrap_or(512),
             am_memory_overhead_mib: int_mib(&mut r, "spark.yarn.am.memoryOverhead"),
             am_cores: r
@@ -343,17 +370,22 @@ impl SparkSettings {
             max_app_attempts: r
                 .int_at_least("spark.yarn.maxAppAttempts", 1, "a positive integer")
                 .map(|v| v as u32),
-            launch_exclusion: if r.is_set("spark.yarn.executor.launch.excludeOnFailure.enabled") {
+            launch_exclusion: if renamed
+                && r.is_set("spark.yarn.executor.launch.excludeOnFailure.enabled")
+            {
                 r.bool("spark.yarn.executor.launch.excludeOnFailure.enabled")
             } else {
                 r.bool("spark.yarn.blacklist.executor.launch.blacklisting.enabled")
             },
-            max_failed_executors_per_node: r
-                .int_at_least(
-                    "spark.excludeOnFailure.application.maxFailedExecutorsPerNode",
-                    1,
-                    "a positive integer",
-                )
+            max_failed_executors_per_node: renamed
+                .then(|| {
+                    r.int_at_least(
+                        "spark.excludeOnFailure.application.maxFailedExecutorsPerNode",
+                        1,
+                        "a positive integer",
+                    )
+                })
+                .flatten()
                 .or_else(|| {
                     r.int_at_least(
                         "spark.blacklist.application.maxFailedExecutorsPerNode",
@@ -363,7 +395,9 @@ impl SparkSettings {
                 })
                 .unwrap_or(2) as u32,
             exclusion_timeout: SimDuration(
-                r.time_us("spark.excludeOnFailure.timeout")
+                renamed
+                    .then(|| r.time_us("spark.excludeOnFailure.timeout"))
+                    .flatten()
                     .or_else(|| r.time_us("spark.blacklist.timeout"))
                     .unwrap_or(3_600_000_000)
                     .max(0) as u64,
@@ -374,7 +408,7 @@ impl SparkSettings {
             return Err(r.errors);
         }
         Ok(SparkSettings {
-            version: super::SparkVersion::default(),
+            version,
             coarse,
             cores_max,
             executor_cores,

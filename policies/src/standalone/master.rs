@@ -26,6 +26,7 @@ use rand_core::Rng;
 
 use super::schedule::{AppNeed, FreeWorker, order_workers, schedule_executors_on_workers};
 use crate::mesos::view::shuffle;
+use crate::spark::SparkVersion;
 
 /// The Master's own settings (its daemon's `spark.deploy.*`, Spark 3.0
 /// `internal/config/Deploy.scala`, reference standalone-yarn-local.md §1.2).
@@ -36,8 +37,13 @@ pub struct MasterConf {
     /// `spark.deploy.defaultCores` (default Int.MaxValue: `u32::MAX`).
     pub default_cores: u32,
     /// `spark.deploy.maxExecutorRetries` (default 10; negative: never
-    /// remove an app).
+    /// remove an app). 1.6.0 has the fixed `MAX_NUM_RETRY` (10) instead.
     pub max_executor_retries: i32,
+    /// The Master's release, for the rules that changed (reference
+    /// standalone-yarn-local.md §1.11): driver placement and the
+    /// `schedule()` after an executor exit (1.6.0 against 1.6.3+), and the
+    /// apps `startExecutorsOnWorkers` considers (2.3+).
+    pub version: SparkVersion,
 }
 
 impl Default for MasterConf {
@@ -46,9 +52,14 @@ impl Default for MasterConf {
             spread_out: true,
             default_cores: u32::MAX,
             max_executor_retries: 10,
+            version: SparkVersion::V3_0,
         }
     }
 }
+
+/// `ApplicationState.MAX_NUM_RETRY` of Spark 1.6.0 (`deploy/master/
+/// ApplicationState.scala`), the limit before `maxExecutorRetries`.
+const MAX_NUM_RETRY: u32 = 10;
 
 /// A worker's books (`WorkerInfo`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,6 +291,14 @@ impl Master {
     /// app and worker; an abnormal exit (`normal_exit` false) counts toward
     /// `maxExecutorRetries`; then `schedule()` (every exit, 1.6.3+). An
     /// unknown executor (already killed or removed) changes nothing.
+    ///
+    /// Spark 1.6.0 (`Master.receive`, reference standalone-yarn-local.md
+    /// §1.3, §1.6) counts to the fixed `MAX_NUM_RETRY` (10) and runs
+    /// `schedule()` only after an abnormal exit that leaves the count
+    /// below it; after a normal exit, or at the limit with executors still
+    /// running, nothing is scheduled (SPARK-16925 made it unconditional in
+    /// 1.6.3), so the lost executor waits for the next event that
+    /// schedules.
     pub fn executor_exited(
         &mut self,
         app: u32,
@@ -287,7 +306,12 @@ impl Master {
         normal_exit: bool,
         rng: &mut dyn Rng,
     ) -> ExitOutcome {
-        let retries = self.conf.max_executor_retries;
+        let v160 = self.conf.version == SparkVersion::V1_6_0;
+        let retries = if v160 {
+            MAX_NUM_RETRY as i32
+        } else {
+            self.conf.max_executor_retries
+        };
         let Some(a) = self.app_mut(app) else {
             return ExitOutcome::default();
         };
@@ -298,16 +322,18 @@ impl Master {
         if !normal_exit {
             a.retry_count += 1;
         }
-        let give_up = !normal_exit
-            && retries >= 0
-            && a.retry_count >= retries as u32
-            && !a.executors.values().any(|e| e.running);
+        let at_limit = retries >= 0 && a.retry_count >= retries as u32;
+        let give_up = !normal_exit && at_limit && !a.executors.values().any(|e| e.running);
         self.workers[e.worker].give_back(e.cores, e.memory_mb);
         let mut out = ExitOutcome::default();
         if give_up {
             out.app_removed = Some(self.remove_app_books(app));
         }
-        out.launches = self.schedule(rng);
+        // 1.6.0: `removeApplication` schedules; otherwise only an abnormal
+        // exit below the limit does.
+        if !v160 || give_up || (!normal_exit && !at_limit) {
+            out.launches = self.schedule(rng);
+        }
         out
     }
 
@@ -426,7 +452,10 @@ impl Master {
 
     /// Drivers first (1.6.3+): one shuffled order of the alive workers per
     /// call, a position shared by all drivers, each driver searching from
-    /// where the previous one stopped (§1.4).
+    /// where the previous one stopped (§1.4). 1.6.0 packs instead: for
+    /// each worker of the shuffled order in turn, every waiting driver
+    /// that fits there goes there (over a snapshot of the waiting list,
+    /// as the reference advises: 1.6.0 changed the list it iterated).
     fn place_drivers(&mut self, rng: &mut dyn Rng, out: &mut Vec<Launch>) {
         if self.waiting_drivers.is_empty() {
             return;
@@ -435,6 +464,14 @@ impl Master {
             .filter(|&w| self.workers[w].alive)
             .collect();
         shuffle(&mut alive, rng);
+        if self.conf.version == SparkVersion::V1_6_0 {
+            for &w in &alive {
+                for d in self.waiting_drivers.clone() {
+                    self.try_driver(w, d, out);
+                }
+            }
+            return;
+        }
         let n = alive.len();
         let mut pos = 0;
         let snapshot = self.waiting_drivers.clone();
@@ -443,21 +480,28 @@ impl Master {
             while visited < n {
                 let w = alive[pos];
                 visited += 1;
-                let worker = &mut self.workers[w];
-                let fits = worker.memory_free_mb() >= d.memory_mb && worker.cores_free() >= d.cores;
                 pos = (pos + 1) % n;
-                if fits {
-                    worker.take(d.cores, d.memory_mb);
-                    self.drivers.insert(d.app, (w, d.cores, d.memory_mb));
-                    self.waiting_drivers.retain(|x| x.app != d.app);
-                    out.push(Launch::Driver {
-                        app: d.app,
-                        worker: w,
-                    });
+                if self.try_driver(w, d, out) {
                     break;
                 }
             }
         }
+    }
+
+    /// `launchDriver` on worker `w` if the driver fits there.
+    fn try_driver(&mut self, w: usize, d: DriverDesc, out: &mut Vec<Launch>) -> bool {
+        let worker = &mut self.workers[w];
+        if worker.memory_free_mb() < d.memory_mb || worker.cores_free() < d.cores {
+            return false;
+        }
+        worker.take(d.cores, d.memory_mb);
+        self.drivers.insert(d.app, (w, d.cores, d.memory_mb));
+        self.waiting_drivers.retain(|x| x.app != d.app);
+        out.push(Launch::Driver {
+            app: d.app,
+            worker: w,
+        });
+        true
     }
 
     /// `startExecutorsOnWorkers`: apps in FIFO order, each planned on the
@@ -466,8 +510,15 @@ impl Master {
         for ai in 0..self.apps.len() {
             let a = &self.apps[ai];
             let cpe = a.desc.cores_per_executor.unwrap_or(1).max(1);
-            // 2.3+: skip an app that cannot take one more step.
-            if a.cores_left() < cpe {
+            // 2.3+: skip an app that cannot take one more step; 1.6–2.2
+            // skip only an app with no core left (its plan below then
+            // assigns nothing: `toAssign < minCores`, §1.5).
+            let skip = if self.conf.version >= SparkVersion::V2_3 {
+                a.cores_left() < cpe
+            } else {
+                a.cores_left() == 0
+            };
+            if skip {
                 continue;
             }
             let mem = a.desc.memory_per_executor_mb;

@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::container::Capability;
 use super::placement::{PlacementInput, locality_of_requested_containers};
+use crate::spark::SparkVersion;
 
 /// The AM's first allocation interval and its heartbeat
 /// (`spark.yarn.scheduler.initial-allocation.interval` 200 ms,
@@ -63,9 +64,14 @@ pub enum Exit {
 
 impl Exit {
     /// Whether it counts toward `maxNumExecutorFailures` (3.0; 2.4.1+
-    /// after SPARK-26269, §2.7).
-    pub fn counts_as_failure(self) -> bool {
-        matches!(self, Exit::Failed)
+    /// after SPARK-26269, §2.7). Before 2.4.1 every status but 0, −102,
+    /// −103 and −104 counts, a lost node's −100 included (§2.10).
+    pub fn counts_as_failure(self, version: SparkVersion) -> bool {
+        match self {
+            Exit::Failed => true,
+            Exit::NotCausedByApp => version < SparkVersion::V2_4,
+            _ => false,
+        }
     }
 }
 
@@ -92,7 +98,15 @@ pub struct AllocatorConf {
     /// how long a node stays excluded in µs); `None` when off (the
     /// default, §2.7).
     pub exclusion: Option<(u32, u64)>,
+    /// The app's Spark release, for the allocator's rules that changed
+    /// (reference standalone-yarn-local.md §2.10).
+    pub version: SparkVersion,
 }
+
+/// `spark.yarn.scheduler.reporterThread.maxFailures` (5): exceptions in a
+/// row from `allocateResources` after which the AM fails the app (exit
+/// code 12, Spark 1.6 `ApplicationMaster.launchReporterThread`).
+pub const REPORTER_MAX_FAILURES: u32 = 5;
 
 #[derive(Clone, Debug)]
 pub struct YarnAllocator {
@@ -115,6 +129,15 @@ pub struct YarnAllocator {
     host_tasks: BTreeMap<usize, u32>,
     /// The AM's next sleep while requests are pending (µs).
     next_interval_us: u64,
+    /// Before 2.4 the running count is a bare counter
+    /// (`numExecutorsRunning`) that can drift from the containers it
+    /// stands for: up by one when 1.6's launch assertion fails, down by
+    /// one for each container that completes unreleased without being
+    /// counted (an expired skipped or leaked one). This is the drift.
+    drift: i64,
+    /// 1.6: `allocateResources` calls in a row that threw (the launch
+    /// assertion).
+    reporter_failures: u32,
 }
 
 impl YarnAllocator {
@@ -134,6 +157,8 @@ impl YarnAllocator {
             locality_aware_tasks: 0,
             host_tasks: BTreeMap::new(),
             next_interval_us: INITIAL_INTERVAL_US,
+            drift: 0,
+            reporter_failures: 0,
         }
     }
 
@@ -155,6 +180,22 @@ impl YarnAllocator {
 
     pub fn failed(&self) -> u32 {
         self.failed
+    }
+
+    /// `numExecutorsRunning` as the release counts it: 1.6 counts a
+    /// container from its allocation (no "starting"); 2.0–2.3 from its
+    /// launch; 2.4+ keeps a set of running executors. Before 2.4 the
+    /// counter's drift is added.
+    fn running_count(&self) -> i64 {
+        let v = self.conf.version;
+        let mut n = self.running.len() as i64;
+        if v.is_1_6() {
+            n += self.starting.len() as i64;
+        }
+        if v < SparkVersion::V2_4_0 {
+            n += self.drift;
+        }
+        n
     }
 
     /// The container an executor runs in (starting or running).
@@ -199,12 +240,21 @@ impl YarnAllocator {
     }
 
     /// `updateResourceRequests` (3.x, §2.4): returns how many requests it
-    /// cancelled and added.
+    /// cancelled and added. The containers still starting count as
+    /// missing's subtrahend from 2.3 (before, 2.0–2.2 ask again for them;
+    /// 1.6 counts them as running from their allocation). 1.6 places
+    /// requests its own way ([`YarnAllocator::update_requests_16`]).
     pub fn update_resource_requests(&mut self) -> (usize, usize) {
-        let missing = i64::from(self.target)
-            - self.pending.len() as i64
-            - self.starting.len() as i64
-            - self.running.len() as i64;
+        let starting = if self.conf.version >= SparkVersion::V2_3 {
+            self.starting.len() as i64
+        } else {
+            0
+        };
+        let missing =
+            i64::from(self.target) - self.pending.len() as i64 - starting - self.running_count();
+        if self.conf.version.is_1_6() {
+            return self.update_requests_16(missing);
+        }
         let preferred = |r: &ContainerRequest| match &r.nodes {
             Some(ns) => ns.iter().any(|h| self.host_tasks.contains_key(h)),
             None => false,
@@ -279,7 +329,69 @@ impl YarnAllocator {
         (cancelled, added_n)
     }
 
+    /// Spark 1.6.0 `YarnAllocator.updateResourceRequests` (reference
+    /// standalone-yarn-local.md §2.4): when short, cancel every stale and
+    /// every locality-free request and place `missing` + those again;
+    /// when over, cancel the first pending requests in the client's order.
+    fn update_requests_16(&mut self, missing: i64) -> (usize, usize) {
+        let mut cancel: BTreeSet<usize> = BTreeSet::new();
+        let mut added = Vec::new();
+        if missing > 0 {
+            let mut matched: Vec<Vec<usize>> = Vec::new();
+            for (i, r) in self.pending.iter().enumerate() {
+                match &r.nodes {
+                    Some(ns) if ns.iter().any(|h| self.host_tasks.contains_key(h)) => {
+                        matched.push(ns.clone())
+                    }
+                    _ => {
+                        cancel.insert(i);
+                    }
+                }
+            }
+            let allocated: BTreeMap<usize, u32> = self
+                .running
+                .values()
+                .chain(self.starting.values())
+                .fold(BTreeMap::new(), |mut m, c| {
+                    *m.entry(c.node).or_insert(0) += 1;
+                    m
+                });
+            let prefs = locality_of_requested_containers(&PlacementInput {
+                containers: (missing as usize + cancel.len()) as u32,
+                locality_aware_tasks: self.locality_aware_tasks,
+                host_tasks: &self.host_tasks,
+                allocated: &allocated,
+                matched_pending: &matched,
+                task_cpus: self.conf.task_cpus,
+                executor_cores: self.conf.executor_cores,
+            });
+            added.extend(prefs.into_iter().map(|nodes| ContainerRequest { nodes }));
+        } else if missing < 0 {
+            let n = (-missing as usize).min(self.pending.len());
+            cancel.extend(0..n);
+        }
+        let cancelled = cancel.len();
+        let added_n = added.len();
+        let mut i = 0;
+        self.pending.retain(|_| {
+            let keep = !cancel.contains(&i);
+            i += 1;
+            keep
+        });
+        self.pending.extend(added);
+        (cancelled, added_n)
+    }
+
     /// `handleAllocatedContainers` then `runAllocatedContainers` (§2.6).
+    ///
+    /// Spark 1.6 counts each matched container as running before it
+    /// launches, under an assertion that the count stays within the
+    /// target: a container beyond it throws, so the counter keeps the
+    /// extra one, that container and the rest of the batch are neither
+    /// launched nor released (returned in `skipped`, held until YARN
+    /// expires them), and the reporter thread counts a failure
+    /// (SPARK-17511 replaced the assertion with the skip in 2.1; 2.0 is
+    /// given the skip too, see docs/spark-versions.md).
     pub fn handle_allocated(&mut self, containers: &[Container]) -> Handled {
         let mut out = Handled::default();
         let mut matched: Vec<Container> = Vec::new();
@@ -309,17 +421,49 @@ impl YarnAllocator {
             self.released.insert(c.id);
         }
         out.release = left;
+        let v16 = self.conf.version.is_1_6();
+        let mut threw = false;
         for c in matched {
+            if threw {
+                out.skipped.push(c);
+                continue;
+            }
+            if v16 && self.running_count() >= i64::from(self.target) {
+                // numExecutorsRunning += 1, then the assertion fails.
+                self.drift += 1;
+                threw = true;
+                out.skipped.push(c);
+                continue;
+            }
             self.executor_id_counter += 1;
             let id = self.executor_id_counter;
-            if (self.running.len() as u32) < self.target {
+            if v16 || (self.running.len() as u32) < self.target {
                 self.starting.insert(id, c);
                 out.launch.push((id, c));
             } else {
                 out.skipped.push(c);
             }
         }
+        if v16 {
+            self.reporter_failures = if threw { self.reporter_failures + 1 } else { 0 };
+        }
         out
+    }
+
+    /// A container the AM neither launched nor released (skipped, or left
+    /// by 1.6's assertion) reached YARN's allocation expiry: it completes
+    /// with −100 (ABORTED), unreleased. Before 2.4.1 that counts as an
+    /// executor failure, and before 2.4 the running counter drops by one
+    /// for it (§2.6, §2.7, §2.10). True when it counted.
+    pub fn allocation_expired(&mut self) -> bool {
+        if self.conf.version < SparkVersion::V2_4_0 {
+            self.drift -= 1;
+        }
+        if Exit::NotCausedByApp.counts_as_failure(self.conf.version) {
+            self.failed += 1;
+            return true;
+        }
+        false
     }
 
     /// The NodeManager started the executor's container.
@@ -372,7 +516,7 @@ impl YarnAllocator {
         else {
             return false;
         };
-        if self.released.remove(&c.id) || !exit.counts_as_failure() {
+        if self.released.remove(&c.id) || !exit.counts_as_failure(self.conf.version) {
             return false;
         }
         self.failed += 1;
@@ -409,6 +553,7 @@ impl YarnAllocator {
     /// `nodes` is excluded (exit code 11).
     pub fn must_fail(&self, nodes: usize, now_us: u64) -> bool {
         self.failed >= self.conf.max_executor_failures
+            || self.reporter_failures >= REPORTER_MAX_FAILURES
             || (nodes > 0 && self.excluded_nodes(now_us).len() >= nodes)
     }
 
@@ -429,16 +574,20 @@ impl YarnAllocator {
 /// `maxNumExecutorFailures` (Spark 3.0 `ApplicationMaster`, §2.3):
 /// `spark.yarn.max.executor.failures` if set, else `max(3, 2 × N)` with N
 /// the dynamic allocation maximum (no limit when that is unset) or the
-/// explicitly set `spark.executor.instances` (0 when unset).
+/// explicitly set `spark.executor.instances` (0 when unset). 2.0+ guards
+/// the doubling of a maximum above Int.MaxValue / 2 (no limit); 1.6 reads
+/// an unset maximum as 0 and lets a large one overflow, both giving 3.
 pub fn max_executor_failures(
     set: Option<u32>,
     dynamic_max: Option<u32>,
     instances_set: Option<u32>,
+    version: SparkVersion,
 ) -> u32 {
     if let Some(n) = set {
         return n;
     }
     match dynamic_max {
+        Some(m) if m >= (i32::MAX as u32) / 2 && version.is_1_6() => 3,
         Some(m) if m >= (i32::MAX as u32) / 2 => i32::MAX as u32,
         Some(m) => (2 * m).max(3),
         None => (2 * instances_set.unwrap_or(0)).max(3),
@@ -459,6 +608,7 @@ mod tests {
             executor_cores: 1,
             max_executor_failures: 3,
             exclusion: None,
+            version: SparkVersion::V3_0,
         }
     }
 
@@ -619,13 +769,21 @@ mod tests {
 
     #[test]
     fn max_executor_failures_defaults() {
-        assert_eq!(max_executor_failures(None, None, None), 3);
-        assert_eq!(max_executor_failures(None, None, Some(10)), 20);
-        assert_eq!(max_executor_failures(None, Some(4), None), 8);
+        let v3 = SparkVersion::V3_0;
+        assert_eq!(max_executor_failures(None, None, None, v3), 3);
+        assert_eq!(max_executor_failures(None, None, Some(10), v3), 20);
+        assert_eq!(max_executor_failures(None, Some(4), None, v3), 8);
         assert_eq!(
-            max_executor_failures(None, Some(i32::MAX as u32), None),
+            max_executor_failures(None, Some(i32::MAX as u32), None, v3),
             i32::MAX as u32
         );
-        assert_eq!(max_executor_failures(Some(1), Some(4), None), 1);
+        assert_eq!(max_executor_failures(Some(1), Some(4), None, v3), 1);
+        // 1.6: an unset (or huge) dynamic maximum gives 3 (§2.3, §2.10).
+        let v16 = SparkVersion::V1_6;
+        assert_eq!(
+            max_executor_failures(None, Some(i32::MAX as u32), None, v16),
+            3
+        );
+        assert_eq!(max_executor_failures(None, Some(4), None, v16), 8);
     }
 }

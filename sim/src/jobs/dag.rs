@@ -508,6 +508,24 @@ impl JobStream {
         )
     }
 
+    /// Whether stage `key` reads a shuffle output for which `at` holds
+    /// (one of its parents wrote it there); false without output tracking.
+    pub fn reads_from(&self, key: usize, at: &dyn Fn(OutputAt) -> bool) -> bool {
+        if !self.track {
+            return false;
+        }
+        let Some(job) = self.stages.get(&key).and_then(|st| self.jobs.get(&st.job)) else {
+            return false;
+        };
+        let first = job.first_key;
+        let local = (key - first) as u32;
+        (first..first + job.stages as usize).any(|p| {
+            self.stages.get(&p).is_some_and(|ps| {
+                ps.children.contains(&local) && ps.outputs.iter().flatten().any(|&o| at(o))
+            })
+        })
+    }
+
     /// Shuffle outputs for which `lost` holds are gone (their executor or
     /// machine died, and no shuffle service kept them readable). As Spark
     /// 3.0 `DAGScheduler` and `TaskSetManager` handle it:

@@ -146,6 +146,9 @@ pub struct StandaloneConfig {
     /// Master → Worker `LaunchExecutor` / `LaunchDriver` and the process
     /// start (a simulator assumption, like Mesos's task launch latency).
     pub launch_latency: SimDuration,
+    /// The Master's Spark release: `[cluster] spark_version` (reference
+    /// standalone-yarn-local.md §1.11).
+    pub version: policies::spark::SparkVersion,
 }
 
 impl Default for StandaloneConfig {
@@ -156,6 +159,7 @@ impl Default for StandaloneConfig {
             max_executor_retries: 10,
             recovers: false,
             launch_latency: defaults::TASK_LAUNCH_LATENCY,
+            version: policies::spark::SparkVersion::V3_0,
         }
     }
 }

@@ -39,12 +39,15 @@ pub(crate) fn validate(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Scenario>
     let run = validate_run(raw, ctx);
     let declared = super::cluster::validate_cluster(raw, ctx);
     let mesos = validate_mesos(raw, ctx);
-    let standalone = super::cluster::validate_standalone(raw, ctx);
+    let mut standalone = super::cluster::validate_standalone(raw, ctx);
     let yarn = super::yarn::validate_yarn(raw, ctx);
     let agents = validate_agents(raw, ctx);
     let data = validate_data(raw, ctx);
     let mut names: Vec<(String, String)> = Vec::new();
     let version = super::version::cluster_version(raw, ctx);
+    if let (Some(v), Some(s)) = (version, standalone.as_mut()) {
+        super::version::master(v, s, raw, ctx);
+    }
     let apps: Vec<Option<App>> = raw
         .apps
         .iter()
@@ -780,8 +783,14 @@ fn validate_app(
     );
     let path = format!("apps.{}", name.clone().unwrap_or_else(|| i.to_string()));
     let pasted = super::app_conf::app_conf(&path, a, ctx);
+    // The deploy mode a 1.6–2.x `yarn-client` / `yarn-cluster` master names.
+    let mut implied_mode: Option<(DeployMode, String)> = None;
+    let early = super::version::peek(a.spark_version.as_ref(), version);
     let master = match (a.master.as_ref().or(pasted.master.as_ref()), declared) {
-        (Some(l), declared) => ctx.string(&format!("{path}.master"), l).and_then(|s| match MasterUrl::parse(&s) {
+        (Some(l), declared) => ctx.string(&format!("{path}.master"), l).and_then(|s| match super::version::yarn_master(&s, early, &format!("{path}.master"), l, ctx).map_or_else(|| MasterUrl::parse(&s), |mode| {
+            implied_mode = Some((mode, s.clone()));
+            Ok(MasterUrl::Yarn)
+        }) {
             // cluster.manager wins over the app's own master (docs/cluster-managers.md).
             Ok(m) if declared.is_some_and(|d| Manager::of(&m) != Some(d)) => {
                 declared.and_then(|d| MasterUrl::parse(d.default_master()).ok())
@@ -809,8 +818,11 @@ fn validate_app(
             None
         }
     };
+    if !matches!(master, Some(MasterUrl::Yarn)) {
+        implied_mode = None;
+    }
     let deploy_mode = match a.deploy_mode.as_ref().or(pasted.deploy_mode.as_ref()) {
-        None => Some(DeployMode::Client),
+        None => Some(implied_mode.as_ref().map_or(DeployMode::Client, |m| m.0)),
         Some(l) => match ctx.string(&format!("{path}.deploy_mode"), l).as_deref() {
             Some("client") => Some(DeployMode::Client),
             Some("cluster") => Some(DeployMode::Cluster),
@@ -880,7 +892,31 @@ fn validate_app(
         };
         ctx.warn(&p, s.as_ref(), message);
     }
-    let settings = match SparkSettings::from_conf(&conf) {
+    if let (Some((implied, url)), Some(mode)) = (&implied_mode, deploy_mode)
+        && *implied != mode
+    {
+        // Spark 1.6 SparkSubmit.prepareSubmitEnvironment.
+        ctx.error(
+            &format!("{path}.deploy_mode"),
+            Some(&span),
+            format!(
+                "{} deploy mode is not compatible with master \"{url}\"",
+                if mode == DeployMode::Client {
+                    "Client"
+                } else {
+                    "Cluster"
+                }
+            ),
+        );
+    }
+    let version = super::version::app_version(
+        &path,
+        a.spark_version.as_ref(),
+        version,
+        master.as_ref(),
+        ctx,
+    );
+    let settings = match SparkSettings::from_conf_at(&conf, version.unwrap_or_default()) {
         Ok(s) => Some(s),
         Err(errors) => {
             for e in errors {
@@ -905,13 +941,6 @@ fn validate_app(
             None
         }
     };
-    let version = super::version::app_version(
-        &path,
-        a.spark_version.as_ref(),
-        version,
-        master.as_ref(),
-        ctx,
-    );
     let settings = settings
         .zip(version)
         .and_then(|(mut s, v)| super::version::apply(&path, v, &mut s, &conf, ctx).then_some(s));

@@ -5,6 +5,7 @@
 use policies::spark::{MasterUrl, SparkConf, SparkSettings, SparkVersion};
 
 use super::ctx::Ctx;
+use super::model::DeployMode;
 use super::raw::{Leaf, RawScenario};
 
 /// `[cluster] spark_version`, the default of every app (3.0 when unset).
@@ -38,11 +39,58 @@ fn parse(path: &str, leaf: &Leaf, ctx: &mut Ctx<'_>) -> Option<SparkVersion> {
     }
 }
 
-/// The app's version (its own `spark_version`, else the cluster's), and
-/// whether the simulator models that line for this app: the lines before
-/// 3.0 off the Mesos coarse and fine-grained backends, or with dynamic
-/// allocation, are not modelled yet, and are refused rather than run
-/// with 3.0's rules.
+/// The app's version as far as it can be read without reporting: its own
+/// `spark_version` if that parses, else the cluster's (a bad value is
+/// reported by [`app_version`]).
+pub(crate) fn peek(leaf: Option<&Leaf>, default: SparkVersion) -> SparkVersion {
+    let text = match leaf.map(Leaf::get_ref) {
+        Some(toml::Value::String(s)) => s.clone(),
+        Some(toml::Value::Float(f)) => f.to_string(),
+        Some(toml::Value::Integer(i)) => i.to_string(),
+        _ => return default,
+    };
+    SparkVersion::parse(&text).unwrap_or(default)
+}
+
+/// The master strings `yarn-client` and `yarn-cluster` (reference
+/// standalone-yarn-local.md §2.1, §2.10): Spark 1.6 selects the deploy
+/// mode with them; 2.x still accepts them with a deprecation warning;
+/// 3.0 refuses them (left to [`MasterUrl::parse`]). The mode they name,
+/// or `None` for any other master or on 3.x.
+pub(crate) fn yarn_master(
+    url: &str,
+    version: SparkVersion,
+    path: &str,
+    leaf: &Leaf,
+    ctx: &mut Ctx<'_>,
+) -> Option<DeployMode> {
+    let mode = match url.trim() {
+        "yarn-client" => DeployMode::Client,
+        "yarn-cluster" => DeployMode::Cluster,
+        _ => return None,
+    };
+    if version >= SparkVersion::V3_0 {
+        return None;
+    }
+    if version >= SparkVersion::V2_0 {
+        ctx.warn(
+            path,
+            Some(&leaf.span()),
+            format!(
+                "Spark {version} deprecates the master \"{}\": use master yarn with deploy_mode = \"{}\" (Spark 3 refuses it)",
+                url.trim(),
+                if mode == DeployMode::Client { "client" } else { "cluster" }
+            ),
+        );
+    }
+    Some(mode)
+}
+
+/// The app's version (its own `spark_version`, else the cluster's). On
+/// standalone the Master is a cluster daemon of one release, the
+/// cluster's: an app of another line cannot register with it (Spark's
+/// RPC messages are not compatible across lines), so that is refused;
+/// 1.6.0 beside 1.6.3, or 2.4.0 beside 2.4.8, is one line.
 pub(crate) fn app_version(
     path: &str,
     leaf: Option<&Leaf>,
@@ -50,31 +98,45 @@ pub(crate) fn app_version(
     master: Option<&MasterUrl>,
     ctx: &mut Ctx<'_>,
 ) -> Option<SparkVersion> {
-    let v = match leaf {
-        Some(l) => parse(&format!("{path}.spark_version"), l, ctx)?,
-        None => default,
+    let Some(l) = leaf else {
+        return Some(default);
     };
-    let refuse = |ctx: &mut Ctx<'_>, why: String| {
-        let p = format!("{path}.spark_version");
-        match leaf {
-            Some(l) => ctx.leaf_err(&p, l, why),
-            None => ctx.error(&p, None, why),
-        }
-    };
-    if v == SparkVersion::V3_0 {
-        return Some(v);
-    }
-    if master.is_some_and(|m| !m.is_mesos()) {
-        refuse(
-            ctx,
+    let v = parse(&format!("{path}.spark_version"), l, ctx)?;
+    if matches!(master, Some(MasterUrl::Standalone { .. })) && v.line() != default.line() {
+        ctx.leaf_err(
+            &format!("{path}.spark_version"),
+            l,
             format!(
-                "Spark {v}'s rules are modelled on Mesos only so far; this app's master is {} (docs/spark-versions.md)",
-                master.map(ToString::to_string).unwrap_or_default()
+                "the standalone Master runs Spark {default} (cluster.spark_version); a Spark {v} app cannot register with it: set cluster.spark_version = \"{v}\" to run a {v} cluster"
             ),
         );
         return None;
     }
     Some(v)
+}
+
+/// The standalone Master's settings under its release's rules (reference
+/// standalone-yarn-local.md §1.6, §1.11): before 1.6.3 the retry limit is
+/// the fixed `ApplicationState.MAX_NUM_RETRY` (10), and
+/// `spark.deploy.maxExecutorRetries` does not exist (SPARK-16956).
+pub(crate) fn master(
+    version: SparkVersion,
+    standalone: &mut super::model::StandaloneConfig,
+    raw: &RawScenario,
+    ctx: &mut Ctx<'_>,
+) {
+    standalone.version = version;
+    let key = "spark.deploy.maxExecutorRetries";
+    if version == SparkVersion::V1_6_0
+        && let Some(Some(leaf)) = raw.standalone.as_ref().and_then(|s| s.conf.get(key))
+    {
+        standalone.max_executor_retries = 10;
+        ctx.warn(
+            &format!("standalone.conf.\"{key}\""),
+            Some(&leaf.span()),
+            format!("{key} does not exist in Spark 1.6.0 (it arrived in 1.6.3): the Master gives up after its fixed 10 failures in a row"),
+        );
+    }
 }
 
 /// The app's settings under its line's rules, where they differ from
@@ -107,6 +169,17 @@ pub(crate) fn apply(
             );
         }
     }
+    // YARN (reference standalone-yarn-local.md §2.2, §2.7, §2.10): before
+    // 2.3 the overheads have only their spark.yarn.* names; before 2.4 the
+    // allocator has no node exclusion.
+    if version < SparkVersion::V2_3 {
+        let y = &mut settings.yarn;
+        (y.executor_memory_overhead_mib, y.driver_memory_overhead_mib) =
+            y.legacy_memory_overhead_mib;
+    }
+    if version < SparkVersion::V2_4_0 {
+        settings.yarn.launch_exclusion = false;
+    }
     let shuffle_service = settings.shuffle_service;
     let d = &mut settings.dynamic;
     if !d.enabled {
@@ -125,7 +198,7 @@ pub(crate) fn apply(
         return false;
     }
     let int = |key: &str| conf.get(key).and_then(|v| v.trim().parse::<i64>().ok());
-    if version == SparkVersion::V1_6 {
+    if version.is_1_6() {
         if int("spark.executor.instances").is_some_and(|n| n != 0) {
             d.enabled = false;
             ctx.warn(

@@ -214,6 +214,10 @@ pub(crate) struct SparkDriver {
     ready_deadline: SimTime,
     /// Buffers reused by every offer round (one per finished task).
     scratch: Scratch,
+    /// Hosts whose loss the driver was not told of (standalone before
+    /// 2.3): their shuffle outputs stay registered until a task fetches
+    /// from them.
+    unannounced: Vec<AgentId>,
     /// Task attempts that fail (`[[faults]] task_failures`), and each
     /// task's failures so far, by (stage key, index).
     pub task_failures: Option<TaskFailures>,
@@ -288,6 +292,7 @@ impl SparkDriver {
             stop_scheduled: false,
             ready_deadline: SimTime::ZERO,
             scratch: Scratch::default(),
+            unannounced: Vec::new(),
             task_failures: None,
             books: AttemptBooks::default(),
             failures: BTreeMap::new(),
@@ -737,7 +742,37 @@ impl SparkDriver {
         for &id in &sc.changed {
             self.replan(k, id);
         }
+        let fetched = self.unannounced.iter().copied().find(|&h| {
+            sc.picks
+                .iter()
+                .any(|p| self.jobs.reads_from(sc.jobs[p.task_set], &|o| o.host == h))
+        });
         self.scratch = sc;
+        if let Some(host) = fetched {
+            self.fetch_failed_on(k, host);
+        }
+    }
+
+    /// Machine `host` was lost without the driver being told (a
+    /// standalone worker before 2.3 sends no `WorkerRemoved`, reference
+    /// standalone-yarn-local.md §1.7, §1.11): with the shuffle service on,
+    /// the outputs written there stay registered, to be found gone by the
+    /// first task that fetches them ([`SparkDriver::make_offers`]).
+    pub fn unannounced_host_loss(&mut self, host: AgentId) {
+        if self.settings.shuffle_service && !self.unannounced.contains(&host) {
+            self.unannounced.push(host);
+        }
+    }
+
+    /// A task just launched fetches from `host`, whose loss was not
+    /// announced: the fetch fails, and the driver drops the outputs there
+    /// (Spark 1.6–2.2 `DAGScheduler.handleTaskCompletion` on
+    /// `FetchFailed`); the reading stage fails and waits for them to be
+    /// recomputed. The simulator fails the fetch as the task starts, not
+    /// after the fetch's retries (docs/deviations.md).
+    fn fetch_failed_on(&mut self, k: &mut Kernel, host: AgentId) {
+        self.unannounced.retain(|&h| h != host);
+        self.host_outputs_lost(k, host);
     }
 
     /// What reading task `index`'s input block costs on `host`, and whether

@@ -39,6 +39,7 @@ impl StandaloneMaster {
             spread_out: cfg.spread_out,
             default_cores: cfg.default_cores.unwrap_or(u32::MAX),
             max_executor_retries: cfg.max_executor_retries,
+            version: cfg.version,
         };
         let workers: Vec<(u32, u64)> = machines
             .iter()

@@ -105,8 +105,11 @@ pub(crate) fn start(
         max_cores: d.settings.cores_max,
         memory_per_executor_mb: d.settings.executor_memory_mib,
         cores_per_executor: d.settings.executor_cores,
-        // 2.0+: the allocation manager asks for its initial number.
-        initial_executor_limit: dynamic.then_some(0),
+        // 2.0+: the allocation manager asks for its initial number; 1.6
+        // sends no limit, so the app first takes what it can and is only
+        // throttled once the manager lowers its target (reference
+        // standalone-yarn-local.md §1.9, §1.11).
+        initial_executor_limit: (dynamic && !d.settings.version.is_1_6()).then_some(0),
     };
     let mut launches = c.master.register_app(key(d), desc, &mut c.rng);
     let ready = is_ready(d, s, k.now);
@@ -388,9 +391,22 @@ pub(crate) fn worker_lost(
         work += w;
         d.release_executor(k, u64::from(id), "lost");
     }
-    // `WorkerRemoved` (2.3+): the driver drops the shuffle outputs on that
-    // host, before anything is offered again.
-    d.host_outputs_lost(k, policies::model::AgentId(worker as u32));
+    // `WorkerRemoved` (2.3+, SPARK-20832): the driver drops the shuffle
+    // outputs on that host, before anything is offered again. Before, it
+    // hears only of its executors (`SlaveLost`, reference
+    // standalone-yarn-local.md §1.7, §1.11): their outputs go as an
+    // executor loss (kept when the shuffle service serves them), and those
+    // left registered on the dead host are found by the first task that
+    // fetches them.
+    let host = policies::model::AgentId(worker as u32);
+    if d.settings.version >= policies::spark::SparkVersion::V2_3 {
+        d.host_outputs_lost(k, host);
+    } else {
+        for &id in ids {
+            d.executor_outputs_lost(k, u64::from(id));
+        }
+        d.unannounced_host_loss(host);
+    }
     if !d.stopped && !ids.is_empty() {
         d.make_offers(k, None);
     }

@@ -99,6 +99,7 @@ impl YarnSpark {
             s.yarn.max_executor_failures,
             dynamic.enabled.then_some(dynamic.max_executors),
             s.yarn.executor_instances,
+            s.version,
         );
         let queue =
             y.rm.conf
@@ -129,6 +130,7 @@ impl YarnSpark {
                     s.yarn.max_failed_executors_per_node,
                     s.yarn.exclusion_timeout.as_micros(),
                 )),
+                version: s.version,
             },
             initial_target,
             requested: None,
@@ -366,6 +368,9 @@ pub(crate) fn container_expired(y: &mut YarnRm, s: &mut YarnSpark, container: u6
     if let Some(i) = s.skipped.iter().position(|c| c.id == container) {
         let c = s.skipped.remove(i);
         y.rm.release(s.key, c.node, c.capability, false);
+        if let Some(a) = s.allocator.as_mut() {
+            a.allocation_expired();
+        }
     }
 }
 
