@@ -14,6 +14,8 @@ pub mod schedule;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod version_tests;
 
 pub use master::{
     AppDescription, DriverDesc, ExecutorDesc, ExitOutcome, Launch, Master, MasterConf,

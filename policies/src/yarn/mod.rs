@@ -21,3 +21,5 @@ pub mod resource_manager;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod version_tests;
