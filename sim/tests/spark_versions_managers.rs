@@ -5,6 +5,7 @@
 mod common;
 
 use common::run;
+use policies::spark::SparkVersion;
 use sim::scenario::{DeployMode, load_str};
 
 /// Two 4-CPU agents, one app of two 4-core executors (`master`), one job
@@ -183,4 +184,32 @@ fn yarn_launch_exclusion_arrived_in_24_under_its_old_name() {
     assert!(!exclusion("2.4", new));
     assert!(exclusion("3.0", new));
     assert!(exclusion("3.0", old));
+}
+
+#[test]
+fn a_local_master_is_the_same_on_every_line() {
+    // Reference standalone-yarn-local.md §3: 1.6's LocalBackend and 3.0's
+    // LocalSchedulerBackend are the same in substance.
+    let src = |v: &str| {
+        two_stages(v, "local[4]", "", "").replace(
+            "\"spark.cores.max\" = \"8\"\n\"spark.executor.cores\" = \"4\"\n",
+            "",
+        )
+    };
+    let m16 = run(&src("1.6"));
+    let m30 = run(&src("3.0"));
+    assert_eq!(m16.jobs[0].end, m30.jobs[0].end);
+    // 16 tasks of 10 s on 4 threads from 10 s: 50 s.
+    assert_eq!(m30.jobs[0].end.map(|t| t.0), Some(50_000_000));
+}
+
+#[test]
+fn a_version_written_as_a_bare_number_keeps_its_minor() {
+    // `--set cluster.spark_version=2.0` arrives as the TOML float 2.0.
+    let src = two_stages("3.0", "mesos://m:5050", "", "")
+        .replace("spark_version = \"3.0\"", "spark_version = 2.0");
+    let sc = load_str(&src, &[]).unwrap().base;
+    assert_eq!(sc.spark_version, SparkVersion::V2_0);
+    let sc = load_str(&src.replace("= 2.0", "= 1.6"), &[]).unwrap().base;
+    assert_eq!(sc.spark_version, SparkVersion::V1_6);
 }

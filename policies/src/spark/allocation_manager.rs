@@ -557,6 +557,77 @@ mod tests {
         (m, out)
     }
 
+    /// One backlog for every line: a stage of 20 one-core tasks pending
+    /// from 0 s to 4 s, then running 4–6 s on the executors there are;
+    /// idle timeout 10 s, minimum 0. Executors register 0.5 s after each
+    /// second, as many as the target. Every request with its time (ms).
+    fn ramp_and_removal(version: SparkVersion) -> Vec<(u64, Request)> {
+        let mut m = manager_at(
+            version,
+            &[("spark.dynamicAllocation.executorIdleTimeout", "10s")],
+        );
+        let mut log: Vec<(u64, Request)> = m.start().into_iter().map(|r| (0, r)).collect();
+        m.stage_submitted(ms(0));
+        let mut executors = 0u64;
+        let mut t = 0;
+        while t <= 20_000 {
+            let pending = if t < 4_000 { 20 } else { 0 };
+            if t == 4_000 {
+                m.queue_empty();
+                for id in 0..executors {
+                    m.task_started(id);
+                }
+            }
+            if t == 6_000 {
+                for id in 0..executors {
+                    m.task_ended(id, ms(t));
+                }
+            }
+            let running = if (4_000..6_000).contains(&t) {
+                executors
+            } else {
+                0
+            };
+            for r in m.schedule(ms(t), pending, running) {
+                log.push((t, r));
+            }
+            // Executors register 0.5 s after a rise of the target.
+            if t % 1_000 == 500 && t < 4_000 {
+                while executors < u64::from(m.target()) {
+                    m.executor_added(executors, ms(t));
+                    executors += 1;
+                }
+            }
+            t += 100;
+        }
+        log
+    }
+
+    #[test]
+    fn the_16_and_30_managers_on_one_backlog_step_by_step() {
+        use Request::*;
+        // Both ramp 1, 3, 7 a second apart (the backlog timer at 1 s, then
+        // every sustained second) and fall to 0 needed when the tasks end
+        // at 6 s. 3.0 sends its initial total at start; 1.6 sends none.
+        // At 16 s the seven executors are 10 s idle: 1.6 removes them one
+        // by one, each kill lowering the backend's total; 3.0 kills them in
+        // one batch and re-sends its target.
+        let ramp = [
+            (1_000, Total(1)),
+            (2_000, Total(3)),
+            (3_000, Total(7)),
+            (6_000, Total(0)),
+        ];
+        let mut expect16 = ramp.to_vec();
+        expect16.extend((0..7).map(|id| (16_000, KillLowering(vec![id]))));
+        assert_eq!(ramp_and_removal(SparkVersion::V1_6), expect16);
+        let mut expect30 = vec![(0, Total(0))];
+        expect30.extend(ramp);
+        expect30.push((16_000, Kill((0..7).collect())));
+        expect30.push((16_000, Total(0)));
+        assert_eq!(ramp_and_removal(SparkVersion::V3_0), expect30);
+    }
+
     #[test]
     fn removal_rules_by_line() {
         // 1.6–2.1: one by one, floor min (1), each kill lowering the

@@ -16,12 +16,23 @@ pub(crate) fn cluster_version(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<Sp
     }
 }
 
+/// A version written as a string, or as a bare TOML number (`2.0` must
+/// stay "2.0", not become "2").
+fn version_text(value: &toml::Value) -> Option<String> {
+    match value {
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Float(f) if f.fract() == 0.0 => Some(format!("{f:.1}")),
+        toml::Value::Float(f) => Some(f.to_string()),
+        toml::Value::Integer(i) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
 fn parse(path: &str, leaf: &Leaf, ctx: &mut Ctx<'_>) -> Option<SparkVersion> {
-    let text = match leaf.get_ref() {
-        toml::Value::String(s) => s.clone(),
-        toml::Value::Float(f) => f.to_string(),
-        toml::Value::Integer(i) => i.to_string(),
-        other => {
+    let text = match version_text(leaf.get_ref()) {
+        Some(t) => t,
+        None => {
+            let other = leaf.get_ref();
             ctx.leaf_err(
                 path,
                 leaf,
@@ -43,11 +54,8 @@ fn parse(path: &str, leaf: &Leaf, ctx: &mut Ctx<'_>) -> Option<SparkVersion> {
 /// `spark_version` if that parses, else the cluster's (a bad value is
 /// reported by [`app_version`]).
 pub(crate) fn peek(leaf: Option<&Leaf>, default: SparkVersion) -> SparkVersion {
-    let text = match leaf.map(Leaf::get_ref) {
-        Some(toml::Value::String(s)) => s.clone(),
-        Some(toml::Value::Float(f)) => f.to_string(),
-        Some(toml::Value::Integer(i)) => i.to_string(),
-        _ => return default,
+    let Some(text) = leaf.and_then(|l| version_text(l.get_ref())) else {
+        return default;
     };
     SparkVersion::parse(&text).unwrap_or(default)
 }
