@@ -641,7 +641,9 @@ impl World {
                 if let (Backend::Yarn(s), Some(y)) = (&mut a.backend, yr.as_mut())
                     && !yarn_spark::allocate(k, y, &a.driver, s)
                 {
-                    // maxNumExecutorFailures: the AM fails the app (exit 11).
+                    // maxNumExecutorFailures or every node excluded (exit
+                    // 11), or 1.6's reporter thread failing five times in a
+                    // row (exit 12): the AM fails the app.
                     a.driver.abandon();
                     self.stop_yarn(fw, "app_failed");
                 }

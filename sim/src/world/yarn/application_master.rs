@@ -275,7 +275,8 @@ fn hints(d: &SparkDriver) -> BTreeMap<usize, u32> {
 /// matched and launched (or skipped, or released), completed ones
 /// processed; the excluded nodes sent; the next call scheduled. False
 /// when the AM fails the app (`maxNumExecutorFailures` reached, or every
-/// node excluded: exit code 11).
+/// node excluded: exit code 11; 1.6's reporter thread failed five times in
+/// a row: exit code 12).
 pub(crate) fn allocate(k: &mut Kernel, y: &mut YarnRm, d: &SparkDriver, s: &mut YarnSpark) -> bool {
     if s.next_allocate != Some(k.now) {
         return true; // an earlier wake-up, superseded
