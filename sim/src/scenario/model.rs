@@ -52,8 +52,6 @@ pub mod defaults {
     pub const REMOTE_READ: SimDuration = SimDuration::from_secs(1);
     /// From another rack: half the bandwidth (2:1 oversubscribed uplinks).
     pub const OFF_RACK_READ: SimDuration = SimDuration::from_secs(2);
-    /// The refuse filter a non-Spark framework declines with.
-    pub const FRAMEWORK_REFUSE: SimDuration = SimDuration::from_secs(5);
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -569,7 +567,15 @@ pub struct Framework {
     pub role: String,
     pub kind: FrameworkKind,
     pub task: Resources,
-    pub refuse: SimDuration,
+    /// The filter it declines with (`None`: it sets none, and the master's
+    /// `default_refuse` applies).
+    pub refuse: Option<SimDuration>,
+    /// At most this many tasks launched from one offer callback (`None`:
+    /// as many as fit and the backlog needs). 1 makes the framework take
+    /// one task per offer and decline the rest, which is how the DRF
+    /// paper's progressive filling shows through Mesos offers
+    /// (docs/validation.md).
+    pub tasks_per_offer: Option<u32>,
     pub jobs: JobSpec,
 }
 

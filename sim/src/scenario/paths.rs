@@ -378,6 +378,7 @@ fn framework_slot<'a>(
             "kind" => &mut fw.kind,
             "task" => &mut fw.task,
             "refuse" => &mut fw.refuse,
+            "tasks_per_offer" => &mut fw.tasks_per_offer,
             "name" => return Err("a framework's name cannot be swept or set".to_string()),
             _ => return Err(format!("a framework has no key \"{key}\"")),
         }),

@@ -173,6 +173,7 @@ pub struct RawFramework {
     pub kind: Option<Leaf>,
     pub task: Option<Leaf>,
     pub refuse: Option<Leaf>,
+    pub tasks_per_offer: Option<Leaf>,
     pub jobs: Option<Spanned<RawJobs>>,
 }
 

@@ -437,7 +437,12 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                 t.insert("role".into(), s(&f.role));
                 t.insert("kind".into(), s(f.kind.name()));
                 t.insert("task".into(), s(f.task.to_string()));
-                t.insert("refuse".into(), d(f.refuse));
+                if let Some(r) = f.refuse {
+                    t.insert("refuse".into(), d(r));
+                }
+                if let Some(n) = f.tasks_per_offer {
+                    t.insert("tasks_per_offer".into(), Value::Integer(i64::from(n)));
+                }
                 t.insert("jobs".into(), Value::Table(jobs_table(&f.jobs)));
                 Value::Table(t)
             })

@@ -1097,9 +1097,29 @@ fn validate_framework(
         }
     };
     let refuse = match &f.refuse {
-        None => Some(defaults::FRAMEWORK_REFUSE),
-        Some(l) => ctx.duration(&format!("{path}.refuse"), l),
+        None => Some(None),
+        Some(l) => ctx.duration(&format!("{path}.refuse"), l).map(Some),
     };
+    let tasks_per_offer = match &f.tasks_per_offer {
+        None => Some(None),
+        Some(l) => ctx
+            .integer(
+                &format!("{path}.tasks_per_offer"),
+                l,
+                1,
+                "a positive number of tasks",
+            )
+            .map(|n| Some(n.min(i64::from(u32::MAX)) as u32)),
+    };
+    if let (Some(FrameworkKind::Rigid), Some(Some(_)), Some(l)) =
+        (kind, tasks_per_offer, f.tasks_per_offer.as_ref())
+    {
+        ctx.leaf_err(
+            &format!("{path}.tasks_per_offer"),
+            l,
+            "a rigid framework launches its whole stage from one callback or nothing: tasks_per_offer applies to elastic and service frameworks",
+        );
+    }
     let jobs = match &f.jobs {
         Some(j) => validate_jobs(&format!("{path}.jobs"), j, false, ctx),
         None => {
@@ -1117,6 +1137,7 @@ fn validate_framework(
         kind: kind?,
         task: task?,
         refuse: refuse?,
+        tasks_per_offer: tasks_per_offer?,
         jobs: jobs?,
     })
 }

@@ -7,8 +7,9 @@
 //! - `service`: long-running tasks, placed like `elastic`, that hold their
 //!   resources for their whole duration.
 //!
-//! Every unused offer or leftover is declined with the framework's `refuse`
-//! filter. Tasks run for their sampled duration after the launch latency;
+//! With `tasks_per_offer`, a callback launches at most that many tasks
+//! (the rest of its offers declined). Every unused offer or leftover is
+//! declined with the framework's `refuse` filter. Tasks run for their sampled duration after the launch latency;
 //! `cpus_busy` counts `cpus × cpu_fraction` of each running task. Offered
 //! reserved resources are not used (tasks ask for unreserved resources).
 
@@ -30,6 +31,7 @@ pub(crate) struct OtherFramework {
     kind: FrameworkKind,
     task: Resources,
     refuse: Refuse,
+    tasks_per_offer: usize,
     jobs: JobStream,
     /// Duration of each launched task, by Mesos task uid, until it runs.
     launched: BTreeMap<u64, (usize, u64)>,
@@ -45,7 +47,10 @@ impl OtherFramework {
             id,
             kind: f.kind,
             task: f.task.clone(),
-            refuse: Refuse::Micros(f.refuse.as_micros() as i64),
+            refuse: f
+                .refuse
+                .map_or(Refuse::Default, |r| Refuse::Micros(r.as_micros() as i64)),
+            tasks_per_offer: f.tasks_per_offer.map_or(usize::MAX, |n| n as usize),
             jobs: JobStream::new(
                 &f.name,
                 source_for(&f.name, "framework", &f.jobs, SimTime::ZERO, streams),
@@ -84,7 +89,8 @@ impl OtherFramework {
         let fw = self.id;
         let (kind, shape, refuse) = (self.kind, self.task.clone(), self.refuse);
         let mut plan: Vec<(u64, usize)> = Vec::new(); // (offer, tasks)
-        let mut backlog = self.jobs.backlog();
+        // The tasks it will launch from this callback's offers.
+        let mut backlog = self.jobs.backlog().min(self.tasks_per_offer);
         if kind == FrameworkKind::Rigid {
             // All of the head job's current stage at once, or nothing.
             let need = self.jobs.head_remaining();
