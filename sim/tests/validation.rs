@@ -52,8 +52,8 @@ fn drf_worked_example_gives_a_three_tasks_and_b_two() {
     let shares = last_shares(&results[0].output.metrics);
     let (a_cpus, a_mem, a_share) = shares["a"];
     let (b_cpus, b_mem, b_share) = shares["b"];
-    assert_eq!((a_cpus, a_mem), (3_000, 3 * 4096_000), "A runs 3 tasks");
-    assert_eq!((b_cpus, b_mem), (6_000, 2 * 1024_000), "B runs 2 tasks");
+    assert_eq!((a_cpus, a_mem), (3_000, 3 * 4_096_000), "A runs 3 tasks");
+    assert_eq!((b_cpus, b_mem), (6_000, 2 * 1_024_000), "B runs 2 tasks");
     assert!((a_share - 2.0 / 3.0).abs() < 1e-6, "{a_share}");
     assert!((b_share - 2.0 / 3.0).abs() < 1e-6, "{b_share}");
     // Greedy frameworks (every task that fits from one offer) are not
