@@ -163,3 +163,41 @@ fn dynamic_allocation_ramps_1_2_4_8_and_removes_idle_executors_after_60_s() {
         );
     }
 }
+
+#[test]
+fn delay_scheduling_raises_locality_to_its_cap_and_very_long_waits_hurt() {
+    // Zaharia et al., EuroSys 2010: node locality rises with the wait and
+    // saturates; with I/O-heavy tasks jobs get faster; a very long wait
+    // holds back tasks that can never be local. Checked in each of the 3
+    // replications, not for one seed.
+    let results = run(&load("delay-scheduling.toml", &[]));
+    // (locality, mean job latency s) by [wait point][replication].
+    let mut by = vec![vec![(0.0, 0.0); 3]; 6];
+    for r in &results {
+        let jobs = &r.output.metrics.jobs;
+        let local: u32 = jobs.iter().map(|j| j.local_tasks).sum();
+        let input: u32 = jobs.iter().map(|j| j.input_tasks).sum();
+        let done: Vec<f64> = jobs
+            .iter()
+            .filter_map(|j| j.end.map(|e| e.since(j.submit).as_micros() as f64 / 1e6))
+            .collect();
+        assert_eq!(done.len(), jobs.len(), "every job ends");
+        let mean = done.iter().sum::<f64>() / done.len() as f64;
+        by[r.point][r.replication as usize] = (f64::from(local) / f64::from(input), mean);
+    }
+    // At most 1 - C(20,3)/C(40,3) of the tasks have a replica where an
+    // executor runs.
+    let cap = 1.0 - 1140.0 / 9880.0;
+    for rep in 0..3 {
+        let loc: Vec<f64> = by.iter().map(|p| p[rep].0).collect();
+        let lat: Vec<f64> = by.iter().map(|p| p[rep].1).collect();
+        // Waits 0, 0.5, 1, 3, 5, 30 s: locality rises at every step.
+        assert!(loc.windows(2).all(|w| w[1] > w[0]), "rep {rep}: {loc:?}");
+        assert!(loc[0] < 0.6 && loc[4] > 0.8, "rep {rep}: {loc:?}");
+        assert!((loc[5] - cap).abs() < 0.03, "rep {rep}: {loc:?}");
+        // A few seconds' wait makes the I/O-heavy jobs faster than none;
+        // 30 s makes them slower than 3 s.
+        assert!(lat[3] < 0.95 * lat[0], "rep {rep}: {lat:?}");
+        assert!(lat[5] > 1.1 * lat[3], "rep {rep}: {lat:?}");
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Regenerates every number of docs/validation.md from the shipped scenarios
+# under scenarios/validation/ (the tests in sim/tests/validation.rs assert
+# the verdicts). Usage: scripts/validation.sh [path/to/sim]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIM=${1:-}
+if [ -z "$SIM" ]; then
+    cargo build --quiet --release -p sim
+    SIM=target/release/sim
+fi
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+echo "== DRF's worked example: each framework's final cpus, mem (MiB), dominant share"
+"$SIM" scenarios/validation/drf-example.toml --out "$OUT/drf" --quiet
+awk -F, 'NR > 1 { last[$5] = $6 " cpus, " $7 " MiB, share " $8 } END { for (f in last) print "  " f ": " last[f] }' "$OUT/drf/shares.csv" | sort
+echo "   greedy frameworks (tasks_per_offer unbounded):"
+"$SIM" scenarios/validation/drf-example.toml --out "$OUT/drf-greedy" --quiet \
+    --set frameworks.a.tasks_per_offer=100 --set frameworks.b.tasks_per_offer=100
+awk -F, 'NR > 1 { last[$5] = $6 " cpus, " $7 " MiB, share " $8 } END { for (f in last) print "  " f ": " last[f] }' "$OUT/drf-greedy/shares.csv" | sort
+
+echo "== Offer-cycle starvation: offers per framework, by default filter (points 0, 1, 2 = 5 s, 10 s, 30 s)"
+"$SIM" scenarios/validation/offer-starvation.toml --out "$OUT/starve" --offers --quiet
+awk -F, 'NR > 1 { n[$1 " " $4]++ } END { for (k in n) print k, n[k] }' "$OUT/starve/offers.csv" | sort |
+    awk '{ row[$1] = row[$1] " " $2 "=" $3 } END { for (p in row) print "  point " p ":" row[p] }' | sort
+
+echo "== Dynamic allocation: target changes (time s, target), executor launches and removals"
+"$SIM" scenarios/validation/dynamic-allocation-ramp.toml --out "$OUT/da" --quiet
+awk -F, 'NR > 1 { printf "  %s s: target %s\n", $3, $5 }' "$OUT/da/allocation.csv"
+awk -F, 'NR > 1 { l[$10]++; e[$12 " " $13]++ } END { for (t in l) print "  launched at " t " s: " l[t]; for (t in e) print "  ended at " t ": " e[t] }' "$OUT/da/executors.csv" | sort
+
+echo "== Delay scheduling: node locality and mean job time by wait (points 0-5 = 0, 0.5, 1, 3, 5, 30 s) and replication"
+"$SIM" scenarios/validation/delay-scheduling.toml --out "$OUT/delay" --quiet
+awk -F, 'NR > 1 { k = $1 " " $2; l[k] += $12; n[k] += $13; if ($7 != "") { t[k] += $8; d[k]++ } }
+    END { for (k in l) printf "  point %s: locality %.3f, mean job %.2f s\n", k, l[k] / n[k], t[k] / d[k] }' \
+    "$OUT/delay/jobs.csv" | sort -n -k2 -k3
