@@ -35,3 +35,7 @@ echo "== Delay scheduling: node locality and mean job time by wait (points 0-5 =
 awk -F, 'NR > 1 { k = $1 " " $2; l[k] += $12; n[k] += $13; if ($7 != "") { t[k] += $8; d[k]++ } }
     END { for (k in l) printf "  point %s: locality %.3f, mean job %.2f s\n", k, l[k] / n[k], t[k] / d[k] }' \
     "$OUT/delay/jobs.csv" | sort -n -k2 -k3
+
+echo "== Coarse against fine-grained: job start and end (s) per point (0 = coarse, 1 = fine) and app"
+"$SIM" scenarios/validation/fine-vs-coarse-tiny-tasks.toml --out "$OUT/fine" --quiet
+awk -F, 'NR > 1 { printf "  point %s %s: start %s, end %s\n", $1, $3, $6, $7 }' "$OUT/fine/jobs.csv"

@@ -201,3 +201,34 @@ fn delay_scheduling_raises_locality_to_its_cap_and_very_long_waits_hurt() {
         assert!(lat[5] > 1.1 * lat[3], "rep {rep}: {lat:?}");
     }
 }
+
+#[test]
+fn fine_grained_mode_pays_an_allocation_interval_per_task_and_gives_cores_back() {
+    // 30,000 tasks of 50 ms on 6 agents of 8 CPUs, 1 s allocation runs.
+    let results = run(&load("fine-vs-coarse-tiny-tasks.toml", &[]));
+    let job = |point: usize, app: &str| {
+        let m = &results[point].output.metrics;
+        let j = m.jobs.iter().find(|j| j.app == app).unwrap();
+        (j.start.map(|t| t.as_micros()), j.end.map(|t| t.as_micros()))
+    };
+    // Coarse (point 0): 6 executors of 8 cores, up at 2.02 s, run the
+    // tasks back to back: 2.02 + 30,000 × 0.05 ÷ 48 = 33.27 s.
+    assert_eq!(job(0, "app").1, Some(33_270_000));
+    // Fine (point 1): each agent keeps 1 CPU for its Mesos executor, so
+    // 42 cores run tasks; a core freed at a task's end is offered again
+    // at the next run, so each runs one task per 1 s run: ⌈30,000 ÷ 42⌉ =
+    // 715 runs, the last at 714 s, + 20 ms launch + 50 ms.
+    assert_eq!(job(1, "app").1, Some(714_070_000));
+    // The difference is the per-task overhead (the rest of the 1 s run,
+    // 0.95 s) × tasks ÷ parallelism, within 1 %.
+    let overhead = 30_000.0 * 0.95 / 42.0;
+    let diff: f64 = 714.07 - 33.27;
+    assert!(
+        (diff - overhead).abs() / overhead < 0.01,
+        "{diff} vs {overhead}"
+    );
+    // Hand-back: the batch job at 15 min cannot start next to idle coarse
+    // executors; in fine mode it starts at once and takes two waves.
+    assert_eq!(job(0, "batch"), (None, None));
+    assert_eq!(job(1, "batch"), (Some(900_020_000), Some(922_020_000)));
+}

@@ -576,6 +576,16 @@ pub struct Framework {
     /// paper's progressive filling shows through Mesos offers
     /// (docs/validation.md).
     pub tasks_per_offer: Option<u32>,
+    /// When it registers with the master; its jobs' arrival times count
+    /// from here, as an app's do.
+    pub start: SimDuration,
+    /// When it unregisters: once its jobs are done (the default), at a
+    /// time, or at the horizon.
+    pub stop: StopAt,
+    /// It calls REVIVE when new work arrives after it declined with a
+    /// filter, as Marathon, Chronos and Spark do (default true); false for
+    /// a scheduler that waits for its filters to expire.
+    pub revive: bool,
     pub jobs: JobSpec,
 }
 

@@ -174,6 +174,9 @@ pub struct RawFramework {
     pub task: Option<Leaf>,
     pub refuse: Option<Leaf>,
     pub tasks_per_offer: Option<Leaf>,
+    pub start: Option<Leaf>,
+    pub stop: Option<Leaf>,
+    pub revive: Option<Leaf>,
     pub jobs: Option<Spanned<RawJobs>>,
 }
 

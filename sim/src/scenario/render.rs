@@ -384,16 +384,7 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                 if a.own_version {
                     t.insert("spark_version".into(), s(a.settings.version.name()));
                 }
-                t.insert("start".into(), d(a.start));
-                match a.stop {
-                    StopAt::JobsDone => {}
-                    StopAt::Horizon => {
-                        t.insert("stop".into(), s("horizon"));
-                    }
-                    StopAt::At(at) => {
-                        t.insert("stop".into(), d(at));
-                    }
-                }
+                start_stop(&mut t, a.start, a.stop);
                 let mut conf = Table::new();
                 for (k, v) in a.conf.resolved() {
                     // Keys the user set, and modelled keys with their defaults.
@@ -443,6 +434,8 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                 if let Some(n) = f.tasks_per_offer {
                     t.insert("tasks_per_offer".into(), Value::Integer(i64::from(n)));
                 }
+                start_stop(&mut t, f.start, f.stop);
+                t.insert("revive".into(), Value::Boolean(f.revive));
                 t.insert("jobs".into(), Value::Table(jobs_table(&f.jobs)));
                 Value::Table(t)
             })
@@ -463,4 +456,19 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
         "# Resolved by sim {}: every default filled in.\n\n{body}",
         env!("CARGO_PKG_VERSION")
     )
+}
+
+/// An app's or a framework's `start`, and its `stop` unless it is the
+/// default (when its jobs are done).
+fn start_stop(t: &mut Table, start: SimDuration, stop: StopAt) {
+    t.insert("start".into(), d(start));
+    match stop {
+        StopAt::JobsDone => {}
+        StopAt::Horizon => {
+            t.insert("stop".into(), s("horizon"));
+        }
+        StopAt::At(at) => {
+            t.insert("stop".into(), d(at));
+        }
+    }
 }

@@ -837,24 +837,7 @@ fn validate_app(
             None => None,
         },
     };
-    let start = match &a.start {
-        None => Some(SimDuration::ZERO),
-        Some(l) => ctx.duration(&format!("{path}.start"), l),
-    };
-    let stop = match &a.stop {
-        None => Some(StopAt::JobsDone),
-        Some(l) if l.get_ref().as_str() == Some("horizon") => Some(StopAt::Horizon),
-        Some(l) => ctx.duration(&format!("{path}.stop"), l).map(StopAt::At),
-    };
-    if let (Some(s), Some(StopAt::At(e))) = (start, stop)
-        && e <= s
-    {
-        ctx.error(
-            &format!("{path}.stop"),
-            Some(&span),
-            format!("the app stops at {e}, not after it starts at {s}"),
-        );
-    }
+    let (start, stop) = start_stop("app", &path, a.start.as_ref(), a.stop.as_ref(), &span, ctx);
     let conf_ok = pasted.ok;
     let conf = pasted.conf.clone();
     // Where a key was set: its span, and the source's name when pasted.
@@ -1009,6 +992,37 @@ fn validate_fetch(
     ok.then_some(out)
 }
 
+/// `start` (default 0 s) and `stop` (default: when its jobs are done; a
+/// duration, or "horizon") of an app or a framework.
+fn start_stop(
+    what: &str,
+    path: &str,
+    start: Option<&Leaf>,
+    stop: Option<&Leaf>,
+    span: &std::ops::Range<usize>,
+    ctx: &mut Ctx<'_>,
+) -> (Option<SimDuration>, Option<StopAt>) {
+    let start = match start {
+        None => Some(SimDuration::ZERO),
+        Some(l) => ctx.duration(&format!("{path}.start"), l),
+    };
+    let stop = match stop {
+        None => Some(StopAt::JobsDone),
+        Some(l) if l.get_ref().as_str() == Some("horizon") => Some(StopAt::Horizon),
+        Some(l) => ctx.duration(&format!("{path}.stop"), l).map(StopAt::At),
+    };
+    if let (Some(s), Some(StopAt::At(e))) = (start, stop)
+        && e <= s
+    {
+        ctx.error(
+            &format!("{path}.stop"),
+            Some(span),
+            format!("the {what} stops at {e}, not after it starts at {s}"),
+        );
+    }
+    (start, stop)
+}
+
 fn validate_framework(
     i: usize,
     fw: &Spanned<super::raw::RawFramework>,
@@ -1111,6 +1125,18 @@ fn validate_framework(
             )
             .map(|n| Some(n.min(i64::from(u32::MAX)) as u32)),
     };
+    let (start, stop) = start_stop(
+        "framework",
+        &path,
+        f.start.as_ref(),
+        f.stop.as_ref(),
+        &span,
+        ctx,
+    );
+    let revive = match &f.revive {
+        None => Some(true),
+        Some(l) => ctx.boolean(&format!("{path}.revive"), l),
+    };
     if let (Some(FrameworkKind::Rigid), Some(Some(_)), Some(l)) =
         (kind, tasks_per_offer, f.tasks_per_offer.as_ref())
     {
@@ -1138,6 +1164,9 @@ fn validate_framework(
         task: task?,
         refuse: refuse?,
         tasks_per_offer: tasks_per_offer?,
+        start: start?,
+        stop: stop?,
+        revive: revive?,
         jobs: jobs?,
     })
 }

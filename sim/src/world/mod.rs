@@ -274,7 +274,8 @@ impl World {
                 let id = FrameworkId(i as u32);
                 match f {
                     Framework::Spark(a) => (id, a.driver.start, a.cluster()),
-                    _ => (id, SimTime::ZERO, false),
+                    Framework::Other(o) => (id, o.start, false),
+                    Framework::Dispatcher(_) => (id, SimTime::ZERO, false),
                 }
             })
             .collect();
@@ -781,7 +782,7 @@ impl World {
                     }
                 }
             }
-            Framework::Other(o) => o.job_arrival(k),
+            Framework::Other(o) => o.job_arrival(k, m),
             Framework::Dispatcher(_) => {}
         }
     }

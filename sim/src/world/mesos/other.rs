@@ -20,7 +20,7 @@ use policies::model::{FrameworkId, Resources};
 
 use crate::jobs::{JobStream, TaskEnd, source_for};
 use crate::rng::RngStreams;
-use crate::scenario::{Framework as FrameworkSpec, FrameworkKind};
+use crate::scenario::{Framework as FrameworkSpec, FrameworkKind, StopAt};
 use crate::time::{SimDuration, SimTime};
 use crate::world::events::Event;
 use crate::world::kernel::Kernel;
@@ -39,6 +39,14 @@ pub(crate) struct OtherFramework {
     running: std::collections::BTreeSet<u64>,
     busy_milli_per_task: i64,
     pub stopped: bool,
+    /// When it registers, and when it unregisters.
+    pub start: SimTime,
+    stop_at: StopAt,
+    /// It revives on new work after declining with a filter.
+    revive: bool,
+    /// It has declined (or left resources) with a filter since it last
+    /// revived.
+    filtered: bool,
 }
 
 impl OtherFramework {
@@ -53,35 +61,63 @@ impl OtherFramework {
             tasks_per_offer: f.tasks_per_offer.map_or(usize::MAX, |n| n as usize),
             jobs: JobStream::new(
                 &f.name,
-                source_for(&f.name, "framework", &f.jobs, SimTime::ZERO, streams),
+                source_for(
+                    &f.name,
+                    "framework",
+                    &f.jobs,
+                    SimTime::ZERO + f.start,
+                    streams,
+                ),
             ),
             launched: BTreeMap::new(),
             running: std::collections::BTreeSet::new(),
             busy_milli_per_task: (f.task.cpus().0 as f64 * f.jobs.cpu_fraction).round() as i64,
             stopped: false,
+            start: SimTime::ZERO + f.start,
+            stop_at: f.stop,
+            revive: f.revive,
+            filtered: false,
         }
     }
 }
 
 impl OtherFramework {
+    /// It registers: its first job is scheduled, and its unregistration
+    /// when it has a time.
     pub(crate) fn start(&mut self, k: &mut Kernel, m: &mut MesosMaster) {
-        match self.jobs.next_arrival() {
-            Some(t) if t < k.horizon => k.push(t, Event::JobArrival(self.id)),
-            _ => {
-                self.jobs.done = true;
-                self.maybe_finish(k, m);
-            }
+        match self.stop_at {
+            StopAt::Horizon => k.push(k.horizon, Event::FrameworkStop(self.id)),
+            StopAt::At(d) => k.push(SimTime::ZERO + d, Event::FrameworkStop(self.id)),
+            StopAt::JobsDone => {}
+        }
+        self.push_next_arrival(k);
+        if self.jobs.done {
+            self.maybe_finish(k, m);
         }
     }
 
-    pub(crate) fn job_arrival(&mut self, k: &mut Kernel) {
+    fn push_next_arrival(&mut self, k: &mut Kernel) {
+        let before_stop = |t: SimTime| match self.stop_at {
+            StopAt::At(d) => t < SimTime::ZERO + d,
+            _ => true,
+        };
+        match self.jobs.next_arrival() {
+            Some(t) if t < k.horizon && before_stop(t) => k.push(t, Event::JobArrival(self.id)),
+            _ => self.jobs.done = true,
+        }
+    }
+
+    /// A job arrives. A scheduler that declined with a filter revives, so
+    /// that the filtered agents are offered again (Marathon's and
+    /// Chronos's `reviveOffers` on new work).
+    pub(crate) fn job_arrival(&mut self, k: &mut Kernel, m: &mut MesosMaster) {
         if self.stopped {
             return;
         }
         self.jobs.submit(k.now);
-        match self.jobs.next_arrival() {
-            Some(t) if t < k.horizon => k.push(t, Event::JobArrival(self.id)),
-            _ => self.jobs.done = true,
+        self.push_next_arrival(k);
+        if self.revive && std::mem::replace(&mut self.filtered, false) {
+            m.revive(k, self.id);
         }
     }
 
@@ -112,9 +148,15 @@ impl OtherFramework {
         }
         for (id, n) in plan {
             if n == 0 {
+                self.filtered = true;
                 m.decline(k, id, refuse);
                 continue;
             }
+            let mut left = m.offers[&id].resources.clone();
+            for _ in 0..n {
+                left.subtract(&shape);
+            }
+            self.filtered |= !left.is_empty();
             let mut chosen = Vec::with_capacity(n);
             for _ in 0..n {
                 if let Some(t) = self.jobs.take_task() {
@@ -182,7 +224,7 @@ impl OtherFramework {
     }
 
     fn maybe_finish(&mut self, k: &mut Kernel, m: &mut MesosMaster) {
-        if !self.stopped && self.jobs.is_idle() {
+        if !self.stopped && self.stop_at == StopAt::JobsDone && self.jobs.is_idle() {
             self.stop(k, m);
         }
     }
@@ -192,6 +234,13 @@ impl OtherFramework {
             return;
         }
         self.stopped = true;
+        // Its tasks go with it (a framework's teardown kills them).
+        for uid in std::mem::take(&mut self.launched).into_keys() {
+            if self.running.remove(&uid) {
+                k.metrics.cpus_busy -= self.busy_milli_per_task;
+            }
+            m.end_task(k, uid);
+        }
         m.deactivate(k, self.id);
     }
 
