@@ -39,3 +39,12 @@ awk -F, 'NR > 1 { k = $1 " " $2; l[k] += $12; n[k] += $13; if ($7 != "") { t[k] 
 echo "== Coarse against fine-grained: job start and end (s) per point (0 = coarse, 1 = fine) and app"
 "$SIM" scenarios/validation/fine-vs-coarse-tiny-tasks.toml --out "$OUT/fine" --quiet
 awk -F, 'NR > 1 { printf "  point %s %s: start %s, end %s\n", $1, $3, $6, $7 }' "$OUT/fine/jobs.csv"
+
+echo "== Standalone FIFO and placement: second app's job start (s), and executor cores per app, by point"
+"$SIM" scenarios/validation/standalone-fifo.toml --out "$OUT/standalone" --quiet
+awk -F, 'NR > 1 && $3 == "second" { printf "  point %s: second submitted %s, started %s\n", $1, $5, $6 }' "$OUT/standalone/jobs.csv"
+awk -F, 'NR > 1 { c[$1 " " $3] = c[$1 " " $3] " " $7 } END { for (k in c) print "  point " k ":" c[k] }' "$OUT/standalone/executors.csv" | sort
+
+echo "== YARN heartbeats: last executor launched (s) by point (0, 1, 2 = 250 ms, 1 s, 3 s) and replication"
+"$SIM" scenarios/validation/yarn-heartbeats.toml --out "$OUT/yarn" --quiet 2>/dev/null
+awk -F, 'NR > 1 { k = $1 " " $2; if ($10 > m[k]) m[k] = $10 } END { for (k in m) print "  point " k ": " m[k] }' "$OUT/yarn/executors.csv" | sort

@@ -232,3 +232,72 @@ fn fine_grained_mode_pays_an_allocation_interval_per_task_and_gives_cores_back()
     assert_eq!(job(0, "batch"), (None, None));
     assert_eq!(job(1, "batch"), (Some(900_020_000), Some(922_020_000)));
 }
+
+#[test]
+fn standalone_runs_apps_fifo_and_spreads_or_packs_executors() {
+    // Points: first's spark.cores.max (32, 16) × spreadOut (true, false).
+    let results = run(&load("standalone-fifo.toml", &[]));
+    for r in &results {
+        let m = &r.output.metrics;
+        let wait = |app: &str| {
+            let j = m.jobs.iter().find(|j| j.app == app).unwrap();
+            j.start.unwrap().since(j.submit).as_micros()
+        };
+        let cores = |app: &str| -> Vec<i64> {
+            let mut c: Vec<i64> = m
+                .executors
+                .iter()
+                .filter(|e| e.app == app)
+                .map(|e| e.cpus.whole_units())
+                .collect();
+            c.sort_unstable();
+            c
+        };
+        let (max32, spread) = (r.point < 2, r.point % 2 == 0);
+        if max32 {
+            // first holds every core until its job ends at 22.02 s; second
+            // (submitted at 5 s) gets executors then, registered 2.02 s
+            // later: a 19.04 s wait.
+            assert_eq!(wait("second"), 19_040_000, "point {}", r.point);
+            assert_eq!(cores("first"), [8, 8, 8, 8]);
+        } else {
+            // Half each: second's executors start at once.
+            assert_eq!(wait("second"), 2_020_000, "point {}", r.point);
+            // 16 cores: spread over 4 workers, or packed onto 2.
+            let expect: &[i64] = if spread { &[4, 4, 4, 4] } else { &[8, 8] };
+            assert_eq!(cores("first"), expect, "point {}", r.point);
+            assert_eq!(cores("second"), expect, "point {}", r.point);
+        }
+    }
+}
+
+#[test]
+fn yarn_allocation_is_paced_by_nodemanager_heartbeats() {
+    // 32 locality-free containers on 8 NodeManagers: one off-switch
+    // container per node per heartbeat, so 4 heartbeats of each node. The
+    // last executor launches later as the heartbeat interval grows (250
+    // ms, 1 s, 3 s), in every replication.
+    let results = run(&load("yarn-heartbeats.toml", &[]));
+    let mut last = vec![vec![0u64; 3]; 3];
+    for r in &results {
+        let m = &r.output.metrics;
+        assert_eq!(m.executors.len(), 32);
+        let mut per_node: BTreeMap<&str, u32> = BTreeMap::new();
+        for e in &m.executors {
+            *per_node.entry(e.host.as_str()).or_insert(0) += 1;
+        }
+        assert!(per_node.values().all(|&n| n == 4), "{per_node:?}");
+        last[r.point][r.replication as usize] = m
+            .executors
+            .iter()
+            .map(|e| e.launch.as_micros())
+            .max()
+            .unwrap();
+    }
+    for rep in 0..3 {
+        let t: Vec<u64> = last.iter().map(|p| p[rep]).collect();
+        assert!(t[0] < t[1] && t[1] < t[2], "rep {rep}: {t:?}");
+        // From 1 s to 3 s: at least two more periods' worth.
+        assert!(t[2] - t[1] >= 4_000_000, "rep {rep}: {t:?}");
+    }
+}
