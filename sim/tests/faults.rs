@@ -64,22 +64,23 @@ fn two_failures_exclude_the_agent_for_good() {
 
 #[test]
 fn a_failed_fine_grained_executor_is_created_and_charged_again() {
-    // Fine mode: the executor (1 CPU) and 3 tasks start at 10 s (RUNNING
-    // 10.020 s). The executor dies at 15 s with its tasks; the driver
-    // revives, and the run at 15 s creates a new executor, charged again,
-    // with the 3 tasks rerun: RUNNING 15.020 s, done 25.020 s.
+    // Fine mode: the executor (1 CPU) and 3 tasks launch at 10 s; the
+    // tasks run once the executor's JVM is up (1 s): 11.020 s. The
+    // executor dies at 15 s with its tasks; the driver revives, and the
+    // run at 15 s creates a new executor, charged again, with the 3 tasks
+    // rerun once its JVM is up: 16.020 s, done 26.020 s.
     let jobs = FOUR_TASKS.replace("value = 4", "value = 3");
     let m = run(&one_agent(
         "\"spark.mesos.coarse\" = \"false\"",
         &jobs,
         &executor_failure("15s"),
     ));
-    assert_eq!(m.jobs[0].end.map(|t| t.0), Some(25_020_000));
+    assert_eq!(m.jobs[0].end.map(|t| t.0), Some(26_020_000));
     assert_eq!(
         ends(&m),
         [
             (Some(15_000_000), Some("failed")),
-            (Some(25_020_000), Some("app_end"))
+            (Some(26_020_000), Some("app_end"))
         ]
     );
     assert_eq!(m.executors[1].launch.0, 15_000_000);

@@ -180,9 +180,9 @@ task_duration = {{ kind = "constant", value = "10s" }}
 fn fine_grained_offers_held_for_locality_are_declined() {
     // Fine mode, 2 CPUs per agent: each agent's executor takes 1, leaving
     // 1 task slot. The job's REVIVE brings both agents' offers at 10 s:
-    // store-0 launches task 0 (RUNNING 10.020 → 20.020 s); compute-0's
-    // offer is held back by the wait and declined with the default 5 s
-    // filter.
+    // store-0 launches its executor and task 0, which runs once the
+    // executor's JVM is up (1 s): 11.020 → 21.020 s; compute-0's offer is
+    // held back by the wait and declined with the default 5 s filter.
     let fine = |wait: &str| {
         run(&cluster(
             "",
@@ -192,16 +192,18 @@ fn fine_grained_offers_held_for_locality_are_declined() {
         ))
     };
     let m = fine("0s");
-    // No wait: compute-0 runs task 1 at once, with the remote read.
-    assert_eq!(outcome(&m), (11_020, 1, 2));
+    // No wait: compute-0 runs task 1 at once (after its own executor's
+    // 1 s start), with the remote read: 11.020 → 22.020 s.
+    assert_eq!(outcome(&m), (12_020, 1, 2));
     let m = fine("3s");
     // compute-0 is offered again once its 5 s filter ends, at the 15 s
-    // run: past the 3 s wait, task 1 runs 15.020 → 26.020 s remotely.
-    assert_eq!(outcome(&m), (16_020, 1, 2));
+    // run: past the 3 s wait, task 1 runs remotely once compute-0's new
+    // executor is up, 16.020 → 27.020 s.
+    assert_eq!(outcome(&m), (17_020, 1, 2));
     let m = fine("60s");
-    // store-0's task slot comes back at 20.020 s and is offered at the 21 s
-    // run: task 1 runs there, 21.020 → 31.020 s, local.
-    assert_eq!(outcome(&m), (21_020, 2, 2));
+    // store-0's task slot comes back at 21.020 s and is offered at the 22 s
+    // run: task 1 runs there, 22.020 → 32.020 s, local.
+    assert_eq!(outcome(&m), (22_020, 2, 2));
 }
 
 fn da_first_executor_agent(input: bool, seed: u64) -> u32 {

@@ -466,16 +466,19 @@ task_duration = { kind = "constant", value = "5s" }
 fn fine_grained_tasks_pay_the_executor_core_and_the_allocation_interval() {
     // One 4-cpu agent, 6 tasks of 2 s, fine-grained. At 0 the offer makes
     // the agent's executor (1 cpu, 1408 MB) and 3 tasks (the executor's core
-    // costs a slot), RUNNING at 0.020, done at 2.020. Their CPUs come back
-    // to the master and wait for the next run (3 s): 3 more tasks, RUNNING
-    // at 3.020, done at 5.020.
+    // costs a slot), which run once the executor's JVM is up (1 s): 1.020,
+    // done at 3.020. Their CPUs come back to the master and wait for the
+    // next run (4 s): 3 more tasks, RUNNING at 4.020, done at 6.020.
     let m = run(&one_app(
         "cpus:4;mem:8192",
         "\"spark.mesos.coarse\" = \"false\"",
         "arrival = { kind = \"at\", times = [\"0s\"] }\ntasks = { kind = \"constant\", value = 6 }\ntask_duration = { kind = \"constant\", value = \"2s\" }",
     ));
     let j = &m.jobs[0];
-    assert_eq!((j.start.unwrap().0, j.end.unwrap().0), (20_000, 5_020_000));
+    assert_eq!(
+        (j.start.unwrap().0, j.end.unwrap().0),
+        (1_020_000, 6_020_000)
+    );
     assert_eq!(m.executors.len(), 1);
     let e = &m.executors[0];
     assert_eq!(
@@ -484,7 +487,7 @@ fn fine_grained_tasks_pay_the_executor_core_and_the_allocation_interval() {
     );
     assert_eq!(
         (e.launch.0, e.ready.unwrap().0, e.end.unwrap().0),
-        (0, 20_000, 5_020_000)
+        (0, 1_020_000, 6_020_000)
     );
     // Launch leftovers carry the 1 s filter.
     assert_eq!(m.offers[0].refuse_s.map(|d| d.0), Some(1_000_000));

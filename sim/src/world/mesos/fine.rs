@@ -142,10 +142,12 @@ pub(crate) fn resource_offers(
                     });
                     launch.push((r, TaskOwner::SparkFineTask(fw, stage)));
                 }
-                // Tasks start once the agent's executor has its files.
+                // Tasks start once the agent's executor has its files and
+                // its JVM is up (`MesosExecutorBackend`, the same
+                // `executor_startup` as a coarse executor's).
                 let running_at = now + m.task_launch_latency;
                 let up = if new_executor {
-                    fetcher.executor_up(m, &d.settings, agent, running_at)
+                    fetcher.executor_up(m, &d.settings, agent, running_at) + d.draw_startup()
                 } else {
                     f.up.get(&agent).copied().unwrap_or(running_at)
                 };

@@ -500,8 +500,14 @@ impl SparkDriver {
     /// An executor is granted (launched by the manager; its process is up
     /// at `up`): it registers after the JVM start-up.
     pub fn executor_launched(&mut self, k: &mut Kernel, g: Grant, up: SimTime) {
-        let startup = self.startup.duration(&mut self.startup_rng);
+        let startup = self.draw_startup();
         self.add_executor(k, g, up + startup);
+    }
+
+    /// One executor JVM's start-up time (`executor_startup`), from the
+    /// app's own stream.
+    pub fn draw_startup(&mut self) -> SimDuration {
+        self.startup.duration(&mut self.startup_rng)
     }
 
     /// The executor inside the driver (a local master): it registers at
