@@ -108,3 +108,57 @@ fn framework_start_stop_and_tasks_per_offer_are_checked() {
         "{err}"
     );
 }
+
+/// Four agents of 10 CPUs; frameworks x (role eng/x), y (eng/y) and o
+/// (ops) each want four whole-agent tasks; `roles` appended. Returns the
+/// CPUs each holds at the end.
+fn tree(roles: &str) -> (i64, i64, i64) {
+    let fw = |name: &str, role: &str| {
+        format!(
+            r#"
+[[frameworks]]
+name = "{name}"
+role = "{role}"
+kind = "elastic"
+task = "cpus:10;mem:1024"
+[frameworks.jobs]
+arrival = {{ kind = "at", times = ["0s"] }}
+tasks = {{ kind = "constant", value = 4 }}
+task_duration = {{ kind = "constant", value = "1h" }}
+"#
+        )
+    };
+    let src = format!(
+        "[run]\nhorizon = \"30s\"\ndrain = \"0s\"\n{roles}\n[[agents]]\ncount = 4\nresources = \"cpus:10;mem:10240\"\n{}{}{}",
+        fw("x", "eng/x"),
+        fw("y", "eng/y"),
+        fw("o", "ops")
+    );
+    let m = run(&src);
+    let last = |name: &str| {
+        m.shares
+            .iter()
+            .rev()
+            .find(|s| m.frameworks[s.framework.index()].0 == name)
+            .map_or(0, |s| s.cpus / 1000)
+    };
+    (last("x"), last("y"), last("o"))
+}
+
+#[test]
+fn hierarchical_roles_share_their_parents_portion() {
+    // Mesos 1.11 DRFSorter (reference mesos-master.md §1.3): eng/x and
+    // eng/y sort inside eng, which sorts against ops. All at 0: eng before
+    // ops by name, x before y: agent 1 → x. eng 1/4 > ops 0: agent 2 → o.
+    // eng and ops both 1/4, both handed resources once: eng by name, and
+    // inside it y (0) before x: agent 3 → y. eng 1/2 > ops 1/4: agent 4 →
+    // o. (Sorted flat, x would get two agents: x, y, o, then x by name.)
+    assert_eq!(tree(""), (10, 10, 20));
+    // eng weighs 3: its subtree's share counts a third. Agent 1 → x,
+    // agent 2 → o (0 < 1/12), agent 3 → y (1/12 < 1/4), agent 4 → eng
+    // again (1/6 < 1/4), x by name.
+    assert_eq!(tree("[mesos.roles.eng]\nweight = 3.0"), (20, 10, 10));
+    // A quota limit of 10 CPUs on eng caps its whole subtree: after x's
+    // agent, eng's children are offered no CPUs, and ops takes the rest.
+    assert_eq!(tree("[mesos.roles.eng]\nquota = \"cpus:10\""), (10, 0, 30));
+}

@@ -28,9 +28,12 @@
 //! have something to offer (the shuffle is still drawn over all of them).
 //! Debug builds check every remembered agent against the full check.
 //!
+//! Hierarchical roles (`eng/x`) are sorted as Mesos's tree, weights and
+//! quota limits applying at each level ([`super::role_tree`]); without a
+//! `/` in any name the tree is the flat sort below.
+//!
 //! Not modelled: quota guarantees and headroom (stage 1; deprecated since
-//! 1.9), hierarchical role trees in the sorter (roles are sorted flat),
-//! shared and revocable resources, offer constraints. One shuffle per run
+//! 1.9), shared and revocable resources, offer constraints. One shuffle per run
 //! instead of two (the second one only spreads stage 1's picks).
 
 use std::cmp::Ordering;
@@ -38,6 +41,7 @@ use std::collections::BTreeSet;
 
 use rand_core::Rng;
 
+use super::role_tree::{Books, RoleTree};
 use super::view::{Allocator, ClusterView, Grant, Scalars, shuffle, unit};
 use crate::model::{AgentId, FrameworkId, Milli, Quantity, Resources};
 use crate::time::SimTime;
@@ -181,6 +185,10 @@ struct RunState<'v> {
     name_rank: Vec<usize>,
     role_set: BTreeSet<RoleKey>,
     fw_sets: Vec<BTreeSet<FwKey>>,
+    /// The role tree, when some role name has a `/`.
+    tree: Option<RoleTree>,
+    /// Roles with frameworks taking part.
+    active: Vec<bool>,
 }
 
 impl<'v> RunState<'v> {
@@ -217,7 +225,12 @@ impl<'v> RunState<'v> {
             name_rank,
             role_set: BTreeSet::new(),
             fw_sets: vec![BTreeSet::new(); nroles],
+            tree: RoleTree::of(view.roles),
+            active: vec![false; nroles],
         };
+        for r in 0..nroles {
+            s.active[r] = !s.members[r].is_empty();
+        }
         for r in 0..nroles {
             if !s.members[r].is_empty() {
                 s.role_set.insert(s.role_key(r));
@@ -242,6 +255,19 @@ impl<'v> RunState<'v> {
 
     /// Roles in sorter order for one agent.
     fn role_order(&self, sorter: Sorter, rng: &mut dyn Rng) -> Order<'_, RoleKey, usize> {
+        if let Some(t) = &self.tree {
+            let books = Books {
+                allocated: &self.role_alloc,
+                count: &self.role_count,
+                active: &self.active,
+                totals: self.view.totals,
+            };
+            let order = match sorter {
+                Sorter::Drf => t.drf_order(&books),
+                Sorter::Random => t.random_order(&books, rng),
+            };
+            return Order::Drawn(order.into_iter());
+        }
         match sorter {
             Sorter::Drf => Order::Drf(self.role_set.iter(), |k| k.3),
             Sorter::Random => {
@@ -294,6 +320,61 @@ impl<'v> RunState<'v> {
         self.fw_sets[r].remove(&old_fw);
         let key = self.fw_key(f);
         self.fw_sets[r].insert(key);
+    }
+
+    /// Whether a quota limit bounds offers to role `r`: its own, or (in a
+    /// tree) an ancestor's.
+    fn limited(&self, r: usize) -> bool {
+        match &self.tree {
+            Some(t) => t
+                .limited_by(r)
+                .into_iter()
+                .any(|q| self.view.roles[q].quota_limit.is_some()),
+            None => self.view.roles[r].quota_limit.is_some(),
+        }
+    }
+
+    /// [`RunState::chop`] in a role tree: every limited node from `r` up
+    /// bounds the offer by its limit less its whole subtree's consumption,
+    /// this agent's offers so far (`pending`) included.
+    fn chop_tree(
+        &self,
+        t: &RoleTree,
+        r: usize,
+        extra: Resources,
+        pending: &[(usize, FrameworkId, Scalars, Scalars)],
+    ) -> Resources {
+        let scalars = self.view.scalars;
+        let mut headroom: Vec<i64> = vec![i64::MAX; scalars.len()];
+        for q in t.limited_by(r) {
+            let Some(limit) = &self.view.roles[q].quota_limit else {
+                continue;
+            };
+            let mut consumed = scalars.zero();
+            for (o, c) in self.role_consumed.iter().enumerate() {
+                if t.within(o, q) {
+                    consumed.add(c);
+                }
+            }
+            for (o, _, _, unreserved) in pending {
+                if t.within(*o, q) {
+                    consumed.add(unreserved);
+                }
+            }
+            for (i, h) in headroom.iter_mut().enumerate() {
+                if limit.0[i] < i64::MAX {
+                    *h = (*h).min((limit.0[i] - consumed.0[i]).max(0));
+                }
+            }
+        }
+        Resources::from_entries(extra.iter().cloned().map(|mut e| {
+            if let (Quantity::Scalar(m), Some(i)) = (&mut e.quantity, scalars.index(&e.name))
+                && headroom[i] < i64::MAX
+            {
+                *m = Milli(m.0.min(headroom[i]));
+            }
+            e
+        }))
     }
 
     /// The unreserved scalars of `avail`, chopped to the role's quota
@@ -397,8 +478,7 @@ impl Allocator for HierarchicalAllocator {
                 let role_name = &view.roles[r].name;
                 // Unreserved + this role's reservations (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.4); without
                 // reservations or quota, the offer is the whole pool.
-                let simple =
-                    !(has_reserved || facts.quota_anywhere && view.roles[r].quota_limit.is_some());
+                let simple = !(has_reserved || facts.quota_anywhere && state.limited(r));
                 // What this role was offered of the agent in this visit, for
                 // its quota headroom (only offers that are not the whole
                 // pool need it).
@@ -422,7 +502,10 @@ impl Allocator for HierarchicalAllocator {
                         let avail = pool.allocatable_to(role_name);
                         let unreserved = avail.unreserved();
                         let within = within.as_ref().expect("kept when not simple");
-                        let extra = state.chop(r, unreserved.scalar_part(), within);
+                        let extra = match &state.tree {
+                            Some(t) => state.chop_tree(t, r, unreserved.scalar_part(), &pending),
+                            None => state.chop(r, unreserved.scalar_part(), within),
+                        };
                         let mut o = avail.reserved();
                         o.add(&unreserved.filtered(|e| !matches!(e.quantity, Quantity::Scalar(_))));
                         o.add(&extra);

@@ -3,6 +3,7 @@
 
 pub mod filters;
 pub mod hierarchical;
+mod role_tree;
 pub mod round_robin;
 pub mod view;
 
