@@ -48,3 +48,8 @@ awk -F, 'NR > 1 { c[$1 " " $3] = c[$1 " " $3] " " $7 } END { for (k in c) print 
 echo "== YARN heartbeats: last executor launched (s) by point (0, 1, 2 = 250 ms, 1 s, 3 s) and replication"
 "$SIM" scenarios/validation/yarn-heartbeats.toml --out "$OUT/yarn" --quiet 2>/dev/null
 awk -F, 'NR > 1 { k = $1 " " $2; if ($10 > m[k]) m[k] = $10 } END { for (k in m) print "  point " k ": " m[k] }' "$OUT/yarn/executors.csv" | sort
+
+echo "== DRF against slots: job completion (s) by point (0 = drf, 1 = slots) and framework"
+"$SIM" scenarios/validation/drf-vs-slots.toml --out "$OUT/slots" --quiet
+awk -F, 'NR > 1 { printf "  point %s %s: %s s\n", $1, $3, $8 }' "$OUT/slots/jobs.csv"
+awk -F, 'NR > 1 && $NF == "" && $(NF-1) == "all" { printf "  point %s: cpu busy %s\n", $1, $15 }' "$OUT/slots/summary.csv"

@@ -5,11 +5,13 @@ pub mod filters;
 pub mod hierarchical;
 mod role_tree;
 pub mod round_robin;
+pub mod slots;
 pub mod view;
 
 pub use filters::{OfferFilters, Refuse, filter_lifetime};
 pub use hierarchical::{HierarchicalAllocator, Sorter};
 pub use round_robin::RoundRobin;
+pub use slots::SlotFair;
 pub use view::{
     AgentView, Allocator, ClusterView, FrameworkView, Grant, MinAllocatable, RoleView, ScalarIndex,
     Scalars,
@@ -26,7 +28,7 @@ pub struct AllocatorEntry {
 
 /// Every allocator a scenario can select; add yours here
 /// (docs/write-a-policy.md).
-pub const ALLOCATORS: [AllocatorEntry; 3] = [
+pub const ALLOCATORS: [AllocatorEntry; 4] = [
     AllocatorEntry {
         name: "drf",
         about: "Mesos's hierarchical DRF allocator (the default)",
@@ -41,6 +43,11 @@ pub const ALLOCATORS: [AllocatorEntry; 3] = [
         name: "round-robin",
         about: "example policy (not Mesos): whole agents to frameworks in turn",
         build: || Box::<RoundRobin>::default(),
+    },
+    AllocatorEntry {
+        name: "slots",
+        about: "baseline (not Mesos): Hadoop-style equal shares of fixed slots of 1 CPU and the cluster's memory per CPU",
+        build: || Box::new(SlotFair),
     },
 ];
 
