@@ -53,3 +53,9 @@ echo "== DRF against slots: job completion (s) by point (0 = drf, 1 = slots) and
 "$SIM" scenarios/validation/drf-vs-slots.toml --out "$OUT/slots" --quiet
 awk -F, 'NR > 1 { printf "  point %s %s: %s s\n", $1, $3, $8 }' "$OUT/slots/jobs.csv"
 awk -F, 'NR > 1 && $NF == "" && $(NF-1) == "all" { printf "  point %s: cpu busy %s\n", $1, $15 }' "$OUT/slots/summary.csv"
+
+echo "== Ramp-up: time to the k-th executor after 1200 s, mean over replications, by point (k = 4, 16, 64 × constant, exponential)"
+"$SIM" scenarios/validation/ramp-up.toml --out "$OUT/ramp" --quiet 2>/dev/null
+awk -F, 'NR > 1 { print $1, $2, $10 }' "$OUT/ramp/executors.csv" | sort -k1,1n -k2,2n -k3,3g |
+    awk '{ k = ($1 < 2) ? 4 : ($1 < 4) ? 16 : 64; key = $1 " " $2; n[key]++; if (n[key] == k) { s[$1] += $3 - 1200; c[$1]++ } }
+         END { for (p in s) printf "  point %s: mean ramp-up %.1f s over %d replications\n", p, s[p] / c[p], c[p] }' | sort

@@ -328,3 +328,63 @@ fn drf_beats_a_slot_based_fair_sharer_on_utilisation_and_completion_time() {
     assert!((drf_time - 690.02).abs() < 0.01, "{drf_time}");
     assert!((slot_time - 852.52).abs() < 0.01, "{slot_time}");
 }
+
+#[test]
+fn ramp_up_is_the_largest_of_k_residual_task_times() {
+    // Hindman et al., NSDI 2011, Table 2: ramp-up ≈ T for constant task
+    // durations, ≈ T ln k for exponential ones. The model's exact
+    // expectations are T k/(k+1) and T H_k. Over 30 replications each
+    // mean must lie within 3 standard errors of it, and within 10 % of it
+    // for k = 16 and 64 (at k = 4 the largest of 4 exponentials varies too
+    // much for 30 replications to pin 10 %: its standard deviation is
+    // 1.19 T).
+    let loaded = load("ramp-up.toml", &[]);
+    let opts = RunOptions {
+        record_offers: false,
+        check_invariants: false,
+    };
+    let results = sim::run::run_parallel(&loaded, opts, 2).unwrap();
+    let t = 60.0;
+    for point in 0..6 {
+        let k = [4usize, 16, 64][point / 2];
+        let exponential = point % 2 == 1;
+        let ramps: Vec<f64> = results
+            .iter()
+            .filter(|r| r.point == point)
+            .map(|r| {
+                let mut launches: Vec<u64> = r
+                    .output
+                    .metrics
+                    .executors
+                    .iter()
+                    .map(|e| e.launch.as_micros())
+                    .collect();
+                launches.sort_unstable();
+                assert!(
+                    launches.len() >= k,
+                    "point {point}: {} executors",
+                    launches.len()
+                );
+                launches[k - 1] as f64 / 1e6 - 1200.0
+            })
+            .collect();
+        assert_eq!(ramps.len(), 30);
+        let n = ramps.len() as f64;
+        let mean = ramps.iter().sum::<f64>() / n;
+        let sd = (ramps.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        let se = sd / n.sqrt();
+        let expected = if exponential {
+            t * (1..=k).map(|i| 1.0 / i as f64).sum::<f64>()
+        } else {
+            t * k as f64 / (k as f64 + 1.0)
+        };
+        let what = format!(
+            "point {point} (k {k}): {mean:.1} ± {:.1} against {expected:.1}",
+            1.96 * se
+        );
+        assert!((mean - expected).abs() <= 3.0 * se + 1.0, "{what}");
+        if k >= 16 {
+            assert!((mean - expected).abs() <= 0.1 * expected, "{what}");
+        }
+    }
+}
