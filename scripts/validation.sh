@@ -59,3 +59,7 @@ echo "== Ramp-up: time to the k-th executor after 1200 s, mean over replications
 awk -F, 'NR > 1 { print $1, $2, $10 }' "$OUT/ramp/executors.csv" | sort -k1,1n -k2,2n -k3,3g |
     awk '{ k = ($1 < 2) ? 4 : ($1 < 4) ? 16 : 64; key = $1 " " $2; n[key]++; if (n[key] == k) { s[$1] += $3 - 1200; c[$1]++ } }
          END { for (p in s) printf "  point %s: mean ramp-up %.1f s over %d replications\n", p, s[p] / c[p], c[p] }' | sort
+
+echo "== Omega: batch framework's mean wait (s) by point (allocator × offer_timeout × decision time)"
+"$SIM" scenarios/validation/omega-decision-time.toml --out "$OUT/omega" --quiet
+awk -F, 'NR > 1 && $3 == "batch" && $6 != "" { w[$1] += $6 - $5; n[$1]++ } END { for (p in w) printf "  point %s: %.2f s\n", p, w[p] / n[p] }' "$OUT/omega/jobs.csv" | sort -n -k2

@@ -162,3 +162,30 @@ fn hierarchical_roles_share_their_parents_portion() {
     // agent, eng's children are offered no CPUs, and ops takes the rest.
     assert_eq!(tree("[mesos.roles.eng]\nquota = \"cpus:10\""), (10, 0, 30));
 }
+
+#[test]
+fn a_framework_that_takes_time_to_decide_holds_its_offers() {
+    // decision_time 2 s: the agent is offered at 0 s, and the framework
+    // answers at 2 s: its tasks launch then (RUNNING 2.020 s). The offer
+    // counts as offered meanwhile.
+    let m = run(&one(
+        "decision_time = { kind = \"constant\", value = \"2s\" }",
+        "\"0s\"",
+    ));
+    assert_eq!(jobs(&m)[0].1, Some(2_020_000));
+    assert!(m.offered_integral > 0);
+    // With offer_timeout 1 s the master rescinds the offer before the
+    // answer, every time: the job never starts.
+    let src = one(
+        "decision_time = { kind = \"constant\", value = \"2s\" }",
+        "\"0s\"",
+    )
+    .replace("[run]", "[mesos]\noffer_timeout = \"1s\"\n[run]");
+    let m = run(&src);
+    assert_eq!(jobs(&m)[0].1, None);
+    assert!(
+        m.offers.iter().all(|o| o.outcome == "rescinded"),
+        "{:?}",
+        m.offers
+    );
+}

@@ -388,3 +388,44 @@ fn ramp_up_is_the_largest_of_k_residual_task_times() {
         }
     }
 }
+
+#[test]
+fn a_slow_scheduler_holding_offers_delays_the_others() {
+    // Omega (EuroSys 2013, Fig. 7): as the service framework's decision
+    // time grows, the batch framework waits longer; sharply when every
+    // free resource is offered to one framework at a time.
+    let results = run(&load("omega-decision-time.toml", &[]));
+    // Mean wait of the batch framework's jobs, per point (3
+    // replications together). Points: allocator (offer-all, drf) ×
+    // offer_timeout (none, 5 s) × decision time (0.1, 1, 10, 100 s).
+    let mut wait = vec![(0.0, 0u32); 16];
+    for r in &results {
+        for j in r.output.metrics.jobs.iter().filter(|j| j.app == "batch") {
+            let start = j.start.expect("every batch job starts");
+            let w = &mut wait[r.point];
+            w.0 += start.since(j.submit).as_micros() as f64 / 1e6;
+            w.1 += 1;
+        }
+    }
+    let mean: Vec<f64> = wait.iter().map(|(s, n)| s / f64::from(*n)).collect();
+    let (offer_all, drf_timeout) = (&mean[0..4], &mean[12..16]);
+    // Offer-all, no timeout: rises with the decision time, sharply at
+    // 100 s (measured 0.13 → 20.2 s).
+    assert!(
+        offer_all.windows(2).all(|w| w[1] >= w[0] * 0.9),
+        "{offer_all:?}"
+    );
+    assert!(offer_all[3] > 50.0 * offer_all[0], "{offer_all:?}");
+    // Per-agent offers help at 10 s (measured 0.22 against 0.76 s) ...
+    assert!(mean[10] < offer_all[2] / 2.0, "{mean:?}");
+    // ... and with offer_timeout the wait stays bounded (measured 0.05 s
+    // at 100 s).
+    assert!(
+        drf_timeout[3] < 1.0 && drf_timeout[3] < offer_all[3] / 10.0,
+        "{mean:?}"
+    );
+    // Offer-all with a timeout shorter than the decision: the slow
+    // framework never completes a decision, holds nothing, stays first
+    // and takes every offer again (measured 33.7 s).
+    assert!(mean[7] > offer_all[3], "{mean:?}");
+}

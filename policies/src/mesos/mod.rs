@@ -3,6 +3,7 @@
 
 pub mod filters;
 pub mod hierarchical;
+pub mod offer_all;
 mod role_tree;
 pub mod round_robin;
 pub mod slots;
@@ -10,6 +11,7 @@ pub mod view;
 
 pub use filters::{OfferFilters, Refuse, filter_lifetime};
 pub use hierarchical::{HierarchicalAllocator, Sorter};
+pub use offer_all::OfferAll;
 pub use round_robin::RoundRobin;
 pub use slots::SlotFair;
 pub use view::{
@@ -28,7 +30,7 @@ pub struct AllocatorEntry {
 
 /// Every allocator a scenario can select; add yours here
 /// (docs/write-a-policy.md).
-pub const ALLOCATORS: [AllocatorEntry; 4] = [
+pub const ALLOCATORS: [AllocatorEntry; 5] = [
     AllocatorEntry {
         name: "drf",
         about: "Mesos's hierarchical DRF allocator (the default)",
@@ -48,6 +50,11 @@ pub const ALLOCATORS: [AllocatorEntry; 4] = [
         name: "slots",
         about: "baseline (not Mesos): Hadoop-style equal shares of fixed slots of 1 CPU and the cluster's memory per CPU",
         build: || Box::new(SlotFair),
+    },
+    AllocatorEntry {
+        name: "offer-all",
+        about: "Omega's model of Mesos (not Mesos): every free agent offered to one framework per run",
+        build: || Box::new(OfferAll),
     },
 ];
 

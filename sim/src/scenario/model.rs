@@ -503,6 +503,10 @@ pub struct App {
     /// From the Mesos task launch to the executor registering with the
     /// driver (JVM start, fetches): a simulator parameter.
     pub executor_startup: Distribution,
+    /// How long its driver takes to answer a batch of Mesos offers (drawn
+    /// per batch; `None`: it answers in the same instant). The offers stay
+    /// outstanding, and locked, meanwhile.
+    pub decision_time: Option<Distribution>,
     /// Sizes and bandwidth of what executors fetch or pull.
     pub fetch: FetchCosts,
 }
@@ -586,6 +590,9 @@ pub struct Framework {
     /// filter, as Marathon, Chronos and Spark do (default true); false for
     /// a scheduler that waits for its filters to expire.
     pub revive: bool,
+    /// How long it takes to answer a batch of offers (see
+    /// [`App::decision_time`]).
+    pub decision_time: Option<Distribution>,
     pub jobs: JobSpec,
 }
 

@@ -344,6 +344,12 @@ fn app_slot<'a>(app: &'a mut RawApp, rest: &[&str]) -> Result<&'a mut Option<Lea
             .get_mut()
             .param_mut(param)
             .ok_or_else(|| format!("a distribution has no parameter \"{param}\"")),
+        ["decision_time", param] => app
+            .decision_time
+            .get_or_insert_with(|| Spanned::new(0..0, RawDist::default()))
+            .get_mut()
+            .param_mut(param)
+            .ok_or_else(|| format!("a distribution has no parameter \"{param}\"")),
         [key] => Ok(match *key {
             "master" => &mut app.master,
             "deploy_mode" => &mut app.deploy_mode,
@@ -367,6 +373,12 @@ fn framework_slot<'a>(
     rest: &[&str],
 ) -> Result<&'a mut Option<Leaf>, String> {
     match rest {
+        ["decision_time", param] => fw
+            .decision_time
+            .get_or_insert_with(|| Spanned::new(0..0, RawDist::default()))
+            .get_mut()
+            .param_mut(param)
+            .ok_or_else(|| format!("a distribution has no parameter \"{param}\"")),
         ["jobs", jobs_rest @ ..] => jobs_slot(
             fw.jobs
                 .get_or_insert_with(|| Spanned::new(0..0, RawJobs::default()))

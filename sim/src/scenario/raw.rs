@@ -151,6 +151,7 @@ pub struct RawApp {
     pub conf_text: Option<Leaf>,
     pub jobs: Option<Spanned<RawJobs>>,
     pub executor_startup: Option<Spanned<RawDist>>,
+    pub decision_time: Option<Spanned<RawDist>>,
     pub fetch: Option<Spanned<RawFetch>>,
     pub spark_version: Option<Leaf>,
 }
@@ -177,6 +178,7 @@ pub struct RawFramework {
     pub start: Option<Leaf>,
     pub stop: Option<Leaf>,
     pub revive: Option<Leaf>,
+    pub decision_time: Option<Spanned<RawDist>>,
     pub jobs: Option<Spanned<RawJobs>>,
 }
 

@@ -400,6 +400,9 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                     "executor_startup".into(),
                     Value::Table(dist_table(&a.executor_startup)),
                 );
+                if let Some(d) = &a.decision_time {
+                    t.insert("decision_time".into(), Value::Table(dist_table(d)));
+                }
                 let mut fetch = Table::new();
                 fetch.insert("package".into(), s(format!("{}m", a.fetch.package_mib)));
                 fetch.insert("uris".into(), s(format!("{}m", a.fetch.uris_mib)));
@@ -436,6 +439,9 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                 }
                 start_stop(&mut t, f.start, f.stop);
                 t.insert("revive".into(), Value::Boolean(f.revive));
+                if let Some(d) = &f.decision_time {
+                    t.insert("decision_time".into(), Value::Table(dist_table(d)));
+                }
                 t.insert("jobs".into(), Value::Table(jobs_table(&f.jobs)));
                 Value::Table(t)
             })

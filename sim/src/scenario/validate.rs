@@ -932,6 +932,11 @@ fn validate_app(
         None => Some(defaults::executor_startup()),
         Some(d) => validate_dist(&format!("{path}.executor_startup"), d, Unit::Duration, ctx),
     };
+    let decision_time = optional_dist(
+        &format!("{path}.decision_time"),
+        a.decision_time.as_ref(),
+        ctx,
+    );
     Some(App {
         name: name?,
         master: master?,
@@ -943,6 +948,7 @@ fn validate_app(
         own_version: a.spark_version.is_some(),
         jobs: jobs?,
         executor_startup: executor_startup?,
+        decision_time: decision_time?,
         fetch: fetch?,
     })
 }
@@ -990,6 +996,19 @@ fn validate_fetch(
         }
     }
     ok.then_some(out)
+}
+
+/// An optional duration distribution (`Some(None)` when absent, `None` on
+/// an error).
+fn optional_dist(
+    path: &str,
+    raw: Option<&Spanned<super::raw::RawDist>>,
+    ctx: &mut Ctx<'_>,
+) -> Option<Option<super::model::Distribution>> {
+    match raw {
+        None => Some(None),
+        Some(d) => validate_dist(path, d, Unit::Duration, ctx).map(Some),
+    }
 }
 
 /// `start` (default 0 s) and `stop` (default: when its jobs are done; a
@@ -1137,6 +1156,11 @@ fn validate_framework(
         None => Some(true),
         Some(l) => ctx.boolean(&format!("{path}.revive"), l),
     };
+    let decision_time = optional_dist(
+        &format!("{path}.decision_time"),
+        f.decision_time.as_ref(),
+        ctx,
+    );
     if let (Some(FrameworkKind::Rigid), Some(Some(_)), Some(l)) =
         (kind, tasks_per_offer, f.tasks_per_offer.as_ref())
     {
@@ -1167,6 +1191,7 @@ fn validate_framework(
         start: start?,
         stop: stop?,
         revive: revive?,
+        decision_time: decision_time?,
         jobs: jobs?,
     })
 }

@@ -34,6 +34,9 @@ pub(crate) enum Event {
     },
     /// A non-Spark framework's task ends.
     OtherTaskDone(u64),
+    /// A framework (Spark driver or other) answers a batch of offers it
+    /// has been deciding on (the batch's number).
+    OffersDecided(u64),
     /// `spark.scheduler.maxRegisteredResourcesWaitingTime` ran out for a
     /// driver: it is ready whatever has registered.
     DriverReadyTimeout(FrameworkId),
@@ -118,6 +121,7 @@ impl Event {
             | Event::MachineDown { .. }
             | Event::MachineUp { .. } => EventClass::Arrival,
             Event::OfferTimeout(_)
+            | Event::OffersDecided(_)
             | Event::DriverReadyTimeout(_)
             | Event::DynamicAllocationTick(_)
             | Event::SparkRevive(_)
@@ -175,6 +179,7 @@ impl Event {
             } => (26, u64::from(machine) ^ (u64::from(generation) << 32)),
             Event::ExecutorExpired { uid, .. } => (27, uid),
             Event::MasterElected(i) => (28, i as u64),
+            Event::OffersDecided(b) => (29, b),
         }
     }
 }

@@ -74,6 +74,12 @@ pub struct World {
     machines: machines::Machines,
     /// Master failovers under way (the master is back at 0).
     master_failovers: u32,
+    /// Each framework's decision time per offer batch and its stream, by
+    /// framework id (`None`: it answers at once).
+    deciders: Vec<Option<(Sampler, rand_chacha::ChaCha8Rng)>>,
+    /// Offer batches being decided on, by number.
+    deciding: std::collections::BTreeMap<u64, (FrameworkId, Vec<u64>)>,
+    next_batch: u64,
     fingerprint: u64,
     events: u64,
     /// The last step found no event left before the end.
@@ -199,6 +205,9 @@ impl World {
             dispatcher_id,
             faults: sc.faults.clone(),
             failure_draws: std::collections::BTreeMap::new(),
+            deciders: Vec::new(),
+            deciding: std::collections::BTreeMap::new(),
+            next_batch: 0,
             machines: machines::Machines::default(),
             master_failovers: 0,
             fingerprint: 0xcbf2_9ce4_8422_2325,
@@ -206,6 +215,24 @@ impl World {
             ran_out: false,
         };
         world.machines.arm(&mut world.k, sc, &streams);
+        // Decision times: apps first, then frameworks, as the ids go; the
+        // dispatcher answers at once.
+        let specs = sc
+            .apps
+            .iter()
+            .map(|a| (&a.name, &a.decision_time))
+            .chain(sc.frameworks.iter().map(|f| (&f.name, &f.decision_time)));
+        world.deciders = specs
+            .map(|(name, d)| {
+                d.as_ref().map(|d| {
+                    (
+                        Sampler::new(d),
+                        streams.stream("framework-decision", fnv1a64(name.as_bytes())),
+                    )
+                })
+            })
+            .collect();
+        world.deciders.resize_with(world.frameworks.len(), || None);
         // Shuffle outputs can be lost: with machine failures (the shuffle
         // service's files die with the machine), or executor failures
         // without the shuffle service. Tracked for coarse executors
@@ -625,6 +652,7 @@ impl World {
                 }
             }
             Event::OfferTimeout(id) => self.m.rescind(&mut self.k, id),
+            Event::OffersDecided(b) => self.offers_decided(b),
             Event::NodeHeartbeat(n) => self.node_heartbeat(n as usize),
             Event::MachineShare(m) => {
                 let World { k, frameworks, .. } = self;
@@ -703,12 +731,18 @@ impl World {
         }
     }
 
-    /// The master's run: each framework gets its offers in one callback.
+    /// The master's run: each framework gets its offers in one callback,
+    /// after its decision time when it has one (the offers stay
+    /// outstanding and locked meanwhile; `offer_timeout` may rescind them).
     fn allocation_run(&mut self) {
         let blind: Vec<Option<Refuse>> = self
             .frameworks
             .iter()
-            .map(|f| match f {
+            .enumerate()
+            .map(|(i, f)| match f {
+                // A framework that takes time to decide declines that way
+                // too: no blind decline.
+                _ if self.deciders.get(i).is_some_and(Option::is_some) => None,
                 Framework::Spark(a) => match &a.backend {
                     Backend::Mesos(s) => mesos_spark::blind_decline(s),
                     _ => None,
@@ -718,12 +752,12 @@ impl World {
             .collect();
         let by_fw = self.m.allocation_run(&mut self.k, &blind);
         for (fw, batch) in by_fw {
-            let World {
-                k, m, frameworks, ..
-            } = &mut *self;
             let ids = match batch {
                 Batch::Offers(ids) => ids,
                 Batch::Blind(offers, refuse) => {
+                    let World {
+                        k, m, frameworks, ..
+                    } = &mut *self;
                     if let Framework::Spark(a) = &mut frameworks[fw.index()]
                         && let Backend::Mesos(s) = &mut a.backend
                     {
@@ -732,37 +766,70 @@ impl World {
                     continue;
                 }
             };
-            let launched = match &mut frameworks[fw.index()] {
-                Framework::Spark(a) => {
-                    if let Backend::Mesos(s) = &mut a.backend {
-                        mesos_spark::resource_offers(k, m, &mut a.driver, s, &ids);
-                    }
-                    continue;
+            let wait = self
+                .deciders
+                .get_mut(fw.index())
+                .and_then(Option::as_mut)
+                .map(|(sampler, rng)| sampler.duration(rng));
+            match wait {
+                Some(d) if d > SimDuration::ZERO => {
+                    let b = self.next_batch;
+                    self.next_batch += 1;
+                    self.deciding.insert(b, (fw, ids));
+                    self.k.push(self.k.now + d, Event::OffersDecided(b));
                 }
-                Framework::Other(o) => {
-                    o.resource_offers(k, m, &ids);
-                    continue;
+                _ => self.deliver(fw, &ids),
+            }
+        }
+    }
+
+    /// A batch whose decision time is over: the framework answers the
+    /// offers still outstanding (not rescinded meanwhile).
+    fn offers_decided(&mut self, b: u64) {
+        let Some((fw, mut ids)) = self.deciding.remove(&b) else {
+            return;
+        };
+        ids.retain(|id| self.m.offers.get(id).is_some_and(|o| o.framework == fw));
+        if !ids.is_empty() {
+            self.deliver(fw, &ids);
+        }
+    }
+
+    /// Framework `fw`'s scheduler handles its offers `ids`.
+    fn deliver(&mut self, fw: FrameworkId, ids: &[u64]) {
+        let World {
+            k, m, frameworks, ..
+        } = &mut *self;
+        let launched = match &mut frameworks[fw.index()] {
+            Framework::Spark(a) => {
+                if let Backend::Mesos(s) = &mut a.backend {
+                    mesos_spark::resource_offers(k, m, &mut a.driver, s, ids);
                 }
-                Framework::Dispatcher(_) => {
-                    // The dispatcher needs each waiting app's driver size.
-                    let (apps, rest) = frameworks.split_at_mut(fw.index());
-                    let Framework::Dispatcher(d) = &mut rest[0] else {
-                        unreachable!()
-                    };
-                    let shape = |app: FrameworkId| match &apps[app.index()] {
-                        Framework::Spark(a) => (
-                            Milli::from_units(i64::from(a.driver.settings.driver_cores)),
-                            Milli::from_units(a.driver.settings.driver_memory_total_mib() as i64),
-                        ),
-                        _ => (Milli::ZERO, Milli::ZERO),
-                    };
-                    dispatcher::resource_offers(k, m, d, &ids, &shape)
-                }
-            };
-            for (app, uid) in launched {
-                if let Some(s) = spark_app(&mut self.frameworks, app).mesos() {
-                    s.driver_uid = Some(uid);
-                }
+                return;
+            }
+            Framework::Other(o) => {
+                o.resource_offers(k, m, ids);
+                return;
+            }
+            Framework::Dispatcher(_) => {
+                // The dispatcher needs each waiting app's driver size.
+                let (apps, rest) = frameworks.split_at_mut(fw.index());
+                let Framework::Dispatcher(d) = &mut rest[0] else {
+                    unreachable!()
+                };
+                let shape = |app: FrameworkId| match &apps[app.index()] {
+                    Framework::Spark(a) => (
+                        Milli::from_units(i64::from(a.driver.settings.driver_cores)),
+                        Milli::from_units(a.driver.settings.driver_memory_total_mib() as i64),
+                    ),
+                    _ => (Milli::ZERO, Milli::ZERO),
+                };
+                dispatcher::resource_offers(k, m, d, ids, &shape)
+            }
+        };
+        for (app, uid) in launched {
+            if let Some(s) = spark_app(&mut self.frameworks, app).mesos() {
+                s.driver_uid = Some(uid);
             }
         }
     }
