@@ -63,3 +63,15 @@ awk -F, 'NR > 1 { print $1, $2, $10 }' "$OUT/ramp/executors.csv" | sort -k1,1n -
 echo "== Omega: batch framework's mean wait (s) by point (allocator × offer_timeout × decision time)"
 "$SIM" scenarios/validation/omega-decision-time.toml --out "$OUT/omega" --quiet
 awk -F, 'NR > 1 && $3 == "batch" && $6 != "" { w[$1] += $6 - $5; n[$1]++ } END { for (p in w) printf "  point %s: %.2f s\n", p, w[p] / n[p] }' "$OUT/omega/jobs.csv" | sort -n -k2
+
+echo "== Sharing: mean job time (s) per framework, shared and on a static quarter"
+"$SIM" scenarios/validation/sharing.toml --out "$OUT/shared" --quiet
+awk -F, 'NR > 1 && $7 != "" { t[$3] += $8; n[$3]++ } END { for (a in t) printf "  shared %s: %.1f\n", a, t[a] / n[a] }' "$OUT/shared/jobs.csv" | sort
+for fw in facebook batch mpi spark; do
+    sets="--set agents.0.count=10"
+    for o in facebook batch mpi; do [ "$o" != "$fw" ] && sets="$sets --set frameworks.$o.start=2h"; done
+    [ "$fw" != spark ] && sets="$sets --set apps.spark.start=2h"
+    # shellcheck disable=SC2086
+    "$SIM" scenarios/validation/sharing.toml --out "$OUT/alone-$fw" --quiet $sets
+    awk -F, -v fw="$fw" 'NR > 1 && $3 == fw && $7 != "" { t += $8; n++ } END { printf "  alone %s: %.1f\n", fw, t / n }' "$OUT/alone-$fw/jobs.csv"
+done
