@@ -279,14 +279,7 @@ impl YarnAllocator {
                 .iter()
                 .filter_map(|&i| self.pending[i].nodes.clone())
                 .collect();
-            let allocated: BTreeMap<usize, u32> = self
-                .running
-                .values()
-                .chain(self.starting.values())
-                .fold(BTreeMap::new(), |mut m, c| {
-                    *m.entry(c.node).or_insert(0) += 1;
-                    m
-                });
+            let allocated = self.allocated_per_node();
             let prefs = locality_of_requested_containers(&PlacementInput {
                 containers: (avail + any.len()) as u32,
                 locality_aware_tasks: self.locality_aware_tasks,
@@ -317,8 +310,17 @@ impl YarnAllocator {
             let n = (-missing as usize).min(self.pending.len());
             cancel.extend(stale.iter().chain(&any).chain(&local).take(n).copied());
         }
-        let cancelled = cancel.len();
-        let added_n = added.len();
+        self.apply_changes(&cancel, added)
+    }
+
+    /// Cancels the pending requests at the indices `cancel`, then adds
+    /// `added`; returns how many were cancelled and added.
+    fn apply_changes(
+        &mut self,
+        cancel: &BTreeSet<usize>,
+        added: Vec<ContainerRequest>,
+    ) -> (usize, usize) {
+        let counts = (cancel.len(), added.len());
         let mut i = 0;
         self.pending.retain(|_| {
             let keep = !cancel.contains(&i);
@@ -326,7 +328,18 @@ impl YarnAllocator {
             keep
         });
         self.pending.extend(added);
-        (cancelled, added_n)
+        counts
+    }
+
+    /// Containers starting or running, per node.
+    fn allocated_per_node(&self) -> BTreeMap<usize, u32> {
+        self.running
+            .values()
+            .chain(self.starting.values())
+            .fold(BTreeMap::new(), |mut m, c| {
+                *m.entry(c.node).or_insert(0) += 1;
+                m
+            })
     }
 
     /// Spark 1.6.0 `YarnAllocator.updateResourceRequests` (reference
@@ -348,14 +361,7 @@ impl YarnAllocator {
                     }
                 }
             }
-            let allocated: BTreeMap<usize, u32> = self
-                .running
-                .values()
-                .chain(self.starting.values())
-                .fold(BTreeMap::new(), |mut m, c| {
-                    *m.entry(c.node).or_insert(0) += 1;
-                    m
-                });
+            let allocated = self.allocated_per_node();
             let prefs = locality_of_requested_containers(&PlacementInput {
                 containers: (missing as usize + cancel.len()) as u32,
                 locality_aware_tasks: self.locality_aware_tasks,
@@ -370,16 +376,7 @@ impl YarnAllocator {
             let n = (-missing as usize).min(self.pending.len());
             cancel.extend(0..n);
         }
-        let cancelled = cancel.len();
-        let added_n = added.len();
-        let mut i = 0;
-        self.pending.retain(|_| {
-            let keep = !cancel.contains(&i);
-            i += 1;
-            keep
-        });
-        self.pending.extend(added);
-        (cancelled, added_n)
+        self.apply_changes(&cancel, added)
     }
 
     /// `handleAllocatedContainers` then `runAllocatedContainers` (§2.6).
