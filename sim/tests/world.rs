@@ -650,6 +650,23 @@ fn cluster_mode_runs_the_driver_on_the_cluster_through_the_dispatcher() {
         .find(|s| s.time.0 == 0 && s.framework.index() == dispatcher)
         .unwrap();
     assert_eq!(at0.cpus, 1_000);
+    // With its queue empty the dispatcher suppresses offers
+    // (MesosClusterScheduler, SPARK-19702): on agents of 8 CPUs with the
+    // app capped at 7 cores, CPUs stay free; the app runs another job at
+    // 200 s, long after the dispatcher's 120 s filters ran out, and the
+    // dispatcher is offered the agents only once, at 0 s.
+    let m = run(&src
+        .replace("times = [\"0s\"]", "times = [\"0s\", \"200s\"]")
+        .replace("cpus:4;mem:8192", "cpus:8;mem:16384")
+        .replace("[apps.conf]", "[apps.conf]\n\"spark.cores.max\" = \"7\""));
+    let offered: Vec<u64> = m
+        .offers
+        .iter()
+        .filter(|o| o.framework.index() == dispatcher)
+        .map(|o| o.offer_s.0)
+        .collect();
+    assert_eq!(offered, [0, 0]);
+    assert!(m.jobs.iter().all(|j| j.end.is_some()));
 }
 
 #[test]

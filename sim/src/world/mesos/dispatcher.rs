@@ -19,6 +19,11 @@
 //! offers, but offers arriving before the wait is over are declined with
 //! the 120 s filter — a real quirk that can hold the relaunch for two
 //! minutes (docs/faults.md).
+//!
+//! With no driver queued and none waiting to be relaunched, the dispatcher
+//! suppresses offers; a submission or a failure revives them (Spark 2.2+
+//! `MesosClusterScheduler.suppressOrRevive`, SPARK-19702; Mesos 1.11
+//! SUPPRESS, reference mesos-master.md §1.8).
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -126,6 +131,9 @@ pub(crate) fn resource_offers(
             .collect();
         let uids = m.accept(k, id, launch, DISPATCHER_REFUSE);
         launched.extend(apps.into_iter().zip(uids));
+    }
+    if d.queue.is_empty() && d.retries.is_empty() {
+        m.suppress(k, fw);
     }
     launched
 }

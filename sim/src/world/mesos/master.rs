@@ -708,6 +708,17 @@ impl MesosMaster {
         Some(t)
     }
 
+    /// SUPPRESS: the framework gets no offers until it revives; its filters
+    /// and its share stay, and no run is asked for (Mesos 1.11
+    /// `HierarchicalAllocatorProcess::suppressOffers`, reference
+    /// mesos-master.md §1.8).
+    pub(crate) fn suppress(&mut self, _k: &mut Kernel, fw: FrameworkId) {
+        if !self.fw_views[fw.index()].suppressed {
+            self.fw_views[fw.index()].suppressed = true;
+            self.epoch += 1;
+        }
+    }
+
     /// REVIVE: clear the framework's filters, unsuppress, run over all
     /// agents.
     pub(crate) fn revive(&mut self, k: &mut Kernel, fw: FrameworkId) {
