@@ -129,6 +129,11 @@ impl<V, K: Id> IdMap<V, K> {
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
         self.slots.iter_mut().flatten().map(|(_, v)| v)
     }
+
+    /// `(id, value)` in increasing id order, values mutable.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&K, &mut V)> {
+        self.slots.iter_mut().flatten().map(|(k, v)| (&*k, v))
+    }
 }
 
 impl<V, K: Id> std::ops::Index<&K> for IdMap<V, K> {

@@ -104,14 +104,11 @@ impl SparkConf {
     /// ignores unknown properties, so these are not errors.
     pub fn warnings(&self) -> Vec<ConfError> {
         let mut out = Vec::new();
-        for (k, v) in self.iter() {
+        for (k, _) in self.iter() {
             let message = match keys::lookup(k) {
                 Some(def) => match def.support {
                     Support::NotModelled(why) => {
                         format!("not modelled: {why}; the simulation ignores the value")
-                    }
-                    _ if k == "spark.scheduler.mode" && !v.trim().eq_ignore_ascii_case("FIFO") => {
-                        "not modelled: only FIFO scheduling is simulated yet".to_string()
                     }
                     _ => continue,
                 },

@@ -437,7 +437,7 @@ pub static KEYS: &[KeyDef] = &[
         Text,
         Value("FIFO"),
         Modelled,
-        "DESIGN: driver task scheduler",
+        "Pool, FairSchedulingAlgorithm; FAIR pools from [apps.pools] (docs/scenario.md)",
     ),
     key(
         "spark.scheduler.revive.interval",

@@ -4,6 +4,7 @@
 pub mod allocation_manager;
 pub mod coarse;
 pub mod conf;
+pub mod fair;
 pub mod fine;
 pub mod java;
 pub mod keys;

@@ -508,6 +508,16 @@ impl JobStream {
         )
     }
 
+    /// The job (its index, in submission order) of stage `key`.
+    pub fn job_of(&self, key: usize) -> Option<usize> {
+        self.stages.get(&key).map(|st| st.job)
+    }
+
+    /// The index the next submitted job will have.
+    pub fn next_job(&self) -> usize {
+        self.next_job
+    }
+
     /// Whether stage `key` reads a shuffle output for which `at` holds
     /// (one of its parents wrote it there); false without output tracking.
     pub fn reads_from(&self, key: usize, at: &dyn Fn(OutputAt) -> bool) -> bool {

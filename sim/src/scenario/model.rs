@@ -503,6 +503,9 @@ pub struct App {
     /// From the Mesos task launch to the executor registering with the
     /// driver (JVM start, fetches): a simulator parameter.
     pub executor_startup: Distribution,
+    /// The FAIR scheduler's pools, with the relative share of the app's
+    /// jobs each receives (empty: every job in the default pool).
+    pub pools: Vec<(policies::spark::fair::Pool, f64)>,
     /// How long its driver takes to answer a batch of Mesos offers (drawn
     /// per batch; `None`: it answers in the same instant). The offers stay
     /// outstanding, and locked, meanwhile.

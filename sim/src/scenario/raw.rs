@@ -154,6 +154,20 @@ pub struct RawApp {
     pub decision_time: Option<Spanned<RawDist>>,
     pub fetch: Option<Spanned<RawFetch>>,
     pub spark_version: Option<Leaf>,
+    /// `[apps.pools.NAME]`: the FAIR scheduler's pools.
+    #[serde(default)]
+    pub pools: BTreeMap<String, Spanned<RawPool>>,
+}
+
+/// One FAIR scheduler pool: `spark.scheduler.allocation.file`'s
+/// `<pool>`, inline, and the share of the app's jobs submitted to it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPool {
+    pub weight: Option<Leaf>,
+    pub min_share: Option<Leaf>,
+    pub mode: Option<Leaf>,
+    pub jobs: Option<Leaf>,
 }
 
 /// `[apps.fetch]`: what fetching and pulling cost.

@@ -403,6 +403,18 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
                 if let Some(d) = &a.decision_time {
                     t.insert("decision_time".into(), Value::Table(dist_table(d)));
                 }
+                if !a.pools.is_empty() {
+                    let mut pools = Table::new();
+                    for (p, jobs) in &a.pools {
+                        let mut pt = Table::new();
+                        pt.insert("weight".into(), Value::Integer(i64::from(p.weight)));
+                        pt.insert("min_share".into(), Value::Integer(i64::from(p.min_share)));
+                        pt.insert("mode".into(), s(if p.fair { "FAIR" } else { "FIFO" }));
+                        pt.insert("jobs".into(), Value::Float(*jobs));
+                        pools.insert(p.name.clone(), Value::Table(pt));
+                    }
+                    t.insert("pools".into(), Value::Table(pools));
+                }
                 let mut fetch = Table::new();
                 fetch.insert("package".into(), s(format!("{}m", a.fetch.package_mib)));
                 fetch.insert("uris".into(), s(format!("{}m", a.fetch.uris_mib)));

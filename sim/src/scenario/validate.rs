@@ -937,6 +937,7 @@ fn validate_app(
         a.decision_time.as_ref(),
         ctx,
     );
+    let pools = validate_pools(&path, a, settings.as_ref(), ctx);
     Some(App {
         name: name?,
         master: master?,
@@ -950,6 +951,7 @@ fn validate_app(
         executor_startup: executor_startup?,
         decision_time: decision_time?,
         fetch: fetch?,
+        pools: pools?,
     })
 }
 
@@ -994,6 +996,101 @@ fn validate_fetch(
                 ok = false;
             }
         }
+    }
+    ok.then_some(out)
+}
+
+/// `[apps.pools.NAME]` (Spark 3.0 `FairSchedulableBuilder`: `weight` 1,
+/// `minShare` 0, `schedulingMode` FIFO; Spark's "Job Scheduling" guide).
+/// Pools need `spark.scheduler.mode = FAIR`; in FIFO mode Spark ignores
+/// them, and so does the simulator, with a warning.
+fn validate_pools(
+    path: &str,
+    a: &super::raw::RawApp,
+    settings: Option<&SparkSettings>,
+    ctx: &mut Ctx<'_>,
+) -> Option<Vec<(policies::spark::fair::Pool, f64)>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (name, raw) in &a.pools {
+        let p = format!("{path}.pools.{name}");
+        let r = raw.get_ref();
+        let mut int = |key: &str, leaf: Option<&Leaf>, min: i64, default: u32| match leaf {
+            None => Some(default),
+            Some(l) => ctx
+                .integer(&format!("{p}.{key}"), l, min, "a non-negative integer")
+                .map(|n| n.min(i64::from(i32::MAX)) as u32),
+        };
+        let weight = int("weight", r.weight.as_ref(), 1, 1);
+        let min_share = int("min_share", r.min_share.as_ref(), 0, 0);
+        let fair = match &r.mode {
+            None => Some(false),
+            Some(l) => match ctx.string(&format!("{p}.mode"), l).as_deref() {
+                Some("FIFO") => Some(false),
+                Some("FAIR") => Some(true),
+                Some(other) => {
+                    ctx.leaf_err(
+                        &format!("{p}.mode"),
+                        l,
+                        format!("expected \"FIFO\" or \"FAIR\", got \"{other}\""),
+                    );
+                    None
+                }
+                None => None,
+            },
+        };
+        let jobs = match &r.jobs {
+            None => Some(1.0),
+            Some(l) => {
+                match l.get_ref() {
+                    toml::Value::Float(f) if *f >= 0.0 && f.is_finite() => Some(*f),
+                    toml::Value::Integer(i) if *i >= 0 => Some(*i as f64),
+                    other => {
+                        ctx.leaf_err(
+                        &format!("{p}.jobs"),
+                        l,
+                        format!("expected the pool's non-negative share of the app's jobs, got {other}"),
+                    );
+                        None
+                    }
+                }
+            }
+        };
+        match (weight, min_share, fair, jobs) {
+            (Some(weight), Some(min_share), Some(fair), Some(jobs)) => out.push((
+                policies::spark::fair::Pool {
+                    name: name.clone(),
+                    weight,
+                    min_share,
+                    fair,
+                },
+                jobs,
+            )),
+            _ => ok = false,
+        }
+    }
+    if !out.is_empty() && out.iter().all(|(_, j)| *j == 0.0) {
+        ctx.error(
+            &format!("{path}.pools"),
+            None,
+            "no pool receives any job: give some pool a positive `jobs` share",
+        );
+        ok = false;
+    }
+    if out.is_empty() && settings.is_some_and(|s| s.fair_scheduler) {
+        ctx.warn(
+            &format!("{path}.conf.\"spark.scheduler.mode\""),
+            None,
+            "FAIR without [apps.pools] puts every job in the default pool, which runs FIFO (as Spark does without spark.scheduler.allocation.file)",
+        );
+    }
+    if !out.is_empty() && settings.is_some_and(|s| !s.fair_scheduler) {
+        ctx.warn(
+            &format!("{path}.pools"),
+            None,
+            "pools apply with spark.scheduler.mode = FAIR; in FIFO mode Spark ignores them, and so does this run",
+        );
+        out.clear();
     }
     ok.then_some(out)
 }

@@ -214,6 +214,13 @@ pub(crate) struct SparkDriver {
     ready_deadline: SimTime,
     /// Buffers reused by every offer round (one per finished task).
     scratch: Scratch,
+    /// The FAIR scheduler's pools, their shares of the app's jobs, the
+    /// smooth weighted round-robin's running credits, and each job's pool
+    /// (by job index).
+    pools: Vec<policies::spark::fair::Pool>,
+    pool_shares: Vec<f64>,
+    pool_credit: Vec<f64>,
+    job_pool: BTreeMap<usize, usize>,
     /// Hosts whose loss the driver was not told of (standalone before
     /// 2.3): their shuffle outputs stay registered until a task fetches
     /// from them.
@@ -293,6 +300,10 @@ impl SparkDriver {
             ready_deadline: SimTime::ZERO,
             scratch: Scratch::default(),
             unannounced: Vec::new(),
+            pools: app.pools.iter().map(|(p, _)| p.clone()).collect(),
+            pool_shares: app.pools.iter().map(|(_, j)| *j).collect(),
+            pool_credit: vec![0.0; app.pools.len()],
+            job_pool: BTreeMap::new(),
             task_failures: None,
             books: AttemptBooks::default(),
             failures: BTreeMap::new(),
@@ -417,7 +428,26 @@ impl SparkDriver {
         if self.stopped {
             return false;
         }
+        let job = self.jobs.next_job();
         let opened = self.jobs.submit(now);
+        if !self.pools.is_empty() {
+            // The job's pool: a smooth weighted round-robin over the pools'
+            // shares of the app's jobs (shares 1 and 1 alternate; 3 and 1
+            // give three jobs to the first for each to the second).
+            let total: f64 = self.pool_shares.iter().sum();
+            for (c, s) in self.pool_credit.iter_mut().zip(&self.pool_shares) {
+                *c += s;
+            }
+            let p = (0..self.pools.len())
+                .max_by(|&a, &b| {
+                    self.pool_credit[a]
+                        .total_cmp(&self.pool_credit[b])
+                        .then(b.cmp(&a))
+                })
+                .unwrap_or(0);
+            self.pool_credit[p] -= total;
+            self.job_pool.insert(job, p);
+        }
         if let Some(m) = self.dynamic.as_mut() {
             m.stage_submitted(now);
         }
@@ -673,18 +703,38 @@ impl SparkDriver {
             ),
         }
         sc.jobs.clear();
-        sc.jobs.extend(self.task_sets.keys().copied());
+        match self.fair_order() {
+            Some(order) => sc.jobs.extend(order),
+            None => sc.jobs.extend(self.task_sets.keys().copied()),
+        }
         sc.picks.clear();
-        task_scheduler::resource_offers_into(
-            self.task_sets.values_mut(),
-            &sc.offers,
-            &self.hosts,
-            task_cpus,
-            now,
-            &mut self.sched_rng,
-            &mut sc.offer,
-            &mut sc.picks,
-        );
+        if self.pools.is_empty() {
+            task_scheduler::resource_offers_into(
+                self.task_sets.values_mut(),
+                &sc.offers,
+                &self.hosts,
+                task_cpus,
+                now,
+                &mut self.sched_rng,
+                &mut sc.offer,
+                &mut sc.picks,
+            );
+        } else {
+            // FAIR: the task sets in the pools' order.
+            let mut by_key: BTreeMap<usize, &mut TaskSet> =
+                self.task_sets.iter_mut().map(|(k, v)| (*k, v)).collect();
+            let sets = sc.jobs.iter().filter_map(|k| by_key.remove(k));
+            task_scheduler::resource_offers_into(
+                sets,
+                &sc.offers,
+                &self.hosts,
+                task_cpus,
+                now,
+                &mut self.sched_rng,
+                &mut sc.offer,
+                &mut sc.picks,
+            );
+        }
         sc.used.clear();
         sc.used.resize(sc.offers.len(), 0);
         sc.changed.clear();
@@ -757,6 +807,40 @@ impl SparkDriver {
         if let Some(host) = fetched {
             self.fetch_failed_on(k, host);
         }
+    }
+
+    /// With FAIR pools, the stage keys of the task sets in the order one
+    /// offer round serves them (Spark 3.0 `Pool.getSortedTaskSetQueue`,
+    /// [`policies::spark::fair`]); `None` in FIFO mode.
+    fn fair_order(&self) -> Option<Vec<usize>> {
+        if self.pools.is_empty() {
+            return None;
+        }
+        let mut running: BTreeMap<usize, u32> = BTreeMap::new();
+        for e in self.executors.values() {
+            for t in &e.running {
+                *running.entry(t.stage).or_insert(0) += 1;
+            }
+        }
+        let keys: Vec<usize> = self.task_sets.keys().copied().collect();
+        let cands: Vec<policies::spark::fair::Candidate> = keys
+            .iter()
+            .map(|&key| {
+                let job = self.jobs.job_of(key).unwrap_or(0);
+                policies::spark::fair::Candidate {
+                    pool: self.job_pool.get(&job).copied().unwrap_or(0),
+                    job,
+                    stage: key,
+                    running: running.get(&key).copied().unwrap_or(0),
+                }
+            })
+            .collect();
+        Some(
+            policies::spark::fair::order(&self.pools, &cands)
+                .into_iter()
+                .map(|i| keys[i])
+                .collect(),
+        )
     }
 
     /// Machine `host` was lost without the driver being told (a
