@@ -75,3 +75,8 @@ for fw in facebook batch mpi spark; do
     "$SIM" scenarios/validation/sharing.toml --out "$OUT/alone-$fw" --quiet $sets
     awk -F, -v fw="$fw" 'NR > 1 && $3 == fw && $7 != "" { t += $8; n++ } END { printf "  alone %s: %.1f\n", fw, t / n }' "$OUT/alone-$fw/jobs.csv"
 done
+
+echo "== Hoarding rigid framework: utilisation of the slot-time it holds, mean over replications"
+"$SIM" scenarios/validation/ramp-up-hoarding.toml --out "$OUT/hoard" --offers --quiet
+awk -F, 'NR > 1 && $4 == "mpi" && $8 == "accepted" { h[$2] += $6 * ($10 - $3) }
+    END { for (r in h) { u += 960 / (960 + h[r]); n++ } printf "  utilisation %.3f over %d replications\n", u / n, n }' "$OUT/hoard/offers.csv"

@@ -554,16 +554,21 @@ pub enum FrameworkKind {
     Rigid,
     /// Long-running tasks that hold resources until the framework stops.
     Service,
+    /// Rigid, but keeps every offer it gets, unanswered and locked, until
+    /// the head job's stage fits in them all (the MPI framework of the
+    /// Mesos paper's §4, which hoards slots while it waits).
+    Hoarding,
 }
 
 impl FrameworkKind {
-    pub const NAMES: [&'static str; 3] = ["elastic", "rigid", "service"];
+    pub const NAMES: [&'static str; 4] = ["elastic", "rigid", "service", "hoarding"];
 
     pub fn name(self) -> &'static str {
         match self {
             FrameworkKind::Elastic => "elastic",
             FrameworkKind::Rigid => "rigid",
             FrameworkKind::Service => "service",
+            FrameworkKind::Hoarding => "hoarding",
         }
     }
 }

@@ -1180,19 +1180,20 @@ fn validate_framework(
             ctx.error(
                 &format!("{path}.kind"),
                 Some(&span),
-                "missing: one of elastic, rigid, service",
+                "missing: one of elastic, rigid, service, hoarding",
             );
             None
         }
         Some(l) => match ctx.string(&format!("{path}.kind"), l).as_deref() {
             Some("elastic") => Some(FrameworkKind::Elastic),
             Some("rigid") => Some(FrameworkKind::Rigid),
+            Some("hoarding") => Some(FrameworkKind::Hoarding),
             Some("service") => Some(FrameworkKind::Service),
             Some(other) => {
                 let hint = closest(other, FrameworkKind::NAMES)
                     .map(|c| format!(" (did you mean \"{c}\"?)"))
                     .unwrap_or_default();
-                ctx.leaf_err(&format!("{path}.kind"), l, format!("unknown framework kind \"{other}\"; expected elastic, rigid or service{hint}"));
+                ctx.leaf_err(&format!("{path}.kind"), l, format!("unknown framework kind \"{other}\"; expected elastic, rigid, service or hoarding{hint}"));
                 None
             }
             None => None,
@@ -1258,7 +1259,7 @@ fn validate_framework(
         f.decision_time.as_ref(),
         ctx,
     );
-    if let (Some(FrameworkKind::Rigid), Some(Some(_)), Some(l)) =
+    if let (Some(FrameworkKind::Rigid | FrameworkKind::Hoarding), Some(Some(_)), Some(l)) =
         (kind, tasks_per_offer, f.tasks_per_offer.as_ref())
     {
         ctx.leaf_err(

@@ -6,6 +6,10 @@
 //!   its tasks fit in the offers of one callback; otherwise it declines all.
 //! - `service`: long-running tasks, placed like `elastic`, that hold their
 //!   resources for their whole duration.
+//! - `hoarding` (the Mesos paper's MPI framework, §4): rigid, but it keeps
+//!   every offer where one of its tasks fits, unanswered and locked, until
+//!   the head job's stage fits in all of them; then it launches the stage
+//!   and declines what is left.
 //!
 //! With `tasks_per_offer`, a callback launches at most that many tasks
 //! (the rest of its offers declined). Every unused offer or leftover is
@@ -47,6 +51,8 @@ pub(crate) struct OtherFramework {
     /// It has declined (or left resources) with a filter since it last
     /// revived.
     filtered: bool,
+    /// A hoarding framework's offers kept unanswered, by id.
+    held: Vec<u64>,
 }
 
 impl OtherFramework {
@@ -77,6 +83,7 @@ impl OtherFramework {
             stop_at: f.stop,
             revive: f.revive,
             filtered: false,
+            held: Vec::new(),
         }
     }
 }
@@ -124,6 +131,33 @@ impl OtherFramework {
     pub(crate) fn resource_offers(&mut self, k: &mut Kernel, m: &mut MesosMaster, ids: &[u64]) {
         let fw = self.id;
         let (kind, shape, refuse) = (self.kind, self.task.clone(), self.refuse);
+        if kind == FrameworkKind::Hoarding {
+            // Keep every offer, unanswered and locked, until the head
+            // job's stage fits in all of them (those rescinded meanwhile
+            // are gone); then launch it and decline what is left.
+            // An offer where no task of its fits is declined at once.
+            for &id in ids {
+                if fits(&m.offers[&id].resources, &shape, 1) == 0 {
+                    self.filtered = true;
+                    m.decline(k, id, refuse);
+                } else {
+                    self.held.push(id);
+                }
+            }
+            self.held
+                .retain(|id| m.offers.get(id).is_some_and(|o| o.framework == fw));
+            let need = self.jobs.head_remaining();
+            let placeable: usize = self
+                .held
+                .iter()
+                .map(|id| fits(&m.offers[id].resources, &shape, need))
+                .sum();
+            if need > 0 && placeable < need {
+                return;
+            }
+            let held = std::mem::take(&mut self.held);
+            return self.launch_rigid(k, m, &held, need);
+        }
         let mut plan: Vec<(u64, usize)> = Vec::new(); // (offer, tasks)
         // The tasks it will launch from this callback's offers.
         let mut backlog = self.jobs.backlog().min(self.tasks_per_offer);
@@ -157,6 +191,36 @@ impl OtherFramework {
                 left.subtract(&shape);
             }
             self.filtered |= !left.is_empty();
+            let mut chosen = Vec::with_capacity(n);
+            for _ in 0..n {
+                if let Some(t) = self.jobs.take_task() {
+                    chosen.push(t);
+                }
+            }
+            let tasks = chosen
+                .iter()
+                .map(|(j, _)| (shape.clone(), TaskOwner::Other(fw, *j)))
+                .collect();
+            let uids = m.accept(k, id, tasks, refuse);
+            for (uid, (job, duration)) in uids.into_iter().zip(chosen) {
+                self.launched.insert(uid, (job, duration));
+            }
+        }
+    }
+
+    /// Launches the head job's current stage (`need` tasks) across
+    /// `ids`, declining what is left; with `need` 0 it declines them all.
+    fn launch_rigid(&mut self, k: &mut Kernel, m: &mut MesosMaster, ids: &[u64], need: usize) {
+        let (fw, shape, refuse) = (self.id, self.task.clone(), self.refuse);
+        let mut placed = 0;
+        for &id in ids {
+            let n = fits(&m.offers[&id].resources, &shape, need - placed);
+            placed += n;
+            if n == 0 {
+                self.filtered = true;
+                m.decline(k, id, refuse);
+                continue;
+            }
             let mut chosen = Vec::with_capacity(n);
             for _ in 0..n {
                 if let Some(t) = self.jobs.take_task() {
