@@ -181,60 +181,48 @@ impl OtherFramework {
             }
         }
         for (id, n) in plan {
-            if n == 0 {
-                self.filtered = true;
-                m.decline(k, id, refuse);
-                continue;
-            }
-            let mut left = m.offers[&id].resources.clone();
-            for _ in 0..n {
-                left.subtract(&shape);
-            }
-            self.filtered |= !left.is_empty();
-            let mut chosen = Vec::with_capacity(n);
-            for _ in 0..n {
-                if let Some(t) = self.jobs.take_task() {
-                    chosen.push(t);
-                }
-            }
-            let tasks = chosen
-                .iter()
-                .map(|(j, _)| (shape.clone(), TaskOwner::Other(fw, *j)))
-                .collect();
-            let uids = m.accept(k, id, tasks, refuse);
-            for (uid, (job, duration)) in uids.into_iter().zip(chosen) {
-                self.launched.insert(uid, (job, duration));
-            }
+            self.answer(k, m, id, n);
         }
     }
 
     /// Launches the head job's current stage (`need` tasks) across
     /// `ids`, declining what is left; with `need` 0 it declines them all.
     fn launch_rigid(&mut self, k: &mut Kernel, m: &mut MesosMaster, ids: &[u64], need: usize) {
-        let (fw, shape, refuse) = (self.id, self.task.clone(), self.refuse);
         let mut placed = 0;
         for &id in ids {
-            let n = fits(&m.offers[&id].resources, &shape, need - placed);
+            let n = fits(&m.offers[&id].resources, &self.task, need - placed);
             placed += n;
-            if n == 0 {
-                self.filtered = true;
-                m.decline(k, id, refuse);
-                continue;
+            self.answer(k, m, id, n);
+        }
+    }
+
+    /// Answers offer `id`: `n` tasks of its shape launched from it (the
+    /// leftovers declined with its filter), or, with `n` 0, declined.
+    fn answer(&mut self, k: &mut Kernel, m: &mut MesosMaster, id: u64, n: usize) {
+        let (fw, shape, refuse) = (self.id, self.task.clone(), self.refuse);
+        if n == 0 {
+            self.filtered = true;
+            m.decline(k, id, refuse);
+            return;
+        }
+        let mut left = m.offers[&id].resources.clone();
+        for _ in 0..n {
+            left.subtract(&shape);
+        }
+        self.filtered |= !left.is_empty();
+        let mut chosen = Vec::with_capacity(n);
+        for _ in 0..n {
+            if let Some(t) = self.jobs.take_task() {
+                chosen.push(t);
             }
-            let mut chosen = Vec::with_capacity(n);
-            for _ in 0..n {
-                if let Some(t) = self.jobs.take_task() {
-                    chosen.push(t);
-                }
-            }
-            let tasks = chosen
-                .iter()
-                .map(|(j, _)| (shape.clone(), TaskOwner::Other(fw, *j)))
-                .collect();
-            let uids = m.accept(k, id, tasks, refuse);
-            for (uid, (job, duration)) in uids.into_iter().zip(chosen) {
-                self.launched.insert(uid, (job, duration));
-            }
+        }
+        let tasks = chosen
+            .iter()
+            .map(|(j, _)| (shape.clone(), TaskOwner::Other(fw, *j)))
+            .collect();
+        let uids = m.accept(k, id, tasks, refuse);
+        for (uid, (job, duration)) in uids.into_iter().zip(chosen) {
+            self.launched.insert(uid, (job, duration));
         }
     }
 
