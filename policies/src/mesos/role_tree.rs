@@ -39,6 +39,15 @@ enum Entry {
     Own(usize),
 }
 
+impl Entry {
+    /// The node it stands for (the virtual leaf's is its parent's).
+    fn node(self) -> usize {
+        match self {
+            Entry::Node(n) | Entry::Own(n) => n,
+        }
+    }
+}
+
 /// The role tree of one run.
 #[derive(Clone, Debug)]
 pub(crate) struct RoleTree {
@@ -142,7 +151,9 @@ impl RoleTree {
     }
 
     /// The roles in DRF order: pre-order of the active leaves, siblings by
-    /// (subtree share ÷ weight, subtree count, name).
+    /// (subtree share ÷ weight, subtree count, name). A node's own
+    /// frameworks carry the node's path, so on a tie they come before its
+    /// children, as Mesos's `.` sorts before any child name.
     pub(crate) fn drf_order(&self, b: &Books<'_>) -> Vec<usize> {
         let mut out = Vec::new();
         let key = |e: Entry| -> (f64, u64) {
@@ -161,7 +172,7 @@ impl RoleTree {
         self.walk(&self.roots, None, b, &mut out, &mut |entries| {
             let mut keyed: Vec<((f64, u64), &str, Entry)> = entries
                 .iter()
-                .map(|&e| (key(e), self.entry_name(e), e))
+                .map(|&e| (key(e), self.nodes[e.node()].path.as_str(), e))
                 .collect();
             keyed.sort_by(|x, y| {
                 x.0.0
@@ -182,28 +193,14 @@ impl RoleTree {
             let mut keyed: Vec<(f64, &str, Entry)> = entries
                 .iter()
                 .map(|&e| {
-                    let n = match e {
-                        Entry::Own(n) | Entry::Node(n) => n,
-                    };
-                    (
-                        unit(rng).powf(1.0 / self.nodes[n].weight),
-                        self.entry_name(e),
-                        e,
-                    )
+                    let node = &self.nodes[e.node()];
+                    (unit(rng).powf(1.0 / node.weight), node.path.as_str(), e)
                 })
                 .collect();
             keyed.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(y.1)));
             keyed.into_iter().map(|k| k.2).collect()
         });
         out
-    }
-
-    fn entry_name(&self, e: Entry) -> &str {
-        match e {
-            // The virtual leaf `.` sorts after its siblings' names that
-            // share a prefix with it; its name is the node's own path.
-            Entry::Own(n) | Entry::Node(n) => &self.nodes[n].path,
-        }
     }
 
     /// Visits `level` (the children of `own`'s node, with its own
@@ -247,8 +244,7 @@ impl RoleTree {
 
     /// The subtree's allocation and the times it was handed resources.
     fn subtree(&self, n: usize, b: &Books<'_>) -> (Scalars, u64) {
-        let mut alloc = b.totals.clone();
-        alloc.0.iter_mut().for_each(|x| *x = 0);
+        let mut alloc = Scalars(vec![0; b.totals.0.len()]);
         let mut count = 0;
         let mut stack = vec![n];
         while let Some(i) = stack.pop() {

@@ -50,8 +50,7 @@ impl Slot {
 
     /// `n` slots' resources.
     fn resources(&self, n: i64) -> Resources {
-        let text = format!("cpus:{};mem:{}", Milli(self.cpus * n), Milli(self.mem * n));
-        Resources::parse(&text).expect("a slot's resources parse")
+        Resources::scalars(&[("cpus", Milli(self.cpus * n)), ("mem", Milli(self.mem * n))])
     }
 
     /// Slots an allocation of (cpus, mem) occupies.

@@ -41,8 +41,9 @@ pub struct Candidate {
     pub running: u32,
 }
 
-/// `FairSchedulingAlgorithm.comparator`: (running, minShare, weight, name).
-fn fair_cmp(a: (u32, u32, u32, &[usize]), b: (u32, u32, u32, &[usize])) -> Ordering {
+/// `FairSchedulingAlgorithm.comparator` on (running, minShare, weight,
+/// name), the name being any key that orders ties.
+fn fair_cmp<T: Ord>(a: (u32, u32, u32, T), b: (u32, u32, u32, T)) -> Ordering {
     let (ra, ma, wa, na) = a;
     let (rb, mb, wb, nb) = b;
     let needy_a = ra < ma;
@@ -58,7 +59,7 @@ fn fair_cmp(a: (u32, u32, u32, &[usize]), b: (u32, u32, u32, &[usize])) -> Order
     } else {
         weight_ratio(ra, wa).total_cmp(&weight_ratio(rb, wb))
     };
-    by.then_with(|| na.cmp(nb))
+    by.then_with(|| na.cmp(&nb))
 }
 
 /// The order in which one offer round serves `sets` (indices into it).
@@ -68,36 +69,26 @@ pub fn order(pools: &[Pool], sets: &[Candidate]) -> Vec<usize> {
         running[s.pool] += s.running;
     }
     let mut pool_order: Vec<usize> = (0..pools.len()).collect();
-    let names: Vec<Vec<usize>> = pools
-        .iter()
-        .map(|p| p.name.bytes().map(usize::from).collect())
-        .collect();
     pool_order.sort_by(|&a, &b| {
-        fair_cmp(
+        let key = |p: usize| {
+            let pool = &pools[p];
             (
-                running[a],
-                pools[a].min_share,
-                pools[a].weight.max(1),
-                &names[a],
-            ),
-            (
-                running[b],
-                pools[b].min_share,
-                pools[b].weight.max(1),
-                &names[b],
-            ),
-        )
+                running[p],
+                pool.min_share,
+                pool.weight.max(1),
+                pool.name.as_str(),
+            )
+        };
+        fair_cmp(key(a), key(b))
     });
     let mut out = Vec::with_capacity(sets.len());
     for p in pool_order {
         let mut mine: Vec<usize> = (0..sets.len()).filter(|&i| sets[i].pool == p).collect();
         if pools[p].fair {
+            // Task sets: weight 1, minShare 0, named by job then stage.
             mine.sort_by(|&a, &b| {
-                let (x, y) = (sets[a], sets[b]);
-                fair_cmp(
-                    (x.running, 0, 1, &[x.job, x.stage]),
-                    (y.running, 0, 1, &[y.job, y.stage]),
-                )
+                let key = |i: usize| (sets[i].running, 0, 1, (sets[i].job, sets[i].stage));
+                fair_cmp(key(a), key(b))
             });
         } else {
             mine.sort_by_key(|&i| (sets[i].job, sets[i].stage));

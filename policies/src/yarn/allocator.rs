@@ -21,7 +21,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::container::Capability;
-use super::placement::{PlacementInput, locality_of_requested_containers};
+use super::placement::{PlacementInput, Preference, locality_of_requested_containers};
 use crate::spark::SparkVersion;
 
 /// The AM's first allocation interval and its heartbeat
@@ -279,16 +279,7 @@ impl YarnAllocator {
                 .iter()
                 .filter_map(|&i| self.pending[i].nodes.clone())
                 .collect();
-            let allocated = self.allocated_per_node();
-            let prefs = locality_of_requested_containers(&PlacementInput {
-                containers: (avail + any.len()) as u32,
-                locality_aware_tasks: self.locality_aware_tasks,
-                host_tasks: &self.host_tasks,
-                allocated: &allocated,
-                matched_pending: &matched,
-                task_cpus: self.conf.task_cpus,
-                executor_cores: self.conf.executor_cores,
-            });
+            let prefs = self.place((avail + any.len()) as u32, &matched);
             let located: Vec<Vec<usize>> = prefs.into_iter().flatten().collect();
             if avail >= located.len() {
                 added.extend(
@@ -331,15 +322,28 @@ impl YarnAllocator {
         counts
     }
 
-    /// Containers starting or running, per node.
-    fn allocated_per_node(&self) -> BTreeMap<usize, u32> {
-        self.running
+    /// Where `containers` new requests should ask for
+    /// (`LocalityPreferredContainerPlacementStrategy`, §2.5), given the
+    /// driver's hints, the containers starting or running per node, and
+    /// the node lists of the pending requests that still match a hint.
+    fn place(&self, containers: u32, matched: &[Vec<usize>]) -> Vec<Preference> {
+        let allocated: BTreeMap<usize, u32> = self
+            .running
             .values()
             .chain(self.starting.values())
             .fold(BTreeMap::new(), |mut m, c| {
                 *m.entry(c.node).or_insert(0) += 1;
                 m
-            })
+            });
+        locality_of_requested_containers(&PlacementInput {
+            containers,
+            locality_aware_tasks: self.locality_aware_tasks,
+            host_tasks: &self.host_tasks,
+            allocated: &allocated,
+            matched_pending: matched,
+            task_cpus: self.conf.task_cpus,
+            executor_cores: self.conf.executor_cores,
+        })
     }
 
     /// Spark 1.6.0 `YarnAllocator.updateResourceRequests` (reference
@@ -361,16 +365,7 @@ impl YarnAllocator {
                     }
                 }
             }
-            let allocated = self.allocated_per_node();
-            let prefs = locality_of_requested_containers(&PlacementInput {
-                containers: (missing as usize + cancel.len()) as u32,
-                locality_aware_tasks: self.locality_aware_tasks,
-                host_tasks: &self.host_tasks,
-                allocated: &allocated,
-                matched_pending: &matched,
-                task_cpus: self.conf.task_cpus,
-                executor_cores: self.conf.executor_cores,
-            });
+            let prefs = self.place((missing as usize + cancel.len()) as u32, &matched);
             added.extend(prefs.into_iter().map(|nodes| ContainerRequest { nodes }));
         } else if missing < 0 {
             let n = (-missing as usize).min(self.pending.len());
