@@ -90,7 +90,7 @@ pub const FAILURES: [&str; 11] = [
     "lost_task_s",
     "map_outputs",
 ];
-pub const SUMMARY_METRICS: [&str; 24] = [
+pub const SUMMARY_METRICS: [&str; 26] = [
     "jobs_submitted",
     "jobs_completed",
     "latency_mean_s",
@@ -115,6 +115,8 @@ pub const SUMMARY_METRICS: [&str; 24] = [
     "executors_lost",
     "fetch_failures",
     "stage_resubmissions",
+    "allocation_runs",
+    "allocation_run_mean_s",
 ];
 
 /// How each per-run report is sorted: (file, leading columns compared,

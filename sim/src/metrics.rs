@@ -155,6 +155,8 @@ pub struct Metrics {
     pub offers_declined: u64,
     pub executors_launched: u64,
     pub allocation_runs: u64,
+    /// The Mesos master's allocation runs, their total duration.
+    pub allocation_run_time: SimDuration,
     /// Supervised cluster-mode drivers relaunched after a failure.
     pub driver_relaunches: u64,
     /// Work of discarded task attempts (failed, killed with an aborted
@@ -278,6 +280,7 @@ impl Metrics {
             offers_declined: 0,
             executors_launched: 0,
             allocation_runs: 0,
+            allocation_run_time: SimDuration::ZERO,
             driver_relaunches: 0,
             lost_work: std::collections::BTreeMap::new(),
             fetch_failures: std::collections::BTreeMap::new(),

@@ -108,6 +108,15 @@ pub fn summary_values(out: &RunOutput) -> Vec<String> {
         mx.executors_lost.values().sum::<u64>().to_string(),
         mx.fetch_failures.values().sum::<u64>().to_string(),
         mx.stage_resubmissions.values().sum::<u64>().to_string(),
+        if mx.on_mesos {
+            mx.allocation_runs.to_string()
+        } else {
+            String::new()
+        },
+        match mx.allocation_runs {
+            0 => String::new(),
+            n => format!("{:.6}", mx.allocation_run_time.0 as f64 / n as f64 / 1e6),
+        },
     ]);
     row
 }
@@ -175,6 +184,8 @@ pub fn scoped_summary_values(out: &RunOutput) -> Vec<(&'static str, String, Vec<
                 .copied()
                 .unwrap_or(0)
                 .to_string(),
+            String::new(),
+            String::new(),
         ]);
         rows.push(("app", name.clone(), v));
     }

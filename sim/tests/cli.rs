@@ -211,7 +211,7 @@ fn validate_suggests_near_miss_keys() {
         format!(
             "error: {file}:2:1: mesos.alocation_interval: unknown key `alocation_interval`; expected one of `allocation_interval`, \
              `offer_timeout`, `default_refuse`, `allocator`, `task_launch_latency`, \
-             `authenticate_frameworks`, `credentials`, `roles` \
+             `task_kill_latency`, `run_time`, `run_time_scale`, `authenticate_frameworks`, `credentials`, `roles` \
              (did you mean `allocation_interval`?)\n1 error(s) in {file}\n"
         )
     );
@@ -325,7 +325,7 @@ fn running_a_scenario_writes_every_report_and_the_same_bytes_twice() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let table = stdout(&o);
     assert!(table.starts_with("point  rep  app"), "{table}");
-    assert!(table.contains("events 22, wall time"));
+    assert!(table.contains("events 24, wall time"));
     let names: Vec<String> = read_dir_sorted(&out1).into_iter().map(|(n, _)| n).collect();
     assert_eq!(
         names,
@@ -435,21 +435,21 @@ task_duration = { kind = "constant", value = "1s" }
             .lines()
             .next()
             .unwrap()
-            .ends_with(",frameworks_refused,containers_requested,containers_granted,jobs_failed,lost_work_s,executors_lost,fetch_failures,stage_resubmissions,scope,name")
+            .ends_with(",frameworks_refused,containers_requested,containers_granted,jobs_failed,lost_work_s,executors_lost,fetch_failures,stage_resubmissions,allocation_runs,allocation_run_mean_s,scope,name")
     );
     assert!(
         summary
             .lines()
             .nth(1)
             .unwrap()
-            .ends_with(",1,,,0,0.000000,0,0,0,all,"),
+            .ends_with(",1,,,0,0.000000,0,0,0,0,,all,"),
         "{summary}"
     );
     // The app's own row says it was refused.
     assert!(
         summary
             .lines()
-            .any(|l| l.ends_with(",1,,,0,0.000000,0,0,0,app,anon")),
+            .any(|l| l.ends_with(",1,,,0,0.000000,0,0,0,,,app,anon")),
         "{summary}"
     );
 }

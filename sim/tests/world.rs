@@ -804,10 +804,11 @@ fn a_run_that_runs_out_of_events_ends_where_its_last_completion_was_due() {
         "arrival = { kind = \"at\", times = [\"0s\", \"5s\"] }\ntasks = { kind = \"constant\", value = 1 }\ntask_duration = { kind = \"constant\", value = \"9.2s\" }\ncpu_fraction = 1.0",
     )
     .replace("horizon = \"5m\"\ndrain = \"5m\"", "horizon = \"10.5s\"\ndrain = \"0s\"");
-    let sc = sim::scenario::load_str(&src, &[])
+    let mut sc = sim::scenario::load_str(&src, &[])
         .map_err(|d| format!("{:?}", d.errors))
         .unwrap()
         .base;
+    common::instant(&mut sc, &src);
     let opts = sim::world::RunOptions {
         record_offers: false,
         check_invariants: true,

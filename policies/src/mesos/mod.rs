@@ -6,6 +6,7 @@ pub mod hierarchical;
 pub mod offer_all;
 mod role_tree;
 pub mod round_robin;
+pub mod run_time;
 pub mod slots;
 pub mod view;
 
@@ -13,6 +14,7 @@ pub use filters::{OfferFilters, Refuse, filter_lifetime};
 pub use hierarchical::{HierarchicalAllocator, Sorter};
 pub use offer_all::OfferAll;
 pub use round_robin::RoundRobin;
+pub use run_time::allocation_run_time;
 pub use slots::SlotFair;
 pub use view::{
     AgentView, Allocator, ClusterView, FrameworkView, Grant, MinAllocatable, RoleView, ScalarIndex,

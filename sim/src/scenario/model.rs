@@ -30,6 +30,11 @@ pub mod defaults {
     /// Master → agent launch of one Mesos task: a simulator assumption (a
     /// message hop plus the agent's bookkeeping), not a Mesos constant.
     pub const TASK_LAUNCH_LATENCY: SimDuration = SimDuration::from_millis(20);
+    /// A kill → TASK_KILLED: the kill's hops (driver → master → agent),
+    /// SIGTERM to the executor JVM, its shutdown hooks, the update back. A
+    /// simulator assumption, bounded by the command executor's grace
+    /// period before SIGKILL (3 s, Mesos `KillPolicy`).
+    pub const TASK_KILL_LATENCY: SimDuration = SimDuration::from_secs(1);
     pub const AGENT_NAME: &str = "agent";
     pub const ROLE_WEIGHT: f64 = 1.0;
     pub const STAGES: u32 = 1;
@@ -41,6 +46,20 @@ pub mod defaults {
             dist: Dist::Lognormal {
                 median: 3_000_000.0,
                 sigma: 0.25,
+            },
+        }
+    }
+    /// How long a Spark driver takes to answer a batch of Mesos offers: its
+    /// `resourceOffers` callback (matching, building the launch or decline
+    /// calls) and the message hops to and from the master, a few
+    /// milliseconds. A simulator assumption: no Spark or Mesos source gives
+    /// a figure.
+    pub fn spark_decision_time() -> Distribution {
+        Distribution {
+            unit: Unit::Duration,
+            dist: Dist::Lognormal {
+                median: 3_000.0,
+                sigma: 0.5,
             },
         }
     }
@@ -405,6 +424,10 @@ pub struct MesosConfig {
     pub default_refuse: SimDuration,
     pub allocator: AllocatorKind,
     pub task_launch_latency: SimDuration,
+    /// Kill of a Mesos task → its TASK_KILLED update.
+    pub task_kill_latency: SimDuration,
+    /// How long each allocation run takes (`run_time`, `run_time_scale`).
+    pub run_time: RunTime,
     /// Roles declared in `[mesos.roles]`, by name.
     pub roles: Vec<RoleConfig>,
     /// `--authenticate_frameworks`: frameworks without credentials are
@@ -412,6 +435,16 @@ pub struct MesosConfig {
     pub authenticate_frameworks: bool,
     /// `--credentials`: principal → secret.
     pub credentials: Vec<(String, String)>,
+}
+
+/// The duration of the master's allocation runs (`mesos.run_time`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RunTime {
+    /// Mesos's cost fitted to its benchmarks
+    /// (`policies::mesos::allocation_run_time`), times a scale.
+    Model { scale: f64 },
+    /// The same duration for every run (zero: runs take no time).
+    Fixed(SimDuration),
 }
 
 #[derive(Clone, Debug, PartialEq)]

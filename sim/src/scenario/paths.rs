@@ -306,6 +306,9 @@ fn mesos_slot<'a>(m: &'a mut RawMesos, key: &str) -> Option<&'a mut Option<Leaf>
         "default_refuse" => &mut m.default_refuse,
         "allocator" => &mut m.allocator,
         "task_launch_latency" => &mut m.task_launch_latency,
+        "task_kill_latency" => &mut m.task_kill_latency,
+        "run_time" => &mut m.run_time,
+        "run_time_scale" => &mut m.run_time_scale,
         "authenticate_frameworks" => &mut m.authenticate_frameworks,
         _ => return None,
     })

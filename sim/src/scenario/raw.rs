@@ -108,6 +108,9 @@ pub struct RawMesos {
     pub default_refuse: Option<Leaf>,
     pub allocator: Option<Leaf>,
     pub task_launch_latency: Option<Leaf>,
+    pub task_kill_latency: Option<Leaf>,
+    pub run_time: Option<Leaf>,
+    pub run_time_scale: Option<Leaf>,
     pub authenticate_frameworks: Option<Leaf>,
     #[serde(default)]
     pub credentials: BTreeMap<String, Option<Leaf>>,

@@ -246,6 +246,16 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
     mesos.insert("default_refuse".into(), d(m.default_refuse));
     mesos.insert("allocator".into(), s(m.allocator.name()));
     mesos.insert("task_launch_latency".into(), d(m.task_launch_latency));
+    mesos.insert("task_kill_latency".into(), d(m.task_kill_latency));
+    match m.run_time {
+        RunTime::Model { scale } => {
+            mesos.insert("run_time".into(), s("model"));
+            mesos.insert("run_time_scale".into(), Value::Float(scale));
+        }
+        RunTime::Fixed(t) => {
+            mesos.insert("run_time".into(), d(t));
+        }
+    }
     mesos.insert(
         "authenticate_frameworks".into(),
         Value::Boolean(m.authenticate_frameworks),

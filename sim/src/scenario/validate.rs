@@ -13,7 +13,7 @@ use super::ctx::{Ctx, quote_key};
 use super::dist::{validate_arrival, validate_dist};
 use super::faults::validate_faults;
 use super::model::*;
-use super::raw::{Leaf, RawJobs, RawScenario};
+use super::raw::{Leaf, RawJobs, RawMesos, RawScenario};
 use crate::time::SimDuration;
 use toml::Spanned;
 
@@ -412,6 +412,56 @@ fn chart_metrics(ctx: &mut Ctx<'_>, leaf: &Leaf) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// `mesos.run_time` (`"model"`, or a duration for every run) and
+/// `mesos.run_time_scale` (the model's factor, not negative; only with the
+/// model).
+fn validate_run_time(m: &RawMesos, ctx: &mut Ctx<'_>, out: &mut RunTime) -> bool {
+    let mut ok = true;
+    if let Some(l) = &m.run_time {
+        let text = l.get_ref().as_str();
+        if text == Some("model") {
+            *out = RunTime::Model { scale: 1.0 };
+        } else if let Some(t) = text.filter(|t| crate::time::parse_scenario_duration(t).is_err()) {
+            ctx.leaf_err(
+                "mesos.run_time",
+                l,
+                format!("expected \"model\" or a duration such as \"5ms\", got \"{t}\""),
+            );
+            ok = false;
+        } else {
+            match ctx.duration("mesos.run_time", l) {
+                Some(v) => *out = RunTime::Fixed(v),
+                None => ok = false,
+            }
+        }
+    }
+    if let Some(l) = &m.run_time_scale {
+        match (ctx.number("mesos.run_time_scale", l), *out) {
+            (Some(x), RunTime::Model { .. }) if x >= 0.0 && x.is_finite() => {
+                *out = RunTime::Model { scale: x }
+            }
+            (Some(x), RunTime::Model { .. }) => {
+                ctx.leaf_err(
+                    "mesos.run_time_scale",
+                    l,
+                    format!("the run time's scale must be a finite number ≥ 0, got {x}"),
+                );
+                ok = false;
+            }
+            (Some(_), RunTime::Fixed(_)) => {
+                ctx.leaf_err(
+                    "mesos.run_time_scale",
+                    l,
+                    "run_time_scale applies to the fitted model only: remove it, or set run_time = \"model\"",
+                );
+                ok = false;
+            }
+            (None, _) => ok = false,
+        }
+    }
+    ok
+}
+
 fn validate_mesos(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<MesosConfig> {
     let m = raw.mesos.clone().unwrap_or_default();
     let mut out = MesosConfig {
@@ -420,6 +470,8 @@ fn validate_mesos(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<MesosConfig> {
         default_refuse: defaults::DEFAULT_REFUSE,
         allocator: AllocatorKind::DRF,
         task_launch_latency: defaults::TASK_LAUNCH_LATENCY,
+        task_kill_latency: defaults::TASK_KILL_LATENCY,
+        run_time: RunTime::Model { scale: 1.0 },
         roles: Vec::new(),
         authenticate_frameworks: false,
         credentials: Vec::new(),
@@ -470,6 +522,15 @@ fn validate_mesos(raw: &RawScenario, ctx: &mut Ctx<'_>) -> Option<MesosConfig> {
             Some(v) => out.task_launch_latency = v,
             None => ok = false,
         }
+    }
+    if let Some(l) = &m.task_kill_latency {
+        match ctx.duration("mesos.task_kill_latency", l) {
+            Some(v) => out.task_kill_latency = v,
+            None => ok = false,
+        }
+    }
+    if !validate_run_time(&m, ctx, &mut out.run_time) {
+        ok = false;
     }
     if let Some(l) = &m.allocator {
         let name = ctx.string("mesos.allocator", l);
@@ -932,11 +993,10 @@ fn validate_app(
         None => Some(defaults::executor_startup()),
         Some(d) => validate_dist(&format!("{path}.executor_startup"), d, Unit::Duration, ctx),
     };
-    let decision_time = optional_dist(
-        &format!("{path}.decision_time"),
-        a.decision_time.as_ref(),
-        ctx,
-    );
+    let decision_time = match &a.decision_time {
+        None => Some(defaults::spark_decision_time()),
+        Some(d) => validate_dist(&format!("{path}.decision_time"), d, Unit::Duration, ctx),
+    };
     let pools = validate_pools(&path, a, settings.as_ref(), ctx);
     Some(App {
         name: name?,
@@ -949,7 +1009,7 @@ fn validate_app(
         own_version: a.spark_version.is_some(),
         jobs: jobs?,
         executor_startup: executor_startup?,
-        decision_time: decision_time?,
+        decision_time: Some(decision_time?),
         fetch: fetch?,
         pools: pools?,
     })

@@ -100,6 +100,12 @@ pub(crate) enum Event {
         executor: u64,
         uid: u64,
     },
+    /// A killed coarse Mesos executor's TASK_KILLED update reaches its
+    /// driver (the executor's number).
+    ExecutorKilled {
+        app: FrameworkId,
+        executor: u64,
+    },
 }
 
 impl Event {
@@ -110,6 +116,7 @@ impl Event {
             }
             Event::TaskRunning(_)
             | Event::ExecutorRegistered { .. }
+            | Event::ExecutorKilled { .. }
             | Event::ContainerStarted { .. }
             | Event::MachineShare(_) => EventClass::StatusUpdate,
             Event::FrameworkStart(_)
@@ -180,6 +187,7 @@ impl Event {
             Event::ExecutorExpired { uid, .. } => (27, uid),
             Event::MasterElected(i) => (28, i as u64),
             Event::OffersDecided(b) => (29, b),
+            Event::ExecutorKilled { app, executor } => (30, u64::from(app.0) ^ (executor << 20)),
         }
     }
 }

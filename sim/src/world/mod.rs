@@ -222,9 +222,11 @@ impl World {
             .iter()
             .map(|a| (&a.name, &a.decision_time))
             .chain(sc.frameworks.iter().map(|f| (&f.name, &f.decision_time)));
+        // A decision time of a constant zero is no decision time.
+        let instant = |d: &&crate::scenario::Distribution| matches!(d.dist, crate::scenario::Dist::Constant { value } if value == 0.0);
         world.deciders = specs
             .map(|(name, d)| {
-                d.as_ref().map(|d| {
+                d.as_ref().filter(|d| !instant(d)).map(|d| {
                     (
                         Sampler::new(d),
                         streams.stream("framework-decision", fnv1a64(name.as_bytes())),
@@ -599,6 +601,16 @@ impl World {
                     self.on_machines(|_, p, _| failover::master_elected(p, cause));
                 }
             }
+            Event::ExecutorKilled { app, executor } => {
+                let World {
+                    k, m, frameworks, ..
+                } = self;
+                if let Framework::Spark(a) = &mut frameworks[app.index()]
+                    && let Backend::Mesos(s) = &mut a.backend
+                {
+                    mesos_spark::executor_killed(k, m, &a.driver, s, executor);
+                }
+            }
             Event::ExecutorExpired { app, executor, uid } => {
                 self.on_machines(|ms, p, _| ms.executor_expired(p, app, executor, uid))
             }
@@ -735,13 +747,17 @@ impl World {
     /// after its decision time when it has one (the offers stay
     /// outstanding and locked meanwhile; `offer_timeout` may rescind them).
     fn allocation_run(&mut self) {
+        // The offers reach the frameworks when the run ends.
+        let run = self.m.run_duration();
         let blind: Vec<Option<Refuse>> = self
             .frameworks
             .iter()
             .enumerate()
             .map(|(i, f)| match f {
-                // A framework that takes time to decide declines that way
-                // too: no blind decline.
+                // A framework that takes time to decide, or offers that
+                // arrive after the run's time, are answered later: no
+                // blind decline now.
+                _ if run > SimDuration::ZERO => None,
                 _ if self.deciders.get(i).is_some_and(Option::is_some) => None,
                 Framework::Spark(a) => match &a.backend {
                     Backend::Mesos(s) => mesos_spark::blind_decline(s),
@@ -750,7 +766,7 @@ impl World {
                 _ => None,
             })
             .collect();
-        let by_fw = self.m.allocation_run(&mut self.k, &blind);
+        let by_fw = self.m.allocation_run(&mut self.k, &blind, run);
         for (fw, batch) in by_fw {
             let ids = match batch {
                 Batch::Offers(ids) => ids,
@@ -766,13 +782,13 @@ impl World {
                     continue;
                 }
             };
-            let wait = self
+            let decide = self
                 .deciders
                 .get_mut(fw.index())
                 .and_then(Option::as_mut)
-                .map(|(sampler, rng)| sampler.duration(rng));
-            match wait {
-                Some(d) if d > SimDuration::ZERO => {
+                .map_or(SimDuration::ZERO, |(sampler, rng)| sampler.duration(rng));
+            match run + decide {
+                d if d > SimDuration::ZERO => {
                     let b = self.next_batch;
                     self.next_batch += 1;
                     self.deciding.insert(b, (fw, ids));

@@ -219,7 +219,7 @@ mod tests {
         }
         assert_eq!(
             err.as_deref(),
-            Some("time went back from 2.000000 to 1.000000")
+            Some("time went back from 2.000072 to 1.000000")
         );
     }
 }

@@ -31,14 +31,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use policies::mesos::{
     AgentView, Allocator, ClusterView, FrameworkView, Grant, MinAllocatable, OfferFilters, Refuse,
-    RoleView, ScalarIndex, Scalars, allocator_named, filter_lifetime,
+    RoleView, ScalarIndex, Scalars, allocation_run_time, allocator_named, filter_lifetime,
 };
 use policies::model::{AgentId, FrameworkId, Resources, UNRESERVED};
 use rand_chacha::ChaCha8Rng;
 
 use crate::metrics::{OfferRow, ShareRow, UtilizationRow};
 use crate::rng::RngStreams;
-use crate::scenario::Scenario;
+use crate::scenario::{RunTime, Scenario};
 use crate::time::{SimDuration, SimTime};
 use crate::world::events::Event;
 use crate::world::kernel::{Kernel, Machine};
@@ -121,6 +121,7 @@ pub(crate) struct MesosMaster {
     offer_timeout: Option<SimDuration>,
     default_refuse: SimDuration,
     pub(crate) task_launch_latency: SimDuration,
+    pub(crate) task_kill_latency: SimDuration,
     pub(crate) agents: Vec<Agent>,
     pub(crate) scalars: ScalarIndex,
     pub(crate) totals: Scalars,
@@ -157,6 +158,14 @@ pub(crate) struct MesosMaster {
     pub(crate) removed: Vec<bool>,
     /// No master leads (a failover's election): no allocation runs.
     pub(crate) down: bool,
+    /// How long a run takes (`mesos.run_time`).
+    run_time: RunTime,
+    /// The allocator is busy with a run until then; a run asked for
+    /// meanwhile starts then.
+    busy_until: SimTime,
+    /// The periodic loop waits for the pending run to end before it waits
+    /// the next interval.
+    tick_waiting: bool,
 }
 
 impl MesosMaster {
@@ -249,6 +258,7 @@ impl MesosMaster {
             offer_timeout: sc.mesos.offer_timeout,
             default_refuse: sc.mesos.default_refuse,
             task_launch_latency: sc.mesos.task_launch_latency,
+            task_kill_latency: sc.mesos.task_kill_latency,
             agents,
             scalars,
             totals,
@@ -272,6 +282,9 @@ impl MesosMaster {
             docker_pulled: BTreeMap::new(),
             removed: vec![false; machines.len()],
             down: false,
+            run_time: sc.mesos.run_time,
+            busy_until: SimTime::ZERO,
+            tick_waiting: false,
         }
     }
 
@@ -282,6 +295,9 @@ impl MesosMaster {
     pub(crate) fn fail_over(&mut self, k: &mut Kernel) {
         self.down = true;
         self.pending = false;
+        if std::mem::take(&mut self.tick_waiting) {
+            k.push(k.now + self.allocation_interval, Event::AllocationTick);
+        }
         let ids: Vec<u64> = self.offers.keys().copied().collect();
         for id in ids {
             self.rescind(k, id);
@@ -399,19 +415,47 @@ impl MesosMaster {
         );
     }
 
-    /// The periodic timer: a run, and the next tick.
+    /// The periodic timer: a run, and the next tick one interval after
+    /// that run ends (Mesos 1.11 `allocator/mesos/hierarchical.cpp`, the
+    /// loop in `initialize`, reference mesos-master.md §1.1). With no
+    /// master leading, the timer just waits another interval.
     pub(crate) fn tick(&mut self, k: &mut Kernel) {
         self.request_run(k);
-        let next = k.now + self.allocation_interval;
-        k.push(next, Event::AllocationTick);
+        if self.pending {
+            self.tick_waiting = true;
+        } else {
+            let next = k.now + self.allocation_interval;
+            k.push(next, Event::AllocationTick);
+        }
     }
 
     /// Requests a run over all agents, scheduling it unless one is already
-    /// pending (batching since Mesos 1.2, reference mesos-master.md §1.1).
+    /// pending (batching since Mesos 1.2, reference mesos-master.md §1.1);
+    /// it starts when the run under way, if any, ends.
     pub(crate) fn request_run(&mut self, k: &mut Kernel) {
         if !self.pending && !self.down {
             self.pending = true;
-            k.push(k.now, Event::AllocationRun);
+            k.push(k.now.max(self.busy_until), Event::AllocationRun);
+        }
+    }
+
+    /// How long a run starting now takes (`policies::mesos::
+    /// allocation_run_time`): agents active, and the roles and frameworks in
+    /// the sorters (active, not suppressed).
+    pub(crate) fn run_duration(&self) -> SimDuration {
+        match self.run_time {
+            RunTime::Fixed(t) => t,
+            RunTime::Model { scale } => {
+                let agents = self.agent_views.iter().filter(|a| a.active).count();
+                let mut roles = vec![false; self.roles.len()];
+                let mut frameworks = 0u64;
+                for f in self.fw_views.iter().filter(|f| f.active && !f.suppressed) {
+                    frameworks += 1;
+                    roles[f.role] = true;
+                }
+                let roles = roles.iter().filter(|&&r| r).count();
+                allocation_run_time(agents as u64, roles as u64, frameworks, scale)
+            }
         }
     }
 
@@ -420,16 +464,25 @@ impl MesosMaster {
     /// callback per framework with every offer of this run (Mesos 1.11
     /// `allocator/mesos/hierarchical.cpp`, reference mesos-master.md §1.2
     /// point 4). `blind[f]` says that framework `f` declines any batch now
-    /// with that filter without looking at it (see [`Batch::Blind`]).
+    /// with that filter without looking at it (see [`Batch::Blind`]). The
+    /// run takes `duration` ([`Self::run_duration`]): its offers are sent
+    /// when it ends, and the periodic loop waits for that end.
     pub(crate) fn allocation_run(
         &mut self,
         k: &mut Kernel,
         blind: &[Option<Refuse>],
+        duration: SimDuration,
     ) -> BTreeMap<FrameworkId, Batch> {
         let mut by_fw: BTreeMap<FrameworkId, Batch> = BTreeMap::new();
         if !std::mem::take(&mut self.pending) {
             return by_fw;
         }
+        let end = k.now + duration;
+        self.busy_until = end;
+        if std::mem::take(&mut self.tick_waiting) {
+            k.push(end + self.allocation_interval, Event::AllocationTick);
+        }
+        k.metrics.allocation_run_time = k.metrics.allocation_run_time + duration;
         let candidates: Vec<AgentId> = (0..self.agents.len() as u32).map(AgentId).collect();
         k.metrics.allocation_runs += 1;
         let view = ClusterView {
@@ -448,7 +501,7 @@ impl MesosMaster {
             .allocate(&view, &candidates, &mut self.alloc_rng);
         for g in grants {
             let fw = g.framework;
-            let (id, o) = self.open_offer(k, g);
+            let (id, o) = self.open_offer(k, g, end);
             match blind.get(fw.index()).copied().flatten() {
                 Some(refuse) => {
                     if let Batch::Blind(offers, _) = by_fw
@@ -473,7 +526,9 @@ impl MesosMaster {
 
     /// An offer is made: its resources leave the agent's available pool
     /// and count toward the framework's share.
-    fn open_offer(&mut self, k: &mut Kernel, g: Grant) -> (u64, Outstanding) {
+    /// The master sends it at `sent` (the end of the run), which starts
+    /// its `offer_timeout`.
+    fn open_offer(&mut self, k: &mut Kernel, g: Grant, sent: SimTime) -> (u64, Outstanding) {
         let id = self.next_offer_id;
         self.next_offer_id += 1;
         let agent = g.agent.index();
@@ -483,13 +538,13 @@ impl MesosMaster {
         self.charge(g.framework, &g.resources, 1);
         k.metrics.offers_made += 1;
         if let Some(t) = self.offer_timeout {
-            k.push(k.now + t, Event::OfferTimeout(id));
+            k.push(sent + t, Event::OfferTimeout(id));
         }
         let o = Outstanding {
             framework: g.framework,
             agent: g.agent,
             resources: g.resources,
-            made: k.now,
+            made: sent,
         };
         (id, o)
     }

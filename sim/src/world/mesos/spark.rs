@@ -20,6 +20,7 @@ use crate::metrics::AllocationRow;
 use crate::rng::{RngStreams, fnv1a64};
 use crate::scenario::{App, DeployMode};
 use crate::time::SimDuration;
+use crate::world::events::Event;
 use crate::world::kernel::Kernel;
 use crate::world::mesos::fetcher::Fetcher;
 use crate::world::mesos::fine::{self, FineState};
@@ -27,7 +28,7 @@ use crate::world::mesos::master::{MesosMaster, Outstanding, TaskOwner};
 use crate::world::mesos::offer_view::offer_batch;
 #[cfg(debug_assertions)]
 use crate::world::mesos::offer_view::offer_view;
-use crate::world::spark::driver::{Grant, SparkDriver};
+use crate::world::spark::driver::{Executor, Grant, SparkDriver};
 
 /// The Mesos side of one Spark app.
 pub(crate) struct MesosSpark {
@@ -42,6 +43,9 @@ pub(crate) struct MesosSpark {
     pub cluster: bool,
     pub driver_uid: Option<u64>,
     driver_startup_rng: ChaCha8Rng,
+    /// Coarse executors killed whose TASK_KILLED has not arrived: out of
+    /// the driver, still in the backend's count and the master's books.
+    killing: BTreeMap<u64, Executor>,
 }
 
 impl MesosSpark {
@@ -54,6 +58,7 @@ impl MesosSpark {
             cluster: app.deploy_mode == DeployMode::Cluster,
             driver_uid: None,
             driver_startup_rng: streams.stream("app-driver-startup", key),
+            killing: BTreeMap::new(),
         }
     }
 
@@ -308,7 +313,7 @@ pub(crate) fn apply_requests(
                     continue;
                 };
                 for id in b.kill_executors(&ids) {
-                    end_executor(k, m, d, s, id, "idle_timeout", MesosTaskState::Killed);
+                    kill_executor(k, m, d, s, id);
                 }
             }
             Request::KillLowering(ids) => {
@@ -323,7 +328,7 @@ pub(crate) fn apply_requests(
                 let hints = b.hints().clone();
                 b.request_total_executors(keep, hints, now);
                 for id in killed {
-                    end_executor(k, m, d, s, id, "idle_timeout", MesosTaskState::Killed);
+                    kill_executor(k, m, d, s, id);
                 }
             }
         }
@@ -345,18 +350,120 @@ pub(crate) fn end_executor(
     reason: &'static str,
     state: MesosTaskState,
 ) {
-    let now = k.now;
     let Some(e) = d.remove_executor(k, id) else {
         return;
     };
+    executor_ended(k, m, d, s, id, e, reason, state);
+}
+
+/// The terminal update of executor `id` (already out of the driver): the
+/// backend's books, the master's, the revive, the row.
+#[allow(clippy::too_many_arguments)]
+fn executor_ended(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &SparkDriver,
+    s: &mut MesosSpark,
+    id: u64,
+    e: Executor,
+    reason: &'static str,
+    state: MesosTaskState,
+) {
     let effect = s.coarse.as_mut().map(|b| b.status_update(id, state));
     let revive = effect.is_some_and(|e| e.revive) && !d.stopped;
     m.end_task(k, e.uid);
     if revive {
         m.revive(k, d.id);
     }
-    let row = e.row(&d.name, id, k.hostname(e.agent), Some((now, reason)));
+    let row = e.row(&d.name, id, k.hostname(e.agent), Some((k.now, reason)));
     k.executor_row(row);
+}
+
+/// The driver kills executor `id` (`doKillExecutors` →
+/// `SchedulerDriver.killTask`): it leaves the driver's scheduling at once
+/// (Spark 3.0 `CoarseGrainedSchedulerBackend.killExecutors` marks it
+/// pending removal, no task goes to it), but its Mesos task ends only when
+/// TASK_KILLED comes back, `mesos.task_kill_latency` later; until then it
+/// still counts in the backend's `numExecutors` and its cores in
+/// `totalCoresAcquired`, so offers past the limit are declined, and its
+/// resources stay allocated at the master (Spark 3.0
+/// `MesosCoarseGrainedSchedulerBackend.doKillExecutors` and `statusUpdate`,
+/// reference spark-on-mesos.md §7).
+fn kill_executor(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &mut SparkDriver,
+    s: &mut MesosSpark,
+    id: u64,
+) {
+    let latency = m.task_kill_latency;
+    if latency == SimDuration::ZERO {
+        end_executor(k, m, d, s, id, "idle_timeout", MesosTaskState::Killed);
+        return;
+    }
+    let Some(e) = d.remove_executor(k, id) else {
+        return;
+    };
+    s.killing.insert(id, e);
+    k.push(
+        k.now + latency,
+        Event::ExecutorKilled {
+            app: d.id,
+            executor: id,
+        },
+    );
+}
+
+/// Executor `id`'s TASK_KILLED arrives (unless its agent was lost first).
+pub(crate) fn executor_killed(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &SparkDriver,
+    s: &mut MesosSpark,
+    id: u64,
+) {
+    let Some(agent) = s.killing.get(&id).map(|e| e.agent) else {
+        return;
+    };
+    if k.is_down(agent) {
+        // A failed machine sends nothing: the agent retries the update
+        // once it is back, unless the master declares it lost first.
+        let app = d.id;
+        k.push(
+            k.now + m.task_kill_latency,
+            Event::ExecutorKilled { app, executor: id },
+        );
+        return;
+    }
+    let e = s.killing.remove(&id).expect("a killed executor");
+    executor_ended(k, m, d, s, id, e, "idle_timeout", MesosTaskState::Killed);
+}
+
+/// The killed executors on `agent` (every agent: `None`) end now in
+/// `state`, ahead of their TASK_KILLED.
+fn end_killing(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    d: &SparkDriver,
+    s: &mut MesosSpark,
+    agent: Option<AgentId>,
+    state: MesosTaskState,
+) {
+    let ids: Vec<u64> = s
+        .killing
+        .iter()
+        .filter(|(_, e)| agent.is_none_or(|a| e.agent == a))
+        .map(|(id, _)| *id)
+        .collect();
+    for id in ids {
+        let e = s.killing.remove(&id).expect("a killed executor");
+        let reason = if state == MesosTaskState::Lost {
+            "lost"
+        } else {
+            "idle_timeout"
+        };
+        executor_ended(k, m, d, s, id, e, reason, state);
+    }
 }
 
 /// The driver goes away: the backend stops, every executor is killed (its
@@ -377,6 +484,7 @@ pub(crate) fn shut_down(
     for id in ids {
         end_executor(k, m, d, s, id, reason, MesosTaskState::Killed);
     }
+    end_killing(k, m, d, s, None, MesosTaskState::Killed);
     if let Some(f) = s.fine.as_mut() {
         fine::shut_down(k, m, d, f, reason);
     }
@@ -447,6 +555,8 @@ pub(crate) fn agent_lost(
         work += w;
         end_executor(k, m, d, s, id, "lost", MesosTaskState::Lost);
     }
+    // Executors being killed there are lost before their TASK_KILLED.
+    end_killing(k, m, d, s, Some(agent), MesosTaskState::Lost);
     let mut executors = ids.len() as u32;
     if let Some(f) = s.fine.as_mut()
         && fine::executor_failure(k, m, d, f, agent, "lost")
@@ -483,6 +593,10 @@ pub(crate) fn agent_reregistered(s: &mut MesosSpark, agent: AgentId) {
 /// At the end of a run: rows for live executors and unfinished jobs.
 pub(crate) fn flush(k: &mut Kernel, m: &MesosMaster, d: &mut SparkDriver, s: &MesosSpark) {
     d.flush(k);
+    for (id, e) in &s.killing {
+        let row = e.row(&d.name, *id, k.hostname(e.agent), None);
+        k.executor_row(row);
+    }
     if let Some(f) = s.fine.as_ref() {
         fine::flush(k, m, d, f);
     }
