@@ -77,8 +77,9 @@ pub struct World {
     /// Each framework's decision time per offer batch and its stream, by
     /// framework id (`None`: it answers at once).
     deciders: Vec<Option<(Sampler, rand_chacha::ChaCha8Rng)>>,
-    /// Offer batches being decided on, by number.
-    deciding: std::collections::BTreeMap<u64, (FrameworkId, Vec<u64>)>,
+    /// Offer batches being decided on, by number, with the master's
+    /// rescind count when they were sent.
+    deciding: std::collections::BTreeMap<u64, (FrameworkId, Vec<u64>, u64)>,
     next_batch: u64,
     fingerprint: u64,
     events: u64,
@@ -791,7 +792,7 @@ impl World {
                 d if d > SimDuration::ZERO => {
                     let b = self.next_batch;
                     self.next_batch += 1;
-                    self.deciding.insert(b, (fw, ids));
+                    self.deciding.insert(b, (fw, ids, self.m.rescinds));
                     self.k.push(self.k.now + d, Event::OffersDecided(b));
                 }
                 _ => self.deliver(fw, &ids),
@@ -802,10 +803,12 @@ impl World {
     /// A batch whose decision time is over: the framework answers the
     /// offers still outstanding (not rescinded meanwhile).
     fn offers_decided(&mut self, b: u64) {
-        let Some((fw, mut ids)) = self.deciding.remove(&b) else {
+        let Some((fw, mut ids, rescinds)) = self.deciding.remove(&b) else {
             return;
         };
-        ids.retain(|id| self.m.offers.get(id).is_some_and(|o| o.framework == fw));
+        if self.m.rescinds != rescinds {
+            ids.retain(|id| self.m.offers.get(id).is_some_and(|o| o.framework == fw));
+        }
         if !ids.is_empty() {
             self.deliver(fw, &ids);
         }

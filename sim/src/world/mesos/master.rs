@@ -46,10 +46,10 @@ use crate::world::kernel::{Kernel, Machine};
 /// One agent's books (its machine is `Kernel::machines[i]`).
 #[derive(Clone, Debug)]
 pub(crate) struct Agent {
-    pub offered: Resources,
     pub allocated: Resources,
     /// Outstanding offers and live Mesos tasks on this agent.
-    pub offer_ids: BTreeSet<u64>,
+    /// Increasing, as offer ids are made.
+    pub offer_ids: Vec<u64>,
     pub task_ids: BTreeSet<u64>,
     /// A high-water mark of the available pool: `available ⊆ pool_mark`
     /// always, and `pool_mark ⊆ refused` for every whole-pool filter still
@@ -65,6 +65,10 @@ pub(crate) struct Outstanding {
     pub agent: AgentId,
     pub resources: Resources,
     pub made: SimTime,
+    /// Its CPUs and memory, for the run's counters (set when it is
+    /// booked).
+    cpus: i64,
+    mem: i64,
 }
 
 /// What one framework gets from an allocation run.
@@ -160,6 +164,9 @@ pub(crate) struct MesosMaster {
     pub(crate) down: bool,
     /// How long a run takes (`mesos.run_time`).
     run_time: RunTime,
+    /// Offers rescinded so far: a batch held while none was rescinded is
+    /// still whole.
+    pub(crate) rescinds: u64,
     /// The allocator is busy with a run until then; a run asked for
     /// meanwhile starts then.
     busy_until: SimTime,
@@ -181,9 +188,8 @@ impl MesosMaster {
         let agents: Vec<Agent> = machines
             .iter()
             .map(|m| Agent {
-                offered: Resources::new(),
                 allocated: Resources::new(),
-                offer_ids: BTreeSet::new(),
+                offer_ids: Vec::new(),
                 task_ids: BTreeSet::new(),
                 pool_mark: m.total.clone(),
             })
@@ -283,6 +289,7 @@ impl MesosMaster {
             removed: vec![false; machines.len()],
             down: false,
             run_time: sc.mesos.run_time,
+            rescinds: 0,
             busy_until: SimTime::ZERO,
             tick_waiting: false,
         }
@@ -321,7 +328,7 @@ impl MesosMaster {
     /// disconnection do first (reference mesos-master.md §3).
     fn clear_agent(&mut self, k: &mut Kernel, agent: AgentId) {
         let i = agent.index();
-        let offers: Vec<u64> = self.agents[i].offer_ids.iter().copied().collect();
+        let offers: Vec<u64> = self.agents[i].offer_ids.to_vec();
         for id in offers {
             self.rescind(k, id);
         }
@@ -545,18 +552,20 @@ impl MesosMaster {
             agent: g.agent,
             resources: g.resources,
             made: sent,
+            cpus: 0,
+            mem: 0,
         };
         (id, o)
     }
 
     /// The offer is outstanding until answered: it enters the master's
     /// books (the agent's offered resources, the offer table).
-    fn book_offer(&mut self, k: &mut Kernel, id: u64, o: Outstanding) {
+    fn book_offer(&mut self, k: &mut Kernel, id: u64, mut o: Outstanding) {
+        (o.cpus, o.mem) = (o.resources.cpus().0, o.resources.mem_mb().0);
         let agent = &mut self.agents[o.agent.index()];
-        agent.offered.add(&o.resources);
-        agent.offer_ids.insert(id);
-        k.metrics.cpus_offered += o.resources.cpus().0;
-        k.metrics.mem_offered += o.resources.mem_mb().0;
+        agent.offer_ids.push(id);
+        k.metrics.cpus_offered += o.cpus;
+        k.metrics.mem_offered += o.mem;
         self.offers.insert(id, o);
     }
 
@@ -580,11 +589,13 @@ impl MesosMaster {
     /// Takes an offer out of the books, returning it.
     fn close_offer(&mut self, k: &mut Kernel, id: u64) -> Outstanding {
         let o = self.offers.remove(&id).expect("known offer");
-        self.agents[o.agent.index()].offered.subtract(&o.resources);
-        self.agents[o.agent.index()].offer_ids.remove(&id);
+        let ids = &mut self.agents[o.agent.index()].offer_ids;
+        if let Ok(at) = ids.binary_search(&id) {
+            ids.remove(at);
+        }
         self.touched.push(o.agent);
-        k.metrics.cpus_offered -= o.resources.cpus().0;
-        k.metrics.mem_offered -= o.resources.mem_mb().0;
+        k.metrics.cpus_offered -= o.cpus;
+        k.metrics.mem_offered -= o.mem;
         o
     }
 
@@ -655,6 +666,7 @@ impl MesosMaster {
         if !self.offers.contains_key(&id) {
             return;
         }
+        self.rescinds += 1;
         let o = self.close_offer(k, id);
         self.recover(o.framework, o.agent, &o.resources);
         record_offer(k, &o, "rescinded", None);

@@ -194,6 +194,46 @@ pub(crate) fn declined_blind(
     }
 }
 
+/// A batch of outstanding offers the backend declines without looking
+/// ([`blind_decline`] at the time it answers): its state changes, then
+/// every offer is declined with the filter. Debug builds check it against
+/// the full `resourceOffers` as [`declined_blind`] does.
+fn decline_outstanding(
+    k: &mut Kernel,
+    m: &mut MesosMaster,
+    s: &mut MesosSpark,
+    ids: &[u64],
+    refuse: Refuse,
+) {
+    let now = k.now;
+    if let Some(backend) = s.coarse.as_mut() {
+        #[cfg(debug_assertions)]
+        {
+            let mut full = backend.clone();
+            let replies = full.resource_offers(&offer_batch(ids, &m.offers, &k.machines), now);
+            let expected: Vec<Reply> = ids
+                .iter()
+                .map(|&offer| Reply::Decline { offer, refuse })
+                .collect();
+            assert_eq!(
+                replies, expected,
+                "a blind decline disagrees with resourceOffers"
+            );
+            backend.blind_declined(now);
+            assert_eq!(
+                format!("{backend:?}"),
+                format!("{full:?}"),
+                "a blind decline changed the backend differently"
+            );
+        }
+        #[cfg(not(debug_assertions))]
+        backend.blind_declined(now);
+    }
+    for &id in ids {
+        m.decline(k, id, refuse);
+    }
+}
+
 /// Offers from one allocation run, handed to the backend in one call.
 pub(crate) fn resource_offers(
     k: &mut Kernel,
@@ -204,6 +244,9 @@ pub(crate) fn resource_offers(
 ) {
     if let Some(f) = s.fine.as_mut() {
         return fine::resource_offers(k, m, d, f, &mut s.fetcher, ids);
+    }
+    if let Some(refuse) = blind_decline(s) {
+        return decline_outstanding(k, m, s, ids, refuse);
     }
     let now = k.now;
     let replies = match s.coarse.as_mut() {
