@@ -57,8 +57,9 @@ awk -F, 'NR > 1 && $NF == "" && $(NF-1) == "all" { printf "  point %s: cpu busy 
 echo "== Ramp-up: time to the k-th executor after 1200 s, mean over replications, by point (k = 4, 16, 64 × constant, exponential)"
 "$SIM" scenarios/validation/ramp-up.toml --out "$OUT/ramp" --quiet 2>/dev/null
 awk -F, 'NR > 1 { print $1, $2, $10 }' "$OUT/ramp/executors.csv" | sort -k1,1n -k2,2n -k3,3g |
-    awk '{ k = ($1 < 2) ? 4 : ($1 < 4) ? 16 : 64; key = $1 " " $2; n[key]++; if (n[key] == k) { s[$1] += $3 - 1200; c[$1]++ } }
-         END { for (p in s) printf "  point %s: mean ramp-up %.1f s over %d replications\n", p, s[p] / c[p], c[p] }' | sort
+    awk '{ k = ($1 < 2) ? 4 : ($1 < 4) ? 16 : 64; key = $1 " " $2; n[key]++; if (n[key] == k) { x = $3 - 1200; s[$1] += x; q[$1] += x * x; c[$1]++ } }
+         END { for (p in s) { m = s[p] / c[p]; sd = sqrt((q[p] - c[p] * m * m) / (c[p] - 1));
+               printf "  point %s: mean ramp-up %.1f +/- %.1f s (95 %% CI, t = 2.045) over %d replications\n", p, m, 2.045 * sd / sqrt(c[p]), c[p] } }' | sort
 
 echo "== Omega: batch framework's mean wait (s) by point (allocator × offer_timeout × decision time)"
 "$SIM" scenarios/validation/omega-decision-time.toml --out "$OUT/omega" --quiet
@@ -79,4 +80,10 @@ done
 echo "== Hoarding rigid framework: utilisation of the slot-time it holds, mean over replications"
 "$SIM" scenarios/validation/ramp-up-hoarding.toml --out "$OUT/hoard" --offers --quiet
 awk -F, 'NR > 1 && $4 == "mpi" && $8 == "accepted" { h[$2] += $6 * ($10 - $3) }
-    END { for (r in h) { u += 960 / (960 + h[r]); n++ } printf "  utilisation %.3f over %d replications\n", u / n, n }' "$OUT/hoard/offers.csv"
+    END { for (r in h) { x = 960 / (960 + h[r]); u += x; q += x * x; n++ } m = u / n; sd = sqrt((q - n * m * m) / (n - 1));
+          printf "  utilisation %.3f +/- %.3f (95 %% CI, t = 2.045) over %d replications\n", m, 2.045 * sd / sqrt(n), n }' "$OUT/hoard/offers.csv"
+
+echo "== Scalability: median and p95 job wait (s), allocation runs and their mean duration (s), by agents"
+"$SIM" scenarios/validation/scalability.toml --out "$OUT/scale" --quiet
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+    NR > 1 && $c["scope"] == "all" { printf "  %s agents: wait p50 %s, p95 %s; %s runs of %s s\n", $c["agents.0.count"], $c["wait_p50_s"], $c["wait_p95_s"], $c["allocation_runs"], $c["allocation_run_mean_s"] }' "$OUT/scale/summary.csv"
