@@ -18,7 +18,7 @@ use crate::{report, run};
 #[derive(Debug, Parser)]
 #[command(
     name = "sim",
-    version,
+    version = crate::VERSION,
     about = "Deterministic discrete-event simulator of Apache Spark on Apache Mesos",
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
@@ -138,6 +138,14 @@ pub enum Command {
         #[arg(long, value_parser = parse_spark_version)]
         version: Option<policies::spark::SparkVersion>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish or
+    /// powershell), e.g. `sim completions bash > /etc/bash_completion.d/sim`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `sim man > sim.1; man ./sim.1`.
+    Man,
     /// Match spark.mesos.constraints against Mesos agent attributes.
     Match {
         /// e.g. 'os:centos7;zone:us-east-1a,us-east-1b'
@@ -239,6 +247,27 @@ pub fn main_with(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
             start,
             stop,
         }) => run_import(&format, &file, target.as_deref(), start, stop, out, err),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "sim", &mut buf);
+            let _ = out.write_all(&buf);
+            ExitCode::SUCCESS
+        }
+        Some(Command::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut buf) {
+                Ok(()) => {
+                    let _ = out.write_all(&buf);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "error: cannot render the manual page: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Some(Command::Keys { version }) => {
             let _ = write!(out, "{}", policies::spark::keys::markdown_for(version));
             ExitCode::SUCCESS

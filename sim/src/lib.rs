@@ -37,6 +37,11 @@
 //! [`scenario`] reads the TOML scenario file of SPEC §1 into a validated
 //! [`scenario::Scenario`], collecting every problem with its path and line.
 
+/// The version `sim --version` prints and `scenario.resolved.toml`
+/// records: the crate's version and the git commit it was built from
+/// ("unknown" outside a git checkout; `build.rs`).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("SIM_GIT_HASH"), ")");
+
 pub mod charts;
 pub mod cli;
 pub mod columns;

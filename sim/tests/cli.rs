@@ -1270,3 +1270,79 @@ fn sim_keys_prints_one_spark_lines_properties_and_refuses_unknown_lines() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_version_names_the_release_and_the_commit() {
+    let o = sim(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    let line = stdout(&o);
+    // "sim 0.1.0 (0123456789ab)", or "(unknown)" outside a git checkout.
+    let rest = line
+        .trim()
+        .strip_prefix(&format!("sim {} (", env!("CARGO_PKG_VERSION")))
+        .and_then(|r| r.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(
+        rest == "unknown" || (rest.len() == 12 && rest.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{line}"
+    );
+    // The resolved scenario records the same.
+    let o = sim(&["validate", SHIPPED]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with(&format!("# Resolved by {}: ", line.trim())),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_command_line_definition() {
+    for (shell, marker) in [
+        ("bash", "_sim()"),
+        ("zsh", "#compdef sim"),
+        ("fish", "complete -c sim"),
+    ] {
+        let o = sim(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        let script = stdout(&o);
+        assert!(script.contains(marker), "{shell}");
+        // Every subcommand and a run flag are completed.
+        for word in [
+            "validate",
+            "merge",
+            "import",
+            "keys",
+            "match",
+            "replications",
+        ] {
+            assert!(script.contains(word), "{shell}: {word}");
+        }
+    }
+    // The bash script is valid bash.
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let o = sim(&["completions", "bash"]);
+        let dir = scenario_file("").parent().unwrap().to_path_buf();
+        let file = dir.join("sim.bash");
+        std::fs::write(&file, &o.stdout).unwrap();
+        let check = std::process::Command::new("bash")
+            .arg("-n")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "{}", stderr(&check));
+    }
+    let o = sim(&["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = sim(&["man"]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = stdout(&o);
+    assert!(page.contains(".TH sim 1"), "{page}");
+    for word in ["validate", "merge", "completions", "\\-\\-replications"] {
+        assert!(page.contains(word), "{word}");
+    }
+}

@@ -482,7 +482,7 @@ pub fn render_resolved(sc: &Scenario, sweep: &[SweepParam]) -> String {
     let body = toml::to_string(&doc).unwrap_or_else(|e| format!("# could not render: {e}\n"));
     format!(
         "# Resolved by sim {}: every default filled in.\n\n{body}",
-        env!("CARGO_PKG_VERSION")
+        crate::VERSION
     )
 }
 
