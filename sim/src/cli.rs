@@ -579,7 +579,7 @@ fn load(
                 return None;
             }
             let mut warnings: Vec<String> =
-                loaded.warnings.iter().map(|w| located(&file, w)).collect();
+                loaded.warnings.iter().map(|w| w.located(&file)).collect();
             if cost.tasks > scenario::estimate::LONG_RUN_TASKS {
                 warnings.push(format!(
                     "{file}: about {:.1e} simulated tasks in all: at a few hundred thousand tasks a second this takes hours",
@@ -612,23 +612,14 @@ fn load(
             diags.errors.sort_by_key(|d| d.line);
             diags.warnings.sort_by_key(|d| d.line);
             for w in &diags.warnings {
-                let _ = writeln!(err, "warning: {}", located(&file, w));
+                let _ = writeln!(err, "warning: {}", w.located(&file));
             }
             for e in &diags.errors {
-                let _ = writeln!(err, "error: {}", located(&file, e));
+                let _ = writeln!(err, "error: {}", e.located(&file));
             }
             let _ = writeln!(err, "{} error(s) in {file}", diags.errors.len());
             None
         }
-    }
-}
-
-/// `FILE:LINE:COL: path: message`, or `FILE: path: message` without a line.
-fn located(file: &str, d: &scenario::Diagnostic) -> String {
-    if d.line.is_some() {
-        format!("{file}:{d}")
-    } else {
-        format!("{file}: {d}")
     }
 }
 

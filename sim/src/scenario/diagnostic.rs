@@ -12,6 +12,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// `FILE:LINE:COL: path: message`, or `FILE: path: message` without a
+    /// line: how `sim` prints a diagnostic of `file`.
+    pub fn located(&self, file: &str) -> String {
+        if self.line.is_some() {
+            format!("{file}:{self}")
+        } else {
+            format!("{file}: {self}")
+        }
+    }
+
     pub fn new(path: &str, line: Option<(usize, usize)>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             path: cut_long(path),
