@@ -22,10 +22,12 @@ import os
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from . import _sim
-from ._sim import RunError
+from ._sim import ClusterView, Resources, RunError
 
 __all__ = [
+    "ClusterView",
     "Reports",
+    "Resources",
     "RunError",
     "Scenario",
     "ScenarioError",
@@ -33,6 +35,7 @@ __all__ = [
     "from_dict",
     "load",
     "loads",
+    "register_allocator",
 ]
 
 __version__: str = _sim.__version__
@@ -82,6 +85,17 @@ def _reraise(e: Exception) -> None:
     if isinstance(e, _sim.ScenarioError) and not isinstance(e, ScenarioError):
         raise ScenarioError(*e.args) from None
     raise e
+
+
+def register_allocator(name: str, factory: Any, about: Optional[str] = None) -> None:
+    """Registers a Mesos allocator written in Python under `name`: a class
+    (or any callable) whose instances have ``allocate(view, candidates)``
+    (see sparksim.policies). Scenarios loaded afterwards select it with
+    ``mesos.allocator = "name"``; each run builds its own instance. A
+    built-in name is refused (ValueError)."""
+    if not callable(factory):
+        raise TypeError("register a class or a callable that builds the allocator")
+    _sim.register_allocator(name, factory, about)
 
 
 class Reports:

@@ -3,6 +3,8 @@
 //! or a dict, parameters set, runs on the Rust thread pool with the GIL
 //! released, and every report as the same bytes the command line writes.
 
+mod policy;
+
 use std::path::{Path, PathBuf};
 
 use pyo3::create_exception;
@@ -220,6 +222,9 @@ fn to_toml(v: &serde_json::Value, at: &str) -> PyResult<toml::Value> {
 #[pymodule]
 fn _sim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Scenario>()?;
+    m.add_class::<policy::PyResources>()?;
+    m.add_class::<policy::PyView>()?;
+    m.add_function(wrap_pyfunction!(policy::register_allocator_py, m)?)?;
     m.add_function(wrap_pyfunction!(load_path, m)?)?;
     m.add_function(wrap_pyfunction!(load_text, m)?)?;
     m.add_function(wrap_pyfunction!(toml_from_json, m)?)?;

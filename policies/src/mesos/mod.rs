@@ -2,8 +2,10 @@
 //! random sorter) over a read-only cluster view, and offer filters.
 
 pub mod filters;
+mod grants;
 pub mod hierarchical;
 pub mod offer_all;
+mod registry;
 mod role_tree;
 pub mod round_robin;
 pub mod run_time;
@@ -11,8 +13,10 @@ pub mod slots;
 pub mod view;
 
 pub use filters::{OfferFilters, Refuse, filter_lifetime};
+pub use grants::check_grants;
 pub use hierarchical::{HierarchicalAllocator, Sorter};
 pub use offer_all::OfferAll;
+pub use registry::{AllocatorFactory, is_registered, register_allocator};
 pub use round_robin::RoundRobin;
 pub use run_time::allocation_run_time;
 pub use slots::SlotFair;
@@ -60,12 +64,24 @@ pub const ALLOCATORS: [AllocatorEntry; 5] = [
     },
 ];
 
-/// Builds the allocator a scenario names (`mesos.allocator`).
+/// Builds the allocator a scenario names (`mesos.allocator`): a built-in
+/// one, or one registered at run time ([`register_allocator`]).
 pub fn allocator_named(name: &str) -> Option<Box<dyn Allocator>> {
     ALLOCATORS
         .iter()
         .find(|e| e.name == name)
         .map(|e| (e.build)())
+        .or_else(|| registry::build_registered(name))
+}
+
+/// Every name a scenario can select, with its one-line description: the
+/// built-in allocators, then those registered at run time.
+pub fn allocator_names() -> Vec<(&'static str, &'static str)> {
+    ALLOCATORS
+        .iter()
+        .map(|e| (e.name, e.about))
+        .chain(registry::registered())
+        .collect()
 }
 
 #[cfg(test)]

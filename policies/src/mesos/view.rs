@@ -225,6 +225,12 @@ pub trait Allocator: std::fmt::Debug + Send {
         candidates: &[AgentId],
         rng: &mut dyn Rng,
     ) -> Vec<Grant>;
+    /// Why the last `allocate` failed, for a policy that can fail (one
+    /// written in another language raising an error): the master stops the
+    /// run with this message. Built-in policies never fail.
+    fn failure(&mut self) -> Option<String> {
+        None
+    }
 }
 
 /// A uniform integer in `0..n` from 64 random bits (multiply-shift; its

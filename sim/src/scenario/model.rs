@@ -390,7 +390,8 @@ pub struct RunConfig {
 /// The allocation policy: one of [`policies::mesos::ALLOCATORS`] — Mesos's
 /// hierarchical allocator with the DRF or random sorter (`--role_sorter`,
 /// `--framework_sorter`; Mesos 1.11 `DRFSorter` in `sorter/drf/sorter.cpp`, reference mesos-master.md §1.3), or a policy
-/// added there (docs/write-a-policy.md).
+/// added there (docs/write-a-policy.md) — or one registered at run time
+/// (`policies::mesos::register_allocator`, a Python policy).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AllocatorKind(&'static str);
 
@@ -400,15 +401,18 @@ impl AllocatorKind {
 
     /// The registered allocator of this name.
     pub fn named(name: &str) -> Option<AllocatorKind> {
-        policies::mesos::ALLOCATORS
-            .iter()
-            .find(|e| e.name == name)
-            .map(|e| AllocatorKind(e.name))
+        policies::mesos::allocator_names()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, _)| AllocatorKind(n))
     }
 
-    /// Every registered name.
+    /// Every name a scenario can select: the built-in allocators, then
+    /// those registered at run time (a Python policy).
     pub fn names() -> impl Iterator<Item = &'static str> {
-        policies::mesos::ALLOCATORS.iter().map(|e| e.name)
+        policies::mesos::allocator_names()
+            .into_iter()
+            .map(|(n, _)| n)
     }
 
     pub fn name(self) -> &'static str {

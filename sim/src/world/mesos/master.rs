@@ -31,7 +31,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use policies::mesos::{
     AgentView, Allocator, ClusterView, FrameworkView, Grant, MinAllocatable, OfferFilters, Refuse,
-    RoleView, ScalarIndex, Scalars, allocation_run_time, allocator_named, filter_lifetime,
+    RoleView, ScalarIndex, Scalars, allocation_run_time, allocator_named, check_grants,
+    filter_lifetime, is_registered,
 };
 use policies::model::{AgentId, FrameworkId, Resources, UNRESERVED};
 use rand_chacha::ChaCha8Rng;
@@ -164,6 +165,8 @@ pub(crate) struct MesosMaster {
     pub(crate) down: bool,
     /// How long a run takes (`mesos.run_time`).
     run_time: RunTime,
+    /// The allocator was registered at run time: its grants are checked.
+    untrusted: bool,
     /// Offers rescinded so far: a batch held while none was rescinded is
     /// still whole.
     pub(crate) rescinds: u64,
@@ -289,6 +292,7 @@ impl MesosMaster {
             removed: vec![false; machines.len()],
             down: false,
             run_time: sc.mesos.run_time,
+            untrusted: is_registered(sc.mesos.allocator.name()),
             rescinds: 0,
             busy_until: SimTime::ZERO,
             tick_waiting: false,
@@ -506,6 +510,25 @@ impl MesosMaster {
         let grants = self
             .allocator
             .allocate(&view, &candidates, &mut self.alloc_rng);
+        // A policy registered at run time (Python) is not trusted: a
+        // failure or a grant that breaks the master's rules stops the run
+        // with the reason, before anything is booked. Built-in policies
+        // are checked the same way under --check.
+        let name = self.allocator.name();
+        let problem = self
+            .allocator
+            .failure()
+            .map(|f| format!("allocator \"{name}\" failed at {}: {f}", k.now))
+            .or_else(|| {
+                (self.untrusted || k.opts.check_invariants)
+                    .then(|| check_grants(&view, &grants).err())
+                    .flatten()
+                    .map(|e| format!("allocator \"{name}\" at {}: {e}", k.now))
+            });
+        if let Some(p) = problem {
+            k.violation = Some(p);
+            return by_fw;
+        }
         for g in grants {
             let fw = g.framework;
             let (id, o) = self.open_offer(k, g, end);
