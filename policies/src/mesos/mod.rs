@@ -16,7 +16,7 @@ pub use filters::{OfferFilters, Refuse, filter_lifetime};
 pub use grants::check_grants;
 pub use hierarchical::{HierarchicalAllocator, Sorter};
 pub use offer_all::OfferAll;
-pub use registry::{AllocatorFactory, is_registered, register_allocator};
+pub use registry::{AllocatorFactory, is_registered};
 pub use round_robin::RoundRobin;
 pub use run_time::allocation_run_time;
 pub use slots::SlotFair;
@@ -72,6 +72,25 @@ pub fn allocator_named(name: &str) -> Option<Box<dyn Allocator>> {
         .find(|e| e.name == name)
         .map(|e| (e.build)())
         .or_else(|| registry::build_registered(name))
+}
+
+/// Registers `build` under `name` as an allocator scenarios can select
+/// (replacing an earlier registration of that name): a policy written in
+/// another language. A built-in name is refused, as is a name that is not
+/// one word.
+pub fn register_allocator(name: &str, about: &str, build: AllocatorFactory) -> Result<(), String> {
+    if name.is_empty() || name.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "an allocator's name must be one word, got \"{name}\""
+        ));
+    }
+    if ALLOCATORS.iter().any(|e| e.name == name) {
+        return Err(format!(
+            "\"{name}\" is a built-in allocator; register yours under another name"
+        ));
+    }
+    registry::register(name, about, build);
+    Ok(())
 }
 
 /// Every name a scenario can select, with its one-line description: the

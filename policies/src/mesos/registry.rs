@@ -1,8 +1,8 @@
 //! Allocators registered while the program runs, beside the built-in
-//! [`super::ALLOCATORS`]: a policy written in another language (Python,
-//! through the `sparksim` package) is registered under a name and then
-//! selected by `mesos.allocator` like any other. Such a policy is not
-//! trusted: the master checks every grant it makes ([`super::check_grants`]).
+//! ones: a policy written in another language (Python, through the
+//! `sparksim` package) is registered under a name and then selected by
+//! `mesos.allocator` like any other. Such a policy is not trusted: the
+//! master checks every grant it makes (`grants.rs`).
 
 use std::sync::{Arc, RwLock};
 
@@ -20,18 +20,8 @@ struct Registered {
 static REGISTERED: RwLock<Vec<Registered>> = RwLock::new(Vec::new());
 
 /// Registers `build` under `name` (replacing an earlier registration of
-/// that name). A built-in name is refused, as is an empty one.
-pub fn register_allocator(name: &str, about: &str, build: AllocatorFactory) -> Result<(), String> {
-    if name.is_empty() || name.chars().any(char::is_whitespace) {
-        return Err(format!(
-            "an allocator's name must be one word, got \"{name}\""
-        ));
-    }
-    if super::ALLOCATORS.iter().any(|e| e.name == name) {
-        return Err(format!(
-            "\"{name}\" is a built-in allocator; register yours under another name"
-        ));
-    }
+/// that name); the caller has checked the name.
+pub(super) fn register(name: &str, about: &str, build: AllocatorFactory) {
     let mut list = REGISTERED.write().unwrap_or_else(|e| e.into_inner());
     list.retain(|r| r.name != name);
     // Names live as long as the program: a scenario keeps them as
@@ -41,7 +31,6 @@ pub fn register_allocator(name: &str, about: &str, build: AllocatorFactory) -> R
         about: Box::leak(about.to_string().into_boxed_str()),
         build,
     });
-    Ok(())
 }
 
 /// Whether `name` was registered at run time (its grants are checked).
