@@ -3,6 +3,7 @@
 //! or a dict, parameters set, runs on the Rust thread pool with the GIL
 //! released, and every report as the same bytes the command line writes.
 
+mod gym;
 mod policy;
 
 use std::path::{Path, PathBuf};
@@ -60,8 +61,8 @@ fn assignments(set: Vec<String>) -> PyResult<Vec<Assignment>> {
 
 /// A loaded, validated scenario: its base and every sweep point.
 #[pyclass(module = "sparksim._sim", frozen)]
-struct Scenario {
-    loaded: Loaded,
+pub(crate) struct Scenario {
+    pub(crate) loaded: Loaded,
     /// What error messages call it: the file, or "<text>".
     name: String,
 }
@@ -224,6 +225,7 @@ fn _sim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Scenario>()?;
     m.add_class::<policy::PyResources>()?;
     m.add_class::<policy::PyView>()?;
+    m.add_class::<gym::Session>()?;
     m.add_function(wrap_pyfunction!(policy::register_allocator_py, m)?)?;
     m.add_function(wrap_pyfunction!(load_path, m)?)?;
     m.add_function(wrap_pyfunction!(load_text, m)?)?;

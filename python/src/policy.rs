@@ -103,7 +103,7 @@ pub struct PyView {
 }
 
 impl PyView {
-    fn of(v: &ClusterView<'_>) -> PyView {
+    pub(crate) fn of(v: &ClusterView<'_>) -> PyView {
         PyView {
             now: v.now,
             scalars: v.scalars.clone(),
