@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use policies::mesos::{Allocator, ClusterView, Grant, register_allocator};
+use policies::mesos::{Allocator, ClusterView, Grant, register_allocator, unregister_allocator};
 use policies::model::AgentId;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -127,12 +127,16 @@ impl Session {
         for p in &mut loaded.points {
             p.scenario.mesos.allocator = kind;
         }
+        // Built once, when the run starts; then the name can go.
+        let forget = name.clone();
         let world = std::thread::spawn(move || {
             let opts = RunOptions {
                 record_offers: false,
                 check_invariants: false,
             };
-            let outcome = sim::run::run_all(&loaded, opts).map(|results| {
+            let outcome = sim::run::run_all(&loaded, opts);
+            unregister_allocator(&forget);
+            let outcome = outcome.map(|results| {
                 sim::report::render(&results, &loaded.sweep, false)
                     .into_iter()
                     .map(|(n, text)| (n.to_string(), text))

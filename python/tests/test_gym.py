@@ -76,3 +76,14 @@ def test_the_shipped_example_compares_random_with_drf(capsys):
         assert latency > 0 and d_latency > 0 and done > 0 and d_done > 0
         assert 0 < held <= 1 and 0 < d_held <= 1
     assert "random" in capsys.readouterr().out
+
+
+def test_finished_episodes_leave_no_allocator_names_behind():
+    import sparksim
+
+    env = AllocationEnv(SCENARIO)
+    episode(env, 1, lambda obs: np.full(8, 3))
+    env.close()
+    with pytest.raises(sparksim.ScenarioError) as caught:
+        sparksim.load(SCENARIO, set={"mesos.allocator": "nope"})
+    assert "gym-session" not in str(caught.value)

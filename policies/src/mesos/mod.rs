@@ -16,7 +16,7 @@ pub use filters::{OfferFilters, Refuse, filter_lifetime};
 pub use grants::check_grants;
 pub use hierarchical::{HierarchicalAllocator, Sorter};
 pub use offer_all::OfferAll;
-pub use registry::{AllocatorFactory, is_registered};
+pub use registry::{AllocatorFactory, is_registered, unregister_allocator};
 pub use round_robin::RoundRobin;
 pub use run_time::allocation_run_time;
 pub use slots::SlotFair;

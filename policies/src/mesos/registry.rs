@@ -33,6 +33,13 @@ pub(super) fn register(name: &str, about: &str, build: AllocatorFactory) {
     });
 }
 
+/// Forgets the allocator registered under `name` (its name stays valid
+/// for the scenarios that hold it, which can no longer build it).
+pub fn unregister_allocator(name: &str) {
+    let mut list = REGISTERED.write().unwrap_or_else(|e| e.into_inner());
+    list.retain(|r| r.name != name);
+}
+
 /// Whether `name` was registered at run time (its grants are checked).
 pub fn is_registered(name: &str) -> bool {
     let list = REGISTERED.read().unwrap_or_else(|e| e.into_inner());
