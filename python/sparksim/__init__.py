@@ -148,9 +148,13 @@ class Scenario:
     """A validated scenario. ``run()`` simulates it; ``resolved()`` is the
     scenario with every default filled in."""
 
-    def __init__(self, core: "_sim.Scenario", source: Tuple[str, Any, Optional[str]]):
+    def __init__(
+        self, core: "_sim.Scenario", source: Tuple[str, Any, Optional[str]], set: List[str]
+    ):
         self._core = core
         self._source = source
+        # The overrides it was loaded with, kept for with_set.
+        self._set = list(set)
 
     @property
     def points(self) -> int:
@@ -198,8 +202,6 @@ class Scenario:
             sc = self.with_set(set, seed=seed, replications=replications)
         return Reports(sc._core.run(jobs=jobs, offers=offers, check=check))
 
-    _set: List[str] = []
-
     def __repr__(self) -> str:
         return f"Scenario(points={self.points}, replications={self.replications}, seed={self.seed})"
 
@@ -221,9 +223,7 @@ def _load(kind: str, what: Any, base_dir: Optional[str], set: List[str]) -> Scen
             core = _sim.load_text(what, set, base_dir, "<dict>" if kind == "dict" else "<text>")
     except _sim.ScenarioError as e:
         _reraise(e)
-    sc = Scenario(core, (kind, what, base_dir))
-    sc._set = list(set)
-    return sc
+    return Scenario(core, (kind, what, base_dir), set)
 
 
 def load(
@@ -266,7 +266,4 @@ def from_dict(
     messages name the TOML this dict is written as."""
     text = _sim.toml_from_json(json.dumps(scenario))
     base = os.fspath(base_dir) if base_dir is not None else None
-    try:
-        return _load("dict", text, base, _assignments(set, **_run_keys(seed, replications)))
-    except ScenarioError:
-        raise
+    return _load("dict", text, base, _assignments(set, **_run_keys(seed, replications)))

@@ -31,7 +31,6 @@ enum FromWorld {
 /// The allocator inside the world: each run's view goes out, the grants
 /// come back.
 struct Relay {
-    name: &'static str,
     to_session: Sender<FromWorld>,
     from_session: Receiver<Vec<Grant>>,
     failure: Option<String>,
@@ -39,13 +38,13 @@ struct Relay {
 
 impl std::fmt::Debug for Relay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Relay({})", self.name)
+        write!(f, "Relay")
     }
 }
 
 impl Allocator for Relay {
     fn name(&self) -> &'static str {
-        self.name
+        "gym-session"
     }
 
     fn allocate(
@@ -104,7 +103,6 @@ impl Session {
         let (to_session, from_world) = channel();
         let (to_world, from_session) = channel();
         let ends = Arc::new(Mutex::new(Some((to_session.clone(), from_session))));
-        let leaked: &'static str = Box::leak(name.clone().into_boxed_str());
         register_allocator(
             &name,
             "a Gymnasium environment's decisions",
@@ -112,7 +110,6 @@ impl Session {
                 let taken = ends.lock().unwrap_or_else(|e| e.into_inner()).take();
                 match taken {
                     Some((to_session, from_session)) => Box::new(Relay {
-                        name: leaked,
                         to_session,
                         from_session,
                         failure: None,

@@ -750,23 +750,13 @@ impl World {
     fn allocation_run(&mut self) {
         // The offers reach the frameworks when the run ends.
         let run = self.m.run_duration();
-        let blind: Vec<Option<Refuse>> = self
-            .frameworks
-            .iter()
-            .enumerate()
-            .map(|(i, f)| match f {
-                // A framework that takes time to decide, or offers that
-                // arrive after the run's time, are answered later: no
-                // blind decline now.
-                _ if run > SimDuration::ZERO => None,
-                _ if self.deciders.get(i).is_some_and(Option::is_some) => None,
-                Framework::Spark(a) => match &a.backend {
-                    Backend::Mesos(s) => mesos_spark::blind_decline(s),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect();
+        // Offers that arrive after the run's time are answered later: no
+        // blind decline now (an empty list: none for any framework).
+        let blind: Vec<Option<Refuse>> = if run > SimDuration::ZERO {
+            Vec::new()
+        } else {
+            self.blind_declines()
+        };
         let by_fw = self.m.allocation_run(&mut self.k, &blind, run);
         for (fw, batch) in by_fw {
             let ids = match batch {
@@ -798,6 +788,25 @@ impl World {
                 _ => self.deliver(fw, &ids),
             }
         }
+    }
+
+    /// Each framework's blind decline at a run whose offers arrive at once:
+    /// the filter of a Spark backend that would decline any offer now
+    /// ([`mesos_spark::blind_decline`]); none for a framework that takes
+    /// time to decide.
+    fn blind_declines(&self) -> Vec<Option<Refuse>> {
+        self.frameworks
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match f {
+                _ if self.deciders.get(i).is_some_and(Option::is_some) => None,
+                Framework::Spark(a) => match &a.backend {
+                    Backend::Mesos(s) => mesos_spark::blind_decline(s),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
     }
 
     /// A batch whose decision time is over: the framework answers the

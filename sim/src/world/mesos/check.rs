@@ -9,7 +9,9 @@
 //! 5. Time never goes back (checked where events are taken).
 //! 6. The cluster-wide offered/allocated counters match the agents' books.
 
-use policies::model::Resources;
+use std::collections::BTreeMap;
+
+use policies::model::{AgentId, Resources};
 
 use crate::world::kernel::Kernel;
 use crate::world::mesos::master::MesosMaster;
@@ -28,18 +30,13 @@ pub(crate) fn check_all(k: &Kernel, m: &MesosMaster) -> Result<(), String> {
 pub(crate) fn check_agent(k: &Kernel, w: &MesosMaster, i: usize) -> Result<(), String> {
     let agent = &w.agents[i];
     let machine = &k.machines[i];
-    let mut offered = Resources::new();
-    for id in &agent.offer_ids {
-        match w.offers.get(id) {
-            Some(o) if o.agent.index() == i => offered.add(&o.resources),
-            _ => {
-                return Err(format!(
-                    "agent {}: offer {id} is not outstanding here",
-                    machine.hostname
-                ));
-            }
-        }
-    }
+    let offered =
+        held_here(&agent.offer_ids, &w.offers, i, |o| (o.agent, &o.resources)).map_err(|id| {
+            format!(
+                "agent {}: offer {id} is not outstanding here",
+                machine.hostname
+            )
+        })?;
     let outstanding_here = w.offers.values().filter(|o| o.agent.index() == i).count();
     if outstanding_here != agent.offer_ids.len() {
         return Err(format!(
@@ -71,18 +68,8 @@ pub(crate) fn check_agent(k: &Kernel, w: &MesosMaster, i: usize) -> Result<(), S
             machine.hostname
         ));
     }
-    let mut allocated = Resources::new();
-    for id in &agent.task_ids {
-        match w.tasks.get(id) {
-            Some(t) if t.agent.index() == i => allocated.add(&t.resources),
-            _ => {
-                return Err(format!(
-                    "agent {}: task {id} is not live here",
-                    machine.hostname
-                ));
-            }
-        }
-    }
+    let allocated = held_here(&agent.task_ids, &w.tasks, i, |t| (t.agent, &t.resources))
+        .map_err(|id| format!("agent {}: task {id} is not live here", machine.hostname))?;
     if allocated != agent.allocated {
         return Err(format!(
             "agent {}: allocated {} but its live tasks hold {allocated}",
@@ -90,6 +77,25 @@ pub(crate) fn check_agent(k: &Kernel, w: &MesosMaster, i: usize) -> Result<(), S
         ));
     }
     Ok(())
+}
+
+/// What the entries `ids` of `books` (offers or tasks) listed on agent
+/// `agent` hold together, or the first id that is not in the books or
+/// belongs to another agent.
+fn held_here<'a, T>(
+    ids: impl IntoIterator<Item = &'a u64>,
+    books: &'a BTreeMap<u64, T>,
+    agent: usize,
+    part: impl Fn(&'a T) -> (AgentId, &'a Resources),
+) -> Result<Resources, u64> {
+    let mut held = Resources::new();
+    for id in ids {
+        match books.get(id).map(&part) {
+            Some((a, r)) if a.index() == agent => held.add(r),
+            _ => return Err(*id),
+        }
+    }
+    Ok(held)
 }
 
 /// Invariant 6.

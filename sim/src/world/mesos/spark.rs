@@ -12,22 +12,20 @@ use std::collections::BTreeMap;
 use policies::mesos::Refuse;
 use policies::model::AgentId;
 use policies::spark::allocation_manager::Request;
-use policies::spark::coarse::{CoarseBackend, MesosTaskState, Reply};
+use policies::spark::coarse::{CoarseBackend, MesosTaskState, Offer, Reply};
 use policies::spark::fine::FineBackend;
 use rand_chacha::ChaCha8Rng;
 
 use crate::metrics::AllocationRow;
 use crate::rng::{RngStreams, fnv1a64};
 use crate::scenario::{App, DeployMode};
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 use crate::world::events::Event;
 use crate::world::kernel::Kernel;
 use crate::world::mesos::fetcher::Fetcher;
 use crate::world::mesos::fine::{self, FineState};
 use crate::world::mesos::master::{MesosMaster, Outstanding, TaskOwner};
-use crate::world::mesos::offer_view::offer_batch;
-#[cfg(debug_assertions)]
-use crate::world::mesos::offer_view::offer_view;
+use crate::world::mesos::offer_view::{offer_batch, offer_view};
 use crate::world::spark::driver::{Executor, Grant, SparkDriver};
 
 /// The Mesos side of one Spark app.
@@ -150,10 +148,39 @@ pub(crate) fn blind_decline(s: &MesosSpark) -> Option<Refuse> {
     }
 }
 
-/// A batch [`blind_decline`] answered: the backend's state changes, then
-/// every offer declined with the filter. Debug builds (and every test) run
-/// the full `resourceOffers` on a copy of the backend and check that it
-/// answers and ends the same.
+/// The backend answers `offers` without looking ([`blind_decline`]): its
+/// state changes as a full `resourceOffers` declining each of them with
+/// `refuse` would change it. Debug builds (and every test) run that full
+/// `resourceOffers` on a copy of the backend and check that it answers and
+/// ends the same.
+fn blind_declined(backend: &mut CoarseBackend, offers: &[Offer<'_>], refuse: Refuse, now: SimTime) {
+    if !cfg!(debug_assertions) {
+        backend.blind_declined(now);
+        return;
+    }
+    let mut full = backend.clone();
+    let replies = full.resource_offers(offers, now);
+    let expected: Vec<Reply> = offers
+        .iter()
+        .map(|o| Reply::Decline {
+            offer: o.id,
+            refuse,
+        })
+        .collect();
+    assert_eq!(
+        replies, expected,
+        "a blind decline disagrees with resourceOffers"
+    );
+    backend.blind_declined(now);
+    assert_eq!(
+        format!("{backend:?}"),
+        format!("{full:?}"),
+        "a blind decline changed the backend differently"
+    );
+}
+
+/// A batch [`blind_decline`] answered when the run made it: the backend's
+/// state changes, then every offer is declined with the filter.
 pub(crate) fn declined_blind(
     k: &mut Kernel,
     m: &mut MesosMaster,
@@ -161,33 +188,18 @@ pub(crate) fn declined_blind(
     offers: Vec<Outstanding>,
     refuse: Refuse,
 ) {
-    let now = k.now;
     if let Some(backend) = s.coarse.as_mut() {
-        #[cfg(debug_assertions)]
-        {
-            let mut full = backend.clone();
-            let views: Vec<_> = offers
+        // The views are built only where the check reads them.
+        let views: Vec<Offer<'_>> = if cfg!(debug_assertions) {
+            offers
                 .iter()
                 .enumerate()
                 .map(|(i, o)| offer_view(i as u64, o, &k.machines))
-                .collect();
-            let replies = full.resource_offers(&views, now);
-            let expected: Vec<Reply> = (0..offers.len() as u64)
-                .map(|offer| Reply::Decline { offer, refuse })
-                .collect();
-            assert_eq!(
-                replies, expected,
-                "a blind decline disagrees with resourceOffers"
-            );
-            backend.blind_declined(now);
-            assert_eq!(
-                format!("{backend:?}"),
-                format!("{full:?}"),
-                "a blind decline changed the backend differently"
-            );
-        }
-        #[cfg(not(debug_assertions))]
-        backend.blind_declined(now);
+                .collect()
+        } else {
+            Vec::new()
+        };
+        blind_declined(backend, &views, refuse, k.now);
     }
     for o in offers {
         m.decline_blind(k, o, refuse);
@@ -195,9 +207,8 @@ pub(crate) fn declined_blind(
 }
 
 /// A batch of outstanding offers the backend declines without looking
-/// ([`blind_decline`] at the time it answers): its state changes, then
-/// every offer is declined with the filter. Debug builds check it against
-/// the full `resourceOffers` as [`declined_blind`] does.
+/// ([`blind_decline`] at the time it answers, after its decision time):
+/// its state changes, then every offer is declined with the filter.
 fn decline_outstanding(
     k: &mut Kernel,
     m: &mut MesosMaster,
@@ -205,29 +216,13 @@ fn decline_outstanding(
     ids: &[u64],
     refuse: Refuse,
 ) {
-    let now = k.now;
     if let Some(backend) = s.coarse.as_mut() {
-        #[cfg(debug_assertions)]
-        {
-            let mut full = backend.clone();
-            let replies = full.resource_offers(&offer_batch(ids, &m.offers, &k.machines), now);
-            let expected: Vec<Reply> = ids
-                .iter()
-                .map(|&offer| Reply::Decline { offer, refuse })
-                .collect();
-            assert_eq!(
-                replies, expected,
-                "a blind decline disagrees with resourceOffers"
-            );
-            backend.blind_declined(now);
-            assert_eq!(
-                format!("{backend:?}"),
-                format!("{full:?}"),
-                "a blind decline changed the backend differently"
-            );
-        }
-        #[cfg(not(debug_assertions))]
-        backend.blind_declined(now);
+        let views = if cfg!(debug_assertions) {
+            offer_batch(ids, &m.offers, &k.machines)
+        } else {
+            Vec::new()
+        };
+        blind_declined(backend, &views, refuse, k.now);
     }
     for &id in ids {
         m.decline(k, id, refuse);

@@ -708,22 +708,20 @@ impl SparkDriver {
             None => sc.jobs.extend(self.task_sets.keys().copied()),
         }
         sc.picks.clear();
-        if self.pools.is_empty() {
-            task_scheduler::resource_offers_into(
-                self.task_sets.values_mut(),
-                &sc.offers,
-                &self.hosts,
-                task_cpus,
-                now,
-                &mut self.sched_rng,
-                &mut sc.offer,
-                &mut sc.picks,
-            );
-        } else {
-            // FAIR: the task sets in the pools' order.
-            let mut by_key: BTreeMap<usize, &mut TaskSet> =
-                self.task_sets.iter_mut().map(|(k, v)| (*k, v)).collect();
-            let sets = sc.jobs.iter().filter_map(|k| by_key.remove(k));
+        // FIFO: the task sets in key order, as `sc.jobs` lists them; FAIR:
+        // in the pools' order (a map only then, off the FIFO hot path).
+        {
+            let mut fifo;
+            let mut by_key: BTreeMap<usize, &mut TaskSet>;
+            let mut fair;
+            let sets: &mut dyn Iterator<Item = &mut TaskSet> = if self.pools.is_empty() {
+                fifo = self.task_sets.values_mut();
+                &mut fifo
+            } else {
+                by_key = self.task_sets.iter_mut().map(|(k, v)| (*k, v)).collect();
+                fair = sc.jobs.iter().filter_map(|k| by_key.remove(k));
+                &mut fair
+            };
             task_scheduler::resource_offers_into(
                 sets,
                 &sc.offers,
